@@ -1,0 +1,112 @@
+//! What every command needs: the home folder, the config, the clock and the seed, resolved
+//! once from the command line and environment.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use jiff::tz::TimeZone;
+
+use crate::cli::{Cli, DeckFilter};
+use crate::clock::TimeSource;
+use crate::config::{self, Config};
+use crate::deck::load::{LoadError, load_library};
+use crate::deck::{Card, Library};
+use crate::paths::Home;
+use crate::schedule::Scheduler;
+
+pub struct App {
+    pub home: Home,
+    pub config: Config,
+    pub time: TimeSource,
+    /// `SMRITI_SEED`, or fresh randomness.
+    pub seed: u64,
+    pub color: bool,
+}
+
+impl App {
+    pub fn new(cli: &Cli) -> Result<App> {
+        let home = Home::resolve(cli.home.as_deref())?;
+        let config = config::load(&home.config)?;
+        let fixed = cli
+            .now
+            .as_deref()
+            .map(|s| {
+                s.parse::<jiff::Timestamp>()
+                    .with_context(|| format!("--now/SMRITI_NOW `{s}` is not an RFC 3339 time (e.g. 2026-11-24T09:00:00+05:30)"))
+            })
+            .transpose()?;
+        let seed = match std::env::var("SMRITI_SEED") {
+            Ok(s) => s
+                .trim()
+                .parse()
+                .with_context(|| format!("SMRITI_SEED `{s}` is not a whole number"))?,
+            Err(_) => rand::random(),
+        };
+        let color = crate::term::use_color(cli.color);
+        Ok(App {
+            home,
+            time: TimeSource {
+                fixed,
+                tz: TimeZone::system(),
+                day_start_hour: config.day_start_hour,
+            },
+            config,
+            seed,
+            color,
+        })
+    }
+
+    pub fn scheduler(&self) -> Result<Scheduler> {
+        Ok(Scheduler::new(&self.config.fsrs_parameters, self.config.desired_retention, self.seed)?)
+    }
+
+    /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names.
+    pub fn library(&self, filter: &DeckFilter) -> Result<(Library, Vec<String>)> {
+        let mut files = Vec::new();
+        let mut ids = Vec::new();
+        for d in &filter.decks {
+            let path = Path::new(d);
+            if path.is_file() {
+                files.push(path.to_path_buf());
+            } else if d.ends_with(".toml") || d.contains(std::path::MAIN_SEPARATOR) {
+                bail!("deck file {d} does not exist");
+            } else {
+                ids.push(d.clone());
+            }
+        }
+        let library = load_decks(&self.home.decks(), &files)?;
+        for id in &ids {
+            if library.deck(id).is_none() {
+                let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
+                bail!("no deck has the id `{id}` (decks: {})", known.join(", "));
+            }
+        }
+        for path in &files {
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if let Some(deck) = library.decks.iter().find(|d| match &d.origin {
+                crate::deck::Origin::File(p) => p.canonicalize().unwrap_or_else(|_| p.clone()) == canonical,
+                _ => false,
+            }) {
+                ids.push(deck.id.clone());
+            }
+        }
+        Ok((library, ids))
+    }
+}
+
+pub fn load_decks(user_dir: &Path, extra: &[PathBuf]) -> Result<Library> {
+    load_library(user_dir, extra).map_err(|e| match e {
+        LoadError::Invalid(errors) => anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect())),
+        io => anyhow::Error::new(io),
+    })
+}
+
+/// Several deck errors, one per line, each already located.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("\n"))]
+pub struct DeckErrors(pub Vec<String>);
+
+/// Cards of the library that pass a filter, in deck order.
+pub fn select<'a>(library: &'a Library, keep: impl Fn(&Card) -> bool) -> Vec<&'a Card> {
+    library.cards().filter(|c| keep(c)).collect()
+}

@@ -1,0 +1,38 @@
+//! `smriti decks`: every deck with its card, new and due counts.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::cli::DeckFilter;
+use crate::quiz::queue::is_due;
+use crate::sanitize::clean_line;
+use crate::store::Store;
+
+pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<()> {
+    let (library, only) = app.library(filter)?;
+    let store = Store::open_read(&app.home.state())?;
+    let clock = app.time.clock();
+    writeln!(out, "{:<32} {:>7} {:>6} {:>6} {:>6}  {}", "deck", "exam", "cards", "new", "due", "source")?;
+    for deck in library.decks.iter().filter(|d| only.is_empty() || only.contains(&d.id)) {
+        let new = deck.cards.iter().filter(|c| store.state(&c.key).is_none()).count();
+        let due = deck
+            .cards
+            .iter()
+            .filter_map(|c| store.state(&c.key))
+            .filter(|s| s.in_step() || is_due(s, &clock))
+            .count();
+        writeln!(
+            out,
+            "{:<32} {:>7} {:>6} {:>6} {:>6}  {}",
+            clean_line(&deck.id),
+            deck.exam,
+            deck.cards.len(),
+            new,
+            due,
+            if deck.origin.is_builtin() { "built-in".to_owned() } else { clean_line(&deck.origin.to_string()) }
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One file per subcommand, each with one entry function named for its verb.
+
+pub mod check;
+pub mod decks;
+pub mod quiz;

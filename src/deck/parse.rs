@@ -1,0 +1,498 @@
+//! Reading a deck's TOML into the model, reporting every error with its file, line and column.
+//!
+//! The document is parsed once into toml's spanned tree; each `[[card]]` is then deserialized
+//! on its own, so one bad card does not hide the errors of the others.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, rules};
+
+/// Turns byte offsets into 1-based line and column (columns count characters).
+pub struct Locator<'a> {
+    src: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Locator { src, line_starts }
+    }
+
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+/// Collects errors for one file.
+struct Report<'a> {
+    path: String,
+    locator: Locator<'a>,
+    errors: Vec<DeckError>,
+}
+
+impl Report<'_> {
+    fn error(&mut self, span: Option<Range<usize>>, card: Option<&str>, message: impl Into<String>) {
+        let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
+        self.errors.push(DeckError {
+            path: self.path.clone(),
+            line,
+            col,
+            card: card.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    name: Option<String>,
+    exam: Spanned<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCard {
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    q: Option<Spanned<String>>,
+    a: Option<Spanned<String>>,
+    accept: Option<Spanned<Vec<String>>>,
+    options: Option<Spanned<Vec<String>>>,
+    distractors: Option<Spanned<Vec<String>>>,
+    group: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    points: Option<Spanned<Vec<String>>>,
+    year: Option<Spanned<i64>>,
+    word_limit: Option<Spanned<i64>>,
+    tags: Option<Vec<String>>,
+    source: Option<Spanned<String>>,
+    explain: Option<String>,
+    as_of: Option<Spanned<toml::value::Datetime>>,
+}
+
+impl RawCard {
+    /// The kind-specific fields present, with their spans, to refuse the ones a kind does not take.
+    fn specific_fields(&self) -> Vec<(&'static str, Range<usize>)> {
+        fn span<T>(f: &Option<Spanned<T>>) -> Option<Range<usize>> {
+            f.as_ref().map(Spanned::span)
+        }
+        [
+            ("q", span(&self.q)),
+            ("a", span(&self.a)),
+            ("accept", span(&self.accept)),
+            ("options", span(&self.options)),
+            ("distractors", span(&self.distractors)),
+            ("group", span(&self.group)),
+            ("text", span(&self.text)),
+            ("points", span(&self.points)),
+            ("year", span(&self.year)),
+            ("word_limit", span(&self.word_limit)),
+        ]
+        .into_iter()
+        .filter_map(|(name, s)| s.map(|s| (name, s)))
+        .collect()
+    }
+}
+
+fn allowed_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Basic => &["q", "a"],
+        Kind::Typed => &["q", "a", "accept"],
+        Kind::Mcq => &["q", "a", "options", "distractors", "group"],
+        Kind::Cloze => &["text"],
+        Kind::Mains => &["q", "points", "year", "word_limit"],
+    }
+}
+
+/// A card id must survive being a key in the state file and part of `deck/card#N`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 120
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Parses and checks one deck file. On any error, returns all of them, in file order.
+pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
+    let mut report = Report {
+        path: origin.to_string(),
+        locator: Locator::new(src),
+        errors: Vec::new(),
+    };
+    let table = match DeTable::parse(src) {
+        Ok(t) => t.into_inner(),
+        Err(e) => {
+            report.error(e.span(), None, format!("invalid TOML: {}", e.message().trim()));
+            return Err(report.errors);
+        }
+    };
+
+    let mut header = None;
+    let mut raw_cards = Vec::new();
+    for (key, value) in table {
+        match key.get_ref().as_ref() {
+            "deck" => header = read_header(value, &mut report),
+            "card" => match value.into_inner() {
+                DeValue::Array(items) => raw_cards.extend(items),
+                _ => report.error(
+                    Some(key.span()),
+                    None,
+                    "`card` must be an array of tables, written `[[card]]`",
+                ),
+            },
+            other => report.error(
+                Some(key.span()),
+                None,
+                format!("unknown key `{other}`; a deck has a `[deck]` table and `[[card]]` entries"),
+            ),
+        }
+    }
+    let Some((header, deck_tags)) = header else {
+        if report.errors.is_empty() {
+            report.error(None, None, "missing the `[deck]` table (with `id`, `name` and `exam`)");
+        }
+        return Err(report.errors);
+    };
+
+    let mut cards = Vec::new();
+    let mut seen_ids: Vec<(String, Range<usize>)> = Vec::new();
+    for item in raw_cards {
+        let span = item.span();
+        let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
+            Ok(raw) => raw,
+            Err(e) => {
+                report.error(e.span().or(Some(span)), None, e.message().trim().to_owned());
+                continue;
+            }
+        };
+        let Some(id) = raw.id.clone() else {
+            report.error(Some(span), None, "card has no `id` (a stable name, e.g. `id = \"lemoa-year\"`)");
+            continue;
+        };
+        if !valid_id(id.get_ref()) {
+            report.error(
+                Some(id.span()),
+                Some(id.get_ref()),
+                "a card id may only hold ASCII letters, digits, `-`, `_` and `.`",
+            );
+            continue;
+        }
+        if let Some((_, first)) = seen_ids.iter().find(|(seen, _)| seen == id.get_ref()) {
+            let (line, _) = report.locator.locate(first.start);
+            report.error(
+                Some(id.span()),
+                Some(id.get_ref()),
+                format!("duplicate card id; it is already used on line {line}"),
+            );
+            continue;
+        }
+        seen_ids.push((id.get_ref().clone(), id.span()));
+        let line = report.locator.locate(span.start).0;
+        if let Some(built) = build_card(raw, &header, &deck_tags, line, span, &mut report) {
+            cards.extend(built);
+        }
+    }
+
+    let deck = Deck {
+        id: header.id,
+        name: header.name,
+        exam: header.exam,
+        origin,
+        cards,
+    };
+    for (line, card, message) in rules::check_groups(&deck) {
+        report.errors.push(DeckError {
+            path: report.path.clone(),
+            line,
+            col: 1,
+            card: Some(card),
+            message,
+        });
+    }
+    if report.errors.is_empty() {
+        Ok(deck)
+    } else {
+        report.errors.sort_by_key(|e| (e.line, e.col));
+        Err(report.errors)
+    }
+}
+
+struct Header {
+    id: String,
+    name: String,
+    exam: Exam,
+}
+
+fn read_header(value: Spanned<DeValue<'_>>, report: &mut Report<'_>) -> Option<(Header, Vec<String>)> {
+    let span = value.span();
+    let raw = match RawHeader::deserialize(ValueDeserializer::from(value)) {
+        Ok(raw) => raw,
+        Err(e) => {
+            report.error(e.span().or(Some(span)), None, format!("in `[deck]`: {}", e.message().trim()));
+            return None;
+        }
+    };
+    let _ = raw.description;
+    if !valid_id(raw.id.get_ref()) {
+        report.error(
+            Some(raw.id.span()),
+            None,
+            "a deck id may only hold ASCII letters, digits, `-`, `_` and `.`",
+        );
+        return None;
+    }
+    let Some(exam) = Exam::parse(raw.exam.get_ref()) else {
+        report.error(
+            Some(raw.exam.span()),
+            None,
+            format!("unknown exam `{}`; expected \"prelims\" or \"mains\"", raw.exam.get_ref()),
+        );
+        return None;
+    };
+    let id = raw.id.into_inner();
+    let header = Header {
+        name: raw.name.unwrap_or_else(|| id.clone()),
+        id,
+        exam,
+    };
+    Some((header, raw.tags))
+}
+
+fn build_card(
+    raw: RawCard,
+    header: &Header,
+    deck_tags: &[String],
+    line: usize,
+    span: Range<usize>,
+    report: &mut Report<'_>,
+) -> Option<Vec<Card>> {
+    let id = raw.id.clone().map(Spanned::into_inner).unwrap_or_default();
+    let before = report.errors.len();
+    let kind = match &raw.kind {
+        None => Kind::Basic,
+        Some(k) => match Kind::parse(k.get_ref()) {
+            Some(kind) => kind,
+            None => {
+                report.error(
+                    Some(k.span()),
+                    Some(&id),
+                    format!(
+                        "unknown kind `{}`; expected one of basic, typed, mcq, cloze, mains",
+                        k.get_ref()
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    for (field, field_span) in raw.specific_fields() {
+        if !allowed_fields(kind).contains(&field) {
+            report.error(
+                Some(field_span),
+                Some(&id),
+                format!("`{field}` does not belong on a {kind} card (it takes {})", allowed_fields(kind).join(", ")),
+            );
+        }
+    }
+    let source = match &raw.source {
+        Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().trim().to_owned(),
+        Some(s) => {
+            report.error(Some(s.span()), Some(&id), "`source` is empty; say where the fact comes from");
+            String::new()
+        }
+        None => {
+            report.error(Some(span.clone()), Some(&id), "missing `source`: say where the fact comes from");
+            String::new()
+        }
+    };
+    let body = build_body(&raw, kind, &id, span, report);
+    if report.errors.len() > before {
+        return None;
+    }
+    let body = body?;
+    let mut tags: Vec<String> = deck_tags.to_vec();
+    for tag in raw.tags.unwrap_or_default() {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let template = Card {
+        key: format!("{}/{}", header.id, id),
+        id: id.clone(),
+        deck: header.id.clone(),
+        exam: header.exam,
+        tags,
+        source,
+        explain: raw.explain.filter(|e| !e.trim().is_empty()),
+        as_of: raw.as_of.map(|d| d.into_inner().to_string()),
+        line,
+        body,
+    };
+    Some(match &template.body {
+        Body::Cloze { text, .. } => (0..cloze::gaps(text).len())
+            .map(|gap| Card {
+                key: format!("{}#{}", template.key, gap + 1),
+                body: Body::Cloze {
+                    text: text.clone(),
+                    gap,
+                },
+                ..template.clone()
+            })
+            .collect(),
+        _ => vec![template],
+    })
+}
+
+fn required<'a, T>(
+    field: &'a Option<Spanned<T>>,
+    name: &str,
+    kind: Kind,
+    id: &str,
+    span: &Range<usize>,
+    report: &mut Report<'_>,
+) -> Option<&'a Spanned<T>> {
+    if field.is_none() {
+        report.error(Some(span.clone()), Some(id), format!("a {kind} card needs `{name}`"));
+    }
+    field.as_ref()
+}
+
+fn text_of(
+    field: &Option<Spanned<String>>,
+    name: &str,
+    kind: Kind,
+    id: &str,
+    span: &Range<usize>,
+    report: &mut Report<'_>,
+) -> Option<String> {
+    let value = required(field, name, kind, id, span, report)?;
+    if value.get_ref().trim().is_empty() {
+        report.error(Some(value.span()), Some(id), format!("`{name}` is empty"));
+        return None;
+    }
+    Some(value.get_ref().trim().to_owned())
+}
+
+fn build_body(raw: &RawCard, kind: Kind, id: &str, span: Range<usize>, report: &mut Report<'_>) -> Option<Body> {
+    match kind {
+        Kind::Basic => {
+            let q = text_of(&raw.q, "q", kind, id, &span, report);
+            let a = text_of(&raw.a, "a", kind, id, &span, report);
+            Some(Body::Basic { q: q?, a: a? })
+        }
+        Kind::Typed => {
+            let q = text_of(&raw.q, "q", kind, id, &span, report);
+            let a = text_of(&raw.a, "a", kind, id, &span, report);
+            let accept = raw.accept.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
+            Some(Body::Typed { q: q?, a: a?, accept })
+        }
+        Kind::Mcq => {
+            let q = text_of(&raw.q, "q", kind, id, &span, report);
+            let a = text_of(&raw.a, "a", kind, id, &span, report);
+            let choices = mcq_choices(raw, a.as_deref(), id, &span, report);
+            Some(Body::Mcq { q: q?, a: a?, choices: choices? })
+        }
+        Kind::Cloze => {
+            let text = required(&raw.text, "text", kind, id, &span, report)?;
+            if let Some(at) = cloze::unclosed(text.get_ref()) {
+                report.error(Some(text.span()), Some(id), format!("cloze `text` has a `{{{{` at character {} that is never closed with `}}}}`", at + 1));
+                return None;
+            }
+            let gaps = cloze::gaps(text.get_ref());
+            if gaps.is_empty() {
+                report.error(Some(text.span()), Some(id), "cloze `text` has no gaps; mark each with `{{answer}}`");
+                return None;
+            }
+            if gaps.iter().any(|g| g.answer.is_empty()) {
+                report.error(Some(text.span()), Some(id), "cloze `text` has an empty gap `{{}}`");
+                return None;
+            }
+            Some(Body::Cloze { text: text.get_ref().trim().to_owned(), gap: 0 })
+        }
+        Kind::Mains => {
+            let q = text_of(&raw.q, "q", kind, id, &span, report);
+            let points = required(&raw.points, "points", kind, id, &span, report);
+            if let Some(p) = points
+                && (p.get_ref().is_empty() || p.get_ref().iter().any(|s| s.trim().is_empty()))
+            {
+                report.error(Some(p.span()), Some(id), "`points` needs at least one key point, none empty");
+                return None;
+            }
+            for (name, field) in [("year", &raw.year), ("word_limit", &raw.word_limit)] {
+                if let Some(v) = field
+                    && *v.get_ref() <= 0
+                {
+                    report.error(Some(v.span()), Some(id), format!("`{name}` must be a positive number"));
+                    return None;
+                }
+            }
+            Some(Body::Mains {
+                q: q?,
+                year: raw.year.as_ref().map(|y| *y.get_ref()),
+                points: points?.get_ref().iter().map(|p| p.trim().to_owned()).collect(),
+                word_limit: raw.word_limit.as_ref().map(|w| *w.get_ref()),
+            })
+        }
+    }
+}
+
+fn mcq_choices(raw: &RawCard, a: Option<&str>, id: &str, span: &Range<usize>, report: &mut Report<'_>) -> Option<Choices> {
+    let given = [raw.options.is_some(), raw.distractors.is_some(), raw.group.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        report.error(
+            Some(span.clone()),
+            Some(id),
+            "an mcq card needs exactly one of `options`, `distractors` or `group`",
+        );
+        return None;
+    }
+    if let Some(options) = &raw.options {
+        let list: Vec<String> = options.get_ref().iter().map(|o| o.trim().to_owned()).collect();
+        if let Some(a) = a
+            && !list.iter().any(|o| o == a)
+        {
+            let a_span = raw.a.as_ref().map(Spanned::span);
+            report.error(a_span, Some(id), format!("mcq answer \"{a}\" is not among its options"));
+            return None;
+        }
+        if !rules::distinct(&list) || list.len() < 2 {
+            report.error(Some(options.span()), Some(id), "`options` needs at least two different entries, each once");
+            return None;
+        }
+        return Some(Choices::Options(list));
+    }
+    if let Some(distractors) = &raw.distractors {
+        let list: Vec<String> = distractors.get_ref().iter().map(|o| o.trim().to_owned()).collect();
+        if list.is_empty() || !rules::distinct(&list) || a.is_some_and(|a| list.iter().any(|d| d == a)) {
+            report.error(
+                Some(distractors.span()),
+                Some(id),
+                "`distractors` needs at least one wrong option, each once, none equal to the answer",
+            );
+            return None;
+        }
+        return Some(Choices::Distractors(list));
+    }
+    let group = raw.group.as_ref()?;
+    if group.get_ref().trim().is_empty() {
+        report.error(Some(group.span()), Some(id), "`group` is empty");
+        return None;
+    }
+    Some(Choices::Group(group.get_ref().trim().to_owned()))
+}

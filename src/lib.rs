@@ -1,0 +1,17 @@
+//! smriti: spaced-repetition flashcards for UPSC Civil Services aspirants.
+//!
+//! The binary (`main.rs`) is a thin shell over this library, so integration tests and the
+//! benchmark can use the same modules.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod config;
+pub mod deck;
+pub mod paths;
+pub mod quiz;
+pub mod sanitize;
+pub mod schedule;
+pub mod store;
+pub mod term;

@@ -1,0 +1,54 @@
+//! The `smriti` command: parse the command line, run the command, map the result to an exit code.
+
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use smriti::cli::{Cli, Command};
+use smriti::{app, cmd};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = io::stderr().lock();
+            for line in format!("{e:#}").lines() {
+                let _ = writeln!(err, "smriti: {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let app = app::App::new(cli)?;
+    let mut out = io::stdout().lock();
+    match &cli.command {
+        Command::Quiz(args) => cmd::quiz::quiz(&app, args, &mut out)?,
+        Command::Check(args) => {
+            if !cmd::check::check(&app, args, &mut out, &mut io::stderr().lock())? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Decks(filter) => cmd::decks::decks(&app, filter, &mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `smriti stats | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,46 @@
+//! Where smriti keeps things: `--home DIR`, else `$SMRITI_HOME`, else the platform's folders.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+#[derive(Debug, Clone)]
+pub struct Home {
+    /// State and user decks live here.
+    pub data: PathBuf,
+    /// `config.toml`.
+    pub config: PathBuf,
+}
+
+impl Home {
+    /// `--home` wins over `$SMRITI_HOME` (clap already folds the two), which wins over the
+    /// platform's data and config folders.
+    pub fn resolve(home: Option<&Path>) -> Result<Home> {
+        if let Some(dir) = home {
+            return Ok(Home::at(dir));
+        }
+        let data = dirs::data_dir()
+            .context("cannot find a data folder for this user; set SMRITI_HOME or pass --home DIR")?
+            .join("smriti");
+        let config = dirs::config_dir()
+            .map(|c| c.join("smriti").join("config.toml"))
+            .unwrap_or_else(|| data.join("config.toml"));
+        Ok(Home { data, config })
+    }
+
+    /// Everything under one folder, as tests and `--home` want it.
+    pub fn at(dir: &Path) -> Home {
+        Home {
+            data: dir.to_path_buf(),
+            config: dir.join("config.toml"),
+        }
+    }
+
+    pub fn decks(&self) -> PathBuf {
+        self.data.join("decks")
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.data.join("state")
+    }
+}

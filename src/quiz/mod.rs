@@ -1,0 +1,13 @@
+//! A study session: which cards, in what order, and what each answer does to the schedule.
+//!
+//! `session` is the state machine, free of I/O, shared by both front ends; `queue` picks and
+//! orders the cards; `options` lays out an mcq; `matching` grades typed answers; `plain` is the
+//! line-by-line front end (scripts, tests, no terminal).
+
+pub mod matching;
+pub mod options;
+pub mod plain;
+pub mod queue;
+pub mod session;
+pub mod summary;
+

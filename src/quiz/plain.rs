@@ -1,0 +1,289 @@
+//! The line-by-line front end: used when stdin is not a terminal, or with `--plain`, so a
+//! session can be scripted and tested. Each card is printed, then lines are read:
+//! basic, cloze and mains cards read two (the attempt, which reveals the answer, then the
+//! grade `1`–`4` or `again|hard|good|easy`; a mains grade may also be `k/n` points recalled),
+//! an mcq reads its option letter and a typed card the answer. At any prompt `s` skips, `u`
+//! undoes the last answer, `!` overrules a typed answer judged wrong, `q` quits; end of input
+//! quits too. Progress is kept in every case.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::matching;
+use super::options::{letter, pick};
+use super::session::{Session, Shown, grade_from_points};
+use crate::clock::{Clock, TimeSource};
+use crate::deck::{Body, Card};
+use crate::sanitize::{clean, clean_line};
+use crate::schedule::{CardState, Grade, Scheduler};
+use crate::store::journal::Entry;
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Finished,
+    Quit,
+    EndOfInput,
+}
+
+enum Line {
+    Command(Command),
+    Text(String),
+}
+
+enum Command {
+    Quit,
+    Skip,
+    Undo,
+    Overrule,
+}
+
+/// What the front end needs besides the session.
+pub struct Deps<'a> {
+    pub sched: &'a Scheduler,
+    pub time: &'a TimeSource,
+    /// Makes an entry durable (or, in a cram session, ignores it).
+    pub record: &'a mut dyn FnMut(&Entry) -> Result<()>,
+}
+
+struct Plain<'d, R, W> {
+    input: R,
+    out: W,
+    deps: Deps<'d>,
+}
+
+pub fn run<R: BufRead, W: Write>(session: &mut Session<'_>, deps: Deps<'_>, input: R, out: W) -> Result<Ended> {
+    let mut p = Plain { input, out, deps };
+    loop {
+        let clock = p.deps.time.clock();
+        let Some(shown) = session.current(clock.now_ms()).cloned() else {
+            return Ok(Ended::Finished);
+        };
+        let started = Instant::now();
+        p.show(session, &shown)?;
+        let outcome = match &session.card(&shown).body {
+            Body::Mcq { .. } => p.ask_mcq(&shown)?,
+            Body::Typed { a, accept, .. } => p.ask_typed(a, accept)?,
+            _ => p.ask_flip(session.card(&shown))?,
+        };
+        let grade = match outcome {
+            Step::Grade(g) => g,
+            Step::Command(Command::Quit) => return Ok(Ended::Quit),
+            Step::Command(Command::Skip) => {
+                session.skip();
+                writeln!(p.out, "Skipped.")?;
+                continue;
+            }
+            Step::Command(Command::Undo) => {
+                p.undo(session)?;
+                continue;
+            }
+            Step::Command(Command::Overrule) => {
+                p.overrule(session)?;
+                continue;
+            }
+            Step::Eof => return Ok(Ended::EndOfInput),
+        };
+        let took = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
+        let clock = p.deps.time.clock();
+        if let Some(entry) = session.answer(grade, took, p.deps.sched, &clock) {
+            (p.deps.record)(&entry)?;
+            if let Entry::Review { state, .. } = &entry {
+                p.after(session.card(&shown), grade, state, &clock, session.records())?;
+            }
+        }
+    }
+}
+
+enum Step {
+    Grade(Grade),
+    Command(Command),
+    Eof,
+}
+
+impl<R: BufRead, W: Write> Plain<'_, R, W> {
+    fn read(&mut self, prompt: &str) -> Result<Option<Line>> {
+        write!(self.out, "{prompt}> ")?;
+        self.out.flush()?;
+        let mut buf = String::new();
+        if self.input.read_line(&mut buf)? == 0 {
+            writeln!(self.out)?;
+            return Ok(None);
+        }
+        let text = buf.trim_end_matches(['\n', '\r']).to_owned();
+        Ok(Some(match text.trim() {
+            "q" => Line::Command(Command::Quit),
+            "s" => Line::Command(Command::Skip),
+            "u" => Line::Command(Command::Undo),
+            "!" => Line::Command(Command::Overrule),
+            _ => Line::Text(text),
+        }))
+    }
+
+    fn show(&mut self, session: &Session<'_>, shown: &Shown) -> Result<()> {
+        let card = session.card(shown);
+        let (done, left) = session.progress();
+        writeln!(self.out)?;
+        let tags = if card.tags.is_empty() { String::new() } else { format!(" · {}", card.tags.join(", ")) };
+        writeln!(
+            self.out,
+            "── {}/{} · {}{} · {}",
+            done + 1,
+            done + left,
+            clean_line(&card.deck),
+            clean_line(&tags),
+            card.kind()
+        )?;
+        writeln!(self.out, "{}", clean(&card.prompt()))?;
+        if let Body::Mains { year, word_limit, points, .. } = &card.body {
+            let mut meta = Vec::new();
+            if let Some(y) = year {
+                meta.push(format!("UPSC {y}"));
+            }
+            if let Some(w) = word_limit {
+                meta.push(format!("{w} words"));
+            }
+            meta.push(format!("{} key points", points.len()));
+            writeln!(self.out, "({})", meta.join(" · "))?;
+        }
+        for (i, option) in shown.options.iter().enumerate() {
+            writeln!(self.out, "  {}) {}", letter(i), clean_line(option))?;
+        }
+        if let Some(as_of) = &card.as_of {
+            writeln!(self.out, "(as of {as_of})")?;
+        }
+        Ok(())
+    }
+
+    fn ask_mcq(&mut self, shown: &Shown) -> Result<Step> {
+        loop {
+            let line = match self.read("answer (letter)")? {
+                None => return Ok(Step::Eof),
+                Some(Line::Text(t)) => t,
+                Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+            };
+            let Some(i) = pick(&line, shown.options.len()) else {
+                writeln!(self.out, "Type a letter from a to {}.", letter(shown.options.len().saturating_sub(1)))?;
+                continue;
+            };
+            let right = &shown.options[shown.right];
+            return Ok(Step::Grade(if i == shown.right {
+                writeln!(self.out, "✓ Correct: {}) {}", letter(i), clean_line(right))?;
+                Grade::Good
+            } else {
+                writeln!(self.out, "✗ Wrong. Answer: {}) {}", letter(shown.right), clean_line(right))?;
+                Grade::Again
+            }));
+        }
+    }
+
+    fn ask_typed(&mut self, answer: &str, accept: &[String]) -> Result<Step> {
+        let line = match self.read("answer")? {
+            None => return Ok(Step::Eof),
+            Some(Line::Text(t)) => t,
+            Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+        };
+        Ok(Step::Grade(if matching::is_correct(&line, answer, accept) {
+            writeln!(self.out, "✓ Correct: {}", clean_line(answer))?;
+            Grade::Good
+        } else {
+            writeln!(self.out, "✗ Not quite. You: {} · expected: {}", clean_line(line.trim()), clean_line(answer))?;
+            writeln!(self.out, "(type ! at the next prompt if you were right)")?;
+            Grade::Again
+        }))
+    }
+
+    fn ask_flip(&mut self, card: &Card) -> Result<Step> {
+        match self.read("your answer (enter to reveal)")? {
+            None => return Ok(Step::Eof),
+            Some(Line::Text(_)) => {}
+            Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+        }
+        match &card.body {
+            Body::Mains { points, .. } => {
+                writeln!(self.out, "Key points:")?;
+                for (i, p) in points.iter().enumerate() {
+                    writeln!(self.out, "  {}. {}", i + 1, clean_line(p))?;
+                }
+            }
+            Body::Cloze { text, .. } => {
+                writeln!(self.out, "Answer: {}", clean_line(&card.answer()))?;
+                writeln!(self.out, "{}", clean(&crate::deck::cloze::render(text, None)))?;
+            }
+            _ => writeln!(self.out, "Answer: {}", clean(&card.answer()))?,
+        }
+        let points = match &card.body {
+            Body::Mains { points, .. } => Some(points.len()),
+            _ => None,
+        };
+        let prompt = match points {
+            Some(n) => format!("grade 1 again · 2 hard · 3 good · 4 easy, or k/{n} points recalled"),
+            None => "grade 1 again · 2 hard · 3 good · 4 easy".to_owned(),
+        };
+        loop {
+            let line = match self.read(&prompt)? {
+                None => return Ok(Step::Eof),
+                Some(Line::Text(t)) => t,
+                Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+            };
+            if let Some(g) = Grade::parse(&line) {
+                return Ok(Step::Grade(g));
+            }
+            if let (Some(total), Some((k, _))) = (points, line.trim().split_once('/'))
+                && let Ok(k) = k.trim().parse::<usize>()
+            {
+                return Ok(Step::Grade(grade_from_points(k, total)));
+            }
+            writeln!(self.out, "Type 1, 2, 3 or 4 (again, hard, good, easy).")?;
+        }
+    }
+
+    fn after(&mut self, card: &Card, grade: Grade, state: &CardState, clock: &Clock, records: bool) -> Result<()> {
+        if let Some(explain) = &card.explain {
+            writeln!(self.out, "Why: {}", clean(explain))?;
+        }
+        if records {
+            writeln!(self.out, "{} · {}", grade.name(), next_review(state, clock))?;
+        }
+        Ok(())
+    }
+
+    fn undo(&mut self, session: &mut Session<'_>) -> Result<()> {
+        match session.undo(self.deps.time.clock().now_ms()) {
+            Some(entry) => {
+                (self.deps.record)(&entry)?;
+                writeln!(self.out, "Undone: {}", entry.key())?;
+            }
+            None => writeln!(self.out, "Nothing to undo.")?,
+        }
+        Ok(())
+    }
+
+    fn overrule(&mut self, session: &mut Session<'_>) -> Result<()> {
+        let clock = self.deps.time.clock();
+        match session.overrule(self.deps.sched, &clock) {
+            Some(entries) => {
+                for e in &entries {
+                    (self.deps.record)(e)?;
+                }
+                writeln!(self.out, "Overruled: counted as right.")?;
+            }
+            None => writeln!(self.out, "Only a typed answer judged wrong can be overruled.")?,
+        }
+        Ok(())
+    }
+}
+
+/// "again in 10 minutes", "next review tomorrow", "next review in 12 days".
+pub fn next_review(state: &CardState, clock: &Clock) -> String {
+    if state.in_step() {
+        let mins = ((state.due - clock.now_ms()) / 60_000).max(1);
+        return format!("again in {mins} minutes");
+    }
+    match clock.days_between(clock.now_ms(), state.due) {
+        d if d <= 1 => "next review tomorrow".to_owned(),
+        d => format!("next review in {d} days"),
+    }
+}

@@ -1,0 +1,418 @@
+//! The session state machine, shared by the plain and terminal front ends. It holds no I/O:
+//! each answer or undo returns the journal entry the front end must make durable before it
+//! asks for the next card.
+
+use std::collections::{HashMap, VecDeque};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::options;
+use super::queue::Picked;
+use crate::clock::{Clock, Millis};
+use crate::config::Config;
+use crate::deck::{Body, Card, Kind, Library};
+use crate::schedule::{CardState, Grade, Scheduler};
+use crate::store::journal::{Entry, new_card_state};
+
+/// A card failed in the session comes back after at least this many other cards.
+const RETURN_AFTER: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Answers change the schedule.
+    Study,
+    /// Practice: answers are not recorded.
+    Cram,
+}
+
+/// The card on screen, with its mcq options laid out once (so a redraw does not reshuffle).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub idx: usize,
+    pub options: Vec<String>,
+    pub right: usize,
+    /// Whether it was taken from the learning steps (so undo can put it back there).
+    from_step: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    pub kind: Kind,
+    pub grade: Grade,
+    pub took_ms: u32,
+    pub was_new: bool,
+}
+
+struct Answered {
+    shown: Shown,
+    prev: Option<CardState>,
+    /// The learning step this answer queued, if any.
+    queued_step: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    idx: usize,
+    due: Millis,
+    /// Not before this many answers have been given in the session.
+    after: usize,
+}
+
+pub struct Session<'a> {
+    library: &'a Library,
+    cards: Vec<&'a Card>,
+    states: HashMap<String, CardState>,
+    queue: VecDeque<usize>,
+    steps: Vec<Step>,
+    current: Option<Shown>,
+    history: Vec<Answered>,
+    pub outcomes: Vec<Outcome>,
+    pub skipped: usize,
+    pub mode: Mode,
+    config: &'a Config,
+    rng: StdRng,
+    /// Cards the session started with, by reason: (due reviews incl. learning, new).
+    pub planned: (usize, usize),
+}
+
+impl<'a> Session<'a> {
+    /// `states` are the current states (only those of `cards` are used).
+    pub fn new(
+        library: &'a Library,
+        cards: Vec<&'a Card>,
+        states: &HashMap<String, CardState>,
+        picked: Picked,
+        config: &'a Config,
+        mode: Mode,
+        seed: u64,
+    ) -> Session<'a> {
+        let states = cards
+            .iter()
+            .filter_map(|c| states.get(&c.key).map(|s| (c.key.clone(), *s)))
+            .collect();
+        let planned = (picked.learning.len() + picked.due.len(), picked.new.len());
+        Session {
+            library,
+            queue: picked.due.iter().chain(&picked.new).copied().collect(),
+            steps: picked
+                .learning
+                .iter()
+                .map(|&(idx, due)| Step { idx, due, after: 0 })
+                .collect(),
+            cards,
+            states,
+            current: None,
+            history: Vec::new(),
+            outcomes: Vec::new(),
+            skipped: 0,
+            mode,
+            config,
+            rng: StdRng::seed_from_u64(seed),
+            planned,
+        }
+    }
+
+    /// A cram session: `order` is every card to practise, weakest first.
+    pub fn cram(
+        library: &'a Library,
+        cards: Vec<&'a Card>,
+        states: &HashMap<String, CardState>,
+        order: Vec<usize>,
+        config: &'a Config,
+        seed: u64,
+    ) -> Session<'a> {
+        let picked = Picked {
+            due: order,
+            ..Picked::default()
+        };
+        Session::new(library, cards, states, picked, config, Mode::Cram, seed)
+    }
+
+    pub fn card(&self, shown: &Shown) -> &'a Card {
+        self.cards[shown.idx]
+    }
+
+    pub fn state(&self, key: &str) -> Option<&CardState> {
+        self.states.get(key)
+    }
+
+    /// The card to answer now, choosing the next one if none is on screen.
+    pub fn current(&mut self, now: Millis) -> Option<&Shown> {
+        if self.current.is_none() {
+            self.current = self.choose(now);
+        }
+        self.current.as_ref()
+    }
+
+    fn choose(&mut self, now: Millis) -> Option<Shown> {
+        let answered = self.outcomes.len();
+        let ready = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.due <= now && s.after <= answered)
+            .min_by_key(|(_, s)| s.due)
+            .map(|(i, _)| i);
+        // With nothing else left, a card in a learning step is shown early (Anki's learn-ahead)
+        // rather than ending the session with it unrevised.
+        let step = ready.or_else(|| {
+            if self.queue.is_empty() {
+                self.steps.iter().enumerate().min_by_key(|(_, s)| (s.due, s.after)).map(|(i, _)| i)
+            } else {
+                None
+            }
+        });
+        let (idx, from_step) = match step {
+            Some(i) => {
+                let s = self.steps.remove(i);
+                (s.idx, Some(s.due))
+            }
+            None => (self.queue.pop_front()?, None),
+        };
+        Some(self.show(idx, from_step))
+    }
+
+    fn show(&mut self, idx: usize, from_step: Option<Millis>) -> Shown {
+        let card = self.cards[idx];
+        let (options, right) = match &card.body {
+            Body::Mcq { a, choices, .. } => options::lay_out(self.library, &card.deck, a, choices, &mut self.rng),
+            _ => (Vec::new(), 0),
+        };
+        Shown {
+            idx,
+            options,
+            right,
+            from_step,
+        }
+    }
+
+    /// Grades the card on screen. Returns the entry to record (in a cram session, to ignore).
+    pub fn answer(&mut self, grade: Grade, took_ms: u32, sched: &Scheduler, clock: &Clock) -> Option<Entry> {
+        let shown = self.current.take()?;
+        let card = self.cards[shown.idx];
+        let prev = self.states.get(&card.key).copied();
+        let exam = self.config.exam_date(card.exam);
+        let state = sched.answer(prev.as_ref(), grade, clock, &card.key, exam);
+        self.states.insert(card.key.clone(), state);
+        let queued_step = state.in_step() || (self.mode == Mode::Cram && grade == Grade::Again);
+        if queued_step {
+            self.steps.push(Step {
+                idx: shown.idx,
+                due: if self.mode == Mode::Cram { clock.now_ms() } else { state.due },
+                after: self.outcomes.len() + 1 + RETURN_AFTER,
+            });
+        }
+        self.outcomes.push(Outcome {
+            kind: card.kind(),
+            grade,
+            took_ms,
+            was_new: prev.is_none(),
+        });
+        self.history.push(Answered {
+            shown,
+            prev,
+            queued_step,
+        });
+        Some(Entry::Review {
+            at: clock.now_ms(),
+            key: card.key.clone(),
+            grade,
+            took_ms,
+            state,
+        })
+    }
+
+    /// Moves on without grading; the card stays as it was in the schedule.
+    pub fn skip(&mut self) {
+        if self.current.take().is_some() {
+            self.skipped += 1;
+        }
+    }
+
+    /// Takes back the last answer: the card returns to the screen as it was, and the entry
+    /// returned restores its previous state in the journal.
+    pub fn undo(&mut self, now: Millis) -> Option<Entry> {
+        let last = self.history.pop()?;
+        if let Some(current) = self.current.take() {
+            match current.from_step {
+                Some(due) => self.steps.push(Step { idx: current.idx, due, after: 0 }),
+                None => self.queue.push_front(current.idx),
+            }
+        }
+        if last.queued_step
+            && let Some(i) = self.steps.iter().rposition(|s| s.idx == last.shown.idx)
+        {
+            self.steps.remove(i);
+        }
+        self.outcomes.pop();
+        let key = self.cards[last.shown.idx].key.clone();
+        match last.prev {
+            Some(p) => self.states.insert(key.clone(), p),
+            None => self.states.remove(&key),
+        };
+        let state = last.prev.unwrap_or_else(new_card_state);
+        self.current = Some(last.shown);
+        Some(Entry::Undo { at: now, key, state })
+    }
+
+    /// Whether the last answer was a typed card judged wrong (which the user may overrule).
+    pub fn can_overrule(&self) -> bool {
+        self.history.last().is_some_and(|a| {
+            self.cards[a.shown.idx].kind() == Kind::Typed
+                && self.outcomes.last().is_some_and(|o| o.grade == Grade::Again)
+        })
+    }
+
+    /// Turns the last typed answer's "wrong" into "right": the undo entry and the new answer.
+    pub fn overrule(&mut self, sched: &Scheduler, clock: &Clock) -> Option<[Entry; 2]> {
+        if !self.can_overrule() {
+            return None;
+        }
+        let took = self.outcomes.last().map_or(0, |o| o.took_ms);
+        let undo = self.undo(clock.now_ms())?;
+        let redo = self.answer(Grade::Good, took, sched, clock)?;
+        Some([undo, redo])
+    }
+
+    /// Cards answered, and cards still to come (including learning steps).
+    pub fn progress(&self) -> (usize, usize) {
+        let left = self.queue.len() + self.steps.len() + usize::from(self.current.is_some());
+        (self.outcomes.len(), left)
+    }
+
+    pub fn records(&self) -> bool {
+        self.mode == Mode::Study
+    }
+
+    /// Every state the session knows, after its answers (for the summary's due counts).
+    pub fn states(&self) -> &HashMap<String, CardState> {
+        &self.states
+    }
+}
+
+/// The grade a mains answer earns from the share of key points recalled: under a quarter is a
+/// miss, under 60% hard, under 90% good, the rest easy.
+pub fn grade_from_points(recalled: usize, total: usize) -> Grade {
+    let share = if total == 0 { 0.0 } else { recalled.min(total) as f32 / total as f32 };
+    match share {
+        s if s < 0.25 => Grade::Again,
+        s if s < 0.6 => Grade::Hard,
+        s if s < 0.9 => Grade::Good,
+        _ => Grade::Easy,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::Origin;
+    use crate::deck::parse::parse_deck;
+    use crate::quiz::queue;
+
+    fn library() -> Library {
+        let mut src = String::from("[deck]\nid = \"d\"\nexam = \"prelims\"\n");
+        for i in 0..4 {
+            src.push_str(&format!("[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"));
+        }
+        Library {
+            decks: vec![parse_deck(&src, Origin::Builtin("t")).unwrap()],
+        }
+    }
+
+    fn clock() -> Clock {
+        Clock::new("2026-01-10T10:00:00Z".parse().unwrap(), jiff::tz::TimeZone::UTC, 4)
+    }
+
+    fn with_session(test: impl FnOnce(&mut Session<'_>, &Scheduler, &Clock)) {
+        let lib = library();
+        let config = Config::default();
+        let cards: Vec<&Card> = lib.cards().collect();
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let clock = clock();
+        let states = HashMap::new();
+        let picked = queue::pick(&cards, &states, &sched, &clock, 10);
+        let mut s = Session::new(&lib, cards, &states, picked, &config, Mode::Study, 1);
+        test(&mut s, &sched, &clock);
+    }
+
+    fn key(s: &mut Session<'_>, now: Millis) -> Option<String> {
+        let shown = s.current(now)?.clone();
+        Some(s.card(&shown).key.clone())
+    }
+
+    #[test]
+    fn a_failed_card_comes_back_later_in_the_same_session() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            assert_eq!(key(s, now).as_deref(), Some("d/c0"));
+            s.answer(Grade::Again, 0, sched, clock);
+            let mut seen = Vec::new();
+            while let Some(k) = key(s, now) {
+                seen.push(k);
+                s.answer(Grade::Good, 0, sched, clock);
+            }
+            assert_eq!(seen, ["d/c1", "d/c2", "d/c3", "d/c0"]);
+        });
+    }
+
+    #[test]
+    fn undo_restores_the_card_and_its_state() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            let e = s.answer(Grade::Good, 0, sched, clock).unwrap();
+            assert!(matches!(e, Entry::Review { .. }));
+            assert!(s.state("d/c0").is_some());
+            assert_eq!(key(s, now).as_deref(), Some("d/c1"));
+            let undo = s.undo(now).unwrap();
+            let Entry::Undo { key: k, state, .. } = undo else { panic!() };
+            assert_eq!((k.as_str(), state.phase), ("d/c0", crate::schedule::Phase::New));
+            assert!(s.state("d/c0").is_none());
+            assert_eq!(key(s, now).as_deref(), Some("d/c0"));
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(key(s, now).as_deref(), Some("d/c1"), "the card that was on screen comes next");
+            assert_eq!(s.progress(), (1, 3));
+        });
+    }
+
+    #[test]
+    fn undo_of_a_failed_answer_drops_its_learning_step() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            s.answer(Grade::Again, 0, sched, clock);
+            s.undo(now);
+            s.answer(Grade::Good, 0, sched, clock);
+            let mut rest = Vec::new();
+            while let Some(k) = key(s, now) {
+                rest.push(k);
+                s.answer(Grade::Good, 0, sched, clock);
+            }
+            assert_eq!(rest, ["d/c1", "d/c2", "d/c3"]);
+        });
+    }
+
+    #[test]
+    fn mains_grades_follow_the_share_of_points_recalled() {
+        assert_eq!(grade_from_points(0, 6), Grade::Again);
+        assert_eq!(grade_from_points(2, 6), Grade::Hard);
+        assert_eq!(grade_from_points(4, 6), Grade::Good);
+        assert_eq!(grade_from_points(6, 6), Grade::Easy);
+        assert_eq!(grade_from_points(9, 6), Grade::Easy);
+        assert_eq!(grade_from_points(0, 0), Grade::Again);
+    }
+
+    #[test]
+    fn skip_leaves_the_card_unanswered() {
+        with_session(|s, _, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            s.skip();
+            assert_eq!(s.skipped, 1);
+            assert!(s.state("d/c0").is_none());
+            assert_eq!(key(s, now).as_deref(), Some("d/c1"));
+            assert!(s.undo(now).is_none(), "nothing was answered");
+        });
+    }
+}

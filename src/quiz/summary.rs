@@ -1,0 +1,86 @@
+//! The end-of-session summary: what was done, how well, and what comes next.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::queue::is_due;
+use super::session::Outcome;
+use crate::clock::Clock;
+use crate::deck::Kind;
+use crate::schedule::CardState;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub answered: usize,
+    pub passed: usize,
+    pub new: usize,
+    pub skipped: usize,
+    pub took_ms: u64,
+    /// Per kind: (answered, passed).
+    pub by_kind: Vec<(Kind, usize, usize)>,
+    pub due_tomorrow: usize,
+    pub streak: u32,
+}
+
+impl Summary {
+    pub fn new(outcomes: &[Outcome], skipped: usize, states: &HashMap<String, CardState>, clock: &Clock, streak: u32) -> Summary {
+        let tomorrow = Clock::new(
+            clock.day_start(Clock::add_days(clock.today(), 1)),
+            clock.tz.clone(),
+            clock.day_start_hour,
+        );
+        let by_kind = Kind::ALL
+            .into_iter()
+            .filter_map(|k| {
+                let of_kind: Vec<_> = outcomes.iter().filter(|o| o.kind == k).collect();
+                (!of_kind.is_empty()).then(|| (k, of_kind.len(), of_kind.iter().filter(|o| o.grade.passed()).count()))
+            })
+            .collect();
+        Summary {
+            answered: outcomes.len(),
+            passed: outcomes.iter().filter(|o| o.grade.passed()).count(),
+            new: outcomes.iter().filter(|o| o.was_new).count(),
+            skipped,
+            took_ms: outcomes.iter().map(|o| u64::from(o.took_ms)).sum(),
+            by_kind,
+            // Learning steps left over are due again as soon as tomorrow starts, too.
+            due_tomorrow: states.values().filter(|s| s.in_step() || is_due(s, &tomorrow)).count(),
+            streak,
+        }
+    }
+
+    pub fn accuracy(&self) -> Option<u32> {
+        (self.answered > 0).then(|| (self.passed * 100 / self.answered) as u32)
+    }
+
+    /// Plain text, a few lines.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let secs = self.took_ms / 1000;
+        let _ = write!(out, "Session done: {} answered ({} new)", self.answered, self.new);
+        if self.skipped > 0 {
+            let _ = write!(out, ", {} skipped", self.skipped);
+        }
+        let _ = write!(out, " in {}m {:02}s", secs / 60, secs % 60);
+        if let Some(acc) = self.accuracy() {
+            let _ = write!(out, ", {acc}% correct");
+        }
+        out.push('\n');
+        if self.by_kind.len() > 1 {
+            let parts: Vec<String> = self
+                .by_kind
+                .iter()
+                .map(|(k, n, ok)| format!("{k} {}/{n}", ok))
+                .collect();
+            let _ = writeln!(out, "By kind: {}", parts.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "Due tomorrow: {} · streak: {} day{}",
+            self.due_tomorrow,
+            self.streak,
+            if self.streak == 1 { "" } else { "s" }
+        );
+        out
+    }
+}
