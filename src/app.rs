@@ -57,7 +57,11 @@ impl App {
     }
 
     pub fn scheduler(&self) -> Result<Scheduler> {
-        Ok(Scheduler::new(&self.config.fsrs_parameters, self.config.desired_retention, self.seed)?)
+        Ok(Scheduler::new(
+            &self.config.fsrs_parameters,
+            self.config.desired_retention,
+            self.seed,
+        )?)
     }
 
     /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names.
@@ -84,7 +88,9 @@ impl App {
         for path in &files {
             let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
             if let Some(deck) = library.decks.iter().find(|d| match &d.origin {
-                crate::deck::Origin::File(p) => p.canonicalize().unwrap_or_else(|_| p.clone()) == canonical,
+                crate::deck::Origin::File(p) => {
+                    p.canonicalize().unwrap_or_else(|_| p.clone()) == canonical
+                }
                 _ => false,
             }) {
                 ids.push(deck.id.clone());
@@ -96,7 +102,9 @@ impl App {
 
 pub fn load_decks(user_dir: &Path, extra: &[PathBuf]) -> Result<Library> {
     load_library(user_dir, extra).map_err(|e| match e {
-        LoadError::Invalid(errors) => anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect())),
+        LoadError::Invalid(errors) => {
+            anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect()))
+        }
         io => anyhow::Error::new(io),
     })
 }
@@ -107,6 +115,6 @@ pub fn load_decks(user_dir: &Path, extra: &[PathBuf]) -> Result<Library> {
 pub struct DeckErrors(pub Vec<String>);
 
 /// Cards of the library that pass a filter, in deck order.
-pub fn select<'a>(library: &'a Library, keep: impl Fn(&Card) -> bool) -> Vec<&'a Card> {
+pub fn select(library: &Library, keep: impl Fn(&Card) -> bool) -> Vec<&Card> {
     library.cards().filter(|c| keep(c)).collect()
 }

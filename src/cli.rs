@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::deck::Exam;
 
 #[derive(Debug, Parser)]
-#[command(name = "smriti", version, about = "Spaced-repetition flashcards for UPSC Civil Services aspirants")]
+#[command(
+    name = "smriti",
+    version,
+    about = "Spaced-repetition flashcards for UPSC Civil Services aspirants"
+)]
 pub struct Cli {
     /// Folder for state, decks and config.toml [default: the platform's data and config folders]
     #[arg(long, global = true, env = "SMRITI_HOME", value_name = "DIR")]

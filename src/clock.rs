@@ -17,7 +17,11 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(now: Timestamp, tz: TimeZone, day_start_hour: u8) -> Clock {
-        Clock { now, tz, day_start_hour }
+        Clock {
+            now,
+            tz,
+            day_start_hour,
+        }
     }
 
     pub fn now_ms(&self) -> Millis {
@@ -75,7 +79,11 @@ mod tests {
     use super::*;
 
     fn clock_at(rfc3339: &str) -> Clock {
-        Clock::new(rfc3339.parse().unwrap(), TimeZone::get("Asia/Kolkata").unwrap(), 4)
+        Clock::new(
+            rfc3339.parse().unwrap(),
+            TimeZone::get("Asia/Kolkata").unwrap(),
+            4,
+        )
     }
 
     #[test]
@@ -99,9 +107,18 @@ mod tests {
         let c = clock_at("2026-03-10T12:00:00Z");
         let late_evening: Timestamp = "2026-03-09T17:00:00Z".parse().unwrap(); // 22:30 IST on the 9th
         let next_morning: Timestamp = "2026-03-09T23:00:00Z".parse().unwrap(); // 04:30 IST on the 10th
-        assert_eq!(c.days_between(late_evening.as_millisecond(), next_morning.as_millisecond()), 1);
+        assert_eq!(
+            c.days_between(late_evening.as_millisecond(), next_morning.as_millisecond()),
+            1
+        );
         let after_midnight: Timestamp = "2026-03-09T20:00:00Z".parse().unwrap(); // 01:30 IST on the 10th
-        assert_eq!(c.days_between(late_evening.as_millisecond(), after_midnight.as_millisecond()), 0);
+        assert_eq!(
+            c.days_between(
+                late_evening.as_millisecond(),
+                after_midnight.as_millisecond()
+            ),
+            0
+        );
     }
 }
 
@@ -115,6 +132,10 @@ pub struct TimeSource {
 
 impl TimeSource {
     pub fn clock(&self) -> Clock {
-        Clock::new(self.fixed.unwrap_or_else(Timestamp::now), self.tz.clone(), self.day_start_hour)
+        Clock::new(
+            self.fixed.unwrap_or_else(Timestamp::now),
+            self.tz.clone(),
+            self.day_start_hour,
+        )
     }
 }

@@ -102,11 +102,15 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
             message,
         }
     };
-    let raw: RawConfig = toml::from_str(src).map_err(|e| fail(e.span(), e.message().trim().to_owned()))?;
+    let raw: RawConfig =
+        toml::from_str(src).map_err(|e| fail(e.span(), e.message().trim().to_owned()))?;
     let mut config = Config::default();
     if let Some(r) = raw.desired_retention {
         if !(0.7..=0.99).contains(r.get_ref()) {
-            return Err(fail(Some(r.span()), "`desired_retention` must be between 0.70 and 0.99".into()));
+            return Err(fail(
+                Some(r.span()),
+                "`desired_retention` must be between 0.70 and 0.99".into(),
+            ));
         }
         config.desired_retention = *r.get_ref() as f32;
     }
@@ -114,13 +118,23 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
         config.new_per_day = u32::try_from(*n.get_ref())
             .ok()
             .filter(|n| *n <= 10_000)
-            .ok_or_else(|| fail(Some(n.span()), "`new_per_day` must be a whole number from 0 to 10000".into()))?;
+            .ok_or_else(|| {
+                fail(
+                    Some(n.span()),
+                    "`new_per_day` must be a whole number from 0 to 10000".into(),
+                )
+            })?;
     }
     if let Some(h) = raw.day_start_hour {
         config.day_start_hour = u8::try_from(*h.get_ref())
             .ok()
             .filter(|h| *h < 24)
-            .ok_or_else(|| fail(Some(h.span()), "`day_start_hour` must be an hour from 0 to 23".into()))?;
+            .ok_or_else(|| {
+                fail(
+                    Some(h.span()),
+                    "`day_start_hour` must be an hour from 0 to 23".into(),
+                )
+            })?;
     }
     if let Some(exams) = raw.exams {
         let date = |d: toml::Spanned<toml::value::Datetime>| -> Result<Date, ConfigError> {
@@ -128,7 +142,10 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
             match (d.get_ref().date, d.get_ref().time) {
                 (Some(day), None) => Date::new(day.year as i16, day.month as i8, day.day as i8)
                     .map_err(|e| fail(Some(span), format!("invalid date: {e}"))),
-                _ => Err(fail(Some(span), "an exam date is a plain date, e.g. `prelims = 2027-05-23`".into())),
+                _ => Err(fail(
+                    Some(span),
+                    "an exam date is a plain date, e.g. `prelims = 2027-05-23`".into(),
+                )),
             }
         };
         config.prelims = exams.prelims.map(date).transpose()?;
@@ -138,7 +155,10 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
         let span = params.span();
         let list = params.into_inner();
         if !list.is_empty() && fsrs::FSRS::new(&list).is_err() {
-            return Err(fail(Some(span), "`parameters` are not valid FSRS parameters (19 or 21 numbers expected)".into()));
+            return Err(fail(
+                Some(span),
+                "`parameters` are not valid FSRS parameters (19 or 21 numbers expected)".into(),
+            ));
         }
         config.fsrs_parameters = list;
     }
@@ -172,7 +192,10 @@ mod tests {
     fn out_of_range_values_name_the_line() {
         let e = parse("new_per_day = 5\nday_start_hour = 25\n", "c.toml").unwrap_err();
         assert_eq!((e.line, e.col), (2, 18));
-        assert!(e.to_string().starts_with("c.toml:2:18: `day_start_hour`"), "{e}");
+        assert!(
+            e.to_string().starts_with("c.toml:2:18: `day_start_hour`"),
+            "{e}"
+        );
     }
 
     #[test]

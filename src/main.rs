@@ -1,6 +1,5 @@
 //! The `smriti` command: parse the command line, run the command, map the result to an exit code.
 
-
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -14,7 +13,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(&cli) {

@@ -143,7 +143,8 @@ pub struct ParamsError(String);
 impl Scheduler {
     /// `parameters` empty means FSRS-6 defaults.
     pub fn new(parameters: &[f32], retention: f32, seed: u64) -> Result<Scheduler, ParamsError> {
-        let filled = fsrs::check_and_fill_parameters(parameters).map_err(|e| ParamsError(e.to_string()))?;
+        let filled =
+            fsrs::check_and_fill_parameters(parameters).map_err(|e| ParamsError(e.to_string()))?;
         let fsrs = FSRS::new(&filled).map_err(|e| ParamsError(e.to_string()))?;
         Ok(Scheduler {
             fsrs,
@@ -187,13 +188,16 @@ impl Scheduler {
         };
         // If FSRS rejects the input (a corrupt memory state), fall back to a fresh card's state
         // rather than fail the answer.
-        let item = next.as_ref().map(|n| pick(n, grade)).unwrap_or(fsrs::ItemState {
-            memory: MemoryState {
-                stability: fsrs::DEFAULT_PARAMETERS[grade as usize - 1],
-                difficulty: 5.0,
-            },
-            interval: 1.0,
-        });
+        let item = next
+            .as_ref()
+            .map(|n| pick(n, grade))
+            .unwrap_or(fsrs::ItemState {
+                memory: MemoryState {
+                    stability: fsrs::DEFAULT_PARAMETERS[grade as usize - 1],
+                    difficulty: 5.0,
+                },
+                interval: 1.0,
+            });
         let reps = prev.map_or(0, |p| p.reps) + 1;
         let lapses = prev.map_or(0, |p| p.lapses);
         let intro = prev.map_or(now, |p| p.intro);
@@ -236,7 +240,14 @@ impl Scheduler {
 
     /// Whole days until the next review for a passing grade, ordered as Anki orders the buttons
     /// (hard ≤ good < easy), then fuzzed.
-    fn interval_days(&self, next: Option<&fsrs::NextStates>, grade: Grade, phase: Phase, key: &str, reps: u32) -> i32 {
+    fn interval_days(
+        &self,
+        next: Option<&fsrs::NextStates>,
+        grade: Grade,
+        phase: Phase,
+        key: &str,
+        reps: u32,
+    ) -> i32 {
         let Some(n) = next else { return 1 };
         let days = |ivl: f32| (ivl.round() as i32).clamp(1, MAX_INTERVAL_DAYS);
         let mut hard = days(n.hard.interval);
@@ -258,10 +269,20 @@ impl Scheduler {
 
     /// The intervals each grade would give now, in days (0 for a same-day learning step),
     /// for showing on the buttons.
-    pub fn preview(&self, prev: Option<&CardState>, clock: &Clock, key: &str, exam: Option<Date>) -> [i32; 4] {
+    pub fn preview(
+        &self,
+        prev: Option<&CardState>,
+        clock: &Clock,
+        key: &str,
+        exam: Option<Date>,
+    ) -> [i32; 4] {
         Grade::ALL.map(|g| {
             let s = self.answer(prev, g, clock, key, exam);
-            if s.in_step() { 0 } else { clock.days_between(clock.now_ms(), s.due) }
+            if s.in_step() {
+                0
+            } else {
+                clock.days_between(clock.now_ms(), s.due)
+            }
         })
     }
 }
@@ -342,8 +363,14 @@ mod tests {
         // The same history through the crate's own replay gives the same state.
         let item = fsrs::FSRSItem {
             reviews: vec![
-                fsrs::FSRSReview { rating: 3, delta_t: 0 },
-                fsrs::FSRSReview { rating: 2, delta_t: 3 },
+                fsrs::FSRSReview {
+                    rating: 3,
+                    delta_t: 0,
+                },
+                fsrs::FSRSReview {
+                    rating: 2,
+                    delta_t: 3,
+                },
             ],
         };
         let replayed = fsrs.memory_state(item, None).unwrap();
@@ -361,7 +388,11 @@ mod tests {
         let later = clock("2026-01-01T10:11:00Z");
         let passed = s.answer(Some(&failed), Grade::Good, &later, "d/c", None);
         let fsrs = FSRS::new(&[]).unwrap();
-        let expect = fsrs.next_states(Some(failed.memory()), 0.9, 0).unwrap().good.memory;
+        let expect = fsrs
+            .next_states(Some(failed.memory()), 0.9, 0)
+            .unwrap()
+            .good
+            .memory;
         assert_eq!(passed.memory(), expect);
         assert_eq!(passed.phase, Phase::Review);
         assert_eq!(passed.reps, 2);
@@ -394,7 +425,13 @@ mod tests {
         };
         assert!(!state.is_leech());
         let s = sched();
-        let lapsed = s.answer(Some(&state), Grade::Again, &clock("2026-01-10T10:00:00Z"), "k", None);
+        let lapsed = s.answer(
+            Some(&state),
+            Grade::Again,
+            &clock("2026-01-10T10:00:00Z"),
+            "k",
+            None,
+        );
         assert!(lapsed.is_leech());
     }
 
@@ -407,7 +444,10 @@ mod tests {
         let days = c.days_between(c.now_ms(), st.due);
         let (lo, hi) = fuzz_range(8);
         assert!((lo..=hi).contains(&days), "{days}");
-        assert_eq!(crate::clock::from_ms(st.due).to_string().split('T').nth(1), Some("04:00:00Z"));
+        assert_eq!(
+            crate::clock::from_ms(st.due).to_string().split('T').nth(1),
+            Some("04:00:00Z")
+        );
     }
 
     #[test]
@@ -437,7 +477,10 @@ mod tests {
         }
         assert_eq!(clamp_to_exam(today, 10, Some(exam), "a", 1), 10);
         // After the exam, nothing is clamped.
-        assert_eq!(clamp_to_exam(jiff::civil::date(2026, 2, 1), 60, Some(exam), "a", 1), 60);
+        assert_eq!(
+            clamp_to_exam(jiff::civil::date(2026, 2, 1), 60, Some(exam), "a", 1),
+            60
+        );
     }
 
     #[test]

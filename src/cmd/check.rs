@@ -10,7 +10,12 @@ use crate::cli::CheckArgs;
 use crate::deck::load::{LoadError, builtin_decks, deck_files, load_file};
 
 /// Returns whether every deck is valid.
-pub fn check(app: &App, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool> {
+pub fn check(
+    app: &App,
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<bool> {
     let mut errors: Vec<String> = Vec::new();
     let mut decks = 0;
     let mut cards = 0;
@@ -33,7 +38,11 @@ pub fn check(app: &App, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Wri
                 decks += 1;
                 cards += deck.cards.len();
                 if let Some((_, other)) = ids.iter().find(|(id, _)| *id == deck.id) {
-                    errors.push(format!("{}:1:1: deck id `{}` is already used by {other}", path.display(), deck.id));
+                    errors.push(format!(
+                        "{}:1:1: deck id `{}` is already used by {other}",
+                        path.display(),
+                        deck.id
+                    ));
                 }
                 ids.push((deck.id.clone(), path.display().to_string()));
             }
@@ -42,12 +51,21 @@ pub fn check(app: &App, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Wri
         }
     }
     if errors.is_empty() {
-        writeln!(out, "{decks} deck{} and {cards} cards checked: no errors", if decks == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "{decks} deck{} and {cards} cards checked: no errors",
+            if decks == 1 { "" } else { "s" }
+        )?;
         return Ok(true);
     }
     for e in &errors {
         writeln!(err, "smriti: {e}")?;
     }
-    writeln!(err, "{} error{} found", errors.len(), if errors.len() == 1 { "" } else { "s" })?;
+    writeln!(
+        err,
+        "{} error{} found",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    )?;
     Ok(false)
 }

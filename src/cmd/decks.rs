@@ -14,9 +14,21 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<()> 
     let (library, only) = app.library(filter)?;
     let store = Store::open_read(&app.home.state())?;
     let clock = app.time.clock();
-    writeln!(out, "{:<32} {:>7} {:>6} {:>6} {:>6}  {}", "deck", "exam", "cards", "new", "due", "source")?;
-    for deck in library.decks.iter().filter(|d| only.is_empty() || only.contains(&d.id)) {
-        let new = deck.cards.iter().filter(|c| store.state(&c.key).is_none()).count();
+    writeln!(
+        out,
+        "{:<32} {:>7} {:>6} {:>6} {:>6}  source",
+        "deck", "exam", "cards", "new", "due"
+    )?;
+    for deck in library
+        .decks
+        .iter()
+        .filter(|d| only.is_empty() || only.contains(&d.id))
+    {
+        let new = deck
+            .cards
+            .iter()
+            .filter(|c| store.state(&c.key).is_none())
+            .count();
         let due = deck
             .cards
             .iter()
@@ -31,7 +43,11 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<()> 
             deck.cards.len(),
             new,
             due,
-            if deck.origin.is_builtin() { "built-in".to_owned() } else { clean_line(&deck.origin.to_string()) }
+            if deck.origin.is_builtin() {
+                "built-in".to_owned()
+            } else {
+                clean_line(&deck.origin.to_string())
+            }
         )?;
     }
     Ok(())

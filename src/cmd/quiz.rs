@@ -21,7 +21,10 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
     };
     let cards = select(&library, |c| filter.matches(c));
     if cards.is_empty() {
-        writeln!(out, "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks).")?;
+        writeln!(
+            out,
+            "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
+        )?;
         return Ok(());
     }
     let sched = app.scheduler()?;
@@ -53,7 +56,15 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
             )?;
             return Ok(());
         }
-        Session::new(&library, cards, &store.cards, picked, &app.config, Mode::Study, app.seed)
+        Session::new(
+            &library,
+            cards,
+            &store.cards,
+            picked,
+            &app.config,
+            Mode::Study,
+            app.seed,
+        )
     };
 
     let ended = {

@@ -86,7 +86,11 @@ pub fn builtin_decks() -> Result<Vec<Deck>, Vec<DeckError>> {
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() { Ok(decks) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(decks)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The built-in decks, the user's deck folder and the extra files, checked together:
@@ -112,7 +116,10 @@ pub fn load_library(user_dir: &Path, extra: &[PathBuf]) -> Result<Library, LoadE
                         line: 1,
                         col: 1,
                         card: None,
-                        message: format!("deck id `{}` is already used by {}", deck.id, other.origin),
+                        message: format!(
+                            "deck id `{}` is already used by {}",
+                            deck.id, other.origin
+                        ),
                     });
                 } else {
                     decks.push(deck);

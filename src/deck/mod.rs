@@ -146,7 +146,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Basic, Kind::Typed, Kind::Mcq, Kind::Cloze, Kind::Mains];
+    pub const ALL: [Kind; 5] = [
+        Kind::Basic,
+        Kind::Typed,
+        Kind::Mcq,
+        Kind::Cloze,
+        Kind::Mains,
+    ];
 
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)

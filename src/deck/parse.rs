@@ -28,7 +28,10 @@ impl<'a> Locator<'a> {
         let offset = offset.min(self.src.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self.src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .src
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 }
@@ -41,7 +44,12 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn error(&mut self, span: Option<Range<usize>>, card: Option<&str>, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        span: Option<Range<usize>>,
+        card: Option<&str>,
+        message: impl Into<String>,
+    ) {
         let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
         self.errors.push(DeckError {
             path: self.path.clone(),
@@ -138,7 +146,11 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
     let table = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
         Err(e) => {
-            report.error(e.span(), None, format!("invalid TOML: {}", e.message().trim()));
+            report.error(
+                e.span(),
+                None,
+                format!("invalid TOML: {}", e.message().trim()),
+            );
             return Err(report.errors);
         }
     };
@@ -159,13 +171,19 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             other => report.error(
                 Some(key.span()),
                 None,
-                format!("unknown key `{other}`; a deck has a `[deck]` table and `[[card]]` entries"),
+                format!(
+                    "unknown key `{other}`; a deck has a `[deck]` table and `[[card]]` entries"
+                ),
             ),
         }
     }
     let Some((header, deck_tags)) = header else {
         if report.errors.is_empty() {
-            report.error(None, None, "missing the `[deck]` table (with `id`, `name` and `exam`)");
+            report.error(
+                None,
+                None,
+                "missing the `[deck]` table (with `id`, `name` and `exam`)",
+            );
         }
         return Err(report.errors);
     };
@@ -182,7 +200,11 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             }
         };
         let Some(id) = raw.id.clone() else {
-            report.error(Some(span), None, "card has no `id` (a stable name, e.g. `id = \"lemoa-year\"`)");
+            report.error(
+                Some(span),
+                None,
+                "card has no `id` (a stable name, e.g. `id = \"lemoa-year\"`)",
+            );
             continue;
         };
         if !valid_id(id.get_ref()) {
@@ -239,12 +261,19 @@ struct Header {
     exam: Exam,
 }
 
-fn read_header(value: Spanned<DeValue<'_>>, report: &mut Report<'_>) -> Option<(Header, Vec<String>)> {
+fn read_header(
+    value: Spanned<DeValue<'_>>,
+    report: &mut Report<'_>,
+) -> Option<(Header, Vec<String>)> {
     let span = value.span();
     let raw = match RawHeader::deserialize(ValueDeserializer::from(value)) {
         Ok(raw) => raw,
         Err(e) => {
-            report.error(e.span().or(Some(span)), None, format!("in `[deck]`: {}", e.message().trim()));
+            report.error(
+                e.span().or(Some(span)),
+                None,
+                format!("in `[deck]`: {}", e.message().trim()),
+            );
             return None;
         }
     };
@@ -261,7 +290,10 @@ fn read_header(value: Spanned<DeValue<'_>>, report: &mut Report<'_>) -> Option<(
         report.error(
             Some(raw.exam.span()),
             None,
-            format!("unknown exam `{}`; expected \"prelims\" or \"mains\"", raw.exam.get_ref()),
+            format!(
+                "unknown exam `{}`; expected \"prelims\" or \"mains\"",
+                raw.exam.get_ref()
+            ),
         );
         return None;
     };
@@ -306,18 +338,29 @@ fn build_card(
             report.error(
                 Some(field_span),
                 Some(&id),
-                format!("`{field}` does not belong on a {kind} card (it takes {})", allowed_fields(kind).join(", ")),
+                format!(
+                    "`{field}` does not belong on a {kind} card (it takes {})",
+                    allowed_fields(kind).join(", ")
+                ),
             );
         }
     }
     let source = match &raw.source {
         Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().trim().to_owned(),
         Some(s) => {
-            report.error(Some(s.span()), Some(&id), "`source` is empty; say where the fact comes from");
+            report.error(
+                Some(s.span()),
+                Some(&id),
+                "`source` is empty; say where the fact comes from",
+            );
             String::new()
         }
         None => {
-            report.error(Some(span.clone()), Some(&id), "missing `source`: say where the fact comes from");
+            report.error(
+                Some(span.clone()),
+                Some(&id),
+                "missing `source`: say where the fact comes from",
+            );
             String::new()
         }
     };
@@ -368,7 +411,11 @@ fn required<'a, T>(
     report: &mut Report<'_>,
 ) -> Option<&'a Spanned<T>> {
     if field.is_none() {
-        report.error(Some(span.clone()), Some(id), format!("a {kind} card needs `{name}`"));
+        report.error(
+            Some(span.clone()),
+            Some(id),
+            format!("a {kind} card needs `{name}`"),
+        );
     }
     field.as_ref()
 }
@@ -389,7 +436,13 @@ fn text_of(
     Some(value.get_ref().trim().to_owned())
 }
 
-fn build_body(raw: &RawCard, kind: Kind, id: &str, span: Range<usize>, report: &mut Report<'_>) -> Option<Body> {
+fn build_body(
+    raw: &RawCard,
+    kind: Kind,
+    id: &str,
+    span: Range<usize>,
+    report: &mut Report<'_>,
+) -> Option<Body> {
     match kind {
         Kind::Basic => {
             let q = text_of(&raw.q, "q", kind, id, &span, report);
@@ -399,14 +452,26 @@ fn build_body(raw: &RawCard, kind: Kind, id: &str, span: Range<usize>, report: &
         Kind::Typed => {
             let q = text_of(&raw.q, "q", kind, id, &span, report);
             let a = text_of(&raw.a, "a", kind, id, &span, report);
-            let accept = raw.accept.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
-            Some(Body::Typed { q: q?, a: a?, accept })
+            let accept = raw
+                .accept
+                .as_ref()
+                .map(|a| a.get_ref().clone())
+                .unwrap_or_default();
+            Some(Body::Typed {
+                q: q?,
+                a: a?,
+                accept,
+            })
         }
         Kind::Mcq => {
             let q = text_of(&raw.q, "q", kind, id, &span, report);
             let a = text_of(&raw.a, "a", kind, id, &span, report);
             let choices = mcq_choices(raw, a.as_deref(), id, &span, report);
-            Some(Body::Mcq { q: q?, a: a?, choices: choices? })
+            Some(Body::Mcq {
+                q: q?,
+                a: a?,
+                choices: choices?,
+            })
         }
         Kind::Cloze => {
             let text = required(&raw.text, "text", kind, id, &span, report)?;
@@ -416,14 +481,25 @@ fn build_body(raw: &RawCard, kind: Kind, id: &str, span: Range<usize>, report: &
             }
             let gaps = cloze::gaps(text.get_ref());
             if gaps.is_empty() {
-                report.error(Some(text.span()), Some(id), "cloze `text` has no gaps; mark each with `{{answer}}`");
+                report.error(
+                    Some(text.span()),
+                    Some(id),
+                    "cloze `text` has no gaps; mark each with `{{answer}}`",
+                );
                 return None;
             }
             if gaps.iter().any(|g| g.answer.is_empty()) {
-                report.error(Some(text.span()), Some(id), "cloze `text` has an empty gap `{{}}`");
+                report.error(
+                    Some(text.span()),
+                    Some(id),
+                    "cloze `text` has an empty gap `{{}}`",
+                );
                 return None;
             }
-            Some(Body::Cloze { text: text.get_ref().trim().to_owned(), gap: 0 })
+            Some(Body::Cloze {
+                text: text.get_ref().trim().to_owned(),
+                gap: 0,
+            })
         }
         Kind::Mains => {
             let q = text_of(&raw.q, "q", kind, id, &span, report);
@@ -431,29 +507,51 @@ fn build_body(raw: &RawCard, kind: Kind, id: &str, span: Range<usize>, report: &
             if let Some(p) = points
                 && (p.get_ref().is_empty() || p.get_ref().iter().any(|s| s.trim().is_empty()))
             {
-                report.error(Some(p.span()), Some(id), "`points` needs at least one key point, none empty");
+                report.error(
+                    Some(p.span()),
+                    Some(id),
+                    "`points` needs at least one key point, none empty",
+                );
                 return None;
             }
             for (name, field) in [("year", &raw.year), ("word_limit", &raw.word_limit)] {
                 if let Some(v) = field
                     && *v.get_ref() <= 0
                 {
-                    report.error(Some(v.span()), Some(id), format!("`{name}` must be a positive number"));
+                    report.error(
+                        Some(v.span()),
+                        Some(id),
+                        format!("`{name}` must be a positive number"),
+                    );
                     return None;
                 }
             }
             Some(Body::Mains {
                 q: q?,
                 year: raw.year.as_ref().map(|y| *y.get_ref()),
-                points: points?.get_ref().iter().map(|p| p.trim().to_owned()).collect(),
+                points: points?
+                    .get_ref()
+                    .iter()
+                    .map(|p| p.trim().to_owned())
+                    .collect(),
                 word_limit: raw.word_limit.as_ref().map(|w| *w.get_ref()),
             })
         }
     }
 }
 
-fn mcq_choices(raw: &RawCard, a: Option<&str>, id: &str, span: &Range<usize>, report: &mut Report<'_>) -> Option<Choices> {
-    let given = [raw.options.is_some(), raw.distractors.is_some(), raw.group.is_some()];
+fn mcq_choices(
+    raw: &RawCard,
+    a: Option<&str>,
+    id: &str,
+    span: &Range<usize>,
+    report: &mut Report<'_>,
+) -> Option<Choices> {
+    let given = [
+        raw.options.is_some(),
+        raw.distractors.is_some(),
+        raw.group.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() != 1 {
         report.error(
             Some(span.clone()),
@@ -463,23 +561,42 @@ fn mcq_choices(raw: &RawCard, a: Option<&str>, id: &str, span: &Range<usize>, re
         return None;
     }
     if let Some(options) = &raw.options {
-        let list: Vec<String> = options.get_ref().iter().map(|o| o.trim().to_owned()).collect();
+        let list: Vec<String> = options
+            .get_ref()
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .collect();
         if let Some(a) = a
             && !list.iter().any(|o| o == a)
         {
             let a_span = raw.a.as_ref().map(Spanned::span);
-            report.error(a_span, Some(id), format!("mcq answer \"{a}\" is not among its options"));
+            report.error(
+                a_span,
+                Some(id),
+                format!("mcq answer \"{a}\" is not among its options"),
+            );
             return None;
         }
         if !rules::distinct(&list) || list.len() < 2 {
-            report.error(Some(options.span()), Some(id), "`options` needs at least two different entries, each once");
+            report.error(
+                Some(options.span()),
+                Some(id),
+                "`options` needs at least two different entries, each once",
+            );
             return None;
         }
         return Some(Choices::Options(list));
     }
     if let Some(distractors) = &raw.distractors {
-        let list: Vec<String> = distractors.get_ref().iter().map(|o| o.trim().to_owned()).collect();
-        if list.is_empty() || !rules::distinct(&list) || a.is_some_and(|a| list.iter().any(|d| d == a)) {
+        let list: Vec<String> = distractors
+            .get_ref()
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .collect();
+        if list.is_empty()
+            || !rules::distinct(&list)
+            || a.is_some_and(|a| list.iter().any(|d| d == a))
+        {
             report.error(
                 Some(distractors.span()),
                 Some(id),

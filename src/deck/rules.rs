@@ -14,7 +14,12 @@ pub fn distinct(list: &[String]) -> bool {
 pub fn group_answers(deck: &Deck) -> HashMap<&str, Vec<&str>> {
     let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
     for card in &deck.cards {
-        if let Body::Mcq { a, choices: Choices::Group(group), .. } = &card.body {
+        if let Body::Mcq {
+            a,
+            choices: Choices::Group(group),
+            ..
+        } = &card.body
+        {
             let answers = groups.entry(group.as_str()).or_default();
             if !answers.contains(&a.as_str()) {
                 answers.push(a.as_str());
@@ -30,7 +35,10 @@ pub fn check_groups(deck: &Deck) -> Vec<(usize, String, String)> {
     deck.cards
         .iter()
         .filter_map(|card| match &card.body {
-            Body::Mcq { choices: Choices::Group(group), .. } if groups[group.as_str()].len() < 2 => Some((
+            Body::Mcq {
+                choices: Choices::Group(group),
+                ..
+            } if groups[group.as_str()].len() < 2 => Some((
                 card.line,
                 card.id.clone(),
                 format!(

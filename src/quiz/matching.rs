@@ -66,21 +66,41 @@ mod tests {
     #[test]
     fn case_spacing_and_punctuation_do_not_matter() {
         let a = "Logistics Exchange Memorandum of Agreement";
-        assert!(is_correct("logistics exchange memorandum of agreement", a, &[]));
-        assert!(is_correct("  Logistics-Exchange   Memorandum of Agreement. ", a, &[]));
+        assert!(is_correct(
+            "logistics exchange memorandum of agreement",
+            a,
+            &[]
+        ));
+        assert!(is_correct(
+            "  Logistics-Exchange   Memorandum of Agreement. ",
+            a,
+            &[]
+        ));
         assert!(is_correct("U.S.", "US", &[]));
     }
 
     #[test]
     fn accepted_alternatives_count() {
         let accept = vec!["BECA".to_owned()];
-        assert!(is_correct("beca", "Basic Exchange and Cooperation Agreement", &accept));
-        assert!(!is_correct("lemoa", "Basic Exchange and Cooperation Agreement", &accept));
+        assert!(is_correct(
+            "beca",
+            "Basic Exchange and Cooperation Agreement",
+            &accept
+        ));
+        assert!(!is_correct(
+            "lemoa",
+            "Basic Exchange and Cooperation Agreement",
+            &accept
+        ));
     }
 
     #[test]
     fn a_small_slip_in_a_long_answer_is_forgiven_but_not_in_numbers() {
-        assert!(is_correct("Logistics Exchange Memorandum of Agrement", "Logistics Exchange Memorandum of Agreement", &[]));
+        assert!(is_correct(
+            "Logistics Exchange Memorandum of Agrement",
+            "Logistics Exchange Memorandum of Agreement",
+            &[]
+        ));
         assert!(!is_correct("2018", "2016", &[]));
         assert!(!is_correct("LEMOA", "BECA", &[]));
         assert!(!is_correct("Japan", "Japon and Australia", &[]));

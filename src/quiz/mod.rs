@@ -10,4 +10,3 @@ pub mod plain;
 pub mod queue;
 pub mod session;
 pub mod summary;
-

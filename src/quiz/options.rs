@@ -9,11 +9,19 @@ use crate::deck::{Choices, Library};
 pub const MAX_OPTIONS: usize = 4;
 
 /// The options, shuffled, and the index of the right one.
-pub fn lay_out(library: &Library, deck: &str, answer: &str, choices: &Choices, rng: &mut impl Rng) -> (Vec<String>, usize) {
+pub fn lay_out(
+    library: &Library,
+    deck: &str,
+    answer: &str,
+    choices: &Choices,
+    rng: &mut impl Rng,
+) -> (Vec<String>, usize) {
     let mut wrong: Vec<String> = match choices {
-        Choices::Options(list) | Choices::Distractors(list) => {
-            list.iter().filter(|o| o.as_str() != answer).cloned().collect()
-        }
+        Choices::Options(list) | Choices::Distractors(list) => list
+            .iter()
+            .filter(|o| o.as_str() != answer)
+            .cloned()
+            .collect(),
         Choices::Group(group) => group_pool(library, deck, group)
             .into_iter()
             .filter(|a| *a != answer)
@@ -34,7 +42,11 @@ pub fn lay_out(library: &Library, deck: &str, answer: &str, choices: &Choices, r
 fn group_pool<'a>(library: &'a Library, deck: &str, group: &str) -> Vec<&'a str> {
     library
         .deck(deck)
-        .map(|d| crate::deck::rules::group_answers(d).remove(group).unwrap_or_default())
+        .map(|d| {
+            crate::deck::rules::group_answers(d)
+                .remove(group)
+                .unwrap_or_default()
+        })
         .unwrap_or_default()
 }
 
@@ -45,7 +57,10 @@ pub fn letter(i: usize) -> char {
 
 /// The option a typed letter (`b`, `B`, `b)`) picks, if any.
 pub fn pick(input: &str, count: usize) -> Option<usize> {
-    let t = input.trim().trim_end_matches([')', '.']).to_ascii_lowercase();
+    let t = input
+        .trim()
+        .trim_end_matches([')', '.'])
+        .to_ascii_lowercase();
     let mut chars = t.chars();
     let c = chars.next()?;
     if chars.next().is_some() || !c.is_ascii_lowercase() {
@@ -118,7 +133,9 @@ source = "s"
     #[test]
     fn group_distractors_come_from_other_answers_of_the_group() {
         let lib = library();
-        let Body::Mcq { a, choices, .. } = &lib.decks[0].cards[0].body else { panic!() };
+        let Body::Mcq { a, choices, .. } = &lib.decks[0].cards[0].body else {
+            panic!()
+        };
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         for _ in 0..20 {
             let (opts, right) = lay_out(&lib, "d", a, choices, &mut rng);
@@ -135,10 +152,13 @@ source = "s"
     #[test]
     fn options_are_shuffled() {
         let lib = library();
-        let Body::Mcq { a, choices, .. } = &lib.decks[0].cards[0].body else { panic!() };
+        let Body::Mcq { a, choices, .. } = &lib.decks[0].cards[0].body else {
+            panic!()
+        };
         let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-        let positions: std::collections::HashSet<usize> =
-            (0..40).map(|_| lay_out(&lib, "d", a, choices, &mut rng).1).collect();
+        let positions: std::collections::HashSet<usize> = (0..40)
+            .map(|_| lay_out(&lib, "d", a, choices, &mut rng).1)
+            .collect();
         assert!(positions.len() > 1);
     }
 

@@ -54,7 +54,12 @@ struct Plain<'d, R, W> {
     deps: Deps<'d>,
 }
 
-pub fn run<R: BufRead, W: Write>(session: &mut Session<'_>, deps: Deps<'_>, input: R, out: W) -> Result<Ended> {
+pub fn run<R: BufRead, W: Write>(
+    session: &mut Session<'_>,
+    deps: Deps<'_>,
+    input: R,
+    out: W,
+) -> Result<Ended> {
     let mut p = Plain { input, out, deps };
     loop {
         let clock = p.deps.time.clock();
@@ -91,7 +96,13 @@ pub fn run<R: BufRead, W: Write>(session: &mut Session<'_>, deps: Deps<'_>, inpu
         if let Some(entry) = session.answer(grade, took, p.deps.sched, &clock) {
             (p.deps.record)(&entry)?;
             if let Entry::Review { state, .. } = &entry {
-                p.after(session.card(&shown), grade, state, &clock, session.records())?;
+                p.after(
+                    session.card(&shown),
+                    grade,
+                    state,
+                    &clock,
+                    session.records(),
+                )?;
             }
         }
     }
@@ -126,7 +137,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         let card = session.card(shown);
         let (done, left) = session.progress();
         writeln!(self.out)?;
-        let tags = if card.tags.is_empty() { String::new() } else { format!(" · {}", card.tags.join(", ")) };
+        let tags = if card.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", card.tags.join(", "))
+        };
         writeln!(
             self.out,
             "── {}/{} · {}{} · {}",
@@ -137,7 +152,13 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             card.kind()
         )?;
         writeln!(self.out, "{}", clean(&card.prompt()))?;
-        if let Body::Mains { year, word_limit, points, .. } = &card.body {
+        if let Body::Mains {
+            year,
+            word_limit,
+            points,
+            ..
+        } = &card.body
+        {
             let mut meta = Vec::new();
             if let Some(y) = year {
                 meta.push(format!("UPSC {y}"));
@@ -165,7 +186,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
             };
             let Some(i) = pick(&line, shown.options.len()) else {
-                writeln!(self.out, "Type a letter from a to {}.", letter(shown.options.len().saturating_sub(1)))?;
+                writeln!(
+                    self.out,
+                    "Type a letter from a to {}.",
+                    letter(shown.options.len().saturating_sub(1))
+                )?;
                 continue;
             };
             let right = &shown.options[shown.right];
@@ -173,7 +198,12 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 writeln!(self.out, "✓ Correct: {}) {}", letter(i), clean_line(right))?;
                 Grade::Good
             } else {
-                writeln!(self.out, "✗ Wrong. Answer: {}) {}", letter(shown.right), clean_line(right))?;
+                writeln!(
+                    self.out,
+                    "✗ Wrong. Answer: {}) {}",
+                    letter(shown.right),
+                    clean_line(right)
+                )?;
                 Grade::Again
             }));
         }
@@ -185,14 +215,21 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             Some(Line::Text(t)) => t,
             Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
         };
-        Ok(Step::Grade(if matching::is_correct(&line, answer, accept) {
-            writeln!(self.out, "✓ Correct: {}", clean_line(answer))?;
-            Grade::Good
-        } else {
-            writeln!(self.out, "✗ Not quite. You: {} · expected: {}", clean_line(line.trim()), clean_line(answer))?;
-            writeln!(self.out, "(type ! at the next prompt if you were right)")?;
-            Grade::Again
-        }))
+        Ok(Step::Grade(
+            if matching::is_correct(&line, answer, accept) {
+                writeln!(self.out, "✓ Correct: {}", clean_line(answer))?;
+                Grade::Good
+            } else {
+                writeln!(
+                    self.out,
+                    "✗ Not quite. You: {} · expected: {}",
+                    clean_line(line.trim()),
+                    clean_line(answer)
+                )?;
+                writeln!(self.out, "(type ! at the next prompt if you were right)")?;
+                Grade::Again
+            },
+        ))
     }
 
     fn ask_flip(&mut self, card: &Card) -> Result<Step> {
@@ -210,7 +247,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             }
             Body::Cloze { text, .. } => {
                 writeln!(self.out, "Answer: {}", clean_line(&card.answer()))?;
-                writeln!(self.out, "{}", clean(&crate::deck::cloze::render(text, None)))?;
+                writeln!(
+                    self.out,
+                    "{}",
+                    clean(&crate::deck::cloze::render(text, None))
+                )?;
             }
             _ => writeln!(self.out, "Answer: {}", clean(&card.answer()))?,
         }
@@ -219,7 +260,9 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             _ => None,
         };
         let prompt = match points {
-            Some(n) => format!("grade 1 again · 2 hard · 3 good · 4 easy, or k/{n} points recalled"),
+            Some(n) => {
+                format!("grade 1 again · 2 hard · 3 good · 4 easy, or k/{n} points recalled")
+            }
             None => "grade 1 again · 2 hard · 3 good · 4 easy".to_owned(),
         };
         loop {
@@ -240,7 +283,14 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         }
     }
 
-    fn after(&mut self, card: &Card, grade: Grade, state: &CardState, clock: &Clock, records: bool) -> Result<()> {
+    fn after(
+        &mut self,
+        card: &Card,
+        grade: Grade,
+        state: &CardState,
+        clock: &Clock,
+        records: bool,
+    ) -> Result<()> {
         if let Some(explain) = &card.explain {
             writeln!(self.out, "Why: {}", clean(explain))?;
         }
@@ -270,7 +320,10 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 }
                 writeln!(self.out, "Overruled: counted as right.")?;
             }
-            None => writeln!(self.out, "Only a typed answer judged wrong can be overruled.")?,
+            None => writeln!(
+                self.out,
+                "Only a typed answer judged wrong can be overruled."
+            )?,
         }
         Ok(())
     }

@@ -46,7 +46,8 @@ impl Picked {
     pub fn truncate(&mut self, limit: usize) {
         self.learning.truncate(limit);
         self.due.truncate(limit - self.learning.len());
-        self.new.truncate(limit - self.learning.len() - self.due.len());
+        self.new
+            .truncate(limit - self.learning.len() - self.due.len());
     }
 }
 
@@ -80,7 +81,12 @@ pub fn pick(
 }
 
 /// Every card, weakest first: seen cards by predicted recall now, then the unseen.
-pub fn pick_cram(cards: &[&Card], states: &HashMap<String, CardState>, sched: &Scheduler, clock: &Clock) -> Vec<usize> {
+pub fn pick_cram(
+    cards: &[&Card],
+    states: &HashMap<String, CardState>,
+    sched: &Scheduler,
+    clock: &Clock,
+) -> Vec<usize> {
     let now = clock.now_ms();
     let mut seen: Vec<(f32, usize)> = Vec::new();
     let mut unseen = Vec::new();
@@ -110,21 +116,46 @@ mod tests {
     }
 
     fn state(due: Millis, last: Millis, stability: f32, phase: Phase) -> CardState {
-        CardState { intro: last, last, due, stability, difficulty: 5.0, phase, reps: 1, lapses: 0 }
+        CardState {
+            intro: last,
+            last,
+            due,
+            stability,
+            difficulty: 5.0,
+            phase,
+            reps: 1,
+            lapses: 0,
+        }
     }
 
     #[test]
     fn learning_then_due_by_lowest_recall_then_new_up_to_the_limit() {
         let d = deck(6);
         let cards: Vec<&Card> = d.cards.iter().collect();
-        let clock = Clock::new("2026-01-10T10:00:00Z".parse().unwrap(), jiff::tz::TimeZone::UTC, 4);
+        let clock = Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
         let day = 86_400_000;
         let now = clock.now_ms();
         let mut states = HashMap::new();
-        states.insert("d/c0".into(), state(now - day, now - 10 * day, 20.0, Phase::Review)); // strong
-        states.insert("d/c1".into(), state(now - day, now - 10 * day, 2.0, Phase::Review)); // weak
-        states.insert("d/c2".into(), state(now + 10 * day, now - day, 20.0, Phase::Review)); // not due
-        states.insert("d/c3".into(), state(now + 60_000, now, 0.5, Phase::Learning));
+        states.insert(
+            "d/c0".into(),
+            state(now - day, now - 10 * day, 20.0, Phase::Review),
+        ); // strong
+        states.insert(
+            "d/c1".into(),
+            state(now - day, now - 10 * day, 2.0, Phase::Review),
+        ); // weak
+        states.insert(
+            "d/c2".into(),
+            state(now + 10 * day, now - day, 20.0, Phase::Review),
+        ); // not due
+        states.insert(
+            "d/c3".into(),
+            state(now + 60_000, now, 0.5, Phase::Learning),
+        );
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
         let picked = pick(&cards, &states, &sched, &clock, 1);
         assert_eq!(picked.learning, vec![(3, now + 60_000)]);
@@ -134,16 +165,27 @@ mod tests {
 
     #[test]
     fn a_review_due_later_today_counts_as_due() {
-        let clock = Clock::new("2026-01-10T10:00:00Z".parse().unwrap(), jiff::tz::TimeZone::UTC, 4);
+        let clock = Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
         let tonight = clock.now_ms() + 3 * 3_600_000;
         assert!(is_due(&state(tonight, 0, 1.0, Phase::Review), &clock));
         let tomorrow_morning = clock.day_start_ms(jiff::civil::date(2026, 1, 11));
-        assert!(!is_due(&state(tomorrow_morning, 0, 1.0, Phase::Review), &clock));
+        assert!(!is_due(
+            &state(tomorrow_morning, 0, 1.0, Phase::Review),
+            &clock
+        ));
     }
 
     #[test]
     fn truncate_drops_new_cards_first() {
-        let mut p = Picked { learning: vec![(0, 0)], due: vec![1, 2], new: vec![3, 4] };
+        let mut p = Picked {
+            learning: vec![(0, 0)],
+            due: vec![1, 2],
+            new: vec![3, 4],
+        };
         p.truncate(4);
         assert_eq!((p.due.len(), p.new.len()), (2, 1));
         p.truncate(2);
@@ -153,12 +195,21 @@ mod tests {
     #[test]
     fn filters_by_deck_tag_and_exam() {
         let d = deck(2);
-        let f = Filter { tags: vec!["t1".into()], ..Filter::default() };
+        let f = Filter {
+            tags: vec!["t1".into()],
+            ..Filter::default()
+        };
         assert!(!f.matches(&d.cards[0]));
         assert!(f.matches(&d.cards[1]));
-        let f = Filter { exam: Some(Exam::Mains), ..Filter::default() };
+        let f = Filter {
+            exam: Some(Exam::Mains),
+            ..Filter::default()
+        };
         assert!(!f.matches(&d.cards[0]));
-        let f = Filter { decks: vec!["d".into()], ..Filter::default() };
+        let f = Filter {
+            decks: vec!["d".into()],
+            ..Filter::default()
+        };
         assert!(f.matches(&d.cards[0]));
     }
 }

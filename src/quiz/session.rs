@@ -158,7 +158,11 @@ impl<'a> Session<'a> {
         // rather than ending the session with it unrevised.
         let step = ready.or_else(|| {
             if self.queue.is_empty() {
-                self.steps.iter().enumerate().min_by_key(|(_, s)| (s.due, s.after)).map(|(i, _)| i)
+                self.steps
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, s)| (s.due, s.after))
+                    .map(|(i, _)| i)
             } else {
                 None
             }
@@ -176,7 +180,9 @@ impl<'a> Session<'a> {
     fn show(&mut self, idx: usize, from_step: Option<Millis>) -> Shown {
         let card = self.cards[idx];
         let (options, right) = match &card.body {
-            Body::Mcq { a, choices, .. } => options::lay_out(self.library, &card.deck, a, choices, &mut self.rng),
+            Body::Mcq { a, choices, .. } => {
+                options::lay_out(self.library, &card.deck, a, choices, &mut self.rng)
+            }
             _ => (Vec::new(), 0),
         };
         Shown {
@@ -188,7 +194,13 @@ impl<'a> Session<'a> {
     }
 
     /// Grades the card on screen. Returns the entry to record (in a cram session, to ignore).
-    pub fn answer(&mut self, grade: Grade, took_ms: u32, sched: &Scheduler, clock: &Clock) -> Option<Entry> {
+    pub fn answer(
+        &mut self,
+        grade: Grade,
+        took_ms: u32,
+        sched: &Scheduler,
+        clock: &Clock,
+    ) -> Option<Entry> {
         let shown = self.current.take()?;
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
@@ -199,7 +211,11 @@ impl<'a> Session<'a> {
         if queued_step {
             self.steps.push(Step {
                 idx: shown.idx,
-                due: if self.mode == Mode::Cram { clock.now_ms() } else { state.due },
+                due: if self.mode == Mode::Cram {
+                    clock.now_ms()
+                } else {
+                    state.due
+                },
                 after: self.outcomes.len() + 1 + RETURN_AFTER,
             });
         }
@@ -236,7 +252,11 @@ impl<'a> Session<'a> {
         let last = self.history.pop()?;
         if let Some(current) = self.current.take() {
             match current.from_step {
-                Some(due) => self.steps.push(Step { idx: current.idx, due, after: 0 }),
+                Some(due) => self.steps.push(Step {
+                    idx: current.idx,
+                    due,
+                    after: 0,
+                }),
                 None => self.queue.push_front(current.idx),
             }
         }
@@ -253,14 +273,21 @@ impl<'a> Session<'a> {
         };
         let state = last.prev.unwrap_or_else(new_card_state);
         self.current = Some(last.shown);
-        Some(Entry::Undo { at: now, key, state })
+        Some(Entry::Undo {
+            at: now,
+            key,
+            state,
+        })
     }
 
     /// Whether the last answer was a typed card judged wrong (which the user may overrule).
     pub fn can_overrule(&self) -> bool {
         self.history.last().is_some_and(|a| {
             self.cards[a.shown.idx].kind() == Kind::Typed
-                && self.outcomes.last().is_some_and(|o| o.grade == Grade::Again)
+                && self
+                    .outcomes
+                    .last()
+                    .is_some_and(|o| o.grade == Grade::Again)
         })
     }
 
@@ -294,7 +321,11 @@ impl<'a> Session<'a> {
 /// The grade a mains answer earns from the share of key points recalled: under a quarter is a
 /// miss, under 60% hard, under 90% good, the rest easy.
 pub fn grade_from_points(recalled: usize, total: usize) -> Grade {
-    let share = if total == 0 { 0.0 } else { recalled.min(total) as f32 / total as f32 };
+    let share = if total == 0 {
+        0.0
+    } else {
+        recalled.min(total) as f32 / total as f32
+    };
     match share {
         s if s < 0.25 => Grade::Again,
         s if s < 0.6 => Grade::Hard,
@@ -313,7 +344,9 @@ mod tests {
     fn library() -> Library {
         let mut src = String::from("[deck]\nid = \"d\"\nexam = \"prelims\"\n");
         for i in 0..4 {
-            src.push_str(&format!("[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"));
+            src.push_str(&format!(
+                "[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"
+            ));
         }
         Library {
             decks: vec![parse_deck(&src, Origin::Builtin("t")).unwrap()],
@@ -321,7 +354,11 @@ mod tests {
     }
 
     fn clock() -> Clock {
-        Clock::new("2026-01-10T10:00:00Z".parse().unwrap(), jiff::tz::TimeZone::UTC, 4)
+        Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        )
     }
 
     fn with_session(test: impl FnOnce(&mut Session<'_>, &Scheduler, &Clock)) {
@@ -366,12 +403,21 @@ mod tests {
             assert!(s.state("d/c0").is_some());
             assert_eq!(key(s, now).as_deref(), Some("d/c1"));
             let undo = s.undo(now).unwrap();
-            let Entry::Undo { key: k, state, .. } = undo else { panic!() };
-            assert_eq!((k.as_str(), state.phase), ("d/c0", crate::schedule::Phase::New));
+            let Entry::Undo { key: k, state, .. } = undo else {
+                panic!()
+            };
+            assert_eq!(
+                (k.as_str(), state.phase),
+                ("d/c0", crate::schedule::Phase::New)
+            );
             assert!(s.state("d/c0").is_none());
             assert_eq!(key(s, now).as_deref(), Some("d/c0"));
             s.answer(Grade::Good, 0, sched, clock);
-            assert_eq!(key(s, now).as_deref(), Some("d/c1"), "the card that was on screen comes next");
+            assert_eq!(
+                key(s, now).as_deref(),
+                Some("d/c1"),
+                "the card that was on screen comes next"
+            );
             assert_eq!(s.progress(), (1, 3));
         });
     }

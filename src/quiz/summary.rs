@@ -23,7 +23,13 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(outcomes: &[Outcome], skipped: usize, states: &HashMap<String, CardState>, clock: &Clock, streak: u32) -> Summary {
+    pub fn new(
+        outcomes: &[Outcome],
+        skipped: usize,
+        states: &HashMap<String, CardState>,
+        clock: &Clock,
+        streak: u32,
+    ) -> Summary {
         let tomorrow = Clock::new(
             clock.day_start(Clock::add_days(clock.today(), 1)),
             clock.tz.clone(),
@@ -33,7 +39,13 @@ impl Summary {
             .into_iter()
             .filter_map(|k| {
                 let of_kind: Vec<_> = outcomes.iter().filter(|o| o.kind == k).collect();
-                (!of_kind.is_empty()).then(|| (k, of_kind.len(), of_kind.iter().filter(|o| o.grade.passed()).count()))
+                (!of_kind.is_empty()).then(|| {
+                    (
+                        k,
+                        of_kind.len(),
+                        of_kind.iter().filter(|o| o.grade.passed()).count(),
+                    )
+                })
             })
             .collect();
         Summary {
@@ -44,7 +56,10 @@ impl Summary {
             took_ms: outcomes.iter().map(|o| u64::from(o.took_ms)).sum(),
             by_kind,
             // Learning steps left over are due again as soon as tomorrow starts, too.
-            due_tomorrow: states.values().filter(|s| s.in_step() || is_due(s, &tomorrow)).count(),
+            due_tomorrow: states
+                .values()
+                .filter(|s| s.in_step() || is_due(s, &tomorrow))
+                .count(),
             streak,
         }
     }
@@ -57,7 +72,11 @@ impl Summary {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let secs = self.took_ms / 1000;
-        let _ = write!(out, "Session done: {} answered ({} new)", self.answered, self.new);
+        let _ = write!(
+            out,
+            "Session done: {} answered ({} new)",
+            self.answered, self.new
+        );
         if self.skipped > 0 {
             let _ = write!(out, ", {} skipped", self.skipped);
         }

@@ -50,14 +50,18 @@ pub fn check_header(bytes: &[u8]) -> Result<Option<usize>, HeaderError> {
         return if HEADER.as_bytes().starts_with(bytes) {
             Ok(None)
         } else {
-            Err(HeaderError::Invalid("the first line is not a smriti journal header".into()))
+            Err(HeaderError::Invalid(
+                "the first line is not a smriti journal header".into(),
+            ))
         };
     };
     let line = std::str::from_utf8(&bytes[..end]).unwrap_or_default();
     let version = line
         .strip_prefix(HEADER_PREFIX)
         .and_then(|v| v.trim().parse::<u32>().ok())
-        .ok_or_else(|| HeaderError::Invalid("the first line is not a smriti journal header".into()))?;
+        .ok_or_else(|| {
+            HeaderError::Invalid("the first line is not a smriti journal header".into())
+        })?;
     if version > VERSION {
         return Err(HeaderError::Newer(version));
     }
@@ -73,9 +77,20 @@ impl Entry {
 
     pub fn to_line(&self) -> String {
         let (tag, at, key, grade, took, state) = match self {
-            Entry::Review { at, key, grade, took_ms, state } => {
-                ('r', at, key, grade.number().to_string(), took_ms.to_string(), state)
-            }
+            Entry::Review {
+                at,
+                key,
+                grade,
+                took_ms,
+                state,
+            } => (
+                'r',
+                at,
+                key,
+                grade.number().to_string(),
+                took_ms.to_string(),
+                state,
+            ),
             Entry::Undo { at, key, state } => ('u', at, key, "-".into(), "-".into(), state),
         };
         format!(
@@ -88,7 +103,10 @@ impl Entry {
         let line = std::str::from_utf8(line).map_err(|_| "a line is not valid UTF-8".to_owned())?;
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 13 {
-            return Err(format!("expected 13 tab-separated fields, found {}", f.len()));
+            return Err(format!(
+                "expected 13 tab-separated fields, found {}",
+                f.len()
+            ));
         }
         let at = int(f[1], "time")?;
         let key = f[2];
@@ -101,7 +119,9 @@ impl Entry {
                 at,
                 key: key.to_owned(),
                 grade: Grade::parse(f[3]).ok_or_else(|| format!("unknown grade `{}`", f[3]))?,
-                took_ms: f[4].parse().map_err(|_| format!("bad answer time `{}`", f[4]))?,
+                took_ms: f[4]
+                    .parse()
+                    .map_err(|_| format!("bad answer time `{}`", f[4]))?,
                 state,
             }),
             "u" => Ok(Entry::Undo {
@@ -224,26 +244,52 @@ mod tests {
     fn damaged_lines_say_what_is_wrong() {
         assert!(Entry::parse(b"r\t1\tk").unwrap_err().contains("13"));
         let bad_grade = "r\t1\tk\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0";
-        assert!(Entry::parse(bad_grade.as_bytes()).unwrap_err().contains("grade"));
+        assert!(
+            Entry::parse(bad_grade.as_bytes())
+                .unwrap_err()
+                .contains("grade")
+        );
         let nan = "r\t1\tk\t3\t0\t0\t0\t0\tNaN\t1\tr\t1\t0";
-        assert!(Entry::parse(nan.as_bytes()).unwrap_err().contains("stability"));
+        assert!(
+            Entry::parse(nan.as_bytes())
+                .unwrap_err()
+                .contains("stability")
+        );
     }
 
     #[test]
     fn headers_are_versioned() {
         assert_eq!(check_header(HEADER.as_bytes()), Ok(Some(HEADER.len())));
-        assert_eq!(check_header(b"# smriti journal v2\n"), Err(HeaderError::Newer(2)));
+        assert_eq!(
+            check_header(b"# smriti journal v2\n"),
+            Err(HeaderError::Newer(2))
+        );
         assert_eq!(check_header(b"# smriti jou"), Ok(None));
         assert_eq!(check_header(b""), Ok(None));
-        assert!(matches!(check_header(b"hello\n"), Err(HeaderError::Invalid(_))));
+        assert!(matches!(
+            check_header(b"hello\n"),
+            Err(HeaderError::Invalid(_))
+        ));
     }
 
     #[test]
     fn an_undo_to_new_forgets_the_card() {
         let mut cards = HashMap::new();
-        Entry::Review { at: 1, key: "k".into(), grade: Grade::Good, took_ms: 0, state: state() }.apply(&mut cards);
+        Entry::Review {
+            at: 1,
+            key: "k".into(),
+            grade: Grade::Good,
+            took_ms: 0,
+            state: state(),
+        }
+        .apply(&mut cards);
         assert!(cards.contains_key("k"));
-        Entry::Undo { at: 2, key: "k".into(), state: new_card_state() }.apply(&mut cards);
+        Entry::Undo {
+            at: 2,
+            key: "k".into(),
+            state: new_card_state(),
+        }
+        .apply(&mut cards);
         assert!(cards.is_empty());
     }
 }

@@ -30,7 +30,10 @@ pub enum StoreError {
         reason: String,
         backup: Option<PathBuf>,
     },
-    #[error("{path}: written by a newer smriti (format v{found}; this one reads v{}); it was left as it is. Update smriti to use it.", journal::VERSION)]
+    #[error(
+        "{path}: written by a newer smriti (format v{found}; this one reads v{}); it was left as it is. Update smriti to use it.",
+        journal::VERSION
+    )]
     Newer { path: String, found: u32 },
     #[error("another smriti session is using {path}{}; finish or quit it first", .pid.as_ref().map(|p| format!(" (pid {p})")).unwrap_or_default())]
     Locked { path: String, pid: Option<String> },
@@ -101,8 +104,7 @@ impl Store {
         let mut file = OpenOptions::new()
             .create(true)
             .read(true)
-            .write(true)
-            .truncate(false)
+            .append(true)
             .open(&path)
             .map_err(io_err(&path))?;
         let len = if good_len == 0 {
@@ -123,7 +125,11 @@ impl Store {
         Ok(Store {
             dir: dir.to_path_buf(),
             cards,
-            writer: Some(Writer { file, len, _lock: lock }),
+            writer: Some(Writer {
+                file,
+                len,
+                _lock: lock,
+            }),
             lines_since_snapshot,
         })
     }
@@ -231,7 +237,10 @@ fn backups(dir: &Path) -> Vec<PathBuf> {
     let mut list: Vec<PathBuf> = fs::read_dir(dir.join("backups"))
         .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
-    list.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("journal-")));
+    list.retain(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("journal-"))
+    });
     list.sort();
     list
 }
@@ -241,7 +250,9 @@ fn latest_backup(dir: &Path) -> Option<PathBuf> {
 }
 
 fn backup_daily(dir: &Path, clock: &Clock) -> Result<(), StoreError> {
-    let target = dir.join("backups").join(format!("journal-{}.tsv", clock.today()));
+    let target = dir
+        .join("backups")
+        .join(format!("journal-{}.tsv", clock.today()));
     if target.exists() {
         return Ok(());
     }

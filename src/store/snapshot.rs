@@ -32,7 +32,11 @@ pub fn read(dir: &Path, journal_len: u64) -> Option<(HashMap<String, CardState>,
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either.
-pub fn write(dir: &Path, cards: &HashMap<String, CardState>, journal_len: u64) -> Result<(), StoreError> {
+pub fn write(
+    dir: &Path,
+    cards: &HashMap<String, CardState>,
+    journal_len: u64,
+) -> Result<(), StoreError> {
     let path = dir.join("snapshot.tsv");
     let mut out = String::with_capacity(cards.len() * 80);
     out.push_str(PREFIX);

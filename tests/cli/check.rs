@@ -1,0 +1,115 @@
+//! `smriti check` and deck errors.
+
+use predicates::prelude::*;
+
+use crate::env::{Env, basic_deck};
+
+#[test]
+fn built_in_decks_pass_check() {
+    let env = Env::new();
+    env.cmd(&["check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no errors"));
+}
+
+#[test]
+fn an_invalid_deck_fails_with_file_line_and_card() {
+    let env = Env::new();
+    let path = env.write_deck(
+        "bad.toml",
+        r#"[deck]
+id = "bad"
+exam = "prelims"
+
+[[card]]
+id = "lemoa-year"
+kind = "mcq"
+q = "LEMOA?"
+a = "2016"
+options = ["2018", "2020"]
+source = "s"
+
+[[card]]
+id = "no-source"
+q = "q"
+a = "a"
+"#,
+    );
+    let shown = path.display().to_string();
+    env.cmd(&["check", &shown])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "smriti: {shown}:9:5: card \"lemoa-year\": mcq answer \"2016\" is not among its options"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{shown}:13:1: card \"no-source\": missing `source`"
+        )))
+        .stderr(predicate::str::contains("2 errors found"));
+}
+
+#[test]
+fn check_without_paths_covers_the_users_decks() {
+    let env = Env::new();
+    env.write_deck("ok.toml", &basic_deck(2));
+    env.write_deck(
+        "broken.toml",
+        "[deck]\nid = \"x\"\nexam = \"prelims\"\n[[card]]\nid = \"a b\"\n",
+    );
+    env.cmd(&["check"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "broken.toml:5:6: card \"a b\": a card id may only hold",
+        ));
+}
+
+#[test]
+fn a_toml_syntax_error_is_located() {
+    let env = Env::new();
+    let path = env.write_deck(
+        "syntax.toml",
+        "[deck]\nid = \"x\"\nexam = \"prelims\"\n[[card]]\nq = \"unterminated\n",
+    );
+    env.cmd(&["check", &path.display().to_string()])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("syntax.toml:5:")
+                .and(predicate::str::contains("invalid TOML")),
+        );
+}
+
+#[test]
+fn quiz_refuses_to_start_on_an_invalid_deck_and_writes_nothing() {
+    let env = Env::new();
+    env.write_deck("bad.toml", "[deck]\nid = \"x\"\nexam = \"finals\"\n");
+    env.cmd(&["quiz", "--plain"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "bad.toml:3:8: unknown exam `finals`",
+        ));
+    assert!(!env.journal_path().exists());
+}
+
+#[test]
+fn an_invalid_config_is_an_error_with_its_line() {
+    let env = Env::new();
+    env.write_config("new_per_day = 20\ndesired_retention = 2\n");
+    env.cmd(&["decks"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "config.toml:2:21: `desired_retention` must be between",
+        ));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::new();
+    env.cmd(&["quiz", "--limit", "many"]).assert().code(2);
+    env.cmd(&["frobnicate"]).assert().code(2);
+}

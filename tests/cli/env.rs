@@ -1,0 +1,110 @@
+//! A small builder over a temporary home: every command runs the real binary with the
+//! environment scrubbed, a fixed clock, a fixed seed and UTC, so results are reproducible.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The default fixed clock of a test: 10:00 UTC, well after the 04:00 day start.
+pub const NOW: &str = "2026-11-24T10:00:00Z";
+
+pub struct Env {
+    pub home: TempDir,
+    pub now: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().expect("temp dir"),
+            now: NOW.to_owned(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// `smriti ARGS` with SMRITI_HOME, SMRITI_NOW, SMRITI_SEED and TZ set and nothing else leaking in.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin());
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy().into_owned();
+            if key.starts_with("SMRITI_")
+                || key == "NO_COLOR"
+                || key == "TZ"
+                || key.starts_with("CLICOLOR")
+            {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("SMRITI_HOME", self.path())
+            .env("SMRITI_NOW", &self.now)
+            .env("SMRITI_SEED", "42")
+            .env("TZ", "UTC")
+            .args(args);
+        cmd
+    }
+
+    /// Runs `quiz --plain` with the given input lines; returns stdout.
+    pub fn quiz(&self, args: &[&str], input: &str) -> String {
+        let mut all = vec!["quiz", "--plain"];
+        all.extend_from_slice(args);
+        let out = self
+            .cmd(&all)
+            .write_stdin(input.to_owned())
+            .output()
+            .expect("run quiz");
+        assert!(
+            out.status.success(),
+            "quiz failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    pub fn write_deck(&self, name: &str, toml: &str) -> PathBuf {
+        let dir = self.path().join("decks");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        fs::write(&path, toml).unwrap();
+        path
+    }
+
+    pub fn write_config(&self, toml: &str) {
+        fs::write(self.path().join("config.toml"), toml).unwrap();
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.path().join("state").join("journal.tsv")
+    }
+
+    /// The review lines of the journal (`r …`).
+    pub fn reviews(&self) -> Vec<String> {
+        fs::read_to_string(self.journal_path())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("r\t"))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_smriti")
+}
+
+/// A user deck of `n` basic cards `c0…`, tagged `even`/`odd`, in deck `t`.
+pub fn basic_deck(n: usize) -> String {
+    let mut s = String::from("[deck]\nid = \"t\"\nname = \"Test\"\nexam = \"prelims\"\n");
+    for i in 0..n {
+        let tag = if i % 2 == 0 { "even" } else { "odd" };
+        s.push_str(&format!(
+            "\n[[card]]\nid = \"c{i}\"\nq = \"Question {i}?\"\na = \"Answer {i}\"\ntags = [\"{tag}\"]\nsource = \"test\"\n"
+        ));
+    }
+    s
+}
