@@ -88,7 +88,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
     if let Err(e) = store.finish(&clock) {
         eprintln!("smriti: warning: {e}");
     }
-    let streak = history::read(&app.home.state()).map_or(0, |h| history::streak(&h, &clock));
+    let streak = history::recent_streak(&app.home.state(), &clock).unwrap_or(0);
     let mut states = store.cards.clone();
     if args.cram {
         states = store.cards.clone();

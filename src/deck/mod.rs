@@ -136,7 +136,7 @@ pub enum Choices {
     Group(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Basic,
     Typed,

@@ -14,7 +14,7 @@ mod snapshot;
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::clock::{Clock, Millis};
@@ -185,14 +185,20 @@ impl Store {
 /// Card states, the byte length of the journal's intact part, and lines read past the snapshot.
 fn load(dir: &Path) -> Result<(HashMap<String, CardState>, u64, usize), StoreError> {
     let path = Store::journal_path(dir);
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
+    let mut file = match File::open(&path) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((HashMap::new(), 0, 0)),
         Err(e) => return Err(io_err(&path)(e)),
     };
+    let len = file.metadata().map_err(io_err(&path))?.len();
+    let mut head = Vec::with_capacity(64);
+    (&mut file)
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(io_err(&path))?;
     let damaged = |line: usize, reason: String| damaged_at(dir, &path, line, reason);
-    let body_start = match journal::check_header(&bytes) {
-        Ok(Some(start)) => start,
+    let body_start = match journal::check_header(&head) {
+        Ok(Some(start)) => start as u64,
         // Empty, or a header cut short by a crash while the journal was being created.
         Ok(None) => return Ok((HashMap::new(), 0, 0)),
         Err(journal::HeaderError::Newer(found)) => {
@@ -203,25 +209,47 @@ fn load(dir: &Path) -> Result<(HashMap<String, CardState>, u64, usize), StoreErr
         }
         Err(journal::HeaderError::Invalid(reason)) => return Err(damaged(1, reason)),
     };
-    let (mut cards, from) = match snapshot::read(dir, bytes.len() as u64) {
-        Some((cards, offset)) if offset as usize >= body_start => (cards, offset as usize),
+    // Only the part of the journal past the snapshot is read.
+    let (mut cards, from) = match snapshot::read(dir, len) {
+        Some((cards, offset)) if offset >= body_start && ends_line(&mut file, offset) => {
+            (cards, offset)
+        }
         _ => (HashMap::new(), body_start),
     };
+    let mut bytes = Vec::with_capacity((len - from) as usize);
+    file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
+    file.read_to_end(&mut bytes).map_err(io_err(&path))?;
     let mut lines = 0;
-    let mut offset = from;
-    for raw in bytes[from..].split_inclusive(|b| *b == b'\n') {
+    let mut offset = 0;
+    for raw in bytes.split_inclusive(|b| *b == b'\n') {
         if raw.last() != Some(&b'\n') {
             break; // torn by a crash mid-write: the answer being written, never a saved one
         }
-        let entry = Entry::parse(&raw[..raw.len() - 1]).map_err(|reason| {
-            let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
-            damaged(line, reason)
-        })?;
+        let entry = Entry::parse(&raw[..raw.len() - 1])
+            .map_err(|reason| damaged(line_number(&path, from + offset as u64), reason))?;
         entry.apply(&mut cards);
         offset += raw.len();
         lines += 1;
     }
-    Ok((cards, offset as u64, lines))
+    Ok((cards, from + offset as u64, lines))
+}
+
+/// Whether the byte before `offset` ends a line (a snapshot must cover whole lines).
+fn ends_line(file: &mut File, offset: u64) -> bool {
+    let mut byte = [0u8];
+    offset > 0
+        && file.seek(SeekFrom::Start(offset - 1)).is_ok()
+        && file.read_exact(&mut byte).is_ok()
+        && byte[0] == b'\n'
+}
+
+/// The 1-based line at a byte offset; only computed for an error message.
+fn line_number(path: &Path, offset: u64) -> usize {
+    let mut prefix = Vec::new();
+    if let Ok(f) = File::open(path) {
+        let _ = f.take(offset).read_to_end(&mut prefix);
+    }
+    prefix.iter().filter(|b| **b == b'\n').count() + 1
 }
 
 pub(crate) fn sync_dir(dir: &Path) {
