@@ -613,3 +613,256 @@ fn mcq_choices(
     }
     Some(Choices::Group(group.get_ref().trim().to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\ntags = [\"all\"]\n";
+
+    fn parse(cards: &str) -> Result<Deck, Vec<DeckError>> {
+        parse_deck(&format!("{HEAD}{cards}"), Origin::Builtin("d.toml"))
+    }
+
+    /// The single error of a deck, as displayed.
+    fn error(cards: &str) -> String {
+        let errors = parse(cards).expect_err("deck should be invalid");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors[0].to_string()
+    }
+
+    #[test]
+    fn basic_cards_take_q_and_a_and_default_to_basic() {
+        let d = parse("[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\ntags = [\"x\"]\nexplain = \"why\"\nas_of = 2023-11-10\n").unwrap();
+        let c = &d.cards[0];
+        assert_eq!((c.key.as_str(), c.kind()), ("d/c", Kind::Basic));
+        assert_eq!(c.tags, ["all", "x"]);
+        assert_eq!(c.as_of.as_deref(), Some("2023-11-10"));
+        assert_eq!((c.prompt(), c.answer()), ("Q?".to_owned(), "A".to_owned()));
+        assert_eq!(c.line, 6);
+    }
+
+    #[test]
+    fn typed_cards_keep_their_accepted_answers() {
+        let d = parse("[[card]]\nid = \"t\"\nkind = \"typed\"\nq = \"Expand BECA\"\na = \"Basic Exchange and Cooperation Agreement\"\naccept = [\"BECA\"]\nsource = \"s\"\n").unwrap();
+        let Body::Typed { accept, .. } = &d.cards[0].body else {
+            panic!("not typed")
+        };
+        assert_eq!(accept, &["BECA"]);
+    }
+
+    #[test]
+    fn mcq_cards_take_options_distractors_or_a_group() {
+        let d = parse(concat!(
+            "[[card]]\nid = \"o\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\noptions = [\"2016\", \"2018\"]\nsource = \"s\"\n",
+            "[[card]]\nid = \"d\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\ndistractors = [\"2018\"]\nsource = \"s\"\n",
+            "[[card]]\nid = \"g1\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\ngroup = \"years\"\nsource = \"s\"\n",
+            "[[card]]\nid = \"g2\"\nkind = \"mcq\"\nq = \"q\"\na = \"2020\"\ngroup = \"years\"\nsource = \"s\"\n",
+        ))
+        .unwrap();
+        let choices: Vec<_> = d
+            .cards
+            .iter()
+            .map(|c| match &c.body {
+                Body::Mcq { choices, .. } => choices.clone(),
+                _ => panic!("not mcq"),
+            })
+            .collect();
+        assert!(matches!(&choices[0], Choices::Options(o) if o.len() == 2));
+        assert!(matches!(&choices[1], Choices::Distractors(o) if o == &["2018"]));
+        assert!(matches!(&choices[2], Choices::Group(g) if g == "years"));
+    }
+
+    #[test]
+    fn a_cloze_note_becomes_one_card_per_gap() {
+        let d = parse("[[card]]\nid = \"z\"\nkind = \"cloze\"\ntext = \"{{LEMOA}}, {{COMCASA}}, {{BECA}}\"\nsource = \"s\"\n").unwrap();
+        let keys: Vec<_> = d.cards.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["d/z#1", "d/z#2", "d/z#3"]);
+        assert_eq!(d.cards[1].prompt(), "LEMOA, […], BECA");
+        assert_eq!(d.cards[1].answer(), "COMCASA");
+        assert!(d.cards.iter().all(|c| c.id == "z"));
+    }
+
+    #[test]
+    fn mains_cards_take_points_year_and_word_limit() {
+        let d = parse("[[card]]\nid = \"m\"\nkind = \"mains\"\nq = \"Discuss.\"\nyear = 2019\nword_limit = 250\npoints = [\"one\", \"two\"]\nsource = \"s\"\n").unwrap();
+        let Body::Mains {
+            year,
+            points,
+            word_limit,
+            ..
+        } = &d.cards[0].body
+        else {
+            panic!("not mains")
+        };
+        assert_eq!(
+            (*year, points.len(), *word_limit),
+            (Some(2019), 2, Some(250))
+        );
+    }
+
+    #[test]
+    fn an_mcq_answer_missing_from_its_options_is_located_at_the_answer() {
+        let e = error(
+            "[[card]]\nid = \"lemoa-year\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\noptions = [\"2018\", \"2020\"]\nsource = \"s\"\n",
+        );
+        assert_eq!(
+            e,
+            "decks/d.toml:10:5: card \"lemoa-year\": mcq answer \"2016\" is not among its options"
+        );
+    }
+
+    #[test]
+    fn each_error_names_its_place_and_what_was_expected() {
+        let cases = [
+            (
+                "[[card]]\nid = \"c\"\nkind = \"quiz\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n",
+                "8:8",
+                "unknown kind `quiz`; expected one of basic",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\noptions = [\"a\"]\nsource = \"s\"\n",
+                "10:11",
+                "`options` does not belong on a basic card",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"typed\"\nq = \"q\"\nsource = \"s\"\n",
+                "6:1",
+                "a typed card needs `a`",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nq = \"  \"\na = \"a\"\nsource = \"s\"\n",
+                "8:5",
+                "`q` is empty",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"mcq\"\nq = \"q\"\na = \"a\"\noptions = [\"a\", \"b\"]\ngroup = \"g\"\nsource = \"s\"\n",
+                "6:1",
+                "exactly one of `options`, `distractors` or `group`",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"mcq\"\nq = \"q\"\na = \"a\"\ndistractors = [\"a\"]\nsource = \"s\"\n",
+                "11:15",
+                "none equal to the answer",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"cloze\"\ntext = \"no gaps here\"\nsource = \"s\"\n",
+                "9:8",
+                "has no gaps",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"cloze\"\ntext = \"{{open\"\nsource = \"s\"\n",
+                "9:8",
+                "never closed",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"mains\"\nq = \"q\"\npoints = []\nsource = \"s\"\n",
+                "10:10",
+                "`points` needs at least one key point",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nkind = \"mains\"\nq = \"q\"\npoints = [\"p\"]\nyear = -3\nsource = \"s\"\n",
+                "11:8",
+                "`year` must be a positive number",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\n",
+                "6:1",
+                "missing `source`",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nq = 5\na = \"a\"\nsource = \"s\"\n",
+                "8:5",
+                "invalid type",
+            ),
+            (
+                "[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\nhint = \"h\"\n",
+                "11:1",
+                "unknown field `hint`",
+            ),
+            (
+                "[[card]]\nq = \"q\"\na = \"a\"\nsource = \"s\"\n",
+                "6:1",
+                "card has no `id`",
+            ),
+            (
+                "[[card]]\nid = \"a/b\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n",
+                "7:6",
+                "a card id may only hold",
+            ),
+        ];
+        for (cards, at, expected) in cases {
+            let e = error(cards);
+            assert!(
+                e.starts_with(&format!("decks/d.toml:{at}: ")),
+                "{e} (expected at {at})"
+            );
+            assert!(e.contains(expected), "{e} (expected {expected:?})");
+        }
+    }
+
+    #[test]
+    fn a_duplicate_id_points_at_the_first_use() {
+        let e = error(
+            "[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n[[card]]\nid = \"c\"\nq = \"q2\"\na = \"a\"\nsource = \"s\"\n",
+        );
+        assert_eq!(
+            e,
+            "decks/d.toml:12:6: card \"c\": duplicate card id; it is already used on line 7"
+        );
+    }
+
+    #[test]
+    fn every_error_is_listed_not_just_the_first() {
+        let errors = parse(concat!(
+            "[[card]]\nid = \"a\"\nq = \"q\"\na = \"a\"\n",
+            "[[card]]\nid = \"b\"\nkind = \"nope\"\nsource = \"s\"\n",
+            "[[card]]\nid = \"c\"\nq = 1\n",
+        ))
+        .unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [6, 12, 16], "{errors:?}");
+    }
+
+    #[test]
+    fn deck_level_errors() {
+        let no_deck = parse_deck("[[card]]\nid = \"c\"\n", Origin::Builtin("x.toml")).unwrap_err();
+        assert!(
+            no_deck[0]
+                .to_string()
+                .contains("missing the `[deck]` table"),
+            "{no_deck:?}"
+        );
+        let bad_exam = parse_deck(
+            "[deck]\nid = \"d\"\nexam = \"finals\"\n",
+            Origin::Builtin("x.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            bad_exam[0].to_string(),
+            "decks/x.toml:3:8: unknown exam `finals`; expected \"prelims\" or \"mains\""
+        );
+        let stray = parse_deck(
+            "cards = 1\n[deck]\nid = \"d\"\nexam = \"mains\"\n",
+            Origin::Builtin("x.toml"),
+        )
+        .unwrap_err();
+        assert_eq!((stray[0].line, stray[0].col), (1, 1));
+        let syntax = parse_deck("[deck\n", Origin::Builtin("x.toml")).unwrap_err();
+        assert!(syntax[0].message.starts_with("invalid TOML"), "{syntax:?}");
+        let group = parse("[[card]]\nid = \"g\"\nkind = \"mcq\"\nq = \"q\"\na = \"a\"\ngroup = \"lonely\"\nsource = \"s\"\n").unwrap_err();
+        assert!(
+            group[0]
+                .to_string()
+                .contains("group \"lonely\" has no other answers"),
+            "{group:?}"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let l = Locator::new("ab\n–x = 1\n");
+        assert_eq!(l.locate(3), (2, 1));
+        assert_eq!(l.locate(6), (2, 2));
+    }
+}

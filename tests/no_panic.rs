@@ -1,0 +1,75 @@
+//! Property tests: no input makes the deck parser, the journal reader or the config parser
+//! panic; each either succeeds or returns a located error.
+
+use proptest::prelude::*;
+use smriti::deck::Origin;
+use smriti::deck::parse::parse_deck;
+use smriti::store::journal::Entry;
+
+const VALID: &str = r#"[deck]
+id = "d"
+exam = "prelims"
+
+[[card]]
+id = "a"
+kind = "mcq"
+q = "LEMOA?"
+a = "2016"
+options = ["2016", "2018"]
+source = "s"
+
+[[card]]
+id = "z"
+kind = "cloze"
+text = "{{LEMOA}} then {{COMCASA::2018}}"
+source = "s"
+
+[[card]]
+id = "m"
+kind = "mains"
+q = "Discuss."
+points = ["one"]
+year = 2019
+source = "s"
+"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn any_text_parses_or_errors_with_a_location(src in "\\PC{0,300}") {
+        if let Err(errors) = parse_deck(&src, Origin::Builtin("p.toml")) {
+            prop_assert!(!errors.is_empty());
+            for e in errors {
+                prop_assert!(e.line >= 1 && e.col >= 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_mutated_valid_deck_never_panics(at in 0usize..VALID.len(), insert in "[\\[\\]{}\"=#\\n a-z0-9:.,]{0,6}", cut in 0usize..8) {
+        let mut src = VALID.to_owned();
+        let at = (0..=at).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(0);
+        let end = (at..=(at + cut).min(src.len())).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(at);
+        src.replace_range(at..end, &insert);
+        let _ = parse_deck(&src, Origin::Builtin("p.toml"));
+    }
+
+    #[test]
+    fn any_journal_line_parses_or_is_refused(line in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = Entry::parse(&line);
+    }
+
+    #[test]
+    fn journal_lines_with_the_right_shape_but_odd_values_never_panic(
+        fields in proptest::collection::vec("[-0-9a-zA-Z.#/]{0,12}", 13)
+    ) {
+        let line = fields.join("\t");
+        let _ = Entry::parse(line.as_bytes());
+    }
+
+    #[test]
+    fn any_config_parses_or_errors(src in "\\PC{0,200}") {
+        let _ = smriti::config::parse(&src, "config.toml");
+    }
+}
