@@ -78,7 +78,11 @@ impl App {
                 ids.push(d.clone());
             }
         }
-        let library = load_decks(&self.home.decks(), &files)?;
+        let library = load_decks(
+            &self.home.decks(),
+            &files,
+            Some(&self.home.data.join("cache").join("decks.bin")),
+        )?;
         for id in &ids {
             if library.deck(id).is_none() {
                 let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
@@ -100,8 +104,8 @@ impl App {
     }
 }
 
-pub fn load_decks(user_dir: &Path, extra: &[PathBuf]) -> Result<Library> {
-    load_library(user_dir, extra).map_err(|e| match e {
+pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Library> {
+    load_library(user_dir, extra, cache).map_err(|e| match e {
         LoadError::Invalid(errors) => {
             anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect()))
         }

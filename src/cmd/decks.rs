@@ -6,14 +6,14 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DeckFilter;
-use crate::quiz::queue::is_due;
+use crate::quiz::queue::{due_cutoff, is_due_before};
 use crate::sanitize::clean_line;
 use crate::store::Store;
 
 pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<()> {
     let (library, only) = app.library(filter)?;
     let store = Store::open_read(&app.home.state())?;
-    let clock = app.time.clock();
+    let cutoff = due_cutoff(&app.time.clock());
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6}  source",
@@ -33,7 +33,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<()> 
             .cards
             .iter()
             .filter_map(|c| store.state(&c.key))
-            .filter(|s| s.in_step() || is_due(s, &clock))
+            .filter(|s| s.in_step() || is_due_before(s, cutoff))
             .count();
         writeln!(
             out,

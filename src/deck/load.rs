@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::cache::DeckCache;
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Origin};
 
@@ -94,8 +95,14 @@ pub fn builtin_decks() -> Result<Vec<Deck>, Vec<DeckError>> {
 }
 
 /// The built-in decks, the user's deck folder and the extra files, checked together:
-/// every error of every file is reported, and two decks may not share an id.
-pub fn load_library(user_dir: &Path, extra: &[PathBuf]) -> Result<Library, LoadError> {
+/// every error of every file is reported, and two decks may not share an id. With a cache
+/// file, unchanged user decks are read from it instead of being parsed again.
+pub fn load_library(
+    user_dir: &Path,
+    extra: &[PathBuf],
+    cache: Option<&Path>,
+) -> Result<Library, LoadError> {
+    let mut cache = cache.map(DeckCache::open);
     let mut errors = Vec::new();
     let mut decks = builtin_decks().unwrap_or_else(|e| {
         errors.extend(e);
@@ -108,7 +115,11 @@ pub fn load_library(user_dir: &Path, extra: &[PathBuf]) -> Result<Library, LoadE
         }
     }
     for path in files {
-        match load_file(&path) {
+        let loaded = match cache.as_mut() {
+            Some(cache) => cache.load(&path),
+            None => load_file(&path),
+        };
+        match loaded {
             Ok(deck) => {
                 if let Some(other) = decks.iter().find(|d| d.id == deck.id) {
                     errors.push(DeckError {
@@ -128,6 +139,9 @@ pub fn load_library(user_dir: &Path, extra: &[PathBuf]) -> Result<Library, LoadE
             Err(LoadError::Invalid(e)) => errors.extend(e),
             Err(io) => return Err(io),
         }
+    }
+    if let Some(cache) = cache {
+        cache.save(&decks);
     }
     if errors.is_empty() {
         Ok(Library { decks })

@@ -5,6 +5,7 @@
 //! or in the binary in `load`. Everything here is plain data, so the scheduler, the
 //! session and stats can work on it without knowing about files.
 
+pub mod cache;
 pub mod cloze;
 pub mod load;
 pub mod parse;
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 pub use load::Library;
 
 /// Which paper a deck prepares for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Exam {
     Prelims,
@@ -79,7 +80,7 @@ pub struct Deck {
 }
 
 /// One thing to recall. A cloze note with three gaps becomes three cards.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     /// `deck-id/card-id` (`deck-id/card-id#2` for a cloze gap): the identity progress is keyed by.
     pub key: String,
@@ -96,7 +97,7 @@ pub struct Card {
     pub body: Body,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Body {
     Basic {
         q: String,
@@ -126,7 +127,7 @@ pub enum Body {
 }
 
 /// Where an mcq's wrong options come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Choices {
     /// The full list, the answer among them.
     Options(Vec<String>),

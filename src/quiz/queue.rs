@@ -52,7 +52,16 @@ impl Picked {
 }
 
 pub fn is_due(state: &CardState, clock: &Clock) -> bool {
-    !state.in_step() && state.due < clock.day_start_ms(Clock::add_days(clock.today(), 1))
+    is_due_before(state, due_cutoff(clock))
+}
+
+/// Reviews due before this instant (the start of tomorrow's study day) are due today.
+pub fn due_cutoff(clock: &Clock) -> Millis {
+    clock.day_start_ms(Clock::add_days(clock.today(), 1))
+}
+
+pub fn is_due_before(state: &CardState, cutoff: Millis) -> bool {
+    !state.in_step() && state.due < cutoff
 }
 
 pub fn pick(
@@ -63,6 +72,7 @@ pub fn pick(
     new_allowed: usize,
 ) -> Picked {
     let now = clock.now_ms();
+    let cutoff = due_cutoff(clock);
     let mut picked = Picked::default();
     let mut due: Vec<(f32, usize)> = Vec::new();
     for (i, card) in cards.iter().enumerate() {
@@ -70,7 +80,7 @@ pub fn pick(
             None if picked.new.len() < new_allowed => picked.new.push(i),
             None => {}
             Some(s) if s.in_step() => picked.learning.push((i, s.due)),
-            Some(s) if is_due(s, clock) => due.push((sched.retrievability(s, now), i)),
+            Some(s) if is_due_before(s, cutoff) => due.push((sched.retrievability(s, now), i)),
             Some(_) => {}
         }
     }

@@ -87,9 +87,17 @@ impl<'a> Session<'a> {
         mode: Mode,
         seed: u64,
     ) -> Session<'a> {
-        let states = cards
+        // Only the cards the session will show need their state copied.
+        let states = picked
+            .learning
             .iter()
-            .filter_map(|c| states.get(&c.key).map(|s| (c.key.clone(), *s)))
+            .map(|(i, _)| *i)
+            .chain(picked.due.iter().copied())
+            .filter_map(|i| {
+                states
+                    .get(&cards[i].key)
+                    .map(|s| (cards[i].key.clone(), *s))
+            })
             .collect();
         let planned = (picked.learning.len() + picked.due.len(), picked.new.len());
         Session {

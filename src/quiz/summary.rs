@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::queue::is_due;
+use super::queue::{due_cutoff, is_due_before};
 use super::session::Outcome;
 use crate::clock::Clock;
 use crate::deck::Kind;
@@ -35,6 +35,7 @@ impl Summary {
             clock.tz.clone(),
             clock.day_start_hour,
         );
+        let cutoff = due_cutoff(&tomorrow);
         let by_kind = Kind::ALL
             .into_iter()
             .filter_map(|k| {
@@ -58,7 +59,7 @@ impl Summary {
             // Learning steps left over are due again as soon as tomorrow starts, too.
             due_tomorrow: states
                 .values()
-                .filter(|s| s.in_step() || is_due(s, &tomorrow))
+                .filter(|s| s.in_step() || is_due_before(s, cutoff))
                 .count(),
             streak,
         }
