@@ -67,7 +67,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
         )
     };
 
-    let ended = {
+    {
         let cram = args.cram;
         let mut record = |entry: &crate::store::journal::Entry| -> Result<()> {
             if !cram {
@@ -80,22 +80,17 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
             time: &app.time,
             record: &mut record,
         };
-        plain::run(&mut session, deps, std::io::stdin().lock(), &mut *out)?
-    };
-    let _ = ended;
+        // However the session ends (finished, quit, end of input), every answer is saved.
+        plain::run(&mut session, deps, std::io::stdin().lock(), &mut *out)?;
+    }
 
     let clock = app.time.clock();
     if let Err(e) = store.finish(&clock) {
         eprintln!("smriti: warning: {e}");
     }
     let streak = history::recent_streak(&app.home.state(), &clock).unwrap_or(0);
-    let mut states = store.cards.clone();
-    if args.cram {
-        states = store.cards.clone();
-    } else {
-        states.extend(session.states().iter().map(|(k, v)| (k.clone(), *v)));
-    }
-    let summary = Summary::new(&session.outcomes, session.skipped, &states, &clock, streak);
+    // The store has applied every recorded answer, so its states are the ones to count.
+    let summary = Summary::new(&session.outcomes, session.skipped, &store.cards, &clock, streak);
     writeln!(out)?;
     write!(out, "{}", summary.render())?;
     if args.cram {
