@@ -2,6 +2,7 @@
 //! One test binary (faster to build); one module per command.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod add;
 mod check;
 mod env;
 mod quiz;
