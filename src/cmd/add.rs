@@ -53,6 +53,9 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
             );
         }
     }
+    if snapshot.text.is_none() {
+        refuse_taken_deck_id(app, &target)?;
+    }
     let base = match &snapshot.text {
         Some(text) => text.clone(),
         None => draft::new_deck(
@@ -62,10 +65,7 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
         ),
     };
 
-    let ask = args.from_file.is_none()
-        && args.q.is_none()
-        && args.text.is_none()
-        && std::io::stdin().is_terminal();
+    let ask = args.from_file.is_none() && !flags::complete(args) && std::io::stdin().is_terminal();
     let prepared = if ask {
         match interactive::run(app, args, &target, existing.as_ref(), &base)? {
             interactive::Answer::Ready(prepared) => prepared,
@@ -167,6 +167,33 @@ fn resolve_target(app: &App, args: &AddArgs) -> Result<Target> {
         path,
         id: given.to_owned(),
     })
+}
+
+/// A new deck may not take the id of a built-in deck or of another of the user's decks:
+/// every command would then refuse to load the library.
+fn refuse_taken_deck_id(app: &App, target: &Target) -> Result<()> {
+    if builtin_decks()
+        .unwrap_or_default()
+        .iter()
+        .any(|d| d.id == target.id)
+    {
+        bail!(
+            "deck id `{}` is taken by a built-in deck, and built-in decks are read-only; \
+             add to your own deck with --deck {DEFAULT_DECK}",
+            target.id
+        );
+    }
+    for path in deck_files(&app.home.decks())? {
+        if header_id(&path).as_deref() == Some(target.id.as_str()) {
+            bail!(
+                "deck id `{}` is already used by {}; add to that deck with --deck {}",
+                target.id,
+                path.display(),
+                target.id
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The `[deck] id` of a file, if it can be read at all.

@@ -425,3 +425,29 @@ fn a_batch_file_that_is_not_toml_names_its_line() {
         )));
     assert!(!env.path().join("decks").exists());
 }
+
+#[test]
+fn a_new_deck_may_not_reuse_a_deck_id() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let clash = dir.path().join("india-us-2plus2-prelims.toml");
+    let shown = clash.display().to_string();
+    env.add(&["--deck", &shown, "--q", "Q?", "--a", "A", "--source", "s"])
+        .code(1)
+        .stderr(predicate::str::contains("taken by a built-in deck"));
+    assert!(!clash.exists());
+
+    env.write_deck("notes.toml", "[deck]\nid = \"mine\"\nexam = \"prelims\"\n");
+    let other = dir.path().join("mine.toml");
+    let shown = other.display().to_string();
+    env.add(&["--deck", &shown, "--q", "Q?", "--a", "A", "--source", "s"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "deck id `mine` is already used by",
+        ));
+    assert!(!other.exists());
+    // By id, the existing file is found instead.
+    env.add(&["--deck", "mine", "--q", "Q?", "--a", "A", "--source", "s"])
+        .success()
+        .stdout(predicate::str::contains("notes.toml"));
+}

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod add;
+mod add_tty;
 mod check;
 mod env;
 mod quiz;

@@ -15,7 +15,7 @@ use crate::deck::draft::Draft;
 use crate::deck::parse::Locator;
 use crate::deck::{Kind, cloze};
 
-/// The flags a kind does not take, as `(flag, is it given)`.
+/// Each card flag: its name, whether it is given, and the kinds that take it.
 fn kind_flags(args: &AddArgs) -> [(&'static str, bool, &'static [Kind]); 10] {
     use Kind::*;
     [
@@ -30,6 +30,15 @@ fn kind_flags(args: &AddArgs) -> [(&'static str, bool, &'static [Kind]); 10] {
         ("--year", args.year.is_some(), &[Mains]),
         ("--word-limit", args.word_limit.is_some(), &[Mains]),
     ]
+}
+
+/// `--kind`, or the kind the given fields point to; `None` when nothing says (a question
+/// alone fits four kinds, so it is not enough).
+pub fn kind_hint(args: &AddArgs) -> Option<Kind> {
+    let given = kind_flags(args)
+        .iter()
+        .any(|(flag, given, _)| *given && *flag != "--q");
+    (args.kind.is_some() || given).then(|| kind_of(args))
 }
 
 /// `--kind`, else the kind the given fields point to, else basic.
@@ -54,7 +63,7 @@ fn trimmed(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| s.trim().to_owned())
 }
 
-fn trimmed_all(list: &[String]) -> Vec<String> {
+pub fn trimmed_all(list: &[String]) -> Vec<String> {
     list.iter().map(|s| s.trim().to_owned()).collect()
 }
 
@@ -75,6 +84,25 @@ pub fn parse_as_of(s: &str) -> Result<toml_edit::Datetime> {
         Ok(d) if d.date.is_some() && d.time.is_none() && d.offset.is_none() => Ok(d),
         _ => bail!("--as-of `{s}` is not a date; write it as YYYY-MM-DD"),
     }
+}
+
+/// Whether the flags describe a whole card, so there is nothing to ask.
+pub fn complete(args: &AddArgs) -> bool {
+    let kind = kind_of(args);
+    let has_source = args.source.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let has_body = match kind {
+        Kind::Basic | Kind::Typed => args.q.is_some() && args.a.is_some(),
+        Kind::Mcq => {
+            args.q.is_some()
+                && args.a.is_some()
+                && (!args.options.is_empty()
+                    || !args.distractors.is_empty()
+                    || args.group.is_some())
+        }
+        Kind::Cloze => args.text.is_some(),
+        Kind::Mains => args.q.is_some() && !args.points.is_empty(),
+    };
+    has_source && has_body
 }
 
 /// The one card the flags describe.

@@ -14,7 +14,7 @@ use inquire::ui::RenderConfig;
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomUserError, InquireError, Select, Text};
 
-use super::flags::{parse_as_of, tidy_tags};
+use super::flags::{kind_hint, parse_as_of, tidy_tags, trimmed_all};
 use super::{Prepared, Target, duplicate_of, prepare, preview};
 use crate::app::App;
 use crate::cli::AddArgs;
@@ -152,7 +152,8 @@ impl Asker<'_> {
             clean_line(&self.target.id),
             self.target.path.display()
         )?;
-        let kind = match self.args.kind.as_deref().and_then(Kind::parse) {
+        let args = self.args;
+        let kind = match kind_hint(args) {
             Some(kind) => kind,
             None => {
                 let choices = Kind::ALL.into_iter().map(KindChoice).collect();
@@ -160,16 +161,19 @@ impl Asker<'_> {
             }
         };
         let mut draft = Draft::new(kind);
-        let mut force = self.args.force;
+        let mut force = args.force;
         match kind {
             Kind::Cloze => {
-                let text = Text::new("Text with {{gaps}}:")
-                    .with_validator(cloze_text)
-                    .prompt()?;
-                draft.text = Some(text.trim().to_owned());
+                draft.text = Some(given_or(&args.text, || {
+                    Text::new("Text with {{gaps}}:")
+                        .with_validator(cloze_text)
+                        .prompt()
+                })?);
             }
             _ => {
-                draft.q = Some(Text::new("Question:").with_validator(required).prompt()?);
+                draft.q = Some(given_or(&args.q, || {
+                    Text::new("Question:").with_validator(required).prompt()
+                })?);
             }
         }
         if !force && let Some((id, line)) = duplicate_of(self.existing, &draft.question()) {
@@ -184,17 +188,44 @@ impl Asker<'_> {
         }
         match kind {
             Kind::Basic | Kind::Typed | Kind::Mcq => {
-                draft.a = Some(Text::new("Answer:").with_validator(required).prompt()?);
+                draft.a = Some(given_or(&args.a, || {
+                    Text::new("Answer:").with_validator(required).prompt()
+                })?);
             }
             Kind::Cloze | Kind::Mains => {}
         }
         match kind {
-            Kind::Typed => draft.accept = lines("Also accept (optional)", false)?,
-            Kind::Mcq => self.ask_choices(&mut draft)?,
-            Kind::Mains => {
-                draft.year = number("Year of the UPSC question (optional):")?;
+            Kind::Typed if args.accept.is_empty() => {
+                draft.accept = lines("Also accept (optional)", false)?;
+            }
+            Kind::Typed => draft.accept = trimmed_all(&args.accept),
+            Kind::Mcq
+                if args.options.is_empty()
+                    && args.distractors.is_empty()
+                    && args.group.is_none() =>
+            {
+                self.ask_choices(&mut draft)?;
+            }
+            Kind::Mcq => {
+                draft.options = trimmed_all(&args.options);
+                draft.distractors = trimmed_all(&args.distractors);
+                draft.group = args.group.as_ref().map(|g| g.trim().to_owned());
+            }
+            Kind::Mains if args.points.is_empty() => {
+                draft.year = match args.year {
+                    Some(y) => Some(y),
+                    None => number("Year of the UPSC question (optional):")?,
+                };
                 draft.points = lines("Key point", true)?;
-                draft.word_limit = number("Word limit (optional):")?;
+                draft.word_limit = match args.word_limit {
+                    Some(w) => Some(w),
+                    None => number("Word limit (optional):")?,
+                };
+            }
+            Kind::Mains => {
+                draft.year = args.year;
+                draft.points = trimmed_all(&args.points);
+                draft.word_limit = args.word_limit;
             }
             Kind::Basic | Kind::Cloze => {}
         }
@@ -314,6 +345,17 @@ impl Asker<'_> {
         tags.dedup();
         tags
     }
+}
+
+/// The flag's value when given, else the user's answer; trimmed either way.
+fn given_or(
+    flag: &Option<String>,
+    ask: impl FnOnce() -> Result<String, InquireError>,
+) -> Result<String, Stop> {
+    Ok(match flag {
+        Some(value) => value.trim().to_owned(),
+        None => ask()?.trim().to_owned(),
+    })
 }
 
 /// Lines until an empty one; with `at_least_one`, the first may not be empty.
