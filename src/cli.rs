@@ -187,6 +187,9 @@ pub struct AddArgs {
     pub force: bool,
 
     /// Add every `[[card]]` of this TOML file, all or none
-    #[arg(long = "from-file", value_name = "FILE")]
+    #[arg(long = "from-file", value_name = "FILE", conflicts_with_all = [
+        "kind", "q", "a", "accept", "options", "distractors", "group", "text", "points", "year",
+        "word_limit", "tags", "source", "explain", "as_of", "id",
+    ])]
     pub from_file: Option<PathBuf>,
 }

@@ -18,7 +18,7 @@ use crate::app::{App, DeckErrors};
 use crate::cli::AddArgs;
 use crate::deck::draft::{self, Draft};
 use crate::deck::edit::Snapshot;
-use crate::deck::load::{BUILTIN, builtin_decks, deck_files};
+use crate::deck::load::{builtin_decks, deck_files};
 use crate::deck::parse::{parse_deck, valid_id};
 use crate::deck::{Body, Deck, Exam, Origin, cloze, slug};
 use crate::sanitize::clean_line;
@@ -139,7 +139,7 @@ fn resolve_target(app: &App, args: &AddArgs) -> Result<Target> {
         );
     }
     let builtin = builtin_decks().unwrap_or_default();
-    if builtin.iter().any(|d| d.id == given) || BUILTIN.iter().any(|(name, _)| *name == given) {
+    if builtin.iter().any(|d| d.id == given) {
         bail!(
             "deck `{given}` is built in, and built-in decks are read-only; add to your own deck \
              with --deck {DEFAULT_DECK}"

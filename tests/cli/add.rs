@@ -451,3 +451,28 @@ fn a_new_deck_may_not_reuse_a_deck_id() {
         .success()
         .stdout(predicate::str::contains("notes.toml"));
 }
+
+#[test]
+fn a_batch_file_does_not_mix_with_card_flags() {
+    let env = Env::new();
+    env.add(&["--from-file", "x.toml", "--q", "Q?"])
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn a_deck_that_is_already_invalid_is_not_touched() {
+    let env = Env::new();
+    let broken =
+        "[deck]\nid = \"mine\"\nexam = \"prelims\"\n\n[[card]]\nid = \"x\"\nq = \"Q\"\na = \"A\"\n";
+    let path = env.write_deck("mine.toml", broken);
+    env.add(&["--deck", "mine", "--q", "New?", "--a", "B", "--source", "s"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "mine.toml:5:1: card \"x\": missing `source`",
+        ))
+        .stderr(predicate::str::contains(
+            "already has errors; fix them first",
+        ));
+    assert_eq!(read(&path), broken);
+}
