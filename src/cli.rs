@@ -59,6 +59,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List decks with their card, new and due counts
     Decks(DeckFilter),
+    /// Write a new card into one of your decks (asks for it in a terminal)
+    Add(Box<AddArgs>),
 }
 
 /// Which decks to use: all of them unless narrowed.
@@ -104,4 +106,90 @@ pub struct CheckArgs {
     /// Deck files to check [default: the built-in decks and every deck in <home>/decks]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct AddArgs {
+    /// Deck to add to: a deck id (created in <home>/decks if new) or a path [default: my-notes]
+    #[arg(long, value_name = "PATH|ID")]
+    pub deck: Option<String>,
+
+    /// Exam of a deck this command creates [default: prelims]
+    #[arg(long, value_enum)]
+    pub exam: Option<ExamArg>,
+
+    /// Card kind [default: guessed from the fields given, else basic]
+    #[arg(long, value_parser = ["basic", "typed", "mcq", "cloze", "mains"])]
+    pub kind: Option<String>,
+
+    /// The question (basic, typed, mcq, mains)
+    #[arg(long = "q", value_name = "TEXT")]
+    pub q: Option<String>,
+
+    /// The answer (basic, typed, mcq)
+    #[arg(long = "a", value_name = "TEXT")]
+    pub a: Option<String>,
+
+    /// Another accepted answer of a typed card (repeatable)
+    #[arg(long = "accept", value_name = "TEXT")]
+    pub accept: Vec<String>,
+
+    /// An option of an mcq, the answer among them (repeatable)
+    #[arg(long = "option", value_name = "TEXT")]
+    pub options: Vec<String>,
+
+    /// A wrong option of an mcq (repeatable)
+    #[arg(long = "distractor", value_name = "TEXT")]
+    pub distractors: Vec<String>,
+
+    /// Draw an mcq's wrong options from the answers of this group's cards
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+
+    /// Cloze text with {{gaps}}
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+
+    /// A key point of a mains answer (repeatable)
+    #[arg(long = "point", value_name = "TEXT")]
+    pub points: Vec<String>,
+
+    /// Year of a previous-year mains question
+    #[arg(long, value_name = "N")]
+    pub year: Option<i64>,
+
+    /// Word limit of a mains answer
+    #[arg(long = "word-limit", value_name = "N")]
+    pub word_limit: Option<i64>,
+
+    /// A tag (repeatable) [default: none]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Where the fact comes from
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+
+    /// Shown after answering [default: none]
+    #[arg(long, value_name = "TEXT")]
+    pub explain: Option<String>,
+
+    /// The date a time-sensitive claim was true, YYYY-MM-DD [default: none]
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// The card's id [default: made from the question]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Add even if the deck already asks the same question [default: off]
+    #[arg(long)]
+    pub force: bool,
+
+    /// Add every `[[card]]` of this TOML file, all or none
+    #[arg(long = "from-file", value_name = "FILE", conflicts_with_all = [
+        "kind", "q", "a", "accept", "options", "distractors", "group", "text", "points", "year",
+        "word_limit", "tags", "source", "explain", "as_of", "id",
+    ])]
+    pub from_file: Option<PathBuf>,
 }

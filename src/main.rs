@@ -44,6 +44,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Decks(filter) => cmd::decks::decks(&app, filter, &mut out)?,
+        Command::Add(args) => match cmd::add::add(&app, args, &mut out)? {
+            cmd::add::Outcome::Added => {}
+            cmd::add::Outcome::Cancelled => return Ok(ExitCode::FAILURE),
+            cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
+        },
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

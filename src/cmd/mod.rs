@@ -1,5 +1,6 @@
 //! One file per subcommand, each with one entry function named for its verb.
 
+pub mod add;
 pub mod check;
 pub mod decks;
 pub mod quiz;

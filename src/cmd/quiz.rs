@@ -90,7 +90,13 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
     }
     let streak = history::recent_streak(&app.home.state(), &clock).unwrap_or(0);
     // The store has applied every recorded answer, so its states are the ones to count.
-    let summary = Summary::new(&session.outcomes, session.skipped, &store.cards, &clock, streak);
+    let summary = Summary::new(
+        &session.outcomes,
+        session.skipped,
+        &store.cards,
+        &clock,
+        streak,
+    );
     writeln!(out)?;
     write!(out, "{}", summary.render())?;
     if args.cram {

@@ -2,14 +2,18 @@
 //!
 //! Parsing (with file, line and column for every error) lives in `parse`, the rules
 //! `check` enforces in `rules`, cloze gap handling in `cloze`, and finding decks on disk
-//! or in the binary in `load`. Everything here is plain data, so the scheduler, the
-//! session and stats can work on it without knowing about files.
+//! or in the binary in `load`. Adding cards (`draft`, `slug`, `edit`) writes a deck in
+//! place without disturbing the rest of it. Everything here is plain data, so the
+//! scheduler, the session and stats can work on it without knowing about files.
 
 pub mod cache;
 pub mod cloze;
+pub mod draft;
+pub mod edit;
 pub mod load;
 pub mod parse;
 pub mod rules;
+pub mod slug;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -2,6 +2,9 @@
 //! One test binary (faster to build); one module per command.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod add;
+mod add_tty;
 mod builtin_decks;
 mod check;
 mod env;
