@@ -4,4 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod check;
 mod env;
+mod mock;
 mod quiz;
+mod tui;
