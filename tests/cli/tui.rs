@@ -350,3 +350,22 @@ fn a_panic_in_the_front_end_leaves_the_terminal_restored() {
     assert!(raw.contains(SHOW_CURSOR));
     assert_eq!(t.local_flags(), cooked, "raw mode was left on");
 }
+
+#[test]
+fn a_mock_paper_runs_against_the_clock_in_the_terminal() {
+    let env = Env::new();
+    env.write_deck(
+        "m.toml",
+        "[deck]\nid = \"m\"\nname = \"Mock\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nkind = \"mcq\"\nq = \"COMCASA signed in?\"\na = \"2018\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n\n[[card]]\nid = \"b\"\nkind = \"mcq\"\nq = \"BECA signed in?\"\na = \"2020\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n",
+    );
+    let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "2"], &[], 80, 24);
+    t.wait_for("Mock Q 1/2");
+    t.wait_for("2:24 left");
+    t.send("s");
+    t.wait_for("Mock Q 2/2");
+    t.wait_for("Q1: left blank");
+    t.send("q");
+    t.wait_for("0.00 / +4.00 marks (0 right, 0 wrong, 2 blank of 2)");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+    assert!(env.reviews().is_empty());
+}

@@ -23,6 +23,7 @@ use self::render::{interval_label, render};
 use self::state::{Action, CardView, MockInfo, Phase, Progress, Status, UiState, handle_key};
 use self::wrap::{Span, Tone};
 use super::mock::{self, Answer, Mark, Report};
+use super::options::letter;
 use super::plain::{Ended, next_review};
 use super::session::Session;
 use crate::config::Config;
@@ -211,6 +212,10 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                             (Mark::Wrong, Grade::Again)
                         };
                         self.answer(grade)?;
+                        // No verdict before the end, as in the exam: only what was marked.
+                        let marked = if guess { ", marked a guess" } else { "" };
+                        let text = format!("Q{number}: answered {}{marked}", letter(choice));
+                        self.status = Some(Status { text, ok: None });
                         let mut a = blank();
                         (a.mark, a.guess) = (mark, guess);
                         answers.push(a);
@@ -218,6 +223,8 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     }
                     Action::MockSkip => {
                         self.session.skip();
+                        let text = format!("Q{number}: left blank");
+                        self.status = Some(Status { text, ok: None });
                         answers.push(blank());
                         break;
                     }

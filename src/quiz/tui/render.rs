@@ -139,7 +139,8 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
         if let Some(l) = card.word_limit {
             meta.push(format!("{l} words"));
         }
-        meta.push(format!("{} key points", card.points.len()));
+        let n = card.points.len();
+        meta.push(format!("{n} key point{}", if n == 1 { "" } else { "s" }));
         rows.extend(wrap(&[dim(meta.join(" · "))], w, 0));
     }
     if let Some(as_of) = &card.as_of {
