@@ -96,6 +96,10 @@ pub struct QuizArgs {
     #[arg(long)]
     pub cram: bool,
 
+    /// A mock prelims paper of N MCQs against the clock (72 s each), scored +2/-2/3 [default: off]
+    #[arg(long, value_name = "N", conflicts_with = "cram", value_parser = clap::value_parser!(u16).range(1..))]
+    pub mock: Option<u16>,
+
     /// Line-by-line mode, also used when stdin is not a terminal [default: off]
     #[arg(long)]
     pub plain: bool,

@@ -37,7 +37,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let app = app::App::new(cli)?;
     let mut out = io::stdout().lock();
     match &cli.command {
-        Command::Quiz(args) => cmd::quiz::quiz(&app, args, &mut out)?,
+        Command::Quiz(args) => {
+            if cmd::quiz::quiz(&app, args, &mut out)? == cmd::quiz::Ended::Interrupted {
+                out.flush()?;
+                return Ok(ExitCode::from(130));
+            }
+        }
         Command::Check(args) => {
             if !cmd::check::check(&app, args, &mut out, &mut io::stderr().lock())? {
                 return Ok(ExitCode::FAILURE);

@@ -1,4 +1,5 @@
-//! `smriti quiz`: today's session (or a cram session), in the plain line-by-line front end.
+//! `smriti quiz`: today's session, a cram session or a mock paper, in the full-screen front
+//! end when stdin and stdout are terminals (and `--plain` is not given), else line by line.
 
 use std::io::Write;
 
@@ -6,26 +7,40 @@ use anyhow::Result;
 
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
+use crate::deck::{Kind, Library};
+pub use crate::quiz::plain::Ended;
 use crate::quiz::plain::{self, Deps};
-use crate::quiz::queue::{self, Filter};
+use crate::quiz::queue::{self, Filter, Picked};
 use crate::quiz::session::{Mode, Session};
 use crate::quiz::summary::Summary;
+use crate::quiz::{mock, plain_mock, tui};
+use crate::schedule::Scheduler;
+use crate::store::journal::Entry;
 use crate::store::{Store, history, introduced_since};
 
-pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
+/// Runs the quiz; says how it ended, so Ctrl-C can exit with 130.
+pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
         tags: args.tags.clone(),
         exam: args.exam.map(Into::into),
     };
-    let cards = select(&library, |c| filter.matches(c));
+    let mut cards = select(&library, |c| filter.matches(c));
+    if args.mock.is_some() {
+        cards.retain(|c| c.kind() == Kind::Mcq);
+    }
     if cards.is_empty() {
+        let what = if args.mock.is_some() {
+            "MCQ cards"
+        } else {
+            "cards"
+        };
         writeln!(
             out,
-            "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
+            "No {what} match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
         )?;
-        return Ok(());
+        return Ok(Ended::Finished);
     }
     let sched = app.scheduler()?;
     let mut store = if args.cram {
@@ -34,6 +49,52 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
         Store::open_write(&app.home.state())?
     };
     let clock = app.time.clock();
+    let terminal = !args.plain && crate::term::is_interactive();
+
+    if let Some(n) = args.mock {
+        let chosen = mock::choose((0..cards.len()).collect(), usize::from(n), app.seed);
+        let questions = chosen.len();
+        if questions < usize::from(n) {
+            writeln!(
+                out,
+                "Only {questions} MCQ cards match: the paper has {questions} questions."
+            )?;
+        }
+        let picked = Picked {
+            due: chosen,
+            ..Picked::default()
+        };
+        let mut session = Session::new(
+            &library,
+            cards,
+            &store.cards,
+            picked,
+            &app.config,
+            Mode::Study,
+            app.seed,
+        );
+        let (report, ended) = {
+            let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
+            if terminal {
+                let deps = tui_deps(app, &library, &sched, &mut record);
+                tui::run_mock(&mut session, deps, questions)?
+            } else {
+                let deps = Deps {
+                    sched: &sched,
+                    time: &app.time,
+                    record: &mut record,
+                };
+                let input = std::io::stdin().lock();
+                let report = plain_mock::run(&mut session, deps, questions, input, &mut *out)?;
+                (report, Ended::Finished)
+            }
+        };
+        finish(&mut store, app);
+        writeln!(out)?;
+        write!(out, "{}", report.render())?;
+        return Ok(ended);
+    }
+
     let mut session = if args.cram {
         let mut order = queue::pick_cram(&cards, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
@@ -54,7 +115,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
                 out,
                 "Nothing is due today. Practise anyway with `smriti quiz --cram`, or learn more with `--new N`."
             )?;
-            return Ok(());
+            return Ok(Ended::Finished);
         }
         Session::new(
             &library,
@@ -67,27 +128,30 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
         )
     };
 
-    {
+    let ended = {
         let cram = args.cram;
-        let mut record = |entry: &crate::store::journal::Entry| -> Result<()> {
+        let mut record = |entry: &Entry| -> Result<()> {
             if !cram {
                 store.record(entry)?;
             }
             Ok(())
         };
-        let deps = Deps {
-            sched: &sched,
-            time: &app.time,
-            record: &mut record,
-        };
         // However the session ends (finished, quit, end of input), every answer is saved.
-        plain::run(&mut session, deps, std::io::stdin().lock(), &mut *out)?;
-    }
+        if terminal {
+            let deps = tui_deps(app, &library, &sched, &mut record);
+            tui::run(&mut session, deps)?
+        } else {
+            let deps = Deps {
+                sched: &sched,
+                time: &app.time,
+                record: &mut record,
+            };
+            plain::run(&mut session, deps, std::io::stdin().lock(), &mut *out)?
+        }
+    };
 
+    finish(&mut store, app);
     let clock = app.time.clock();
-    if let Err(e) = store.finish(&clock) {
-        eprintln!("smriti: warning: {e}");
-    }
     let streak = history::recent_streak(&app.home.state(), &clock).unwrap_or(0);
     // The store has applied every recorded answer, so its states are the ones to count.
     let summary = Summary::new(
@@ -102,5 +166,29 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<()> {
     if args.cram {
         writeln!(out, "(cram: the schedule was not changed)")?;
     }
-    Ok(())
+    Ok(ended)
+}
+
+fn tui_deps<'a>(
+    app: &'a App,
+    library: &'a Library,
+    sched: &'a Scheduler,
+    record: &'a mut dyn FnMut(&Entry) -> Result<()>,
+) -> tui::Deps<'a> {
+    tui::Deps {
+        library,
+        config: &app.config,
+        sched,
+        time: &app.time,
+        record,
+        color: app.color,
+    }
+}
+
+/// Refreshes the snapshot and backup; the journal already holds every answer, so a failure
+/// here is only a warning.
+fn finish(store: &mut Store, app: &App) {
+    if let Err(e) = store.finish(&app.time.clock()) {
+        eprintln!("smriti: warning: {e}");
+    }
 }

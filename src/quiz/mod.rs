@@ -2,11 +2,15 @@
 //!
 //! `session` is the state machine, free of I/O, shared by both front ends; `queue` picks and
 //! orders the cards; `options` lays out an mcq; `matching` grades typed answers; `plain` is the
-//! line-by-line front end (scripts, tests, no terminal).
+//! line-by-line front end (scripts, tests, no terminal) and `tui` the full-screen one;
+//! `mock` scores a prelims-style paper.
 
 pub mod matching;
+pub mod mock;
 pub mod options;
 pub mod plain;
+pub mod plain_mock;
 pub mod queue;
 pub mod session;
 pub mod summary;
+pub mod tui;

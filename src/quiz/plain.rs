@@ -26,6 +26,8 @@ pub enum Ended {
     Finished,
     Quit,
     EndOfInput,
+    /// Ctrl-C in the terminal front end: progress is kept, and the exit code is 130.
+    Interrupted,
 }
 
 enum Line {

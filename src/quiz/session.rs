@@ -316,6 +316,26 @@ impl<'a> Session<'a> {
         (self.outcomes.len(), left)
     }
 
+    /// Of the cards still to come, how many have been answered before (reviews and learning
+    /// steps) and how many are new.
+    pub fn left_by_reason(&self) -> (usize, usize) {
+        let waiting = self
+            .queue
+            .iter()
+            .copied()
+            .chain(self.steps.iter().map(|s| s.idx))
+            .chain(self.current.as_ref().map(|c| c.idx));
+        let (mut seen, mut new) = (0, 0);
+        for idx in waiting {
+            if self.states.contains_key(&self.cards[idx].key) {
+                seen += 1;
+            } else {
+                new += 1;
+            }
+        }
+        (seen, new)
+    }
+
     pub fn records(&self) -> bool {
         self.mode == Mode::Study
     }

@@ -90,7 +90,7 @@ impl Summary {
             let parts: Vec<String> = self
                 .by_kind
                 .iter()
-                .map(|(k, n, ok)| format!("{k} {}/{n}", ok))
+                .map(|(k, n, ok)| format!("{k} {ok}/{n} ({}%)", ok * 100 / n))
                 .collect();
             let _ = writeln!(out, "By kind: {}", parts.join(", "));
         }

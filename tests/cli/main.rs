@@ -8,4 +8,6 @@ mod add_tty;
 mod builtin_decks;
 mod check;
 mod env;
+mod mock;
 mod quiz;
+mod tui;

@@ -1,0 +1,454 @@
+//! The full-screen quiz: the event loop between the terminal and the session. Keys become
+//! actions in `state`, the screen is drawn from `render`; this module only reads events,
+//! applies actions to the session, records every answer before the next card is drawn, and
+//! paints rows. The terminal is held by `term::Guard`, so it is restored however the loop ends.
+
+#[cfg(test)]
+mod fixtures;
+pub mod render;
+pub mod state;
+pub mod wrap;
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use crossterm::style::{Attribute, Color, Print, SetAttribute, SetForegroundColor};
+use crossterm::{cursor, queue, terminal};
+
+use self::render::{interval_label, render};
+use self::state::{Action, CardView, MockInfo, Phase, Progress, Status, UiState, handle_key};
+use self::wrap::{Span, Tone};
+use super::mock::{self, Answer, Mark, Report};
+use super::options::letter;
+use super::plain::{Ended, next_review};
+use super::session::Session;
+use crate::config::Config;
+use crate::deck::Library;
+use crate::sanitize::clean_line;
+use crate::schedule::{CardState, Grade, Scheduler};
+use crate::store::journal::Entry;
+use crate::term::Guard;
+
+/// What the front end needs besides the session.
+pub struct Deps<'a> {
+    pub library: &'a Library,
+    pub config: &'a Config,
+    pub sched: &'a Scheduler,
+    pub time: &'a crate::clock::TimeSource,
+    /// Makes an entry durable (or, in a cram session, ignores it).
+    pub record: &'a mut dyn FnMut(&Entry) -> Result<()>,
+    pub color: bool,
+}
+
+/// Runs a study or cram session until it ends or the user quits.
+pub fn run(session: &mut Session<'_>, deps: Deps<'_>) -> Result<Ended> {
+    let guard = Guard::enter()?;
+    let mut tui = Tui::new(session, deps)?;
+    let ended = tui.study();
+    drop(guard);
+    ended
+}
+
+/// Runs a mock paper of `questions` (the session holds exactly those cards).
+pub fn run_mock(
+    session: &mut Session<'_>,
+    deps: Deps<'_>,
+    questions: usize,
+) -> Result<(Report, Ended)> {
+    let guard = Guard::enter()?;
+    let mut tui = Tui::new(session, deps)?;
+    let done = tui.paper(questions);
+    drop(guard);
+    done
+}
+
+struct Tui<'s, 'a, 'd> {
+    session: &'s mut Session<'a>,
+    deps: Deps<'d>,
+    out: BufWriter<Stdout>,
+    ui: Option<UiState>,
+    /// When the card on screen was first shown, for the answer's time.
+    shown_at: Instant,
+    /// What the last action did, carried onto the next card's screen.
+    status: Option<Status>,
+    /// Set by SIGTERM or SIGHUP (quit) and SIGINT sent from outside (interrupt).
+    terminate: Arc<AtomicBool>,
+    interrupt: Arc<AtomicBool>,
+}
+
+impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
+    fn new(session: &'s mut Session<'a>, deps: Deps<'d>) -> Result<Self> {
+        let terminate = Arc::new(AtomicBool::new(false));
+        let interrupt = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            signal_hook::flag::register(SIGTERM, Arc::clone(&terminate))?;
+            signal_hook::flag::register(SIGHUP, Arc::clone(&terminate))?;
+            signal_hook::flag::register(SIGINT, Arc::clone(&interrupt))?;
+        }
+        Ok(Tui {
+            session,
+            deps,
+            out: BufWriter::new(io::stdout()),
+            ui: None,
+            shown_at: Instant::now(),
+            status: None,
+            terminate,
+            interrupt,
+        })
+    }
+
+    fn study(&mut self) -> Result<Ended> {
+        let mut dirty = true;
+        loop {
+            if self.ui.is_none() {
+                if !self.load(None) {
+                    return Ok(Ended::Finished);
+                }
+                dirty = true;
+            }
+            if dirty {
+                self.draw()?;
+                panic_for_tests();
+            }
+            let key = match self.next_key(Duration::from_millis(500))? {
+                Wait::Key(k) => k,
+                Wait::Resized => {
+                    dirty = true;
+                    continue;
+                }
+                Wait::Nothing => {
+                    dirty = false;
+                    continue;
+                }
+                Wait::Signal(ended) => return Ok(ended),
+            };
+            dirty = true;
+            let Some(ui) = self.ui.as_mut() else { continue };
+            match handle_key(ui, key) {
+                Action::None | Action::MockPick { .. } | Action::MockSkip => {}
+                Action::Answer(g) => {
+                    self.answer(g)?;
+                    self.ui = None;
+                }
+                Action::AnswerAndShow(g) => self.answer(g)?,
+                Action::Next => self.ui = None,
+                Action::Skip => {
+                    self.session.skip();
+                    self.status = Some(Status {
+                        text: "Skipped.".to_owned(),
+                        ok: None,
+                    });
+                    self.ui = None;
+                }
+                Action::Undo => self.undo()?,
+                Action::Overrule => self.overrule()?,
+                Action::Quit => return Ok(Ended::Quit),
+                Action::Interrupt => return Ok(Ended::Interrupted),
+            }
+        }
+    }
+
+    fn paper(&mut self, questions: usize) -> Result<(Report, Ended)> {
+        let limit = mock::time_limit_secs(questions);
+        let started = Instant::now();
+        let mut answers = Vec::new();
+        let mut ended = Ended::Finished;
+        let mut out_of_time = false;
+        'paper: for number in 1..=questions {
+            let info = |started: Instant| MockInfo {
+                number,
+                total: questions,
+                secs_left: limit.saturating_sub(started.elapsed().as_secs()),
+            };
+            if !self.load(Some(info(started))) {
+                break;
+            }
+            loop {
+                if let Some(ui) = self.ui.as_mut() {
+                    ui.mock = Some(info(started));
+                }
+                if started.elapsed().as_secs() >= limit {
+                    out_of_time = true;
+                    break 'paper;
+                }
+                self.draw()?;
+                let key = match self.next_key(Duration::from_millis(250))? {
+                    Wait::Key(k) => k,
+                    Wait::Resized | Wait::Nothing => continue,
+                    Wait::Signal(e) => {
+                        ended = e;
+                        break 'paper;
+                    }
+                };
+                let Some(ui) = self.ui.as_mut() else {
+                    break 'paper;
+                };
+                let (question, right) = (
+                    ui.card.prompt.clone(),
+                    ui.card
+                        .options
+                        .get(ui.card.right)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+                let right_choice = ui.card.right;
+                let blank = || Answer {
+                    mark: Mark::Blank,
+                    guess: false,
+                    question: question.clone(),
+                    right: right.clone(),
+                };
+                match handle_key(ui, key) {
+                    Action::MockPick { choice, guess } => {
+                        let (mark, grade) = if choice == right_choice {
+                            (Mark::Right, Grade::Good)
+                        } else {
+                            (Mark::Wrong, Grade::Again)
+                        };
+                        self.answer(grade)?;
+                        // No verdict before the end, as in the exam: only what was marked.
+                        let marked = if guess { ", marked a guess" } else { "" };
+                        let text = format!("Q{number}: answered {}{marked}", letter(choice));
+                        self.status = Some(Status { text, ok: None });
+                        let mut a = blank();
+                        (a.mark, a.guess) = (mark, guess);
+                        answers.push(a);
+                        break;
+                    }
+                    Action::MockSkip => {
+                        self.session.skip();
+                        let text = format!("Q{number}: left blank");
+                        self.status = Some(Status { text, ok: None });
+                        answers.push(blank());
+                        break;
+                    }
+                    Action::Quit => {
+                        ended = Ended::Quit;
+                        break 'paper;
+                    }
+                    Action::Interrupt => {
+                        ended = Ended::Interrupted;
+                        break 'paper;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let took = started.elapsed().as_secs().min(limit);
+        Ok((Report::new(questions, answers, took, out_of_time), ended))
+    }
+
+    /// Puts the session's current card on screen; false when the session is over.
+    fn load(&mut self, mock: Option<MockInfo>) -> bool {
+        let clock = self.deps.time.clock();
+        let Some(shown) = self.session.current(clock.now_ms()).cloned() else {
+            return false;
+        };
+        let card = self.session.card(&shown);
+        let state = self.session.state(&card.key).copied();
+        let deck_name = self
+            .deps
+            .library
+            .deck(&card.deck)
+            .map_or(card.deck.as_str(), |d| d.name.as_str());
+        let view = CardView::new(
+            card,
+            deck_name,
+            status_of(state.as_ref()),
+            &shown.options,
+            shown.right,
+        );
+        let (done, left) = self.session.progress();
+        let (due, new) = self.session.left_by_reason();
+        let mut ui = UiState::new(
+            view,
+            Progress {
+                done,
+                left,
+                due,
+                new,
+            },
+            mock,
+        );
+        if self.session.records() {
+            let exam = self.deps.config.exam_date(card.exam);
+            let days = self
+                .deps
+                .sched
+                .preview(state.as_ref(), &clock, &card.key, exam);
+            ui.previews = Some(days.map(interval_label));
+        }
+        ui.status = self.status.take();
+        self.ui = Some(ui);
+        self.shown_at = Instant::now();
+        true
+    }
+
+    /// Grades the card on screen and makes the answer durable before anything else is drawn.
+    fn answer(&mut self, grade: Grade) -> Result<()> {
+        let took = self
+            .shown_at
+            .elapsed()
+            .as_millis()
+            .min(u128::from(u32::MAX)) as u32;
+        let clock = self.deps.time.clock();
+        let Some(entry) = self.session.answer(grade, took, self.deps.sched, &clock) else {
+            return Ok(());
+        };
+        (self.deps.record)(&entry)?;
+        let text = match (&entry, self.session.records()) {
+            (Entry::Review { state, .. }, true) => {
+                format!("{} · {}", grade.name(), next_review(state, &clock))
+            }
+            _ => format!("{} · cram: the schedule is unchanged", grade.name()),
+        };
+        self.set_status(text, Some(grade.passed()));
+        Ok(())
+    }
+
+    fn undo(&mut self) -> Result<()> {
+        match self.session.undo(self.deps.time.clock().now_ms()) {
+            Some(entry) => {
+                (self.deps.record)(&entry)?;
+                self.status = Some(Status {
+                    text: "Undone: the last card is back.".to_owned(),
+                    ok: None,
+                });
+                self.ui = None;
+            }
+            None => self.set_status("Nothing to undo.".to_owned(), None),
+        }
+        Ok(())
+    }
+
+    fn overrule(&mut self) -> Result<()> {
+        let clock = self.deps.time.clock();
+        let Some(entries) = self.session.overrule(self.deps.sched, &clock) else {
+            return Ok(());
+        };
+        for e in &entries {
+            (self.deps.record)(e)?;
+        }
+        if let Some(ui) = self.ui.as_mut()
+            && let Phase::Checked { overruled, .. } = &mut ui.phase
+        {
+            *overruled = true;
+        }
+        if let Entry::Review { state, .. } = &entries[1] {
+            let text = format!("good (overruled) · {}", next_review(state, &clock));
+            self.set_status(text, Some(true));
+        }
+        Ok(())
+    }
+
+    /// Shows a status on the current screen and carries it to the next card.
+    fn set_status(&mut self, text: String, ok: Option<bool>) {
+        let status = Status { text, ok };
+        if let Some(ui) = self.ui.as_mut() {
+            ui.status = Some(status.clone());
+        }
+        self.status = Some(status);
+    }
+
+    /// Waits for a key press (releases and repeats of other keys are not answers).
+    fn next_key(&mut self, wait: Duration) -> Result<Wait> {
+        if self.terminate.load(Ordering::Relaxed) {
+            return Ok(Wait::Signal(Ended::Quit));
+        }
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Ok(Wait::Signal(Ended::Interrupted));
+        }
+        if !event::poll(wait)? {
+            return Ok(Wait::Nothing);
+        }
+        Ok(match event::read()? {
+            Event::Key(k) if k.kind == KeyEventKind::Press => Wait::Key(k),
+            Event::Resize(..) => Wait::Resized,
+            _ => Wait::Nothing,
+        })
+    }
+
+    fn draw(&mut self) -> Result<()> {
+        let Some(ui) = &self.ui else { return Ok(()) };
+        let (w, h) = terminal::size()?;
+        let rows = render(ui, w, h);
+        let out = &mut self.out;
+        queue!(out, terminal::BeginSynchronizedUpdate)?;
+        for (y, row) in rows.iter().enumerate() {
+            queue!(out, cursor::MoveTo(0, y as u16))?;
+            for span in row {
+                paint(out, span, self.deps.color)?;
+            }
+            // Clearing from the last column would erase the character written there.
+            if wrap::width(row) < usize::from(w) {
+                queue!(out, terminal::Clear(terminal::ClearType::UntilNewLine))?;
+            }
+        }
+        queue!(out, terminal::EndSynchronizedUpdate)?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+enum Wait {
+    Key(KeyEvent),
+    Resized,
+    Nothing,
+    Signal(Ended),
+}
+
+fn status_of(state: Option<&CardState>) -> &'static str {
+    match state {
+        None => "new",
+        Some(s) if s.is_leech() => "leech",
+        Some(s) if s.in_step() => "learning",
+        Some(_) => "review",
+    }
+}
+
+/// Writes one span; colours only when allowed, bold and reverse always (they carry meaning
+/// without colour: the chosen option, the proposed grade).
+fn paint(out: &mut impl Write, span: &Span, color: bool) -> io::Result<()> {
+    let s = span.style;
+    if s.bold {
+        queue!(out, SetAttribute(Attribute::Bold))?;
+    }
+    if s.reverse {
+        queue!(out, SetAttribute(Attribute::Reverse))?;
+    }
+    let fg = match s.tone {
+        Tone::Plain => None,
+        Tone::Dim => {
+            queue!(out, SetAttribute(Attribute::Dim))?;
+            None
+        }
+        Tone::Accent => Some(Color::Cyan),
+        Tone::Good => Some(Color::Green),
+        Tone::Bad => Some(Color::Red),
+        Tone::Warn => Some(Color::Yellow),
+    };
+    if let (Some(fg), true) = (fg, color) {
+        queue!(out, SetForegroundColor(fg))?;
+    }
+    // Deck text was cleaned when the card view was built; this catches anything else.
+    queue!(
+        out,
+        Print(clean_line(&span.text)),
+        SetAttribute(Attribute::Reset)
+    )
+}
+
+/// Lets the pseudo-terminal test check that a panic leaves the terminal restored. Debug
+/// builds only, so a release binary has no such switch.
+fn panic_for_tests() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SMRITI_TEST_PANIC").is_some_and(|v| !v.is_empty()) {
+        panic!("SMRITI_TEST_PANIC is set: panicking inside the terminal front end");
+    }
+}

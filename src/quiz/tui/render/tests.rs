@@ -1,0 +1,168 @@
+//! Screens of every kind, before and after the answer, at 80×24 and at 40×12.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::quiz::tui::fixtures::{self, BASIC, CLOZE, MAINS, MCQ, TYPED};
+use crate::quiz::tui::state::{MockInfo, Status, handle_key};
+use crate::quiz::tui::wrap::{text, width};
+
+/// The screen as text, one row a line, with its size on top.
+fn screen(ui: &UiState, w: u16, h: u16) -> String {
+    let rows = render(ui, w, h);
+    assert_eq!(
+        rows.len(),
+        usize::from(h),
+        "exactly one row per screen line"
+    );
+    for row in &rows {
+        assert!(
+            width(row) <= usize::from(w),
+            "{:?} is wider than {w}",
+            text(row)
+        );
+    }
+    let mut out = format!("{w}x{h}\n");
+    for row in &rows {
+        out.push('|');
+        out.push_str(&text(row));
+        out.push('\n');
+    }
+    out
+}
+
+fn keys(ui: &mut UiState, keys: &str) {
+    for c in keys.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        handle_key(ui, KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+fn both_sizes(name: &str, ui: &UiState) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(ui, 80, 24));
+    insta::assert_snapshot!(format!("{name}_40x12"), screen(ui, 40, 12));
+}
+
+#[test]
+fn basic_card() {
+    let mut ui = fixtures::ui(BASIC);
+    ui.status = Some(Status {
+        text: "good · next review in 3 days".into(),
+        ok: Some(true),
+    });
+    both_sizes("basic_asking", &ui);
+    keys(&mut ui, " ");
+    both_sizes("basic_revealed", &ui);
+}
+
+#[test]
+fn typed_card() {
+    let mut ui = fixtures::ui(TYPED);
+    keys(&mut ui, "Logistics Exchange");
+    both_sizes("typed_typing", &ui);
+    keys(&mut ui, "\n");
+    both_sizes("typed_wrong", &ui);
+}
+
+#[test]
+fn mcq_card() {
+    let mut ui = fixtures::ui(MCQ);
+    both_sizes("mcq_choosing", &ui);
+    keys(&mut ui, "c");
+    both_sizes("mcq_chosen", &ui);
+}
+
+#[test]
+fn cloze_card() {
+    let mut ui = fixtures::ui(CLOZE);
+    both_sizes("cloze_asking", &ui);
+    keys(&mut ui, " ");
+    both_sizes("cloze_revealed", &ui);
+}
+
+#[test]
+fn mains_card() {
+    let mut ui = fixtures::ui(MAINS);
+    both_sizes("mains_asking", &ui);
+    keys(&mut ui, "  ");
+    both_sizes("mains_ticking", &ui);
+}
+
+#[test]
+fn mock_question() {
+    let mut ui = fixtures::ui(MCQ);
+    ui.mock = Some(MockInfo {
+        number: 4,
+        total: 10,
+        secs_left: 9 * 60 + 5,
+    });
+    ui.phase = Phase::start(Kind::Mcq, true);
+    keys(&mut ui, "g");
+    both_sizes("mock_question", &ui);
+}
+
+#[test]
+fn help_screen() {
+    let mut ui = fixtures::ui(BASIC);
+    keys(&mut ui, "?");
+    both_sizes("help", &ui);
+}
+
+#[test]
+fn the_right_option_is_highlighted_after_an_mcq() {
+    let mut ui = fixtures::ui(MCQ);
+    keys(&mut ui, "c");
+    let rows = render(&ui, 80, 24);
+    let styled = |needle: &str| {
+        rows.iter()
+            .flatten()
+            .find(|s| s.text == needle)
+            .map(|s| s.style)
+    };
+    assert_eq!(
+        styled("2018").map(|s| (s.tone, s.bold)),
+        Some((Tone::Good, true))
+    );
+    assert_eq!(styled("2020").map(|s| s.tone), Some(Tone::Bad));
+}
+
+#[test]
+fn the_gap_is_blank_until_revealed() {
+    let mut ui = fixtures::ui(CLOZE);
+    let all = |ui: &UiState| {
+        render(ui, 80, 24)
+            .iter()
+            .map(|r| text(r))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(all(&ui).contains("held in […] in 2018."), "{}", all(&ui));
+    keys(&mut ui, " ");
+    assert!(all(&ui).contains("held in New Delhi in 2018."));
+}
+
+#[test]
+fn a_long_card_scrolls_and_keeps_the_focus_in_view() {
+    let mut ui = fixtures::ui(MAINS);
+    keys(&mut ui, " ");
+    // Tick down to the last point on a tiny screen: it must be on screen.
+    keys(&mut ui, "   ");
+    let shown = screen(&ui, 40, 12);
+    assert!(shown.contains("S-400"), "{shown}");
+    assert!(
+        shown.contains("more lines") || shown.contains("PgUp"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn intervals_are_labelled_as_anki_labels_them() {
+    assert_eq!(interval_label(0), "<10m");
+    assert_eq!(interval_label(3), "3d");
+    assert_eq!(interval_label(45), "1.5mo");
+    assert_eq!(interval_label(730), "2.0y");
+}

@@ -1,0 +1,371 @@
+//! The full-screen quiz through a real pseudo-terminal: keys in, screen out, answers saved,
+//! and the terminal given back on quit, Ctrl-C and panic.
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use crate::env::{Env, NOW, basic_deck, bin};
+
+/// Only a guard against a hung test: every wait ends as soon as the text appears.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(60);
+
+const LEAVE_ALTERNATE_SCREEN: &str = "\u{1b}[?1049l";
+const SHOW_CURSOR: &str = "\u{1b}[?25h";
+
+struct Term {
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    /// Everything read so far, raw.
+    raw: Vec<u8>,
+    /// How much of the text (escape sequences removed) earlier waits have used up.
+    seen: usize,
+}
+
+impl Term {
+    fn start(env: &Env, args: &[&str], extra_env: &[(&str, &str)], cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(bin());
+        cmd.env_clear();
+        cmd.env("SMRITI_HOME", env.path());
+        cmd.env("SMRITI_NOW", NOW);
+        cmd.env("SMRITI_SEED", "42");
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        for a in args {
+            cmd.arg(a);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn smriti");
+        // Our copy of the terminal's other end must close, so reading ends when smriti exits.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Term {
+            master: pair.master,
+            child,
+            writer,
+            output,
+            raw: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    /// The output as text: escape sequences removed, the no-break spaces of the key hints
+    /// read as spaces.
+    fn text(&self) -> String {
+        strip_escapes(&String::from_utf8_lossy(&self.raw)).replace('\u{a0}', " ")
+    }
+
+    /// Reads until `needle` appears in the text after what earlier waits matched.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = Instant::now() + GIVE_UP_AFTER;
+        loop {
+            let text = self.text();
+            if let Some(at) = text[self.seen.min(text.len())..].find(needle) {
+                self.seen += at + needle.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.raw.extend(bytes),
+                Err(_) => panic!("{needle:?} never appeared; the screen so far:\n{text}"),
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    /// Waits for smriti to exit and for the rest of its output; returns the exit code.
+    fn finish(&mut self) -> u32 {
+        let status = self.child.wait().expect("wait for smriti");
+        while let Ok(bytes) = self.output.recv_timeout(GIVE_UP_AFTER) {
+            self.raw.extend(bytes);
+        }
+        status.exit_code()
+    }
+
+    fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+
+    /// The terminal's line discipline flags, to compare before and after a run.
+    fn local_flags(&self) -> String {
+        self.master
+            .get_termios()
+            .map(|t| format!("{:?}", t.local_flags))
+            .unwrap_or_default()
+    }
+}
+
+/// The text of the output with escape sequences (CSI, OSC, others) removed.
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn cards_are_answered_by_keys_and_saved_and_the_terminal_is_restored() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(3));
+    let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 80, 24);
+    let cooked = t.local_flags();
+    t.wait_for("Question 0?");
+    t.wait_for("space reveal");
+    t.send(" ");
+    t.wait_for("Answer 0");
+    t.wait_for("3 good 2d");
+    t.send("3");
+    t.wait_for("Question 1?");
+    t.wait_for("good · next review in 2 days");
+    t.send(" ");
+    t.wait_for("Answer 1");
+    t.send("1");
+    t.wait_for("Question 2?");
+    t.wait_for("again · again in 10 minutes");
+    t.send("q");
+    t.wait_for("2 answered (2 new)");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+
+    let raw = t.raw_text();
+    assert!(raw.contains(LEAVE_ALTERNATE_SCREEN) && raw.contains(SHOW_CURSOR));
+    assert_eq!(t.local_flags(), cooked, "raw mode was left on");
+    let reviews = env.reviews();
+    assert_eq!(reviews.len(), 2, "{reviews:?}");
+    assert!(reviews[0].contains("\tt/c0\t3\t"), "{reviews:?}");
+    assert!(reviews[1].contains("\tt/c1\t1\t"), "{reviews:?}");
+}
+
+#[test]
+fn undo_takes_back_the_last_answer_in_the_state_file() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 80, 24);
+    t.wait_for("Question 0?");
+    t.send(" ");
+    t.wait_for("Answer 0");
+    t.send("4");
+    t.wait_for("Question 1?");
+    t.send("u");
+    t.wait_for("Question 0?");
+    t.wait_for("Undone");
+    t.send(" ");
+    t.wait_for("Answer 0");
+    t.send("2");
+    t.wait_for("Question 1?");
+    t.send("q");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+    let journal = std::fs::read_to_string(env.journal_path()).unwrap();
+    let kinds: Vec<&str> = journal
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["r", "u", "r"], "{journal}");
+    assert!(env.reviews()[1].contains("\tt/c0\t2\t"));
+}
+
+#[test]
+fn every_kind_is_studied_with_the_keyboard() {
+    let env = Env::new();
+    env.write_deck(
+        "k.toml",
+        r#"[deck]
+id = "k"
+name = "Kinds"
+exam = "prelims"
+
+[[card]]
+id = "typed"
+kind = "typed"
+q = "Expand LEMOA"
+a = "Logistics Exchange Memorandum of Agreement"
+accept = ["LEMOA"]
+source = "s"
+
+[[card]]
+id = "mcq"
+kind = "mcq"
+q = "COMCASA was signed in"
+a = "2018"
+options = ["2016", "2018", "2020", "2002"]
+source = "s"
+
+[[card]]
+id = "cloze"
+kind = "cloze"
+text = "BECA was signed in {{2020}}."
+source = "s"
+
+[[card]]
+id = "mains"
+kind = "mains"
+q = "Discuss the 2+2 dialogue."
+year = 2019
+word_limit = 150
+points = ["Ministers of both portfolios", "Foundational pacts", "Indo-Pacific"]
+source = "s"
+"#,
+    );
+    let mut t = Term::start(&env, &["quiz", "--deck", "k"], &[], 80, 24);
+    t.wait_for("Expand LEMOA");
+    t.send("beca\r");
+    t.wait_for("Not quite");
+    t.wait_for("Logistics Exchange Memorandum of Agreement");
+    t.send("o");
+    t.wait_for("Overruled");
+    t.send(" ");
+    t.wait_for("COMCASA was signed in");
+    // Pick by letter: find which letter 2018 got after the shuffle.
+    t.wait_for("q quit");
+    let screen = t.text();
+    let letter = ["a", "b", "c", "d"]
+        .into_iter()
+        .rfind(|l| screen.contains(&format!("{l}) 2018")))
+        .expect("2018 among the options");
+    t.send(letter);
+    t.wait_for("✓");
+    t.send(" ");
+    t.wait_for("BECA was signed in […].");
+    t.send(" ");
+    t.wait_for("BECA was signed in 2020.");
+    t.send("3");
+    t.wait_for("Discuss the 2+2 dialogue.");
+    t.wait_for("UPSC 2019 · 150 words · 3 key points");
+    t.send(" ");
+    t.wait_for("[ ] Foundational pacts");
+    t.send("  ");
+    t.wait_for("Recalled 2/3 → good");
+    t.send("\r");
+    t.wait_for("4 answered");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+    let grades: Vec<String> = env
+        .reviews()
+        .iter()
+        .map(|r| r.split('\t').skip(2).take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        grades,
+        [
+            "k/typed 1",
+            "k/typed 3",
+            "k/mcq 3",
+            "k/cloze#1 3",
+            "k/mains 3"
+        ],
+        "the overruled answer is undone and redone as good"
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_progress_and_exits_130() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(3));
+    let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 40, 12);
+    t.wait_for("Question 0?");
+    t.send(" ");
+    t.send("3");
+    t.wait_for("Question 1?");
+    t.send("\u{3}");
+    assert_eq!(t.finish(), 130, "{}", t.text());
+    assert!(t.raw_text().contains(LEAVE_ALTERNATE_SCREEN));
+    assert_eq!(env.reviews().len(), 1);
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_in_the_front_end_leaves_the_terminal_restored() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(1));
+    let mut t = Term::start(
+        &env,
+        &["quiz", "--deck", "t"],
+        &[("SMRITI_TEST_PANIC", "1")],
+        80,
+        24,
+    );
+    let cooked = t.local_flags();
+    t.wait_for("Question 0?");
+    t.wait_for("panicking inside the terminal front end");
+    let code = t.finish();
+    assert_ne!(code, 0);
+    let raw = t.raw_text();
+    let restored = raw
+        .find(LEAVE_ALTERNATE_SCREEN)
+        .expect("left the alternate screen");
+    let message = raw.find("SMRITI_TEST_PANIC").expect("the panic message");
+    assert!(
+        restored < message,
+        "the message is printed on the normal screen"
+    );
+    assert!(raw.contains(SHOW_CURSOR));
+    assert_eq!(t.local_flags(), cooked, "raw mode was left on");
+}
+
+#[test]
+fn a_mock_paper_runs_against_the_clock_in_the_terminal() {
+    let env = Env::new();
+    env.write_deck(
+        "m.toml",
+        "[deck]\nid = \"m\"\nname = \"Mock\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nkind = \"mcq\"\nq = \"COMCASA signed in?\"\na = \"2018\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n\n[[card]]\nid = \"b\"\nkind = \"mcq\"\nq = \"BECA signed in?\"\na = \"2020\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n",
+    );
+    let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "2"], &[], 80, 24);
+    t.wait_for("Mock Q 1/2");
+    t.wait_for("2:24 left");
+    t.send("s");
+    t.wait_for("Mock Q 2/2");
+    t.wait_for("Q1: left blank");
+    t.send("q");
+    t.wait_for("0.00 / +4.00 marks (0 right, 0 wrong, 2 blank of 2)");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+    assert!(env.reviews().is_empty());
+}
