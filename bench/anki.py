@@ -258,14 +258,29 @@ def build_collection(home, path, shift_ms):
 # Worker: one fresh process per measurement
 # ---------------------------------------------------------------------------------------
 
-def worker(mode, path):
+def peak_rss_mb():
+    """This process's peak RSS since exec (VmHWM). Unlike getrusage's ru_maxrss, it does not
+    count the pages of the parent that the child had between fork and exec."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def worker(mode, path, *extra):
     """Prints READY when its job is done (for first: when the card is shown), then the
     in-process times as JSON on the same line."""
+    if mode == "build":
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        build_collection(path, extra[0], int(extra[1]))
+        return
     if mode == "startup":
         from anki.collection import Collection  # noqa: F401 (first: anki.cards alone is circular)
         from anki.cards import Card  # noqa: F401
         from anki.scheduler.v3 import CardAnswer  # noqa: F401
-        print("READY {}", flush=True)
+        print("READY " + json.dumps({"peak_mb": peak_rss_mb()}), flush=True)
         return
     from anki.collection import Collection
     from anki.cards import Card
@@ -302,7 +317,7 @@ def worker(mode, path):
         show()
         t4 = time.perf_counter()
         print("SAVED " + json.dumps({"answer_ms": (t3 - t2) * 1000, "next_ms": (t4 - t3) * 1000,
-                                     "answered": shown[0].id}), flush=True)
+                                     "answered": shown[0].id, "peak_mb": peak_rss_mb()}), flush=True)
         sys.stdin.readline()  # killed here, as run.py kills smriti after the save
         col.close()
         return
@@ -322,7 +337,7 @@ def worker(mode, path):
     t1 = time.perf_counter()
     col.close()
     t2 = time.perf_counter()
-    info.update(inproc_ms=(t1 - t0) * 1000, close_ms=(t2 - t1) * 1000)
+    info.update(inproc_ms=(t1 - t0) * 1000, close_ms=(t2 - t1) * 1000, peak_mb=peak_rss_mb())
     print("READY " + json.dumps(info), flush=True)
 
 
@@ -331,7 +346,7 @@ def worker(mode, path):
 # ---------------------------------------------------------------------------------------
 
 class Proc:
-    """A worker process, with its wall-clock times and its own peak RSS (from wait4)."""
+    """A worker process and its wall-clock times."""
 
     def __init__(self, python, mode, path):
         self.start = time.perf_counter()
@@ -351,18 +366,18 @@ class Proc:
         self.p.stdin.flush()
 
     def finish(self, kill=False):
-        """(seconds from start to exit, peak RSS in MB)."""
+        """Seconds from start to exit."""
         if kill:
             self.p.send_signal(signal.SIGKILL)
         else:
             self.p.stdin.close()
-        _, status, ru = os.wait4(self.p.pid, 0)
+        _, status = os.waitpid(self.p.pid, 0)
         end = time.perf_counter()
         self.p.returncode = os.waitstatus_to_exitcode(status)
         err = self.p.stderr.read().decode()
         if not kill and self.p.returncode != 0:
             raise RuntimeError(f"worker exited {self.p.returncode}: {err[-2000:]}")
-        return end - self.start, ru.ru_maxrss / 1024
+        return end - self.start
 
 
 def med(xs):
@@ -371,7 +386,7 @@ def med(xs):
 
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], sys.argv[3])
+        worker(*sys.argv[2:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cards", type=int, default=100_000)

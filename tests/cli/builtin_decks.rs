@@ -3,12 +3,12 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use smriti::deck::load::builtin_decks;
 use smriti::deck::{Body, Choices, Deck, Kind};
 
-use crate::env::{Env, NOW, bin};
+use crate::env::Env;
 
 fn decks() -> Vec<Deck> {
     builtin_decks().expect("built-in decks parse")
@@ -159,17 +159,7 @@ fn read_to_prompt(out: &mut impl Read, seen: &mut String) -> Option<String> {
 #[test]
 fn a_full_plain_pass_through_both_decks_answers_every_card() {
     let env = Env::new();
-    let mut child = Command::new(bin())
-        .args(["quiz", "--plain", "--new", "1000"])
-        .env("SMRITI_HOME", env.path())
-        .env("SMRITI_NOW", NOW)
-        .env("SMRITI_SEED", "3")
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["quiz", "--plain", "--new", "1000"]);
     let pid = child.id();
     // A failure guard only: a protocol bug would otherwise hang the test run.
     let (done, finished) = std::sync::mpsc::channel::<()>();

@@ -48,6 +48,23 @@ impl Env {
         cmd
     }
 
+    /// Starts `smriti ARGS` with the test environment and piped stdin and stdout, to drive
+    /// line by line (or to kill midway).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = std::process::Command::new(bin());
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SMRITI_HOME", self.path())
+            .env("SMRITI_NOW", &self.now)
+            .env("SMRITI_SEED", "1")
+            .env("TZ", "UTC")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        cmd.spawn().expect("start smriti")
+    }
+
     /// Runs `quiz --plain` with the given input lines; returns stdout.
     pub fn quiz(&self, args: &[&str], input: &str) -> String {
         let mut all = vec!["quiz", "--plain"];

@@ -9,5 +9,6 @@ mod builtin_decks;
 mod check;
 mod env;
 mod mock;
+mod pty;
 mod quiz;
 mod tui;

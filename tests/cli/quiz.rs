@@ -1,9 +1,8 @@
 //! The plain quiz end to end: answers are kept, scheduled and durable.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 
-use crate::env::{Env, basic_deck, bin};
+use crate::env::{Env, basic_deck};
 
 /// Input that answers each of `n` basic cards Good.
 fn all_good(n: usize) -> String {
@@ -204,16 +203,7 @@ fn a_wrong_typed_verdict_can_be_overruled() {
 fn a_killed_session_keeps_every_answer_given_before_the_kill() {
     let env = Env::new();
     env.write_deck("t.toml", &basic_deck(5));
-    let mut child = Command::new(bin())
-        .args(["quiz", "--plain", "--deck", "t"])
-        .env("SMRITI_HOME", env.path())
-        .env("SMRITI_NOW", &env.now)
-        .env("SMRITI_SEED", "1")
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["quiz", "--plain", "--deck", "t"]);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -243,15 +233,7 @@ fn a_killed_session_keeps_every_answer_given_before_the_kill() {
 fn a_second_session_at_once_is_refused_with_a_clear_message() {
     let env = Env::new();
     env.write_deck("t.toml", &basic_deck(2));
-    let mut first = Command::new(bin())
-        .args(["quiz", "--plain", "--deck", "t"])
-        .env("SMRITI_HOME", env.path())
-        .env("SMRITI_NOW", &env.now)
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut first = env.spawn(&["quiz", "--plain", "--deck", "t"]);
     let mut stdout = BufReader::new(first.stdout.take().unwrap());
     let mut line = String::new();
     while stdout.read_line(&mut line).unwrap() > 0 && !line.contains("Question") {
