@@ -59,6 +59,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List decks with their card, new and due counts
     Decks(DeckFilter),
+    /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
+    Stats(StatsArgs),
 }
 
 /// Which decks to use: all of them unless narrowed.
@@ -104,4 +106,22 @@ pub struct CheckArgs {
     /// Deck files to check [default: the built-in decks and every deck in <home>/decks]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filter: DeckFilter,
+
+    /// Only cards with this tag (repeatable) [default: all tags]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only cards for this exam [default: both]
+    #[arg(long, value_enum)]
+    pub exam: Option<ExamArg>,
+
+    /// Print the figures as JSON (schema in the README) [default: text with charts]
+    #[arg(long)]
+    pub json: bool,
 }

@@ -44,6 +44,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Decks(filter) => cmd::decks::decks(&app, filter, &mut out)?,
+        Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

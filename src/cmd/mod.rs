@@ -3,3 +3,4 @@
 pub mod check;
 pub mod decks;
 pub mod quiz;
+pub mod stats;

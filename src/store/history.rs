@@ -39,6 +39,25 @@ impl History {
         std::str::from_utf8(bytes).unwrap_or_default()
     }
 
+    /// A history built in memory from `(at, key, grade, answer ms)` in time order, for tests
+    /// and tools that do not read a journal.
+    pub fn from_reviews<'k>(
+        reviews: impl IntoIterator<Item = (Millis, &'k str, Grade, u32)>,
+    ) -> History {
+        let mut h = History::default();
+        for (at, key, grade, took_ms) in reviews {
+            h.reviews.push(Review {
+                at,
+                key_at: h.buf.len(),
+                key_len: key.len() as u32,
+                grade,
+                took_ms,
+            });
+            h.buf.extend_from_slice(key.as_bytes());
+        }
+        h
+    }
+
     pub fn len(&self) -> usize {
         self.reviews.len()
     }
