@@ -318,21 +318,18 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
             1 => "tomorrow".to_owned(),
             n => format!("in {n} days"),
         };
+        let pad = " ".repeat(11);
+        let _ = writeln!(out, "  {:<8} {}, {when}", e.exam.as_str(), e.date);
         let _ = writeln!(
             out,
-            "  {:<8} {}  {when}: {} of cards recalled if you keep to the schedule",
-            e.exam.as_str(),
-            e.date,
-            recall(e.recall_on_schedule, 0, look)
+            "{pad}{} recalled if you keep to the schedule, {} with no more reviews",
+            recall(e.recall_on_schedule, 0, look),
+            percent(e.recall_no_review)
         );
         let _ = writeln!(
             out,
-            "           {} with no more reviews {} {}/{} cards seen, {} new to come by then",
-            percent(e.recall_no_review),
-            look.glyphs.dot,
-            e.seen,
-            e.cards,
-            e.new_introduced
+            "{pad}{}/{} cards seen, {} new to come by then",
+            e.seen, e.cards, e.new_introduced
         );
     }
 }

@@ -5,3 +5,4 @@
 mod check;
 mod env;
 mod quiz;
+mod stats;
