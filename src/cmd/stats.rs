@@ -42,8 +42,9 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
         config: &app.config,
     });
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &stats).context("cannot write the JSON")?;
-        writeln!(out)?;
+        // Serialised first, so a closed pipe surfaces as the io error main treats as success.
+        let text = serde_json::to_string_pretty(&stats).context("cannot serialise the stats")?;
+        writeln!(out, "{text}")?;
     } else {
         write!(out, "{}", render(&stats, &Look::detect(app.color)))?;
     }

@@ -428,15 +428,22 @@ pub fn compute(input: &StatsInput) -> Stats {
         add(&mut deck_acc[card_deck[i]]);
     }
 
-    let mut topics: Vec<Topic> = topic_names
+    // Sorted with their ids, so the at-risk lists can test membership by id.
+    let mut topics: Vec<(usize, Topic)> = topic_names
         .iter()
         .zip(&topic_acc)
-        .map(|(name, acc)| Topic {
-            tag: clean_line(name),
-            row: row_of(acc, cards),
+        .enumerate()
+        .map(|(id, (name, acc))| {
+            (
+                id,
+                Topic {
+                    tag: clean_line(name),
+                    row: row_of(acc, cards),
+                },
+            )
         })
         .collect();
-    topics.sort_by(|a, b| weakest_first(&a.row, &a.tag, &b.row, &b.tag));
+    topics.sort_by(|(_, a), (_, b)| weakest_first(&a.row, &a.tag, &b.row, &b.tag));
     let mut decks: Vec<DeckRow> = deck_names
         .iter()
         .zip(&deck_acc)
@@ -449,9 +456,12 @@ pub fn compute(input: &StatsInput) -> Stats {
 
     let at_risk = topics
         .iter()
-        .filter(|t| t.row.ranked)
+        .filter(|(_, t)| t.row.ranked)
         .take(AT_RISK_TOPICS)
-        .map(|t| at_risk_in(t, cards, &facts, clock))
+        .map(|(id, t)| {
+            let members = (0..cards.len()).filter(|i| topics_of(*i).contains(id));
+            at_risk_in(t, members, cards, &facts, clock)
+        })
         .collect();
 
     let exams = [Exam::Prelims, Exam::Mains]
@@ -462,7 +472,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     let heat_max = heat.iter().copied().max().unwrap_or(0);
     Stats {
         today: today.to_string(),
-        topics,
+        topics: topics.into_iter().map(|(_, t)| t).collect(),
         decks,
         at_risk,
         counts,
@@ -542,20 +552,15 @@ fn weakest_first(a: &Row, a_name: &str, b: &Row, b_name: &str) -> std::cmp::Orde
         .then_with(|| a_name.cmp(b_name))
 }
 
-fn at_risk_in(topic: &Topic, cards: &[&Card], facts: &[CardFacts], clock: &Clock) -> AtRisk {
-    let in_topic = |c: &Card| {
-        if topic.tag == UNTAGGED {
-            c.tags.is_empty()
-        } else {
-            c.tags.iter().any(|t| clean_line(t) == topic.tag)
-        }
-    };
-    let mut seen: Vec<(usize, &CardState)> = cards
-        .iter()
-        .zip(facts)
-        .enumerate()
-        .filter(|(_, (c, _))| in_topic(c))
-        .filter_map(|(i, (_, f))| f.state.map(|s| (i, s)))
+fn at_risk_in(
+    topic: &Topic,
+    members: impl Iterator<Item = usize>,
+    cards: &[&Card],
+    facts: &[CardFacts],
+    clock: &Clock,
+) -> AtRisk {
+    let mut seen: Vec<(usize, &CardState)> = members
+        .filter_map(|i| facts[i].state.map(|s| (i, s)))
         .collect();
     seen.sort_by(|a, b| {
         facts[a.0]
