@@ -61,6 +61,8 @@ pub enum Command {
     Decks(DeckFilter),
     /// Write a new card into one of your decks (asks for it in a terminal)
     Add(Box<AddArgs>),
+    /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
+    Stats(StatsArgs),
 }
 
 /// Which decks to use: all of them unless narrowed.
@@ -196,4 +198,22 @@ pub struct AddArgs {
         "word_limit", "tags", "source", "explain", "as_of", "id",
     ])]
     pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filter: DeckFilter,
+
+    /// Only cards with this tag (repeatable) [default: all tags]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only cards for this exam [default: both]
+    #[arg(long, value_enum)]
+    pub exam: Option<ExamArg>,
+
+    /// Print the figures as JSON (schema in the README) [default: text with charts]
+    #[arg(long)]
+    pub json: bool,
 }

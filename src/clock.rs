@@ -74,6 +74,46 @@ pub fn from_ms(ms: Millis) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
+/// Maps instants to study days, relative to today, cheaply when they come mostly in time order
+/// (as a journal's do): the bounds of the last day seen are kept, so most lookups are two
+/// comparisons instead of a time-zone conversion. Stats runs a million reviews through this.
+#[derive(Debug, Clone)]
+pub struct DayCursor<'a> {
+    clock: &'a Clock,
+    today: Date,
+    start: Millis,
+    end: Millis,
+    offset: i32,
+}
+
+impl<'a> DayCursor<'a> {
+    pub fn new(clock: &'a Clock) -> DayCursor<'a> {
+        DayCursor {
+            clock,
+            today: clock.today(),
+            start: 0,
+            end: 0,
+            offset: 0,
+        }
+    }
+
+    /// The study day `at` falls in, as days from today (0 today, -1 yesterday, 1 tomorrow).
+    pub fn offset(&mut self, at: Millis) -> i32 {
+        if at < self.start || at >= self.end {
+            let day = self.clock.study_day_ms(at);
+            self.start = self.clock.day_start_ms(day);
+            self.end = self.clock.day_start_ms(Clock::add_days(day, 1));
+            self.offset = (day - self.today).get_days();
+            if self.start > at || self.end <= self.start {
+                // A day the time zone cannot start cleanly (a DST gap at the start hour):
+                // answer this one lookup without caching it.
+                self.end = self.start;
+            }
+        }
+        self.offset
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +159,23 @@ mod tests {
             ),
             0
         );
+    }
+
+    #[test]
+    fn the_day_cursor_agrees_with_study_days_in_any_order() {
+        let c = clock_at("2026-03-10T12:00:00Z");
+        let mut cursor = DayCursor::new(&c);
+        let hour = 3_600_000;
+        let base = c.now_ms() - 5 * 24 * hour;
+        // Forwards, then backwards and jumping, across several day starts.
+        let times: Vec<Millis> = (0..200)
+            .map(|i| base + i * hour / 2)
+            .chain([base, c.now_ms(), base - 40 * 24 * hour, base + 17 * hour])
+            .collect();
+        for at in times {
+            let expect = (c.study_day_ms(at) - c.today()).get_days();
+            assert_eq!(cursor.offset(at), expect, "at {at}");
+        }
     }
 }
 

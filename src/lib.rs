@@ -13,5 +13,6 @@ pub mod paths;
 pub mod quiz;
 pub mod sanitize;
 pub mod schedule;
+pub mod stats;
 pub mod store;
 pub mod term;

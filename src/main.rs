@@ -54,6 +54,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             cmd::add::Outcome::Cancelled => return Ok(ExitCode::FAILURE),
             cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
         },
+        Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

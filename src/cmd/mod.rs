@@ -4,3 +4,4 @@ pub mod add;
 pub mod check;
 pub mod decks;
 pub mod quiz;
+pub mod stats;

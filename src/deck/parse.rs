@@ -189,7 +189,9 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
     };
 
     let mut cards = Vec::new();
-    let mut seen_ids: Vec<(String, Range<usize>)> = Vec::new();
+    // A map, not a list: a deck of 100k cards made this check quadratic (a minute to load).
+    let mut seen_ids: std::collections::HashMap<String, Range<usize>> =
+        std::collections::HashMap::new();
     for item in raw_cards {
         let span = item.span();
         let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
@@ -215,7 +217,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             );
             continue;
         }
-        if let Some((_, first)) = seen_ids.iter().find(|(seen, _)| seen == id.get_ref()) {
+        if let Some(first) = seen_ids.get(id.get_ref()) {
             let (line, _) = report.locator.locate(first.start);
             report.error(
                 Some(id.span()),
@@ -224,7 +226,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             );
             continue;
         }
-        seen_ids.push((id.get_ref().clone(), id.span()));
+        seen_ids.insert(id.get_ref().clone(), id.span());
         let line = report.locator.locate(span.start).0;
         if let Some(built) = build_card(raw, &header, &deck_tags, line, span, &mut report) {
             cards.extend(built);
@@ -864,5 +866,22 @@ mod tests {
         let l = Locator::new("ab\n–x = 1\n");
         assert_eq!(l.locate(3), (2, 1));
         assert_eq!(l.locate(6), (2, 2));
+    }
+    #[test]
+    fn every_repeat_of_a_card_id_points_at_its_first_use() {
+        let card =
+            |id: &str| format!("\n[[card]]\nid = \"{id}\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n");
+        let src = format!(
+            "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n{}{}{}{}",
+            card("x"),
+            card("y"),
+            card("x"),
+            card("x")
+        );
+        let errors = parse_deck(&src, Origin::Builtin("t")).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        for e in &errors {
+            assert!(e.message.contains("already used on line 7"), "{e}");
+        }
     }
 }

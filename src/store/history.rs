@@ -5,29 +5,82 @@ use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::journal::{Entry, check_header};
+use super::journal::check_header;
 use super::{Store, StoreError, io_err};
-use crate::clock::{Clock, Millis};
+use crate::clock::{Clock, DayCursor, Millis};
 use crate::schedule::Grade;
 
-#[derive(Debug, Clone, PartialEq)]
+/// One answer. The card key lives in the history's buffer (see `History::key`), so reading a
+/// million reviews allocates nothing per review.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Review {
     pub at: Millis,
-    pub key: String,
+    key_at: usize,
+    key_len: u32,
     pub grade: Grade,
     pub took_ms: u32,
 }
 
-pub fn read(dir: &Path) -> Result<Vec<Review>, StoreError> {
+/// Every review in the journal, oldest first, with undone ones taken out.
+#[derive(Debug, Default)]
+pub struct History {
+    /// The journal's bytes: review keys point into it.
+    buf: Vec<u8>,
+    pub reviews: Vec<Review>,
+}
+
+impl History {
+    pub fn key(&self, review: &Review) -> &str {
+        let bytes = self
+            .buf
+            .get(review.key_at..review.key_at + review.key_len as usize)
+            .unwrap_or_default();
+        // Checked when read, so this never falls back.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// A history built in memory from `(at, key, grade, answer ms)` in time order, for tests
+    /// and tools that do not read a journal.
+    pub fn from_reviews<'k>(
+        reviews: impl IntoIterator<Item = (Millis, &'k str, Grade, u32)>,
+    ) -> History {
+        let mut h = History::default();
+        for (at, key, grade, took_ms) in reviews {
+            h.reviews.push(Review {
+                at,
+                key_at: h.buf.len(),
+                key_len: key.len() as u32,
+                grade,
+                took_ms,
+            });
+            h.buf.extend_from_slice(key.as_bytes());
+        }
+        h
+    }
+
+    pub fn len(&self) -> usize {
+        self.reviews.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reviews.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Review)> {
+        self.reviews.iter().map(|r| (self.key(r), r))
+    }
+}
+
+pub fn read(dir: &Path) -> Result<History, StoreError> {
     let path = Store::journal_path(dir);
-    let bytes = match fs::read(&path) {
+    let buf = match fs::read(&path) {
         Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(History::default()),
         Err(e) => return Err(io_err(&path)(e)),
     };
-    let start = match check_header(&bytes) {
+    let start = match check_header(&buf) {
         Ok(Some(start)) => start,
-        Ok(None) => return Ok(Vec::new()),
+        Ok(None) => return Ok(History::default()),
         Err(_) => {
             return Err(super::damaged_at(
                 dir,
@@ -38,33 +91,99 @@ pub fn read(dir: &Path) -> Result<Vec<Review>, StoreError> {
         }
     };
     let mut reviews: Vec<Review> = Vec::new();
-    for (line_no, raw) in (2..).zip(bytes[start..].split_inclusive(|b| *b == b'\n')) {
+    let mut offset = start;
+    for (line_no, raw) in (2..).zip(buf[start..].split_inclusive(|b| *b == b'\n')) {
         if raw.last() != Some(&b'\n') {
             break;
         }
-        match Entry::parse(&raw[..raw.len() - 1])
-            .map_err(|r| super::damaged_at(dir, &path, line_no, r))?
-        {
-            Entry::Review {
-                at,
-                key,
+        let line = &raw[..raw.len() - 1];
+        let parsed = parse_line(line).map_err(|r| super::damaged_at(dir, &path, line_no, r))?;
+        let key_at = offset + parsed.key.start;
+        let key_len = (parsed.key.end - parsed.key.start) as u32;
+        match parsed.grade {
+            Some(grade) => reviews.push(Review {
+                at: parsed.at,
+                key_at,
+                key_len,
                 grade,
-                took_ms,
-                ..
-            } => reviews.push(Review {
-                at,
-                key,
-                grade,
-                took_ms,
+                took_ms: parsed.took_ms,
             }),
-            Entry::Undo { key, .. } => {
-                if let Some(i) = reviews.iter().rposition(|r| r.key == key) {
+            None => {
+                let key = &line[parsed.key];
+                if let Some(i) = reviews
+                    .iter()
+                    .rposition(|r| buf.get(r.key_at..r.key_at + r.key_len as usize) == Some(key))
+                {
                     reviews.remove(i);
                 }
             }
         }
+        offset += raw.len();
     }
-    Ok(reviews)
+    Ok(History { buf, reviews })
+}
+
+/// The fields of a journal line that history needs; `grade` is `None` for an undo.
+struct Line {
+    at: Millis,
+    key: std::ops::Range<usize>,
+    grade: Option<Grade>,
+    took_ms: u32,
+}
+
+fn str_of(f: &[u8]) -> &str {
+    std::str::from_utf8(f).unwrap_or("")
+}
+
+/// Reads only the leading fields of a line (the state fields are the store's business), but
+/// still refuses a line that is not one the journal writes.
+fn parse_line(line: &[u8]) -> Result<Line, String> {
+    let mut fields: [&[u8]; 5] = [&[]; 5];
+    let mut count = 0;
+    let mut key_start = 0;
+    let mut pos = 0;
+    for field in line.split(|b| *b == b'\t') {
+        if count == 2 {
+            key_start = pos;
+        }
+        if let Some(slot) = fields.get_mut(count) {
+            *slot = field;
+        }
+        pos += field.len() + 1;
+        count += 1;
+    }
+    if count != 13 {
+        return Err(format!("expected 13 tab-separated fields, found {count}"));
+    }
+    let text = |f: &[u8]| String::from_utf8_lossy(f).into_owned();
+    let at = str_of(fields[1])
+        .parse()
+        .map_err(|_| format!("bad time `{}`", text(fields[1])))?;
+    let key = std::str::from_utf8(fields[2]).map_err(|_| "a card key is not valid UTF-8")?;
+    if key.is_empty() || key.contains(char::is_whitespace) {
+        return Err("a card key is empty or holds spaces".into());
+    }
+    let key = key_start..key_start + fields[2].len();
+    match fields[0] {
+        b"r" => Ok(Line {
+            at,
+            key,
+            grade: Some(
+                Grade::parse(str_of(fields[3]))
+                    .ok_or_else(|| format!("unknown grade `{}`", text(fields[3])))?,
+            ),
+            took_ms: str_of(fields[4])
+                .parse()
+                .map_err(|_| format!("bad answer time `{}`", text(fields[4])))?,
+        }),
+        b"u" => Ok(Line {
+            at,
+            key,
+            grade: None,
+            took_ms: 0,
+        }),
+        other => Err(format!("unknown entry kind `{}`", text(other))),
+    }
 }
 
 /// The streak, read from the end of the journal only as far back as it reaches, so a long
@@ -104,7 +223,12 @@ pub fn recent_streak(dir: &Path, clock: &Clock) -> Result<u32, StoreError> {
                 times.push(at);
             }
         }
-        let streak = streak_of_times(&times, clock);
+        let today = clock.today();
+        let days = times
+            .iter()
+            .map(|t| (clock.study_day_ms(*t) - today).get_days())
+            .collect();
+        let streak = streak_of_days(days);
         let oldest = times.iter().min().map(|t| clock.study_day_ms(*t));
         let reached = Clock::add_days(clock.today(), -(streak as i32) - 1);
         if start == 0 || oldest.is_some_and(|d| d < reached) {
@@ -116,25 +240,28 @@ pub fn recent_streak(dir: &Path, clock: &Clock) -> Result<u32, StoreError> {
 }
 
 /// Days in a row with at least one review, ending today (or yesterday, if nothing yet today).
-pub fn streak(reviews: &[Review], clock: &Clock) -> u32 {
-    streak_of_times(&reviews.iter().map(|r| r.at).collect::<Vec<_>>(), clock)
+pub fn streak(history: &History, clock: &Clock) -> u32 {
+    let mut cursor = DayCursor::new(clock);
+    let mut days: Vec<i32> = Vec::new();
+    for r in &history.reviews {
+        let day = cursor.offset(r.at);
+        if days.last() != Some(&day) {
+            days.push(day);
+        }
+    }
+    streak_of_days(days)
 }
 
-fn streak_of_times(times: &[Millis], clock: &Clock) -> u32 {
-    let mut days: Vec<jiff::civil::Date> = times.iter().map(|t| clock.study_day_ms(*t)).collect();
+/// The streak from the study days (as offsets from today, 0 = today) that had a review.
+pub fn streak_of_days(mut days: Vec<i32>) -> u32 {
     days.sort_unstable();
     days.dedup();
-    let today = clock.today();
-    let mut expect = if days.last() == Some(&today) {
-        today
-    } else {
-        Clock::add_days(today, -1)
-    };
+    let mut expect = if days.last() == Some(&0) { 0 } else { -1 };
     let mut n = 0;
     for day in days.iter().rev() {
         if *day == expect {
             n += 1;
-            expect = Clock::add_days(expect, -1);
+            expect -= 1;
         } else if *day < expect {
             break;
         }
@@ -145,15 +272,82 @@ fn streak_of_times(times: &[Millis], clock: &Clock) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::journal::{Entry, HEADER, new_card_state};
 
-    fn review(at: &str) -> Review {
+    fn review_entry(at: &str, key: &str, grade: Grade) -> Entry {
         let ts: jiff::Timestamp = at.parse().unwrap();
-        Review {
+        Entry::Review {
             at: ts.as_millisecond(),
-            key: "k".into(),
-            grade: Grade::Good,
-            took_ms: 0,
+            key: key.into(),
+            grade,
+            took_ms: 1500,
+            state: crate::schedule::CardState {
+                phase: crate::schedule::Phase::Review,
+                stability: 1.0,
+                ..new_card_state()
+            },
         }
+    }
+
+    /// Writes a journal of `entries` into a temp folder and reads it back.
+    fn history_of(entries: &[Entry]) -> History {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from(HEADER);
+        for e in entries {
+            text.push_str(&e.to_line());
+        }
+        fs::write(Store::journal_path(dir.path()), text).unwrap();
+        read(dir.path()).unwrap()
+    }
+
+    fn reviews_at(times: &[&str]) -> History {
+        let entries: Vec<Entry> = times
+            .iter()
+            .map(|t| review_entry(t, "k", Grade::Good))
+            .collect();
+        history_of(&entries)
+    }
+
+    #[test]
+    fn reads_reviews_with_their_keys_and_takes_out_undone_ones() {
+        let h = history_of(&[
+            review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Again),
+            review_entry("2026-01-07T12:01:00Z", "d/b#2", Grade::Good),
+            Entry::Undo {
+                at: 0,
+                key: "d/a".into(),
+                state: new_card_state(),
+            },
+            review_entry("2026-01-07T12:02:00Z", "d/a", Grade::Hard),
+        ]);
+        let got: Vec<(&str, Grade, u32)> = h.iter().map(|(k, r)| (k, r.grade, r.took_ms)).collect();
+        assert_eq!(
+            got,
+            [("d/b#2", Grade::Good, 1500), ("d/a", Grade::Hard, 1500)]
+        );
+    }
+
+    #[test]
+    fn a_damaged_line_is_an_error_naming_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good).to_line();
+        let text = format!("{HEADER}{good}r\t12\td/a\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0\n");
+        fs::write(Store::journal_path(dir.path()), text).unwrap();
+        let e = read(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(":3:") && e.contains("grade"), "{e}");
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_and_a_missing_journal_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read(dir.path()).unwrap().is_empty());
+        let good = review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good).to_line();
+        fs::write(
+            Store::journal_path(dir.path()),
+            format!("{HEADER}{good}r\t12\td/"),
+        )
+        .unwrap();
+        assert_eq!(read(dir.path()).unwrap().len(), 1);
     }
 
     #[test]
@@ -163,24 +357,30 @@ mod tests {
             jiff::tz::TimeZone::UTC,
             4,
         );
-        let reviews = vec![
-            review("2026-01-07T12:00:00Z"),
+        let reviews = reviews_at(&[
+            "2026-01-07T12:00:00Z",
             // 02:00 on the 9th is still the 8th's study day.
-            review("2026-01-09T02:00:00Z"),
-            review("2026-01-09T12:00:00Z"),
-            review("2026-01-10T05:00:00Z"),
-        ];
+            "2026-01-09T02:00:00Z",
+            "2026-01-09T12:00:00Z",
+            "2026-01-10T05:00:00Z",
+        ]);
         assert_eq!(streak(&reviews, &clock), 4);
-        let gap = vec![
-            review("2026-01-07T12:00:00Z"),
-            review("2026-01-09T12:00:00Z"),
-        ];
+        let gap = reviews_at(&["2026-01-07T12:00:00Z", "2026-01-09T12:00:00Z"]);
         assert_eq!(
             streak(&gap, &clock),
             1,
             "yesterday still counts until today ends"
         );
-        assert_eq!(streak(&[review("2026-01-05T12:00:00Z")], &clock), 0);
+        assert_eq!(streak(&reviews_at(&["2026-01-05T12:00:00Z"]), &clock), 0);
+        // 03:00 on the 10th is the 9th's study day: the streak ends yesterday.
+        assert_eq!(streak(&reviews_at(&["2026-01-10T03:00:00Z"]), &clock), 1);
+    }
+
+    #[test]
+    fn streak_of_days_ignores_order_and_repeats() {
+        assert_eq!(streak_of_days(vec![-1, 0, -2, 0, -5]), 3);
+        assert_eq!(streak_of_days(vec![-2, -3]), 0);
+        assert_eq!(streak_of_days(vec![]), 0);
     }
 
     #[test]
@@ -194,19 +394,15 @@ mod tests {
         let mut text = String::from(crate::store::journal::HEADER);
         let state = "0\t0\t0\t1\t5\tr\t1\t0";
         // 40 days of many answers each, a gap, then 10 more: long enough to need several chunks.
-        let mut reviews = Vec::new();
+        let mut times = Vec::new();
         for day in (0..60).filter(|d| *d != 45) {
             for i in 0..200 {
                 let at = clock.now_ms() - (60 - day) * 86_400_000 + i * 1000;
                 text.push_str(&format!("r\t{at}\tdeck/card-{i}\t3\t100\t{state}\n"));
-                reviews.push(Review {
-                    at,
-                    key: format!("deck/card-{i}"),
-                    grade: Grade::Good,
-                    took_ms: 100,
-                });
+                times.push(at);
             }
         }
+        let reviews = History::from_reviews(times.iter().map(|at| (*at, "k", Grade::Good, 100)));
         std::fs::create_dir_all(dir.path()).unwrap();
         std::fs::write(Store::journal_path(dir.path()), text).unwrap();
         let whole = streak(&read(dir.path()).unwrap(), &clock);

@@ -11,4 +11,5 @@ mod env;
 mod mock;
 mod pty;
 mod quiz;
+mod stats;
 mod tui;

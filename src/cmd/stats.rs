@@ -1,0 +1,52 @@
+//! `smriti stats`: weak topics first, then counts, the due forecast, the review heatmap and
+//! where the user stands for each exam; `--json` prints the same data for scripts.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use crate::app::{App, select};
+use crate::cli::StatsArgs;
+use crate::quiz::queue::Filter;
+use crate::stats::render::{Look, render};
+use crate::stats::{StatsInput, compute};
+use crate::store::{Store, history};
+
+pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
+    let (library, deck_ids) = app.library(&args.filter)?;
+    let filter = Filter {
+        decks: deck_ids,
+        tags: args.tags.clone(),
+        exam: args.exam.map(Into::into),
+    };
+    let cards = select(&library, |c| filter.matches(c));
+    if cards.is_empty() && !args.json {
+        writeln!(
+            out,
+            "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
+        )?;
+        return Ok(());
+    }
+    let state_dir = app.home.state();
+    let store = Store::open_read(&state_dir)?;
+    let history = history::read(&state_dir)?;
+    let sched = app.scheduler()?;
+    let clock = app.time.clock();
+    let stats = compute(&StatsInput {
+        cards: &cards,
+        states: &store.cards,
+        history: &history,
+        all_reviews: filter.decks.is_empty() && filter.tags.is_empty() && filter.exam.is_none(),
+        sched: &sched,
+        clock: &clock,
+        config: &app.config,
+    });
+    if args.json {
+        // Serialised first, so a closed pipe surfaces as the io error main treats as success.
+        let text = serde_json::to_string_pretty(&stats).context("cannot serialise the stats")?;
+        writeln!(out, "{text}")?;
+    } else {
+        write!(out, "{}", render(&stats, &Look::detect(app.color)))?;
+    }
+    Ok(())
+}

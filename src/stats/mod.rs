@@ -1,0 +1,675 @@
+//! `stats`: where the user stands, computed from card states and the review history. Pure: no
+//! I/O, no clock reads, so every figure is unit-tested by hand. The text renderer (`render`,
+//! with its charts in `charts`) and `--json` both print the `Stats` made here.
+//!
+//! Cost is O(reviews + cards): card keys are mapped to indices once, each review is one hash
+//! lookup and a day lookup through a `DayCursor`, and nothing is allocated per review.
+//!
+//! The `--json` schema is these structs' serde form; each field's doc comment is its
+//! documentation. Shares are numbers in 0..=1 rounded to 4 places, dates are `YYYY-MM-DD`
+//! study days, and `null` means "no data" (see each field).
+
+pub mod charts;
+pub mod render;
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, Weekday};
+use serde::Serialize;
+
+use crate::clock::{Clock, DayCursor, Millis, from_ms};
+use crate::config::Config;
+use crate::deck::{Card, Exam};
+use crate::sanitize::clean_line;
+use crate::schedule::{CardState, Grade, Phase, Scheduler};
+use crate::store::history::{History, streak_of_days};
+
+/// Days (today included) over which `accuracy_30d` is measured.
+pub const ACCURACY_DAYS: i32 = 30;
+/// Days (today first) in the due forecast.
+pub const FORECAST_DAYS: i32 = 14;
+/// Weeks (columns) in the review heatmap, the current week last.
+pub const HEATMAP_WEEKS: i32 = 26;
+/// A topic is ranked among the weak ones only with this many reviews…
+pub const RANK_MIN_REVIEWS: u64 = 5;
+/// …or this many cards seen; with less, one unlucky answer would top the list.
+pub const RANK_MIN_SEEN: usize = 3;
+/// How many of the weakest topics get their most at-risk cards listed, and how many cards each.
+pub const AT_RISK_TOPICS: usize = 3;
+pub const AT_RISK_CARDS: usize = 3;
+/// The name under which cards without tags are grouped.
+pub const UNTAGGED: &str = "(untagged)";
+/// A bound on simulated reviews per card before an exam; intervals grow, so few are needed.
+const MAX_SIMULATED_REVIEWS: usize = 64;
+
+/// What `compute` works on.
+pub struct StatsInput<'a> {
+    /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
+    pub cards: &'a [&'a Card],
+    pub states: &'a HashMap<String, CardState>,
+    pub history: &'a History,
+    /// No filter was given: reviews of cards no longer in any deck still count towards the
+    /// heatmap, streak and totals. With a filter, only the selected cards' reviews count.
+    pub all_reviews: bool,
+    pub sched: &'a Scheduler,
+    pub clock: &'a Clock,
+    pub config: &'a Config,
+}
+
+/// Everything `stats` shows. The top-level object of `smriti stats --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// The study day the figures are for (`YYYY-MM-DD`; days start at `day_start_hour`).
+    pub today: String,
+    /// One row per tag, weakest first: ranked topics by `recall_now` ascending, then topics
+    /// with too few reviews to rank (`ranked: false`), then topics with no card seen.
+    pub topics: Vec<Topic>,
+    /// One row per deck, in the same order and with the same fields as `topics`.
+    pub decks: Vec<DeckRow>,
+    /// The most at-risk cards (lowest `recall_now`) of the weakest ranked topics.
+    pub at_risk: Vec<AtRisk>,
+    pub counts: Counts,
+    /// Reviews due on each of the next 14 study days, today first; overdue cards and cards in
+    /// a learning step count today.
+    pub forecast: Vec<ForecastDay>,
+    pub heatmap: Heatmap,
+    /// Study days in a row, ending today (or yesterday), with at least one review.
+    pub streak: u32,
+    /// Reviews ever given (of the selected cards, when filtered), undone ones excluded.
+    pub reviews_total: u64,
+    /// One entry per exam with a date in `config.toml` and selected cards.
+    pub exams: Vec<ExamView>,
+}
+
+/// A topic (tag) row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Topic {
+    /// The tag; cards without tags are grouped under `(untagged)`.
+    pub tag: String,
+    #[serde(flatten)]
+    pub row: Row,
+}
+
+/// A deck row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeckRow {
+    /// The deck's id.
+    pub deck: String,
+    #[serde(flatten)]
+    pub row: Row,
+}
+
+/// The figures of one topic or deck.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Selected cards in the group.
+    pub cards: usize,
+    /// Of those, cards answered at least once.
+    pub seen: usize,
+    /// Reviews ever given to the group's cards.
+    pub reviews: u64,
+    /// Lapses (a review card forgotten) summed over the group's cards.
+    pub lapses: u64,
+    /// Keys (`deck/card`) of the group's leeches: cards with 8 or more lapses.
+    pub leeches: Vec<String>,
+    /// Reviews in the last 30 study days, today included.
+    pub reviews_30d: u64,
+    /// Share of `reviews_30d` answered Hard, Good or Easy; `null` with no review in that time.
+    pub accuracy_30d: Option<f64>,
+    /// Mean predicted recall now over the seen cards (FSRS retrievability); `null` if none seen.
+    pub recall_now: Option<f64>,
+    /// Mean predicted recall at the start of each exam day over the seen cards of that exam,
+    /// assuming no further review; `null` when the exam has no date, is past, or no card of it
+    /// was seen.
+    pub recall_on_exam: ExamRecall,
+    /// Enough data to rank: at least 5 reviews or 3 cards seen. Unranked rows come after.
+    pub ranked: bool,
+}
+
+/// A figure per exam.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ExamRecall {
+    pub prelims: Option<f64>,
+    pub mains: Option<f64>,
+}
+
+impl ExamRecall {
+    pub fn get(&self, exam: Exam) -> Option<f64> {
+        match exam {
+            Exam::Prelims => self.prelims,
+            Exam::Mains => self.mains,
+        }
+    }
+}
+
+/// The cards most at risk in one weak topic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AtRisk {
+    pub tag: String,
+    /// Up to 3 seen cards, lowest `recall_now` first.
+    pub cards: Vec<RiskCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskCard {
+    /// `deck/card` (`deck/card#2` for a cloze gap).
+    pub key: String,
+    /// The question as shown, on one line, control characters replaced.
+    pub prompt: String,
+    /// Predicted recall now, 0..=1.
+    pub recall_now: f64,
+    pub lapses: u32,
+    pub leech: bool,
+    /// The study day the card is next due.
+    pub due: String,
+}
+
+/// Cards by where they are in their life, and today's work.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counts {
+    /// Selected cards.
+    pub cards: usize,
+    /// Never answered.
+    pub new: usize,
+    /// In a learning or relearning step.
+    pub learning: usize,
+    /// Graduated to day intervals.
+    pub review: usize,
+    /// With 8 or more lapses (also counted in `learning` or `review`).
+    pub leech: usize,
+    /// Always 0: smriti cannot suspend cards yet. Kept so scripts need not change when it can.
+    pub suspended: usize,
+    /// Due today (overdue and learning steps included); the same as `forecast[0].due`.
+    pub due_today: usize,
+    /// Reviews given today.
+    pub reviews_today: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastDay {
+    pub date: String,
+    /// Cards due that study day.
+    pub due: usize,
+}
+
+/// Reviews per study day, for a calendar grid of 26 week columns (Monday to Sunday).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heatmap {
+    /// The Monday the grid starts on.
+    pub first_day: String,
+    /// Today: the grid's last filled cell.
+    pub last_day: String,
+    /// Reviews on each day from `first_day` to `last_day` inclusive, one number per day.
+    pub reviews: Vec<u32>,
+    /// The largest number in `reviews`.
+    pub max: u32,
+}
+
+/// Where the user stands for one exam.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamView {
+    pub exam: Exam,
+    pub date: String,
+    /// Study days from today to the exam day (0 on the day, negative once past).
+    pub days_left: i32,
+    /// Selected cards for this exam, and how many of them were seen.
+    pub cards: usize,
+    pub seen: usize,
+    /// Predicted share of the exam's cards recalled on the day with no further review (new
+    /// cards count as not recalled); `null` once the exam is past.
+    pub recall_no_review: Option<f64>,
+    /// Predicted share recalled on the day if the user keeps to the schedule (see
+    /// `exam_view`); `null` once the exam is past.
+    pub recall_on_schedule: Option<f64>,
+    /// New cards the daily new-card limit introduces before the exam (counted as learned).
+    pub new_introduced: usize,
+}
+
+/// Per-group running totals.
+#[derive(Default, Clone)]
+struct Acc {
+    cards: usize,
+    seen: usize,
+    reviews: u64,
+    lapses: u64,
+    leeches: Vec<usize>,
+    reviews_30d: u64,
+    passed_30d: u64,
+    recall_sum: f64,
+    exam_sum: [(f64, usize); 2],
+}
+
+/// A card's state and predictions, worked out once.
+struct CardFacts<'a> {
+    state: Option<&'a CardState>,
+    recall_now: f64,
+}
+
+fn exam_slot(exam: Exam) -> usize {
+    match exam {
+        Exam::Prelims => 0,
+        Exam::Mains => 1,
+    }
+}
+
+/// Rounds a share to 4 places, so the JSON carries no f32 noise.
+fn share(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn compute(input: &StatsInput) -> Stats {
+    let clock = input.clock;
+    let today = clock.today();
+    let now = clock.now_ms();
+    let cards = input.cards;
+
+    // Exam days still ahead (or today), as instants their study day starts.
+    let exam_at: [Option<(Date, Millis)>; 2] = [Exam::Prelims, Exam::Mains].map(|e| {
+        input
+            .config
+            .exam_date(e)
+            .filter(|d| *d >= today)
+            .map(|d| (d, clock.day_start_ms(d)))
+    });
+
+    let facts: Vec<CardFacts> = cards
+        .iter()
+        .map(|c| {
+            let state = input.states.get(&c.key);
+            CardFacts {
+                state,
+                recall_now: state.map_or(0.0, |s| f64::from(input.sched.retrievability(s, now))),
+            }
+        })
+        .collect();
+
+    // Groups: topic and deck indices per card, flattened.
+    let mut topic_ids: HashMap<&str, usize> = HashMap::new();
+    let mut topic_names: Vec<&str> = Vec::new();
+    let mut deck_ids: HashMap<&str, usize> = HashMap::new();
+    let mut deck_names: Vec<&str> = Vec::new();
+    let mut card_topics: Vec<usize> = Vec::new();
+    let mut card_topic_start: Vec<usize> = Vec::with_capacity(cards.len() + 1);
+    let mut card_deck: Vec<usize> = Vec::with_capacity(cards.len());
+    for card in cards {
+        let start = card_topics.len();
+        card_topic_start.push(start);
+        let tags: Vec<&str> = if card.tags.is_empty() {
+            vec![UNTAGGED]
+        } else {
+            card.tags.iter().map(String::as_str).collect()
+        };
+        for tag in tags {
+            let next = topic_names.len();
+            let id = *topic_ids.entry(tag).or_insert(next);
+            if id == next {
+                topic_names.push(tag);
+            }
+            // A tag written twice on one card counts once.
+            if !card_topics[start..].contains(&id) {
+                card_topics.push(id);
+            }
+        }
+        let next = deck_names.len();
+        let id = *deck_ids.entry(card.deck.as_str()).or_insert(next);
+        if id == next {
+            deck_names.push(card.deck.as_str());
+        }
+        card_deck.push(id);
+    }
+    card_topic_start.push(card_topics.len());
+    let topics_of = |i: usize| &card_topics[card_topic_start[i]..card_topic_start[i + 1]];
+
+    let mut topic_acc = vec![Acc::default(); topic_names.len()];
+    let mut deck_acc = vec![Acc::default(); deck_names.len()];
+    let mut counts = Counts {
+        cards: cards.len(),
+        new: 0,
+        learning: 0,
+        review: 0,
+        leech: 0,
+        suspended: 0,
+        due_today: 0,
+        reviews_today: 0,
+    };
+    let mut forecast = vec![0usize; FORECAST_DAYS as usize];
+    let mut due_cursor = DayCursor::new(clock);
+
+    for (i, (card, f)) in cards.iter().zip(&facts).enumerate() {
+        let add = |acc: &mut Acc| {
+            acc.cards += 1;
+            if let Some(s) = f.state {
+                acc.seen += 1;
+                acc.lapses += u64::from(s.lapses);
+                if s.is_leech() {
+                    acc.leeches.push(i);
+                }
+                acc.recall_sum += f.recall_now;
+                let slot = exam_slot(card.exam);
+                if let Some((_, at)) = exam_at[slot] {
+                    let r = f64::from(input.sched.retrievability(s, at));
+                    acc.exam_sum[slot].0 += r;
+                    acc.exam_sum[slot].1 += 1;
+                }
+            }
+        };
+        for t in topics_of(i) {
+            add(&mut topic_acc[*t]);
+        }
+        add(&mut deck_acc[card_deck[i]]);
+
+        let Some(s) = f.state else {
+            counts.new += 1;
+            continue;
+        };
+        match s.phase {
+            Phase::Learning | Phase::Relearning => counts.learning += 1,
+            Phase::Review => counts.review += 1,
+            Phase::New => counts.new += 1,
+        }
+        if s.is_leech() {
+            counts.leech += 1;
+        }
+        let day = if s.in_step() {
+            0
+        } else {
+            due_cursor.offset(s.due).max(0)
+        };
+        if let Some(slot) = forecast.get_mut(day as usize) {
+            *slot += 1;
+        }
+    }
+    counts.due_today = forecast[0];
+
+    // The review history, in one pass.
+    let key_index: HashMap<&str, usize> = cards
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let heat_first = monday_of(Clock::add_days(today, -7 * (HEATMAP_WEEKS - 1)));
+    let heat_first_offset = (heat_first - today).get_days();
+    let mut heat = vec![0u32; (1 - heat_first_offset) as usize];
+    let mut review_days: Vec<i32> = Vec::new();
+    let mut reviews_total = 0u64;
+    let mut cursor = DayCursor::new(clock);
+    for (key, review) in input.history.iter() {
+        let card = key_index.get(key).copied();
+        if card.is_none() && !input.all_reviews {
+            continue;
+        }
+        let day = cursor.offset(review.at);
+        reviews_total += 1;
+        if day == 0 {
+            counts.reviews_today += 1;
+        }
+        if let Some(cell) = usize::try_from(day - heat_first_offset)
+            .ok()
+            .and_then(|d| heat.get_mut(d))
+        {
+            *cell += 1;
+        }
+        if review_days.last() != Some(&day) {
+            review_days.push(day);
+        }
+        let Some(i) = card else { continue };
+        let recent = day > -ACCURACY_DAYS && day <= 0;
+        let passed = u64::from(review.grade != Grade::Again);
+        let add = |acc: &mut Acc| {
+            acc.reviews += 1;
+            if recent {
+                acc.reviews_30d += 1;
+                acc.passed_30d += passed;
+            }
+        };
+        for t in topics_of(i) {
+            add(&mut topic_acc[*t]);
+        }
+        add(&mut deck_acc[card_deck[i]]);
+    }
+
+    // Sorted with their ids, so the at-risk lists can test membership by id.
+    let mut topics: Vec<(usize, Topic)> = topic_names
+        .iter()
+        .zip(&topic_acc)
+        .enumerate()
+        .map(|(id, (name, acc))| {
+            (
+                id,
+                Topic {
+                    tag: clean_line(name),
+                    row: row_of(acc, cards),
+                },
+            )
+        })
+        .collect();
+    topics.sort_by(|(_, a), (_, b)| weakest_first(&a.row, &a.tag, &b.row, &b.tag));
+    let mut decks: Vec<DeckRow> = deck_names
+        .iter()
+        .zip(&deck_acc)
+        .map(|(name, acc)| DeckRow {
+            deck: clean_line(name),
+            row: row_of(acc, cards),
+        })
+        .collect();
+    decks.sort_by(|a, b| weakest_first(&a.row, &a.deck, &b.row, &b.deck));
+
+    let at_risk = topics
+        .iter()
+        .filter(|(_, t)| t.row.ranked)
+        .take(AT_RISK_TOPICS)
+        .map(|(id, t)| {
+            let members = (0..cards.len()).filter(|i| topics_of(*i).contains(id));
+            at_risk_in(t, members, cards, &facts, clock)
+        })
+        .collect();
+
+    let exams = [Exam::Prelims, Exam::Mains]
+        .into_iter()
+        .filter_map(|e| exam_view(input, e, &facts))
+        .collect();
+
+    let heat_max = heat.iter().copied().max().unwrap_or(0);
+    Stats {
+        today: today.to_string(),
+        topics: topics.into_iter().map(|(_, t)| t).collect(),
+        decks,
+        at_risk,
+        counts,
+        forecast: forecast
+            .into_iter()
+            .zip(0..)
+            .map(|(due, d)| ForecastDay {
+                date: Clock::add_days(today, d).to_string(),
+                due,
+            })
+            .collect(),
+        heatmap: Heatmap {
+            first_day: heat_first.to_string(),
+            last_day: today.to_string(),
+            reviews: heat,
+            max: heat_max,
+        },
+        streak: streak_of_days(review_days),
+        reviews_total,
+        exams,
+    }
+}
+
+fn monday_of(day: Date) -> Date {
+    let back = i32::from(day.weekday().to_monday_zero_offset());
+    Clock::add_days(day, -back)
+}
+
+/// The weekday rows of the heatmap, Monday first.
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
+fn row_of(acc: &Acc, cards: &[&Card]) -> Row {
+    let mean = |sum: f64, n: usize| (n > 0).then(|| share(sum / n as f64));
+    let recall_now = mean(acc.recall_sum, acc.seen);
+    Row {
+        cards: acc.cards,
+        seen: acc.seen,
+        reviews: acc.reviews,
+        lapses: acc.lapses,
+        leeches: acc.leeches.iter().map(|i| cards[*i].key.clone()).collect(),
+        reviews_30d: acc.reviews_30d,
+        accuracy_30d: (acc.reviews_30d > 0)
+            .then(|| share(acc.passed_30d as f64 / acc.reviews_30d as f64)),
+        recall_now,
+        recall_on_exam: ExamRecall {
+            prelims: mean(acc.exam_sum[0].0, acc.exam_sum[0].1),
+            mains: mean(acc.exam_sum[1].0, acc.exam_sum[1].1),
+        },
+        ranked: recall_now.is_some()
+            && (acc.reviews >= RANK_MIN_REVIEWS || acc.seen >= RANK_MIN_SEEN),
+    }
+}
+
+/// Ranked rows by recall now (lowest first), then unranked rows with a recall, then rows with
+/// nothing seen; ties by name.
+fn weakest_first(a: &Row, a_name: &str, b: &Row, b_name: &str) -> std::cmp::Ordering {
+    let tier = |r: &Row| match (r.ranked, r.recall_now) {
+        (true, _) => 0,
+        (false, Some(_)) => 1,
+        (false, None) => 2,
+    };
+    tier(a)
+        .cmp(&tier(b))
+        .then(
+            a.recall_now
+                .unwrap_or(0.0)
+                .total_cmp(&b.recall_now.unwrap_or(0.0)),
+        )
+        .then_with(|| a_name.cmp(b_name))
+}
+
+fn at_risk_in(
+    topic: &Topic,
+    members: impl Iterator<Item = usize>,
+    cards: &[&Card],
+    facts: &[CardFacts],
+    clock: &Clock,
+) -> AtRisk {
+    let mut seen: Vec<(usize, &CardState)> = members
+        .filter_map(|i| facts[i].state.map(|s| (i, s)))
+        .collect();
+    seen.sort_by(|a, b| {
+        facts[a.0]
+            .recall_now
+            .total_cmp(&facts[b.0].recall_now)
+            .then(a.0.cmp(&b.0))
+    });
+    AtRisk {
+        tag: topic.tag.clone(),
+        cards: seen
+            .into_iter()
+            .take(AT_RISK_CARDS)
+            .map(|(i, s)| RiskCard {
+                key: clean_line(&cards[i].key),
+                prompt: clean_line(&cards[i].prompt()),
+                recall_now: share(facts[i].recall_now),
+                lapses: s.lapses,
+                leech: s.is_leech(),
+                due: clock.study_day_ms(s.due).to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// The exam view. "Keeping to the schedule" is simulated with the scheduler itself: each seen
+/// card is answered Good at each of its due dates before the exam (overdue ones today), with
+/// the exam clamp that keeps every interval from jumping over the exam, and its recall is the
+/// retrievability at the exam day's start after its last simulated review. New cards count as
+/// not recalled, except those the daily new-card limit introduces before the exam (in deck
+/// order, `new_per_day` a day, each exam on its own): they are counted as a card first
+/// answered Good today and then kept to the schedule. This is an honest upper-middle estimate:
+/// real answers are not all Good, so lapses will lower it.
+fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<ExamView> {
+    let date = input.config.exam_date(exam)?;
+    let clock = input.clock;
+    let today = clock.today();
+    let of_exam: Vec<usize> = (0..input.cards.len())
+        .filter(|i| input.cards[*i].exam == exam)
+        .collect();
+    if of_exam.is_empty() {
+        return None;
+    }
+    let days_left = (date - today).get_days();
+    let seen = of_exam
+        .iter()
+        .filter(|i| facts[**i].state.is_some())
+        .count();
+    let new = of_exam.len() - seen;
+    let capacity = usize::try_from(days_left)
+        .unwrap_or(0)
+        .saturating_mul(input.config.new_per_day as usize);
+    let new_introduced = new.min(capacity);
+    let mut view = ExamView {
+        exam,
+        date: date.to_string(),
+        days_left,
+        cards: of_exam.len(),
+        seen,
+        recall_no_review: None,
+        recall_on_schedule: None,
+        new_introduced,
+    };
+    if days_left < 0 {
+        view.new_introduced = 0;
+        return Some(view);
+    }
+    let exam_ms = clock.day_start_ms(date);
+    let mut no_review = 0.0;
+    let mut on_schedule = 0.0;
+    for i in &of_exam {
+        let Some(state) = facts[*i].state else {
+            continue;
+        };
+        no_review += f64::from(input.sched.retrievability(state, exam_ms));
+        on_schedule += kept_to_schedule(input, state, &input.cards[*i].key, date, exam_ms);
+    }
+    if new_introduced > 0 {
+        let first = input.sched.answer(None, Grade::Good, clock, "", Some(date));
+        on_schedule += new_introduced as f64 * kept_to_schedule(input, &first, "", date, exam_ms);
+    }
+    let n = of_exam.len() as f64;
+    view.recall_no_review = Some(share(no_review / n));
+    view.recall_on_schedule = Some(share(on_schedule / n));
+    Some(view)
+}
+
+/// Recall at the exam for a card answered Good at every due date until then.
+fn kept_to_schedule(
+    input: &StatsInput,
+    state: &CardState,
+    key: &str,
+    exam: Date,
+    exam_ms: Millis,
+) -> f64 {
+    let clock = input.clock;
+    let now = clock.now_ms();
+    let mut s = *state;
+    for _ in 0..MAX_SIMULATED_REVIEWS {
+        let at = s.due.max(now);
+        if at >= exam_ms {
+            break;
+        }
+        let then = Clock::new(from_ms(at), clock.tz.clone(), clock.day_start_hour);
+        s = input
+            .sched
+            .answer(Some(&s), Grade::Good, &then, key, Some(exam));
+    }
+    f64::from(input.sched.retrievability(&s, exam_ms))
+}
+
+#[cfg(test)]
+mod tests;
