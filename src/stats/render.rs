@@ -211,16 +211,22 @@ fn at_risk(stats: &Stats, look: &Look, out: &mut String) {
     let _ = writeln!(out, "\n{}", heading("Most at risk", look));
     for topic in &stats.at_risk {
         let _ = writeln!(out, "  {}", topic.tag);
+        // The prompt says which card it is; the key, on its own line so it is never cut
+        // short, says where to find it.
         for card in &topic.cards {
-            let lead = format!(
-                "    {:>4}  {}  ",
-                percent(Some(card.recall_now)),
-                fit(&card.key, 28, &look.glyphs)
-            );
+            let lead = format!("    {:>4}  ", percent(Some(card.recall_now)));
             let leech = if card.leech { "[leech] " } else { "" };
             let room = WIDTH - 1 - lead.chars().count();
             let prompt = fit(&format!("{leech}{}", card.prompt), room, &look.glyphs);
             let _ = writeln!(out, "{lead}{}", prompt.trim_end());
+            let key = fit(&card.key, room, &look.glyphs);
+            let _ = writeln!(
+                out,
+                "{:width$}{}",
+                "",
+                key.trim_end(),
+                width = lead.chars().count()
+            );
         }
     }
 }
