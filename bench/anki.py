@@ -29,10 +29,11 @@ What it does:
      check_database run, whose list of problems must be empty (this validates the bulk
      writes, and leaves the file vacuumed and analysed as a maintained collection is).
      Anki has no clock override, so every instant is shifted by whole days to make the
-     synthetic "now" (2026-11-24, run.py's SMRITI_NOW) today; the cache is rebuilt on
-     another day.
+     synthetic "now" (2026-11-24, run.py's SMRITI_NOW) Anki's today (days start at 04:00
+     UTC: workers run with TZ=UTC, as run.py runs smriti); the cache is rebuilt on another
+     day.
   2. Times, each in a fresh Python process as a user launching a program would, median of
-     --runs, with the peak memory (max RSS) of each process:
+     --runs, with the peak memory of each process (its VmHWM, the peak RSS since exec):
        start-up     `python` + `import anki` (and the Collection/scheduler imports), alone
        first card   open the collection, v3 scheduler get_queued_cards(), render the question
        save         answer that card Good (sched.answer_card, committed by the backend before
@@ -40,9 +41,9 @@ What it does:
        stats        the statistics screen's data: backend graphs(search="", days=0), i.e. all
                     cards and every review ever (Anki's stats page "all history")
        check        col.fix_integrity() (Tools > Check Database, the backend's check_database):
-                    a different operation from `smriti check` (which
-                    validates deck files); Anki's runs an SQLite quick_check, VACUUM, ANALYZE
-                    and rewrites every note
+                    a different operation from `smriti check`, which validates the deck
+                    files; Anki's runs an SQLite quick_check, VACUUM, REINDEX and ANALYZE,
+                    then rewrites every note (and commits)
      Each figure is given whole-process, and "backend only" = whole-process minus the
      start-up median (also cross-checked against the in-process time, reported beside it).
 """
@@ -405,9 +406,13 @@ def main():
     if not os.path.isdir(base):
         subprocess.run([python, os.path.join(HERE, "generate.py"), base,
                         "--cards", str(args.cards), "--reviews", str(args.reviews)], check=True)
-    # Whole days from the synthetic today to the real (UTC) one; the build shifts by this.
-    shift_days = (datetime.datetime.now(datetime.timezone.utc).date()
-                  - datetime.datetime.fromtimestamp(NOW_MS / 1000, datetime.timezone.utc).date()).days
+    # Whole days from the synthetic today to the real one (days start at 04:00 UTC, as in Anki
+    # with TZ=UTC and smriti's default day_start_hour); the build shifts every instant by this.
+    def day_of(dt):
+        return (dt - datetime.timedelta(hours=4)).date()
+
+    utc = datetime.timezone.utc
+    shift_days = (day_of(datetime.datetime.now(utc)) - day_of(datetime.datetime.fromtimestamp(NOW_MS / 1000, utc))).days
     shift_ms = shift_days * DAY_MS
     cache = base + "-anki"
     template = os.path.join(cache, "collection.anki2")

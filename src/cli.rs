@@ -63,6 +63,11 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
     Stats(StatsArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Which decks to use: all of them unless narrowed.

@@ -34,8 +34,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let app = app::App::new(cli)?;
     let mut out = io::stdout().lock();
+    // Completions need no home, config or clock: they must work even when those are broken.
+    if let Command::Completions { shell } = &cli.command {
+        cmd::completions::completions(*shell, &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let app = app::App::new(cli)?;
     match &cli.command {
         Command::Quiz(args) => {
             if cmd::quiz::quiz(&app, args, &mut out)? == cmd::quiz::Ended::Interrupted {
@@ -55,6 +60,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
         },
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
+        Command::Completions { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 pub mod add;
 pub mod check;
+pub mod completions;
 pub mod decks;
 pub mod quiz;
 pub mod stats;

@@ -113,3 +113,18 @@ fn usage_errors_exit_2() {
     env.cmd(&["quiz", "--limit", "many"]).assert().code(2);
     env.cmd(&["frobnicate"]).assert().code(2);
 }
+
+#[test]
+fn completions_are_printed_for_each_shell_even_with_a_broken_config() {
+    let env = Env::new();
+    env.write_config("desired_retention = 7\n");
+    env.cmd(&["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_smriti()").and(predicate::str::contains("quiz")));
+    env.cmd(&["completions", "fish"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("complete -c smriti"));
+    env.cmd(&["completions", "tcsh"]).assert().code(2);
+}
