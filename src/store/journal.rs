@@ -199,7 +199,48 @@ pub fn parse_state(f: &[&str]) -> Result<CardState, String> {
 }
 
 fn int(s: &str, what: &str) -> Result<Millis, String> {
-    s.parse().map_err(|_| format!("bad {what} `{s}`"))
+    int_of_bytes(s.as_bytes()).ok_or_else(|| format!("bad {what} `{s}`"))
+}
+
+/// A decimal integer with an optional sign, as `str::parse::<i64>` reads it, without a UTF-8
+/// check first: the journal's readers parse millions of them.
+pub fn int_of_bytes(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in digits {
+        let d = i64::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
+        n = n.checked_mul(10)?;
+        n = if negative {
+            n.checked_sub(d)?
+        } else {
+            n.checked_add(d)?
+        };
+    }
+    Some(n)
+}
+
+/// A card key as the journal may hold it: not empty, no whitespace, valid UTF-8. Keys are
+/// ASCII by construction (deck and card ids), so that case is checked byte by byte and only
+/// other keys pay for decoding.
+pub fn check_key(key: &[u8]) -> Result<(), String> {
+    let spaced = if key.is_ascii() {
+        key.iter().any(|b| char::from(*b).is_whitespace())
+    } else {
+        std::str::from_utf8(key)
+            .map_err(|_| "a card key is not valid UTF-8")?
+            .contains(char::is_whitespace)
+    };
+    if key.is_empty() || spaced {
+        return Err("a card key is empty or holds spaces".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -255,6 +296,43 @@ mod tests {
                 .unwrap_err()
                 .contains("stability")
         );
+    }
+
+    #[test]
+    fn integers_read_from_bytes_as_str_parse_reads_them() {
+        for s in [
+            "0",
+            "42",
+            "-7",
+            "+7",
+            "",
+            "-",
+            "+",
+            "1a",
+            " 1",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "١",
+        ] {
+            assert_eq!(int_of_bytes(s.as_bytes()), s.parse::<i64>().ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn keys_with_spaces_or_bad_utf8_are_refused() {
+        assert!(check_key(b"deck/card#2").is_ok());
+        assert!(check_key("deck/kārd".as_bytes()).is_ok());
+        for bad in [
+            &b""[..],
+            b"a b",
+            b"a\x0bb",
+            "a\u{a0}b".as_bytes(),
+            b"a\xffb",
+        ] {
+            assert!(check_key(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
