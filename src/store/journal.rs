@@ -11,8 +11,7 @@
 //! state and nothing has to be recomputed to load. An undo restoring a never-seen card has
 //! phase `n`.
 
-use std::collections::HashMap;
-
+use super::States;
 use crate::clock::Millis;
 use crate::schedule::{CardState, Grade, Phase};
 
@@ -134,7 +133,7 @@ impl Entry {
     }
 
     /// Makes the entry's state the card's state.
-    pub fn apply(&self, cards: &mut HashMap<String, CardState>) {
+    pub fn apply(&self, cards: &mut States) {
         let (key, state) = match self {
             Entry::Review { key, state, .. } | Entry::Undo { key, state, .. } => (key, state),
         };
@@ -352,7 +351,7 @@ mod tests {
 
     #[test]
     fn an_undo_to_new_forgets_the_card() {
-        let mut cards = HashMap::new();
+        let mut cards = States::default();
         Entry::Review {
             at: 1,
             key: "k".into(),
