@@ -90,13 +90,13 @@ pub fn read(dir: &Path) -> Result<History, StoreError> {
             ));
         }
     };
-    let mut reviews: Vec<Review> = Vec::new();
+    // Journal lines are about 100 bytes: one allocation instead of twenty doublings.
+    let mut reviews: Vec<Review> = Vec::with_capacity(buf.len() / 96);
     let mut offset = start;
-    for (line_no, raw) in (2..).zip(buf[start..].split_inclusive(|b| *b == b'\n')) {
-        if raw.last() != Some(&b'\n') {
-            break;
-        }
-        let line = &raw[..raw.len() - 1];
+    // Only lines ended by a newline: a torn last line is the answer being written, never a
+    // saved one. Lines are found with memchr, which skips ~100 bytes at a time.
+    for (line_no, end) in (2..).zip(memchr::memchr_iter(b'\n', &buf[start..])) {
+        let line = &buf[offset..start + end];
         let parsed = parse_line(line).map_err(|r| super::damaged_at(dir, &path, line_no, r))?;
         let key_at = offset + parsed.key.start;
         let key_len = (parsed.key.end - parsed.key.start) as u32;
@@ -118,7 +118,7 @@ pub fn read(dir: &Path) -> Result<History, StoreError> {
                 }
             }
         }
-        offset += raw.len();
+        offset = start + end + 1;
     }
     Ok(History { buf, reviews })
 }
@@ -135,19 +135,32 @@ struct Line {
 /// still refuses a line that is not one the journal writes. Works on bytes: a million lines
 /// are read per `stats`, so no field is copied or UTF-8-checked beyond the key.
 fn parse_line(line: &[u8]) -> Result<Line, String> {
+    // The five leading fields are found byte by byte (they are short, so a memchr call per
+    // field costs more than it saves); the rest is only counted, which vectorises.
     let mut fields: [&[u8]; 5] = [&[]; 5];
-    let mut count = 0;
+    let mut rest = line;
     let mut key_start = 0;
-    let mut field_start = 0;
-    for end in memchr::memchr_iter(b'\t', line).chain([line.len()]) {
+    let mut count = 0;
+    let mut more = true;
+    for slot in &mut fields {
         if count == 2 {
-            key_start = field_start;
+            key_start = line.len() - rest.len();
         }
-        if let Some(slot) = fields.get_mut(count) {
-            *slot = &line[field_start..end];
-        }
-        field_start = end + 1;
         count += 1;
+        match rest.iter().position(|b| *b == b'\t') {
+            Some(end) => {
+                *slot = &rest[..end];
+                rest = &rest[end + 1..];
+            }
+            None => {
+                *slot = rest;
+                more = false;
+                break;
+            }
+        }
+    }
+    if more {
+        count += 1 + rest.iter().filter(|b| **b == b'\t').count();
     }
     if count != 13 {
         return Err(format!("expected 13 tab-separated fields, found {count}"));
@@ -336,6 +349,15 @@ mod tests {
         fs::write(Store::journal_path(dir.path()), text).unwrap();
         let e = read(dir.path()).unwrap_err().to_string();
         assert!(e.contains(":3:") && e.contains("grade"), "{e}");
+    }
+
+    #[test]
+    fn lines_with_too_few_or_too_many_fields_are_refused() {
+        for n in [1, 3, 5, 6, 12, 14] {
+            let line = vec!["1"; n].join("\t");
+            let e = parse_line(line.as_bytes()).err().unwrap_or_default();
+            assert!(e.contains(&format!("found {n}")), "{n}: {e}");
+        }
     }
 
     #[test]
