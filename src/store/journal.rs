@@ -229,8 +229,9 @@ pub fn int_of_bytes(bytes: &[u8]) -> Option<i64> {
 /// ASCII by construction (deck and card ids), so that case is checked byte by byte and only
 /// other keys pay for decoding.
 pub fn check_key(key: &[u8]) -> Result<(), String> {
-    let spaced = if key.is_ascii() {
-        key.iter().any(|b| char::from(*b).is_whitespace())
+    // Printable ASCII but space: the usual key, settled without decoding.
+    let spaced = if key.iter().all(|b| (b'!'..=b'~').contains(b)) {
+        false
     } else {
         std::str::from_utf8(key)
             .map_err(|_| "a card key is not valid UTF-8")?
