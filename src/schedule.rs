@@ -38,14 +38,15 @@ impl Grade {
     }
 
     /// `1`–`4` or `again|hard|good|easy` (any case).
+    /// Allocates nothing: the history reader calls it once per review, a million times.
     pub fn parse(s: &str) -> Option<Grade> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "1" | "again" => Some(Grade::Again),
-            "2" | "hard" => Some(Grade::Hard),
-            "3" | "good" => Some(Grade::Good),
-            "4" | "easy" => Some(Grade::Easy),
-            _ => None,
+        let s = s.trim();
+        if let [digit] = s.as_bytes() {
+            return digit.checked_sub(b'0').and_then(Grade::from_number);
         }
+        Grade::ALL
+            .into_iter()
+            .find(|g| g.name().eq_ignore_ascii_case(s))
     }
 
     pub fn number(self) -> u8 {
@@ -488,6 +489,10 @@ mod tests {
         assert_eq!(Grade::parse("3"), Some(Grade::Good));
         assert_eq!(Grade::parse(" Easy "), Some(Grade::Easy));
         assert_eq!(Grade::parse("5"), None);
+        assert_eq!(Grade::parse("0"), None);
+        assert_eq!(Grade::parse("hARD"), Some(Grade::Hard));
+        assert_eq!(Grade::parse("goody"), None);
+        assert_eq!(Grade::parse(""), None);
         assert_eq!(Grade::from_number(1), Some(Grade::Again));
         assert_eq!(Grade::from_number(0), None);
     }

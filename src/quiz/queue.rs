@@ -2,11 +2,10 @@
 //! reviews (lowest predicted recall first, so the most at-risk are seen even in a short
 //! session), then new cards up to the day's limit. Cram orders everything weakest first.
 
-use std::collections::HashMap;
-
 use crate::clock::{Clock, Millis};
 use crate::deck::{Card, Exam};
 use crate::schedule::{CardState, Scheduler};
+use crate::store::States;
 
 /// The `--deck`, `--tag` and `--exam` filters. Empty lists match everything.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +65,7 @@ pub fn is_due_before(state: &CardState, cutoff: Millis) -> bool {
 
 pub fn pick(
     cards: &[&Card],
-    states: &HashMap<String, CardState>,
+    states: &States,
     sched: &Scheduler,
     clock: &Clock,
     new_allowed: usize,
@@ -91,12 +90,7 @@ pub fn pick(
 }
 
 /// Every card, weakest first: seen cards by predicted recall now, then the unseen.
-pub fn pick_cram(
-    cards: &[&Card],
-    states: &HashMap<String, CardState>,
-    sched: &Scheduler,
-    clock: &Clock,
-) -> Vec<usize> {
+pub fn pick_cram(cards: &[&Card], states: &States, sched: &Scheduler, clock: &Clock) -> Vec<usize> {
     let now = clock.now_ms();
     let mut seen: Vec<(f32, usize)> = Vec::new();
     let mut unseen = Vec::new();
@@ -149,7 +143,7 @@ mod tests {
         );
         let day = 86_400_000;
         let now = clock.now_ms();
-        let mut states = HashMap::new();
+        let mut states = States::default();
         states.insert(
             "d/c0".into(),
             state(now - day, now - 10 * day, 20.0, Phase::Review),

@@ -2,7 +2,7 @@
 //! each answer or undo returns the journal entry the front end must make durable before it
 //! asks for the next card.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -13,6 +13,7 @@ use crate::clock::{Clock, Millis};
 use crate::config::Config;
 use crate::deck::{Body, Card, Kind, Library};
 use crate::schedule::{CardState, Grade, Scheduler};
+use crate::store::States;
 use crate::store::journal::{Entry, new_card_state};
 
 /// A card failed in the session comes back after at least this many other cards.
@@ -62,7 +63,7 @@ struct Step {
 pub struct Session<'a> {
     library: &'a Library,
     cards: Vec<&'a Card>,
-    states: HashMap<String, CardState>,
+    states: States,
     queue: VecDeque<usize>,
     steps: Vec<Step>,
     current: Option<Shown>,
@@ -81,7 +82,7 @@ impl<'a> Session<'a> {
     pub fn new(
         library: &'a Library,
         cards: Vec<&'a Card>,
-        states: &HashMap<String, CardState>,
+        states: &States,
         picked: Picked,
         config: &'a Config,
         mode: Mode,
@@ -125,7 +126,7 @@ impl<'a> Session<'a> {
     pub fn cram(
         library: &'a Library,
         cards: Vec<&'a Card>,
-        states: &HashMap<String, CardState>,
+        states: &States,
         order: Vec<usize>,
         config: &'a Config,
         seed: u64,
@@ -341,7 +342,7 @@ impl<'a> Session<'a> {
     }
 
     /// Every state the session knows, after its answers (for the summary's due counts).
-    pub fn states(&self) -> &HashMap<String, CardState> {
+    pub fn states(&self) -> &States {
         &self.states
     }
 }
@@ -395,7 +396,7 @@ mod tests {
         let cards: Vec<&Card> = lib.cards().collect();
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
         let clock = clock();
-        let states = HashMap::new();
+        let states = States::default();
         let picked = queue::pick(&cards, &states, &sched, &clock, 10);
         let mut s = Session::new(&lib, cards, &states, picked, &config, Mode::Study, 1);
         test(&mut s, &sched, &clock);

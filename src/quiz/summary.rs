@@ -1,13 +1,12 @@
 //! The end-of-session summary: what was done, how well, and what comes next.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::queue::{due_cutoff, is_due_before};
 use super::session::Outcome;
 use crate::clock::Clock;
 use crate::deck::Kind;
-use crate::schedule::CardState;
+use crate::store::States;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -26,7 +25,7 @@ impl Summary {
     pub fn new(
         outcomes: &[Outcome],
         skipped: usize,
-        states: &HashMap<String, CardState>,
+        states: &States,
         clock: &Clock,
         streak: u32,
     ) -> Summary {

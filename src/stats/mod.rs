@@ -3,7 +3,7 @@
 //! with its charts in `charts`) and `--json` both print the `Stats` made here.
 //!
 //! Cost is O(reviews + cards): card keys are mapped to indices once, each review is one hash
-//! lookup and a day lookup through a `DayCursor`, and nothing is allocated per review.
+//! lookup (FxHash: keys are our own ids) and a day lookup through a `DayCursor`, and nothing is allocated per review.
 //!
 //! The `--json` schema is these structs' serde form; each field's doc comment is its
 //! documentation. Shares are numbers in 0..=1 rounded to 4 places, dates are `YYYY-MM-DD`
@@ -12,7 +12,7 @@
 pub mod charts;
 pub mod render;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::deck::{Card, Exam};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
+use crate::store::States;
 use crate::store::history::{History, streak_of_days};
 
 /// Days (today included) over which `accuracy_30d` is measured.
@@ -46,7 +47,7 @@ const MAX_SIMULATED_REVIEWS: usize = 64;
 pub struct StatsInput<'a> {
     /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
     pub cards: &'a [&'a Card],
-    pub states: &'a HashMap<String, CardState>,
+    pub states: &'a States,
     pub history: &'a History,
     /// No filter was given: reviews of cards no longer in any deck still count towards the
     /// heatmap, streak and totals. With a filter, only the selected cards' reviews count.
@@ -284,9 +285,9 @@ pub fn compute(input: &StatsInput) -> Stats {
         .collect();
 
     // Groups: topic and deck indices per card, flattened.
-    let mut topic_ids: HashMap<&str, usize> = HashMap::new();
+    let mut topic_ids: FxHashMap<&str, usize> = FxHashMap::default();
     let mut topic_names: Vec<&str> = Vec::new();
-    let mut deck_ids: HashMap<&str, usize> = HashMap::new();
+    let mut deck_ids: FxHashMap<&str, usize> = FxHashMap::default();
     let mut deck_names: Vec<&str> = Vec::new();
     let mut card_topics: Vec<usize> = Vec::new();
     let mut card_topic_start: Vec<usize> = Vec::with_capacity(cards.len() + 1);
@@ -382,7 +383,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     counts.due_today = forecast[0];
 
     // The review history, in one pass.
-    let key_index: HashMap<&str, usize> = cards
+    let key_index: FxHashMap<&str, usize> = cards
         .iter()
         .enumerate()
         .map(|(i, c)| (c.key.as_str(), i))

@@ -1,13 +1,12 @@
 //! `compute` on a small hand-made collection, with expectations worked out by hand.
 
-use std::collections::HashMap;
-
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 
 use super::*;
 use crate::deck::parse::parse_deck;
 use crate::deck::{Deck, Origin};
+use crate::store::States;
 
 const DAY: Millis = 86_400_000;
 const HOUR: Millis = 3_600_000;
@@ -56,10 +55,10 @@ fn state(last: Millis, due: Millis, stability: f32, phase: Phase, lapses: u32) -
     }
 }
 
-fn states() -> HashMap<String, CardState> {
+fn states() -> States {
     let c = clock();
     let day_start = |offset: i32| c.day_start_ms(Clock::add_days(c.today(), offset));
-    let mut s = HashMap::new();
+    let mut s = States::default();
     // Weak: forgotten fast. c0 is an overdue leech, c1 relearning, c2 due the day after tomorrow.
     s.insert(
         "d/c0".into(),
@@ -314,7 +313,7 @@ fn nothing_reviewed_gives_empty_figures() {
     let c = clock();
     let s = compute(&StatsInput {
         cards: &cards,
-        states: &HashMap::new(),
+        states: &States::default(),
         history: &History::default(),
         all_reviews: true,
         sched: &sched,

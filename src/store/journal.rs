@@ -11,8 +11,7 @@
 //! state and nothing has to be recomputed to load. An undo restoring a never-seen card has
 //! phase `n`.
 
-use std::collections::HashMap;
-
+use super::States;
 use crate::clock::Millis;
 use crate::schedule::{CardState, Grade, Phase};
 
@@ -134,7 +133,7 @@ impl Entry {
     }
 
     /// Makes the entry's state the card's state.
-    pub fn apply(&self, cards: &mut HashMap<String, CardState>) {
+    pub fn apply(&self, cards: &mut States) {
         let (key, state) = match self {
             Entry::Review { key, state, .. } | Entry::Undo { key, state, .. } => (key, state),
         };
@@ -199,7 +198,49 @@ pub fn parse_state(f: &[&str]) -> Result<CardState, String> {
 }
 
 fn int(s: &str, what: &str) -> Result<Millis, String> {
-    s.parse().map_err(|_| format!("bad {what} `{s}`"))
+    int_of_bytes(s.as_bytes()).ok_or_else(|| format!("bad {what} `{s}`"))
+}
+
+/// A decimal integer with an optional sign, as `str::parse::<i64>` reads it, without a UTF-8
+/// check first: the journal's readers parse millions of them.
+pub fn int_of_bytes(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in digits {
+        let d = i64::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
+        n = n.checked_mul(10)?;
+        n = if negative {
+            n.checked_sub(d)?
+        } else {
+            n.checked_add(d)?
+        };
+    }
+    Some(n)
+}
+
+/// A card key as the journal may hold it: not empty, no whitespace, valid UTF-8. Keys are
+/// ASCII by construction (deck and card ids), so that case is checked byte by byte and only
+/// other keys pay for decoding.
+pub fn check_key(key: &[u8]) -> Result<(), String> {
+    // Printable ASCII but space: the usual key, settled without decoding.
+    let spaced = if key.iter().all(|b| (b'!'..=b'~').contains(b)) {
+        false
+    } else {
+        std::str::from_utf8(key)
+            .map_err(|_| "a card key is not valid UTF-8")?
+            .contains(char::is_whitespace)
+    };
+    if key.is_empty() || spaced {
+        return Err("a card key is empty or holds spaces".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -258,6 +299,43 @@ mod tests {
     }
 
     #[test]
+    fn integers_read_from_bytes_as_str_parse_reads_them() {
+        for s in [
+            "0",
+            "42",
+            "-7",
+            "+7",
+            "",
+            "-",
+            "+",
+            "1a",
+            " 1",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "١",
+        ] {
+            assert_eq!(int_of_bytes(s.as_bytes()), s.parse::<i64>().ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn keys_with_spaces_or_bad_utf8_are_refused() {
+        assert!(check_key(b"deck/card#2").is_ok());
+        assert!(check_key("deck/kārd".as_bytes()).is_ok());
+        for bad in [
+            &b""[..],
+            b"a b",
+            b"a\x0bb",
+            "a\u{a0}b".as_bytes(),
+            b"a\xffb",
+        ] {
+            assert!(check_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn headers_are_versioned() {
         assert_eq!(check_header(HEADER.as_bytes()), Ok(Some(HEADER.len())));
         assert_eq!(
@@ -274,7 +352,7 @@ mod tests {
 
     #[test]
     fn an_undo_to_new_forgets_the_card() {
-        let mut cards = HashMap::new();
+        let mut cards = States::default();
         Entry::Review {
             at: 1,
             key: "k".into(),

@@ -12,7 +12,6 @@ pub mod journal;
 mod lock;
 mod snapshot;
 
-use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +19,11 @@ use std::path::{Path, PathBuf};
 use crate::clock::{Clock, Millis};
 use crate::schedule::CardState;
 use journal::{Entry, HEADER};
+
+/// Every card's latest state by card key. Looked up once per card by every command on
+/// 100k-card collections, so with a fast hasher (keys are the user's own deck ids, not
+/// attacker-chosen input worth SipHash's flood resistance).
+pub type States = rustc_hash::FxHashMap<String, CardState>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -67,7 +71,7 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// Every card's latest state, and (when opened for writing) the journal to append to.
 pub struct Store {
     dir: PathBuf,
-    pub cards: HashMap<String, CardState>,
+    pub cards: States,
     writer: Option<Writer>,
     /// Journal lines not covered by the snapshot: when many, the snapshot is refreshed.
     lines_since_snapshot: usize,
@@ -183,11 +187,11 @@ impl Store {
 }
 
 /// Card states, the byte length of the journal's intact part, and lines read past the snapshot.
-fn load(dir: &Path) -> Result<(HashMap<String, CardState>, u64, usize), StoreError> {
+fn load(dir: &Path) -> Result<(States, u64, usize), StoreError> {
     let path = Store::journal_path(dir);
     let mut file = match File::open(&path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((HashMap::new(), 0, 0)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((States::default(), 0, 0)),
         Err(e) => return Err(io_err(&path)(e)),
     };
     let len = file.metadata().map_err(io_err(&path))?.len();
@@ -200,7 +204,7 @@ fn load(dir: &Path) -> Result<(HashMap<String, CardState>, u64, usize), StoreErr
     let body_start = match journal::check_header(&head) {
         Ok(Some(start)) => start as u64,
         // Empty, or a header cut short by a crash while the journal was being created.
-        Ok(None) => return Ok((HashMap::new(), 0, 0)),
+        Ok(None) => return Ok((States::default(), 0, 0)),
         Err(journal::HeaderError::Newer(found)) => {
             return Err(StoreError::Newer {
                 path: path.display().to_string(),
@@ -214,7 +218,7 @@ fn load(dir: &Path) -> Result<(HashMap<String, CardState>, u64, usize), StoreErr
         Some((cards, offset)) if offset >= body_start && ends_line(&mut file, offset) => {
             (cards, offset)
         }
-        _ => (HashMap::new(), body_start),
+        _ => (States::default(), body_start),
     };
     let mut bytes = Vec::with_capacity((len - from) as usize);
     file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
@@ -298,6 +302,6 @@ fn backup_daily(dir: &Path, clock: &Clock) -> Result<(), StoreError> {
 }
 
 /// Reviews given since `since` (used for the new-card limit): cards first answered then.
-pub fn introduced_since(cards: &HashMap<String, CardState>, since: Millis) -> usize {
+pub fn introduced_since(cards: &States, since: Millis) -> usize {
     cards.values().filter(|c| c.intro >= since).count()
 }

@@ -2,27 +2,26 @@
 //! It records how many journal bytes it covers; if the journal is shorter (replaced, or
 //! restored from a backup) or the snapshot is unreadable, it is ignored and rebuilt.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use super::States;
 use super::journal::{parse_state, state_fields};
 use super::{StoreError, io_err, sync_dir};
-use crate::schedule::CardState;
 
 /// Journal lines past the snapshot after which a session's end rewrites it.
 pub const REFRESH_AFTER: usize = 2_000;
 const PREFIX: &str = "# smriti snapshot v1 journal-bytes=";
 
-pub fn read(dir: &Path, journal_len: u64) -> Option<(HashMap<String, CardState>, u64)> {
+pub fn read(dir: &Path, journal_len: u64) -> Option<(States, u64)> {
     let text = fs::read_to_string(dir.join("snapshot.tsv")).ok()?;
     let mut lines = text.split_terminator('\n');
     let covered: u64 = lines.next()?.strip_prefix(PREFIX)?.parse().ok()?;
     if covered > journal_len {
         return None;
     }
-    let mut cards = HashMap::with_capacity(text.len() / 64);
+    let mut cards = States::with_capacity_and_hasher(text.len() / 64, Default::default());
     // Start-up time on a large collection is mostly this loop: split without allocating.
     let mut fields = [""; 9];
     for line in lines {
@@ -40,11 +39,7 @@ pub fn read(dir: &Path, journal_len: u64) -> Option<(HashMap<String, CardState>,
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either.
-pub fn write(
-    dir: &Path,
-    cards: &HashMap<String, CardState>,
-    journal_len: u64,
-) -> Result<(), StoreError> {
+pub fn write(dir: &Path, cards: &States, journal_len: u64) -> Result<(), StoreError> {
     let path = dir.join("snapshot.tsv");
     let mut out = String::with_capacity(cards.len() * 80);
     out.push_str(PREFIX);
