@@ -219,6 +219,22 @@ impl Card {
     }
 }
 
+/// The line under a mains question: "UPSC 2019 · 250 words · 6 key points".
+pub fn mains_meta(year: Option<i64>, word_limit: Option<i64>, points: usize) -> String {
+    let mut meta = Vec::new();
+    if let Some(y) = year {
+        meta.push(format!("UPSC {y}"));
+    }
+    if let Some(w) = word_limit {
+        meta.push(format!("{w} words"));
+    }
+    meta.push(format!(
+        "{points} key point{}",
+        if points == 1 { "" } else { "s" }
+    ));
+    meta.join(" · ")
+}
+
 /// An error in a deck, located in its file. Displays as `path:line:col: card "id": message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeckError {

@@ -161,15 +161,8 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             ..
         } = &card.body
         {
-            let mut meta = Vec::new();
-            if let Some(y) = year {
-                meta.push(format!("UPSC {y}"));
-            }
-            if let Some(w) = word_limit {
-                meta.push(format!("{w} words"));
-            }
-            meta.push(format!("{} key points", points.len()));
-            writeln!(self.out, "({})", meta.join(" · "))?;
+            let meta = crate::deck::mains_meta(*year, *word_limit, points.len());
+            writeln!(self.out, "({meta})")?;
         }
         for (i, option) in shown.options.iter().enumerate() {
             writeln!(self.out, "  {}) {}", letter(i), clean_line(option))?;

@@ -52,15 +52,8 @@ fn card_text(out: &mut String, library: &Library, card: &Card, rng: &mut StdRng)
             word_limit,
             ..
         } => {
-            let mut meta = Vec::new();
-            if let Some(y) = year {
-                meta.push(format!("UPSC {y}"));
-            }
-            if let Some(w) = word_limit {
-                meta.push(format!("{w} words"));
-            }
-            meta.push(format!("{} key points", points.len()));
-            let _ = writeln!(out, "({})", meta.join(" · "));
+            let meta = crate::deck::mains_meta(*year, *word_limit, points.len());
+            let _ = writeln!(out, "({meta})");
             let _ = writeln!(out, "Key points:");
             for (i, p) in points.iter().enumerate() {
                 let _ = writeln!(out, "  {}. {}", i + 1, clean_line(p));

@@ -132,16 +132,8 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
         _ => rows.extend(wrap(&[Span::new(card.prompt.clone(), bold)], w, 0)),
     }
     if card.kind == Kind::Mains {
-        let mut meta = Vec::new();
-        if let Some(y) = card.year {
-            meta.push(format!("UPSC {y}"));
-        }
-        if let Some(l) = card.word_limit {
-            meta.push(format!("{l} words"));
-        }
-        let n = card.points.len();
-        meta.push(format!("{n} key point{}", if n == 1 { "" } else { "s" }));
-        rows.extend(wrap(&[dim(meta.join(" · "))], w, 0));
+        let meta = crate::deck::mains_meta(card.year, card.word_limit, card.points.len());
+        rows.extend(wrap(&[dim(meta)], w, 0));
     }
     if let Some(as_of) = &card.as_of {
         rows.extend(wrap(&[dim(format!("(as of {as_of})"))], w, 0));
