@@ -43,12 +43,23 @@ pub const UNTAGGED: &str = "(untagged)";
 /// A bound on simulated reviews per card before an exam; intervals grow, so few are needed.
 const MAX_SIMULATED_REVIEWS: usize = 64;
 
+/// How many days before today `compute` looks at reviews, besides the streak: the heatmap's
+/// first Monday is at most this far back, and the accuracy window is shorter.
+pub fn window_days() -> i32 {
+    (7 * HEATMAP_WEEKS).max(ACCURACY_DAYS)
+}
+
 /// What `compute` works on.
 pub struct StatsInput<'a> {
     /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
     pub cards: &'a [&'a Card],
     pub states: &'a States,
     pub history: &'a History,
+    /// `history` holds every review. If not, it is only the recent part (see
+    /// `history::read_recent`: the heatmap's weeks, the accuracy window and the streak), and
+    /// review counts are the card states' `reps` instead (answers kept: an undo restores the
+    /// state before, `reps` included).
+    pub whole_history: bool,
     /// No filter was given: reviews of cards no longer in any deck still count towards the
     /// heatmap, streak and totals. With a filter, only the selected cards' reviews count.
     pub all_reviews: bool,
@@ -342,6 +353,9 @@ pub fn compute(input: &StatsInput) -> Stats {
             if let Some(s) = f.state {
                 acc.seen += 1;
                 acc.lapses += u64::from(s.lapses);
+                if !input.whole_history {
+                    acc.reviews += u64::from(s.reps);
+                }
                 if s.is_leech() {
                     acc.leeches.push(i);
                 }
@@ -392,7 +406,17 @@ pub fn compute(input: &StatsInput) -> Stats {
     let heat_first_offset = (heat_first - today).get_days();
     let mut heat = vec![0u32; (1 - heat_first_offset) as usize];
     let mut review_days: Vec<i32> = Vec::new();
-    let mut reviews_total = 0u64;
+    let mut reviews_total = if input.whole_history {
+        0
+    } else if input.all_reviews {
+        input.states.values().map(|s| u64::from(s.reps)).sum()
+    } else {
+        facts
+            .iter()
+            .filter_map(|f| f.state)
+            .map(|s| u64::from(s.reps))
+            .sum()
+    };
     let mut cursor = DayCursor::new(clock);
     for (key, review) in input.history.iter() {
         let card = key_index.get(key).copied();
@@ -400,7 +424,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             continue;
         }
         let day = cursor.offset(review.at);
-        reviews_total += 1;
+        reviews_total += u64::from(input.whole_history);
         if day == 0 {
             counts.reviews_today += 1;
         }
@@ -417,7 +441,7 @@ pub fn compute(input: &StatsInput) -> Stats {
         let recent = day > -ACCURACY_DAYS && day <= 0;
         let passed = u64::from(review.grade != Grade::Again);
         let add = |acc: &mut Acc| {
-            acc.reviews += 1;
+            acc.reviews += u64::from(input.whole_history);
             if recent {
                 acc.reviews_30d += 1;
                 acc.passed_30d += passed;
