@@ -306,12 +306,9 @@ pub fn compute(input: &StatsInput) -> Stats {
     for card in cards {
         let start = card_topics.len();
         card_topic_start.push(start);
-        let tags: Vec<&str> = if card.tags.is_empty() {
-            vec![UNTAGGED]
-        } else {
-            card.tags.iter().map(String::as_str).collect()
-        };
-        for tag in tags {
+        // Iterated in place: collecting them would cost an allocation per card.
+        let untagged = card.tags.is_empty().then_some(UNTAGGED);
+        for tag in card.tags.iter().map(String::as_str).chain(untagged) {
             let next = topic_names.len();
             let id = *topic_ids.entry(tag).or_insert(next);
             if id == next {
@@ -346,6 +343,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     };
     let mut forecast = vec![0usize; FORECAST_DAYS as usize];
     let mut due_cursor = DayCursor::new(clock);
+    let bounds = forecast_bounds(clock);
 
     for (i, (card, f)) in cards.iter().zip(&facts).enumerate() {
         let add = |acc: &mut Acc| {
@@ -387,6 +385,9 @@ pub fn compute(input: &StatsInput) -> Stats {
         }
         let day = if s.in_step() {
             0
+        } else if let Some(bounds) = &bounds {
+            // Days before the first bound are overdue (today); past the last, not shown.
+            bounds.partition_point(|b| *b <= s.due).saturating_sub(1) as i32
         } else {
             due_cursor.offset(s.due).max(0)
         };
@@ -519,6 +520,23 @@ pub fn compute(input: &StatsInput) -> Stats {
         reviews_total,
         exams,
     }
+}
+
+/// The start of each forecast day and of the day after the last, if the time zone starts
+/// each of them cleanly (no DST gap or overlap at the day start hour). Due times are scattered,
+/// so finding a card's day among these costs a few comparisons where a `DayCursor` would
+/// convert time zones for nearly every card.
+fn forecast_bounds(clock: &Clock) -> Option<Vec<Millis>> {
+    let today = clock.today();
+    let day = |d: i32| Clock::add_days(today, d);
+    let bounds: Vec<Millis> = (0..=FORECAST_DAYS)
+        .map(|d| clock.day_start_ms(day(d)))
+        .collect();
+    let clean = bounds.windows(2).all(|w| w[0] < w[1])
+        && bounds.iter().zip(0..).all(|(b, d)| {
+            clock.study_day_ms(*b) == day(d) && clock.study_day_ms(b - 1) == day(d - 1)
+        });
+    clean.then_some(bounds)
 }
 
 fn monday_of(day: Date) -> Date {
