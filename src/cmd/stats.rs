@@ -9,7 +9,7 @@ use crate::app::{App, select};
 use crate::cli::StatsArgs;
 use crate::quiz::queue::Filter;
 use crate::stats::render::{Look, render};
-use crate::stats::{StatsInput, compute};
+use crate::stats::{StatsInput, compute, window_days};
 use crate::store::{Store, history};
 
 pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
@@ -29,13 +29,15 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     }
     let state_dir = app.home.state();
     let store = Store::open_read(&state_dir)?;
-    let history = history::read(&state_dir)?;
-    let sched = app.scheduler()?;
     let clock = app.time.clock();
+    // Only the recent reviews are read: counts over all time come from the card states.
+    let history = history::read_recent(&state_dir, &clock, window_days())?;
+    let sched = app.scheduler()?;
     let stats = compute(&StatsInput {
         cards: &cards,
         states: &store.cards,
         history: &history,
+        whole_history: false,
         all_reviews: filter.decks.is_empty() && filter.tags.is_empty() && filter.exam.is_none(),
         sched: &sched,
         clock: &clock,

@@ -43,12 +43,23 @@ pub const UNTAGGED: &str = "(untagged)";
 /// A bound on simulated reviews per card before an exam; intervals grow, so few are needed.
 const MAX_SIMULATED_REVIEWS: usize = 64;
 
+/// How many days before today `compute` looks at reviews, besides the streak: the heatmap's
+/// first Monday is at most this far back, and the accuracy window is shorter.
+pub fn window_days() -> i32 {
+    (7 * HEATMAP_WEEKS).max(ACCURACY_DAYS)
+}
+
 /// What `compute` works on.
 pub struct StatsInput<'a> {
     /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
     pub cards: &'a [&'a Card],
     pub states: &'a States,
     pub history: &'a History,
+    /// `history` holds every review. If not, it is only the recent part (see
+    /// `history::read_recent`: the heatmap's weeks, the accuracy window and the streak), and
+    /// review counts are the card states' `reps` instead (answers kept: an undo restores the
+    /// state before, `reps` included).
+    pub whole_history: bool,
     /// No filter was given: reviews of cards no longer in any deck still count towards the
     /// heatmap, streak and totals. With a filter, only the selected cards' reviews count.
     pub all_reviews: bool,
@@ -295,12 +306,9 @@ pub fn compute(input: &StatsInput) -> Stats {
     for card in cards {
         let start = card_topics.len();
         card_topic_start.push(start);
-        let tags: Vec<&str> = if card.tags.is_empty() {
-            vec![UNTAGGED]
-        } else {
-            card.tags.iter().map(String::as_str).collect()
-        };
-        for tag in tags {
+        // Iterated in place: collecting them would cost an allocation per card.
+        let untagged = card.tags.is_empty().then_some(UNTAGGED);
+        for tag in card.tags.iter().map(String::as_str).chain(untagged) {
             let next = topic_names.len();
             let id = *topic_ids.entry(tag).or_insert(next);
             if id == next {
@@ -335,6 +343,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     };
     let mut forecast = vec![0usize; FORECAST_DAYS as usize];
     let mut due_cursor = DayCursor::new(clock);
+    let bounds = forecast_bounds(clock);
 
     for (i, (card, f)) in cards.iter().zip(&facts).enumerate() {
         let add = |acc: &mut Acc| {
@@ -342,6 +351,9 @@ pub fn compute(input: &StatsInput) -> Stats {
             if let Some(s) = f.state {
                 acc.seen += 1;
                 acc.lapses += u64::from(s.lapses);
+                if !input.whole_history {
+                    acc.reviews += u64::from(s.reps);
+                }
                 if s.is_leech() {
                     acc.leeches.push(i);
                 }
@@ -373,6 +385,9 @@ pub fn compute(input: &StatsInput) -> Stats {
         }
         let day = if s.in_step() {
             0
+        } else if let Some(bounds) = &bounds {
+            // Days before the first bound are overdue (today); past the last, not shown.
+            bounds.partition_point(|b| *b <= s.due).saturating_sub(1) as i32
         } else {
             due_cursor.offset(s.due).max(0)
         };
@@ -392,7 +407,17 @@ pub fn compute(input: &StatsInput) -> Stats {
     let heat_first_offset = (heat_first - today).get_days();
     let mut heat = vec![0u32; (1 - heat_first_offset) as usize];
     let mut review_days: Vec<i32> = Vec::new();
-    let mut reviews_total = 0u64;
+    let mut reviews_total = if input.whole_history {
+        0
+    } else if input.all_reviews {
+        input.states.values().map(|s| u64::from(s.reps)).sum()
+    } else {
+        facts
+            .iter()
+            .filter_map(|f| f.state)
+            .map(|s| u64::from(s.reps))
+            .sum()
+    };
     let mut cursor = DayCursor::new(clock);
     for (key, review) in input.history.iter() {
         let card = key_index.get(key).copied();
@@ -400,7 +425,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             continue;
         }
         let day = cursor.offset(review.at);
-        reviews_total += 1;
+        reviews_total += u64::from(input.whole_history);
         if day == 0 {
             counts.reviews_today += 1;
         }
@@ -417,7 +442,7 @@ pub fn compute(input: &StatsInput) -> Stats {
         let recent = day > -ACCURACY_DAYS && day <= 0;
         let passed = u64::from(review.grade != Grade::Again);
         let add = |acc: &mut Acc| {
-            acc.reviews += 1;
+            acc.reviews += u64::from(input.whole_history);
             if recent {
                 acc.reviews_30d += 1;
                 acc.passed_30d += passed;
@@ -495,6 +520,23 @@ pub fn compute(input: &StatsInput) -> Stats {
         reviews_total,
         exams,
     }
+}
+
+/// The start of each forecast day and of the day after the last, if the time zone starts
+/// each of them cleanly (no DST gap or overlap at the day start hour). Due times are scattered,
+/// so finding a card's day among these costs a few comparisons where a `DayCursor` would
+/// convert time zones for nearly every card.
+fn forecast_bounds(clock: &Clock) -> Option<Vec<Millis>> {
+    let today = clock.today();
+    let day = |d: i32| Clock::add_days(today, d);
+    let bounds: Vec<Millis> = (0..=FORECAST_DAYS)
+        .map(|d| clock.day_start_ms(day(d)))
+        .collect();
+    let clean = bounds.windows(2).all(|w| w[0] < w[1])
+        && bounds.iter().zip(0..).all(|(b, d)| {
+            clock.study_day_ms(*b) == day(d) && clock.study_day_ms(b - 1) == day(d - 1)
+        });
+    clean.then_some(bounds)
 }
 
 fn monday_of(day: Date) -> Date {

@@ -113,6 +113,10 @@ fn config() -> Config {
 }
 
 fn run(all_reviews: bool, config: &Config) -> Stats {
+    run_with(all_reviews, true, config)
+}
+
+fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
     let d = deck();
     let cards: Vec<&Card> = d.cards.iter().collect();
     let sched = Scheduler::new(&[], 0.9, 1).unwrap();
@@ -121,6 +125,7 @@ fn run(all_reviews: bool, config: &Config) -> Stats {
         cards: &cards,
         states: &states(),
         history: &history(),
+        whole_history,
         all_reviews,
         sched: &sched,
         clock: &c,
@@ -315,6 +320,7 @@ fn nothing_reviewed_gives_empty_figures() {
         cards: &cards,
         states: &States::default(),
         history: &History::default(),
+        whole_history: true,
         all_reviews: true,
         sched: &sched,
         clock: &c,
@@ -328,4 +334,24 @@ fn nothing_reviewed_gives_empty_figures() {
     );
     assert!(s.at_risk.is_empty());
     assert_eq!(s.heatmap.max, 0);
+}
+
+#[test]
+fn with_only_recent_history_review_counts_come_from_the_card_states() {
+    let whole = run_with(true, true, &config());
+    let recent = run_with(true, false, &config());
+    // Every state says 3 answers kept; the history gives `strong` cards one each.
+    assert_eq!(topic(&whole, "strong").row.reviews, 3);
+    assert_eq!(topic(&recent, "strong").row.reviews, 9);
+    // 7 states of 3 reps; `gone/x` has no state here.
+    assert_eq!(recent.reviews_total, 21);
+    assert_eq!(run_with(false, false, &config()).reviews_total, 21);
+    // The windowed figures still come from the history.
+    assert_eq!(recent.heatmap, whole.heatmap);
+    assert_eq!(recent.streak, whole.streak);
+    assert_eq!(recent.counts, whole.counts);
+    assert_eq!(
+        topic(&recent, "weak").row.accuracy_30d,
+        topic(&whole, "weak").row.accuracy_30d
+    );
 }

@@ -1,5 +1,6 @@
-//! The review history: every answer in the journal, with undone ones taken out. Read whole,
-//! for the summary's streak, `stats` and `optimize`; the quiz itself never needs it.
+//! The review history: every answer in the journal, with undone ones taken out. Read whole
+//! (`read`), or only its recent part from the end of the journal (`read_recent`, for `stats`,
+//! and `recent_streak` for the quiz summary); the quiz itself never needs it.
 
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -90,14 +91,23 @@ pub fn read(dir: &Path) -> Result<History, StoreError> {
             ));
         }
     };
+    let reviews =
+        reviews_of(&buf, start).map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
+    Ok(History { buf, reviews })
+}
+
+/// The reviews in `buf[start..]`, which holds whole journal lines. An undo takes out the
+/// latest earlier review of its key in `buf`. A damaged line is an error with its index
+/// (0 for the line at `start`).
+fn reviews_of(buf: &[u8], start: usize) -> Result<Vec<Review>, (usize, String)> {
     // Journal lines are about 100 bytes: one allocation instead of twenty doublings.
-    let mut reviews: Vec<Review> = Vec::with_capacity(buf.len() / 96);
+    let mut reviews: Vec<Review> = Vec::with_capacity((buf.len() - start) / 96);
     let mut offset = start;
     // Only lines ended by a newline: a torn last line is the answer being written, never a
     // saved one. Lines are found with memchr, which skips ~100 bytes at a time.
-    for (line_no, end) in (2..).zip(memchr::memchr_iter(b'\n', &buf[start..])) {
+    for (index, end) in memchr::memchr_iter(b'\n', &buf[start..]).enumerate() {
         let line = &buf[offset..start + end];
-        let parsed = parse_line(line).map_err(|r| super::damaged_at(dir, &path, line_no, r))?;
+        let parsed = parse_line(line).map_err(|r| (index, r))?;
         let key_at = offset + parsed.key.start;
         let key_len = (parsed.key.end - parsed.key.start) as u32;
         match parsed.grade {
@@ -120,7 +130,99 @@ pub fn read(dir: &Path) -> Result<History, StoreError> {
         }
         offset = start + end + 1;
     }
-    Ok(History { buf, reviews })
+    Ok(reviews)
+}
+
+/// The recent part of the history: every review from the start of the study day `days_back`
+/// days before today, and further back as far as the streak reaches (so `streak` of it is
+/// the whole history's streak). Read from the end of the journal in growing chunks, so
+/// `stats` costs the same on a journal of years as on one of months.
+///
+/// The journal is appended in time order, but a clock set wrong may have written a line out
+/// of order, so reading stops only once a whole chunk is older than what is needed. An undo
+/// takes out the latest earlier review of its key within what was read: if that review is
+/// older, it is outside the returned part anyway.
+pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History, StoreError> {
+    let path = Store::journal_path(dir);
+    let mut file = match fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(History::default()),
+        Err(e) => return Err(io_err(&path)(e)),
+    };
+    let len = file.metadata().map_err(io_err(&path))?.len();
+    let read_at = |file: &mut fs::File, from: u64, to: u64| -> Result<Vec<u8>, StoreError> {
+        let mut buf = vec![0; (to - from) as usize];
+        file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
+        file.read_exact(&mut buf).map_err(io_err(&path))?;
+        Ok(buf)
+    };
+    let head = read_at(&mut file, 0, len.min(HEAD_BYTES))?;
+    let body = match check_header(&head) {
+        Ok(Some(start)) => start as u64,
+        Ok(None) => return Ok(History::default()),
+        Err(_) => {
+            return Err(super::damaged_at(
+                dir,
+                &path,
+                1,
+                "the first line is not a smriti journal header".into(),
+            ));
+        }
+    };
+    let today = clock.today();
+    let mut cursor = DayCursor::new(clock);
+    // Bytes `tail_start..len` of the journal, starting at a line start.
+    let mut tail: Vec<u8> = Vec::new();
+    let mut tail_start = len;
+    // The study days of the reviews read so far, undone ones included: their streak is at
+    // least the true one, so reading back past it is enough.
+    let mut days: Vec<i32> = Vec::new();
+    let mut chunk: u64 = 64 * 1024;
+    while tail_start > body {
+        let from = tail_start.saturating_sub(chunk).max(body);
+        let mut piece = read_at(&mut file, from, tail_start)?;
+        // Unless at the first entry, the piece's first line may be cut: it is read again,
+        // whole, with the next chunk.
+        let skip = if from == body {
+            0
+        } else {
+            memchr::memchr(b'\n', &piece).map_or(piece.len(), |i| i + 1)
+        };
+        let mut newest: Option<Millis> = None;
+        for line in piece[skip..].split(|b| *b == b'\n') {
+            if let Some(at) = review_time(line) {
+                days.push(cursor.offset(at));
+                newest = newest.max(Some(at));
+            }
+        }
+        piece.drain(..skip);
+        piece.extend_from_slice(&tail);
+        tail = piece;
+        tail_start = from + skip as u64;
+        let streak = streak_of_days(days.clone()) as i32;
+        let first_needed = Clock::add_days(today, -days_back.max(streak + 1));
+        if newest.is_some_and(|t| t < clock.day_start_ms(first_needed)) {
+            break;
+        }
+        chunk = chunk.saturating_mul(2);
+    }
+    let reviews = reviews_of(&tail, 0).map_err(|(i, r)| {
+        // Only on this error path is the journal counted up to the tail, for the line number.
+        let before =
+            read_at(&mut file, 0, tail_start).map_or(0, |b| memchr::memchr_iter(b'\n', &b).count());
+        super::damaged_at(dir, &path, before + i + 1, r)
+    })?;
+    Ok(History { buf: tail, reviews })
+}
+
+/// Enough of the journal's start to hold its header line.
+const HEAD_BYTES: u64 = 4096;
+
+/// The time of a review line, read loosely: only to decide how far back to read.
+fn review_time(line: &[u8]) -> Option<Millis> {
+    let rest = line.strip_prefix(b"r\t")?;
+    let end = memchr::memchr(b'\t', rest)?;
+    journal::int_of_bytes(&rest[..end])
 }
 
 /// The fields of a journal line that history needs; `grade` is `None` for an undo.
@@ -432,5 +534,105 @@ mod tests {
         assert_eq!(whole, streak(&reviews, &clock));
         assert_eq!(recent_streak(dir.path(), &clock).unwrap(), whole);
         assert_eq!(whole, 14);
+    }
+
+    /// A journal of `per_day` answers a day for `days` days up to the clock's day, skipping
+    /// the days in `gaps` (days back from today), with keys `deck/card-{i}`.
+    fn long_journal(clock: &Clock, days: i64, per_day: i64, gaps: &[i64]) -> String {
+        let mut text = String::from(HEADER);
+        let state = "0\t0\t0\t1\t5\tr\t1\t0";
+        for back in (0..days).rev().filter(|d| !gaps.contains(d)) {
+            for i in 0..per_day {
+                let at = clock.now_ms() - back * 86_400_000 - 3_600_000 + i * 10;
+                text.push_str(&format!("r\t{at}\tdeck/card-{i}\t3\t100\t{state}\n"));
+            }
+        }
+        text
+    }
+
+    fn recent_of(text: &str, clock: &Clock, days_back: i32) -> (History, History) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(Store::journal_path(dir.path()), text).unwrap();
+        (
+            read(dir.path()).unwrap(),
+            read_recent(dir.path(), clock, days_back).unwrap(),
+        )
+    }
+
+    fn clock() -> Clock {
+        Clock::new(
+            "2026-03-01T12:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        )
+    }
+
+    /// The reviews of `whole` from the start of the day `days_back` days ago.
+    fn since(whole: &History, clock: &Clock, days_back: i32) -> Vec<(String, Millis)> {
+        let from = clock.day_start_ms(Clock::add_days(clock.today(), -days_back));
+        whole
+            .iter()
+            .filter(|(_, r)| r.at >= from)
+            .map(|(k, r)| (k.to_owned(), r.at))
+            .collect()
+    }
+
+    #[test]
+    fn the_recent_part_holds_every_review_of_the_window_and_not_much_more() {
+        let clock = clock();
+        // 400 days of 300 answers (~30 kB a day): the window needs several chunks.
+        let text = long_journal(&clock, 400, 300, &[5]);
+        let (whole, recent) = recent_of(&text, &clock, 30);
+        let got: Vec<(String, Millis)> = recent.iter().map(|(k, r)| (k.to_owned(), r.at)).collect();
+        let want = since(&whole, &clock, 30);
+        assert_eq!(got[got.len() - want.len()..], want[..]);
+        assert!(recent.len() < whole.len() / 2, "{} read", recent.len());
+        assert_eq!(streak(&recent, &clock), 5);
+    }
+
+    #[test]
+    fn the_recent_part_reaches_back_as_far_as_the_streak() {
+        let clock = clock();
+        let text = long_journal(&clock, 400, 300, &[300]);
+        let (whole, recent) = recent_of(&text, &clock, 10);
+        assert_eq!(streak(&whole, &clock), 300);
+        assert_eq!(streak(&recent, &clock), 300);
+    }
+
+    #[test]
+    fn an_undo_in_the_recent_part_takes_out_its_review_and_a_short_journal_is_read_whole() {
+        let clock = clock();
+        let mut text = long_journal(&clock, 3, 2, &[]);
+        text.push_str(
+            &Entry::Undo {
+                at: 0,
+                key: "deck/card-1".into(),
+                state: new_card_state(),
+            }
+            .to_line(),
+        );
+        let (whole, recent) = recent_of(&text, &clock, 30);
+        assert_eq!(whole.len(), 5);
+        let keys = |h: &History| -> Vec<(String, Millis)> {
+            h.iter().map(|(k, r)| (k.to_owned(), r.at)).collect()
+        };
+        assert_eq!(keys(&recent), keys(&whole));
+    }
+
+    #[test]
+    fn a_damaged_line_in_the_recent_part_is_named_by_its_line_in_the_journal() {
+        let clock = clock();
+        let mut text = long_journal(&clock, 400, 300, &[]);
+        let lines = text.lines().count();
+        text.push_str("r\t12\td/a\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0\n");
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(Store::journal_path(dir.path()), text).unwrap();
+        let e = read_recent(dir.path(), &clock, 30).unwrap_err().to_string();
+        assert!(e.contains(&format!(":{}:", lines + 1)), "{e}");
+        assert!(
+            read_recent(tempfile::tempdir().unwrap().path(), &clock, 30)
+                .unwrap()
+                .is_empty()
+        );
     }
 }
