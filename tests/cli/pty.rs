@@ -159,3 +159,26 @@ pub fn strip_escapes(s: &str) -> String {
     }
     out
 }
+
+impl Term {
+    /// Hangs up the terminal, as a dropped SSH connection or a closed window does: the
+    /// kernel sends SIGHUP to the terminal's session. (Closing our end here would not do it,
+    /// since the reader thread holds a copy of it.) Returns smriti's exit code, or `None` if
+    /// it did not exit within the limit.
+    pub fn hang_up(self) -> Option<u32> {
+        let Term { mut child, .. } = self;
+        let pid = child.process_id()?;
+        let _ = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status();
+        let deadline = Instant::now() + GIVE_UP_AFTER;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(status.exit_code());
+            }
+            std::thread::yield_now();
+        }
+        let _ = child.kill();
+        None
+    }
+}

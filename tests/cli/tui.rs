@@ -172,6 +172,26 @@ fn ctrl_c_keeps_progress_and_exits_130() {
     assert_eq!(env.reviews().len(), 1);
 }
 
+/// A dropped SSH connection or a closed window: smriti must end, not spin holding the lock.
+#[test]
+fn a_hung_up_terminal_ends_the_session_with_answers_kept_and_the_lock_freed() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(3));
+    let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 80, 24);
+    t.wait_for("Question 0?");
+    t.send(" ");
+    t.send("3");
+    t.wait_for("Question 1?");
+    assert!(
+        t.hang_up().is_some(),
+        "smriti kept running after its terminal went away"
+    );
+    assert_eq!(env.reviews().len(), 1);
+    // The lock went with the process: a new session can start at once.
+    let out = env.quiz(&["--deck", "t"], "q\n");
+    assert!(out.contains("Question 1?"), "{out}");
+}
+
 #[cfg(debug_assertions)]
 #[test]
 fn a_panic_in_the_front_end_leaves_the_terminal_restored() {

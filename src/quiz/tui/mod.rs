@@ -88,8 +88,15 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         {
             use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
             signal_hook::flag::register(SIGTERM, Arc::clone(&terminate))?;
-            signal_hook::flag::register(SIGHUP, Arc::clone(&terminate))?;
             signal_hook::flag::register(SIGINT, Arc::clone(&interrupt))?;
+            // A hangup means the terminal is gone: there is nothing to restore and nobody to
+            // show a summary to, and crossterm may be stuck reading its end of file. Every
+            // answer is already on disk, so end at once (the OS releases the lock).
+            signal_hook::flag::register_conditional_shutdown(
+                SIGHUP,
+                129,
+                Arc::new(AtomicBool::new(true)),
+            )?;
         }
         Ok(Tui {
             session,
@@ -367,6 +374,10 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         if !event::poll(wait)? {
             return Ok(Wait::Nothing);
         }
+        // Reading a terminal that has hung up would spin on its end of file for ever.
+        if terminal_hung_up() {
+            return Ok(Wait::Signal(Ended::Quit));
+        }
         Ok(match event::read()? {
             Event::Key(k) if k.kind == KeyEventKind::Press => Wait::Key(k),
             Event::Resize(..) => Wait::Resized,
@@ -394,6 +405,28 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         out.flush()?;
         Ok(())
     }
+}
+
+/// Whether the terminal we read keys from (stdin: the terminal front end only runs on one)
+/// has gone away, its other end closed.
+#[cfg(unix)]
+fn terminal_hung_up() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0)
+        && fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
+}
+
+#[cfg(not(unix))]
+fn terminal_hung_up() -> bool {
+    false
 }
 
 enum Wait {
