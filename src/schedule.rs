@@ -20,7 +20,7 @@ pub const STEP_MS: Millis = 10 * 60 * 1000;
 /// Longest interval, in days (Anki's default maximum).
 pub const MAX_INTERVAL_DAYS: i32 = 36_500;
 /// How many of the last days before an exam a review is moved into, rather than past the exam.
-const EXAM_WINDOW_DAYS: i32 = 3;
+pub const EXAM_WINDOW_DAYS: i32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grade {
@@ -268,24 +268,30 @@ impl Scheduler {
         fuzz(chosen, fuzz_seed(self.seed, key, reps))
     }
 
-    /// The intervals each grade would give now, in days (0 for a same-day learning step),
-    /// for showing on the buttons.
+    /// What each grade would give now, for showing on the buttons as Anki does.
     pub fn preview(
         &self,
         prev: Option<&CardState>,
         clock: &Clock,
         key: &str,
         exam: Option<Date>,
-    ) -> [i32; 4] {
+    ) -> [Interval; 4] {
         Grade::ALL.map(|g| {
             let s = self.answer(prev, g, clock, key, exam);
             if s.in_step() {
-                0
+                Interval::Minutes((s.due - clock.now_ms()) / 60_000)
             } else {
-                clock.days_between(clock.now_ms(), s.due)
+                Interval::Days(clock.days_between(clock.now_ms(), s.due))
             }
         })
     }
+}
+
+/// The wait a grade leads to: a same-day learning step, or whole days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    Minutes(i64),
+    Days(i32),
 }
 
 /// Anki's fuzz ranges: none under 2.5 days, then ±15% to a week, ±10% to 20 days, ±5% beyond,

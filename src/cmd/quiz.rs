@@ -70,7 +70,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             &store.cards,
             picked,
             &app.config,
-            Mode::Study,
+            Mode::Mock,
             app.seed,
         );
         let (report, ended) = {
@@ -106,7 +106,8 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let new_allowed = args
             .new_cards
             .unwrap_or_else(|| (app.config.new_per_day as usize).saturating_sub(introduced));
-        let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, new_allowed);
+        let exams = queue::ExamWindows::new(&app.config, &clock);
+        let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, new_allowed, exams);
         if let Some(limit) = args.limit {
             picked.truncate(limit);
         }

@@ -3,9 +3,11 @@
 //! session), then new cards up to the day's limit. Cram orders everything weakest first.
 
 use crate::clock::{Clock, Millis};
+use crate::config::Config;
 use crate::deck::{Card, Exam};
-use crate::schedule::{CardState, Scheduler};
+use crate::schedule::{CardState, EXAM_WINDOW_DAYS, Scheduler};
 use crate::store::States;
+use jiff::civil::Date;
 
 /// The `--deck`, `--tag` and `--exam` filters. Empty lists match everything.
 #[derive(Debug, Clone, Default)]
@@ -63,12 +65,46 @@ pub fn is_due_before(state: &CardState, cutoff: Millis) -> bool {
     !state.in_step() && state.due < cutoff
 }
 
+/// Where the last days before each exam begin: a card whose next review falls on or after the
+/// exam, and that has not been reviewed since this window opened, is due now, so no card
+/// reaches the exam without a review just before it (even one scheduled before the date was set).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExamWindows {
+    prelims: Option<(Millis, Millis)>,
+    mains: Option<(Millis, Millis)>,
+}
+
+impl ExamWindows {
+    pub fn new(config: &Config, clock: &Clock) -> ExamWindows {
+        let today = clock.today();
+        let window = |exam: Option<Date>| {
+            let exam = exam?;
+            let opens = Clock::add_days(exam, -EXAM_WINDOW_DAYS);
+            (opens <= today && today < exam)
+                .then(|| (clock.day_start_ms(opens), clock.day_start_ms(exam)))
+        };
+        ExamWindows {
+            prelims: window(config.prelims),
+            mains: window(config.mains),
+        }
+    }
+
+    fn wants_review(&self, exam: Exam, state: &CardState) -> bool {
+        let window = match exam {
+            Exam::Prelims => self.prelims,
+            Exam::Mains => self.mains,
+        };
+        window.is_some_and(|(opens, exam_day)| state.due >= exam_day && state.last < opens)
+    }
+}
+
 pub fn pick(
     cards: &[&Card],
     states: &States,
     sched: &Scheduler,
     clock: &Clock,
     new_allowed: usize,
+    exams: ExamWindows,
 ) -> Picked {
     let now = clock.now_ms();
     let cutoff = due_cutoff(clock);
@@ -79,7 +115,9 @@ pub fn pick(
             None if picked.new.len() < new_allowed => picked.new.push(i),
             None => {}
             Some(s) if s.in_step() => picked.learning.push((i, s.due)),
-            Some(s) if is_due_before(s, cutoff) => due.push((sched.retrievability(s, now), i)),
+            Some(s) if is_due_before(s, cutoff) || exams.wants_review(card.exam, s) => {
+                due.push((sched.retrievability(s, now), i))
+            }
             Some(_) => {}
         }
     }
@@ -161,10 +199,65 @@ mod tests {
             state(now + 60_000, now, 0.5, Phase::Learning),
         );
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
-        let picked = pick(&cards, &states, &sched, &clock, 1);
+        let picked = pick(&cards, &states, &sched, &clock, 1, ExamWindows::default());
         assert_eq!(picked.learning, vec![(3, now + 60_000)]);
         assert_eq!(picked.due, vec![1, 0]);
         assert_eq!(picked.new, vec![4]);
+    }
+
+    #[test]
+    fn in_the_last_days_before_the_exam_a_review_set_after_it_is_due_now() {
+        let d = deck(3);
+        let cards: Vec<&Card> = d.cards.iter().collect();
+        let clock = Clock::new(
+            "2027-05-21T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
+        let day = 86_400_000;
+        let now = clock.now_ms();
+        let mut states = States::default();
+        // Reviewed long ago, next due months after the exam: must be reviewed now.
+        states.insert(
+            "d/c0".into(),
+            state(now + 200 * day, now - 100 * day, 300.0, Phase::Review),
+        );
+        // Already reviewed inside the window: left alone.
+        states.insert(
+            "d/c1".into(),
+            state(now + 200 * day, now - day, 300.0, Phase::Review),
+        );
+        // Due before the exam anyway, but not today.
+        states.insert(
+            "d/c2".into(),
+            state(now + day, now - 10 * day, 30.0, Phase::Review),
+        );
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let config = Config {
+            prelims: Some(jiff::civil::date(2027, 5, 23)),
+            ..Config::default()
+        };
+        let picked = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            0,
+            ExamWindows::new(&config, &clock),
+        );
+        assert_eq!(picked.due, vec![0]);
+        // Without an exam date, or before the window opens, nothing is due.
+        assert!(
+            pick(&cards, &states, &sched, &clock, 0, ExamWindows::default())
+                .due
+                .is_empty()
+        );
+        let early = Clock::new(
+            "2027-05-01T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
+        assert!(ExamWindows::new(&config, &early).prelims.is_none());
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum Mode {
     Study,
     /// Practice: answers are not recorded.
     Cram,
+    /// A mock paper: answers change the schedule, but each question is set once; a wrong
+    /// answer does not bring the card back as a later question.
+    Mock,
 }
 
 /// The card on screen, with its mcq options laid out once (so a redraw does not reshuffle).
@@ -216,7 +219,11 @@ impl<'a> Session<'a> {
         let exam = self.config.exam_date(card.exam);
         let state = sched.answer(prev.as_ref(), grade, clock, &card.key, exam);
         self.states.insert(card.key.clone(), state);
-        let queued_step = state.in_step() || (self.mode == Mode::Cram && grade == Grade::Again);
+        let queued_step = match self.mode {
+            Mode::Study => state.in_step(),
+            Mode::Cram => grade == Grade::Again,
+            Mode::Mock => false,
+        };
         if queued_step {
             self.steps.push(Step {
                 idx: shown.idx,
@@ -338,7 +345,7 @@ impl<'a> Session<'a> {
     }
 
     pub fn records(&self) -> bool {
-        self.mode == Mode::Study
+        self.mode != Mode::Cram
     }
 
     /// Every state the session knows, after its answers (for the summary's due counts).
@@ -397,7 +404,14 @@ mod tests {
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
         let clock = clock();
         let states = States::default();
-        let picked = queue::pick(&cards, &states, &sched, &clock, 10);
+        let picked = queue::pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            10,
+            queue::ExamWindows::default(),
+        );
         let mut s = Session::new(&lib, cards, &states, picked, &config, Mode::Study, 1);
         test(&mut s, &sched, &clock);
     }
@@ -476,6 +490,36 @@ mod tests {
         assert_eq!(grade_from_points(6, 6), Grade::Easy);
         assert_eq!(grade_from_points(9, 6), Grade::Easy);
         assert_eq!(grade_from_points(0, 0), Grade::Again);
+    }
+
+    #[test]
+    fn a_mock_paper_sets_each_question_once_even_when_answered_wrong() {
+        let lib = library();
+        let config = Config::default();
+        let cards: Vec<&Card> = lib.cards().collect();
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let clock = clock();
+        let picked = Picked {
+            due: vec![0, 1],
+            ..Picked::default()
+        };
+        let mut s = Session::new(
+            &lib,
+            cards,
+            &States::default(),
+            picked,
+            &config,
+            Mode::Mock,
+            1,
+        );
+        // Even once the learning step is over, the wrong one does not come back.
+        let later = clock.now_ms() + crate::schedule::STEP_MS * 10;
+        assert_eq!(key(&mut s, later).as_deref(), Some("d/c0"));
+        assert!(s.answer(Grade::Again, 0, &sched, &clock).is_some());
+        assert_eq!(key(&mut s, later).as_deref(), Some("d/c1"));
+        s.answer(Grade::Good, 0, &sched, &clock);
+        assert_eq!(key(&mut s, later), None);
+        assert!(s.records());
     }
 
     #[test]

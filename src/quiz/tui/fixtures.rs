@@ -75,7 +75,7 @@ pub fn ui(i: usize) -> UiState {
         new: 7,
     };
     let mut ui = UiState::new(view, progress, None);
-    ui.previews = Some(["<10m", "1d", "3d", "8d"].map(String::from));
+    ui.previews = Some(["10m", "1d", "3d", "8d"].map(String::from));
     ui
 }
 

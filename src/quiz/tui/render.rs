@@ -9,6 +9,7 @@ use crate::deck::Kind;
 use crate::quiz::mock;
 use crate::quiz::options::letter;
 use crate::schedule::Grade;
+use crate::schedule::Interval;
 
 /// Exactly `height` rows (blank ones at the end of short cards), none wider than `width`.
 pub fn render(ui: &UiState, width: u16, height: u16) -> Vec<Line> {
@@ -467,9 +468,13 @@ fn help(w: usize) -> Vec<Line> {
 }
 
 /// "<10m", "3d", "1.5mo", "2.1y": an interval as Anki labels its buttons.
-pub fn interval_label(days: i32) -> String {
+pub fn interval_label(interval: Interval) -> String {
+    let days = match interval {
+        Interval::Minutes(m) => return format!("{}m", m.max(1)),
+        Interval::Days(d) => d,
+    };
     match days {
-        d if d <= 0 => "<10m".to_owned(),
+        d if d <= 0 => "<1d".to_owned(),
         d if d < 30 => format!("{d}d"),
         d if d < 365 => format!("{:.1}mo", f64::from(d) / 30.0),
         d => format!("{:.1}y", f64::from(d) / 365.0),

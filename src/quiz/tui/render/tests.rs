@@ -161,8 +161,10 @@ fn a_long_card_scrolls_and_keeps_the_focus_in_view() {
 
 #[test]
 fn intervals_are_labelled_as_anki_labels_them() {
-    assert_eq!(interval_label(0), "<10m");
-    assert_eq!(interval_label(3), "3d");
-    assert_eq!(interval_label(45), "1.5mo");
-    assert_eq!(interval_label(730), "2.0y");
+    use crate::schedule::Interval::{Days, Minutes};
+    assert_eq!(interval_label(Minutes(10)), "10m");
+    assert_eq!(interval_label(Minutes(15)), "15m");
+    assert_eq!(interval_label(Days(3)), "3d");
+    assert_eq!(interval_label(Days(45)), "1.5mo");
+    assert_eq!(interval_label(Days(730)), "2.0y");
 }
