@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use smriti::cli::{Cli, Command};
-use smriti::{app, cmd};
+use smriti::{app, cmd, sanitize};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,8 +25,8 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = io::stderr().lock();
-            for line in format!("{e:#}").lines() {
-                let _ = writeln!(err, "smriti: {line}");
+            for line in message(&e).lines() {
+                let _ = writeln!(err, "smriti: {}", sanitize::clean_line(line));
             }
             ExitCode::FAILURE
         }
@@ -64,6 +64,20 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The error and its causes, each cause added only if the message does not already say it
+/// (many errors name their cause in their own text).
+fn message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// `smriti stats | head` closes the pipe early; that is not an error.

@@ -19,8 +19,14 @@ pub fn check(
     let mut errors: Vec<String> = Vec::new();
     let mut decks = 0;
     let mut cards = 0;
+    // Built-in ids are taken whatever is checked: a user deck may not reuse one.
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let builtin = builtin_decks();
+    if let Ok(builtin) = &builtin {
+        ids.extend(builtin.iter().map(|d| (d.id.clone(), d.origin.to_string())));
+    }
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        match builtin_decks() {
+        match builtin {
             Ok(builtin) => {
                 decks += builtin.len();
                 cards += builtin.iter().map(|d| d.cards.len()).sum::<usize>();
@@ -31,7 +37,6 @@ pub fn check(
     } else {
         args.paths.clone()
     };
-    let mut ids: Vec<(String, String)> = Vec::new();
     for path in &paths {
         match load_file(path) {
             Ok(deck) => {
@@ -53,13 +58,15 @@ pub fn check(
     if errors.is_empty() {
         writeln!(
             out,
-            "{decks} deck{} and {cards} cards checked: no errors",
-            if decks == 1 { "" } else { "s" }
+            "{decks} deck{} and {cards} card{} checked: no errors",
+            if decks == 1 { "" } else { "s" },
+            if cards == 1 { "" } else { "s" }
         )?;
         return Ok(true);
     }
+    // Deck text can hold anything; it must not reach the terminal as control sequences.
     for e in &errors {
-        writeln!(err, "smriti: {e}")?;
+        writeln!(err, "smriti: {}", crate::sanitize::clean_line(e))?;
     }
     writeln!(
         err,

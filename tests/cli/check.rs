@@ -128,3 +128,44 @@ fn completions_are_printed_for_each_shell_even_with_a_broken_config() {
         .stdout(predicate::str::contains("complete -c smriti"));
     env.cmd(&["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn deck_text_in_an_error_cannot_reach_the_terminal_as_control_sequences() {
+    let env = Env::new();
+    let path = env.write_deck(
+        "esc.toml",
+        "[deck]\nid = \"esc\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nkind = \"\\u001b]0;pwned\\u0007\"\nsource = \"s\"\n",
+    );
+    for args in [vec!["check", path.to_str().unwrap()], vec!["decks"]] {
+        let out = env.cmd(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("unknown kind"), "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    }
+}
+
+#[test]
+fn check_refuses_a_user_deck_that_reuses_a_built_in_id() {
+    let env = Env::new();
+    env.write_deck(
+        "a.toml",
+        "[deck]\nid = \"india-us-2plus2-prelims\"\nexam = \"prelims\"\n",
+    );
+    env.cmd(&["check"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "deck id `india-us-2plus2-prelims` is already used by decks/india-us-2plus2-prelims.toml",
+        ));
+}
+
+#[test]
+fn an_io_error_is_said_once() {
+    let env = Env::new();
+    std::fs::write(env.path().join("decks"), "not a folder").unwrap();
+    let out = env.cmd(&["decks"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+}
