@@ -34,11 +34,16 @@ pub enum EditError {
     Changed(PathBuf),
     #[error("{} is not valid UTF-8 text", .0.display())]
     NotText(PathBuf),
+    #[error("{} is read-only; nothing was written", .0.display())]
+    ReadOnly(PathBuf),
 }
 
 impl Snapshot {
-    /// Reads the deck at `path`, which may not exist yet.
+    /// Reads the deck at `path`, which may not exist yet. A symbolic link is followed, so
+    /// the write goes to the file it points at rather than replacing the link.
     pub fn read(path: &Path) -> Result<Snapshot, EditError> {
+        let resolved = fs::canonicalize(path).ok();
+        let path = resolved.as_deref().unwrap_or(path);
         let read_err = |source| EditError::Read {
             path: path.to_path_buf(),
             source,
@@ -72,6 +77,14 @@ impl Snapshot {
     /// Replaces the file with `text`, atomically, unless it changed since it was read.
     pub fn replace(&self, text: &str) -> Result<(), EditError> {
         let path = &self.path;
+        // Renaming over a read-only file would succeed; the user's protection must hold.
+        if self
+            .permissions
+            .as_ref()
+            .is_some_and(fs::Permissions::readonly)
+        {
+            return Err(EditError::ReadOnly(path.clone()));
+        }
         let write_err = |source| EditError::Write {
             path: path.clone(),
             source,
@@ -138,6 +151,41 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "old\nnew\n");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_read_only_deck_is_refused_and_a_link_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro.toml");
+        fs::write(&path, "old\n").unwrap();
+        let mut perms = fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&path, perms).unwrap();
+        let snap = Snapshot::read(&path).unwrap();
+        assert!(matches!(
+            snap.replace("old\nnew\n"),
+            Err(EditError::ReadOnly(_))
+        ));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+
+        #[cfg(unix)]
+        {
+            let real = dir.path().join("real.toml");
+            let link = dir.path().join("link.toml");
+            fs::write(&real, "old\n").unwrap();
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            Snapshot::read(&link)
+                .unwrap()
+                .replace("old\nnew\n")
+                .unwrap();
+            assert!(
+                fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(fs::read_to_string(&real).unwrap(), "old\nnew\n");
+        }
     }
 
     #[test]
