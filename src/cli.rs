@@ -10,7 +10,9 @@ use crate::deck::Exam;
 #[command(
     name = "smriti",
     version,
-    about = "Spaced-repetition flashcards for UPSC Civil Services aspirants"
+    about = "Spaced-repetition flashcards for UPSC Civil Services aspirants",
+    after_help = "Environment: SMRITI_HOME and SMRITI_NOW as --home and --now; SMRITI_SEED=N fixes \
+                  all randomness (option order, interval fuzz); NO_COLOR turns colour off."
 )]
 pub struct Cli {
     /// Folder for state, decks and config.toml [default: the platform's data and config folders]
@@ -21,7 +23,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "SMRITI_NOW", value_name = "TIME")]
     pub now: Option<String>,
 
-    /// When to use colour [default: auto, which honours NO_COLOR]
+    /// When to use colour (auto honours NO_COLOR)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
