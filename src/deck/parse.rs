@@ -194,10 +194,24 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
         std::collections::HashMap::new();
     for item in raw_cards {
         let span = item.span();
+        // Read before deserializing, so even a card with a wrong type in it is named.
+        let named = item
+            .get_ref()
+            .as_table()
+            .and_then(|t| t.get("id"))
+            .and_then(|id| id.get_ref().as_str())
+            .map(str::to_owned);
         let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
             Ok(raw) => raw,
             Err(e) => {
-                report.error(e.span().or(Some(span)), None, e.message().trim().to_owned());
+                let text = e.message().trim();
+                let message = match field_of(&report.locator, e.span()) {
+                    Some(field) if !text.contains(&format!("`{field}`")) => {
+                        format!("`{field}`: {text}")
+                    }
+                    _ => text.to_owned(),
+                };
+                report.error(e.span().or(Some(span)), named.as_deref(), message);
                 continue;
             }
         };
@@ -255,6 +269,18 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
         report.errors.sort_by_key(|e| (e.line, e.col));
         Err(report.errors)
     }
+}
+
+/// The key of the `key = value` line an error points into, to name the field in the message.
+fn field_of(locator: &Locator<'_>, span: Option<Range<usize>>) -> Option<String> {
+    let at = span?.start;
+    let line_start = locator.src[..at.min(locator.src.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let (key, _) = locator.src[line_start..].split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| key.to_owned())
 }
 
 struct Header {
@@ -774,7 +800,7 @@ mod tests {
             ),
             (
                 "[[card]]\nid = \"c\"\nq = 5\na = \"a\"\nsource = \"s\"\n",
-                "8:5",
+                "8:5: card \"c\": `q`",
                 "invalid type",
             ),
             (
