@@ -104,6 +104,22 @@ impl App {
     }
 }
 
+/// Refuses a `--tag` that no card has (most likely a typo), naming the tags there are.
+pub fn known_tags(library: &Library, tags: &[String]) -> Result<Vec<String>> {
+    for tag in tags {
+        if !library.cards().any(|c| c.has_tag(tag)) {
+            let mut all: Vec<&str> = library
+                .cards()
+                .flat_map(|c| c.tags.iter().map(String::as_str))
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            bail!("no card has the tag `{tag}` (tags: {})", all.join(", "));
+        }
+    }
+    Ok(tags.to_vec())
+}
+
 pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Library> {
     load_library(user_dir, extra, cache).map_err(|e| match e {
         LoadError::Invalid(errors) => {

@@ -23,7 +23,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
-        tags: args.tags.clone(),
+        tags: crate::app::known_tags(&library, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
     let mut cards = select(&library, |c| filter.matches(c));

@@ -16,7 +16,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
-        tags: args.tags.clone(),
+        tags: crate::app::known_tags(&library, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
     let cards = select(&library, |c| filter.matches(c));

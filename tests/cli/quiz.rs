@@ -314,3 +314,21 @@ fn a_line_torn_by_a_crash_is_dropped_and_the_rest_kept() {
     assert_eq!(reviews.len(), 2, "{reviews:?}");
     assert!(reviews[1].contains("\tt/c1\t"), "{reviews:?}");
 }
+
+#[test]
+fn an_unknown_tag_is_an_error_that_lists_the_tags() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    for args in [
+        &["quiz", "--plain", "--tag", "evn"][..],
+        &["stats", "--tag", "evn"],
+    ] {
+        let out = env.cmd(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no card has the tag `evn`") && err.contains("even"),
+            "{err}"
+        );
+    }
+}
