@@ -35,10 +35,15 @@ pub enum StoreError {
         backup: Option<PathBuf>,
     },
     #[error(
-        "{path}: written by a newer smriti (format v{found}; this one reads v{}); it was left as it is. Update smriti to use it.",
-        journal::VERSION
+        "{path}: written by a newer smriti (format v{found}; this one reads v{}); it was left as it is. Update smriti to use it. {}",
+        journal::VERSION,
+        backup_hint(.backup)
     )]
-    Newer { path: String, found: u32 },
+    Newer {
+        path: String,
+        found: u32,
+        backup: Option<PathBuf>,
+    },
     #[error("another smriti session is using {path}{}; finish or quit it first", .pid.as_ref().map(|p| format!(" (pid {p})")).unwrap_or_default())]
     Locked { path: String, pid: Option<String> },
     #[error("{path}: {source}")]
@@ -209,6 +214,7 @@ fn load(dir: &Path) -> Result<(States, u64, usize), StoreError> {
             return Err(StoreError::Newer {
                 path: path.display().to_string(),
                 found,
+                backup: latest_backup(dir),
             });
         }
         Err(journal::HeaderError::Invalid(reason)) => return Err(damaged(1, reason)),

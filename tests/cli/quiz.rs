@@ -293,7 +293,12 @@ fn a_state_file_from_a_newer_version_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("written by a newer smriti (format v9"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("written by a newer smriti (format v9"),
+        "{err}"
+    );
+    assert!(err.contains("There is no backup yet."), "{err}");
     assert_eq!(
         std::fs::read_to_string(env.journal_path()).unwrap(),
         "# smriti journal v9\n"
