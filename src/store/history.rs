@@ -302,57 +302,10 @@ fn grade_of(field: &[u8]) -> Option<Grade> {
     }
 }
 
-/// The streak, read from the end of the journal only as far back as it reaches, so a long
-/// history costs nothing at the end of a session. Days with an answer that was later undone
-/// still count: the user studied that day.
+/// The streak, read from the end of the journal only as far back as it reaches (the same
+/// backwards read `stats` uses), so a long history costs nothing at the end of a session.
 pub fn recent_streak(dir: &Path, clock: &Clock) -> Result<u32, StoreError> {
-    let path = Store::journal_path(dir);
-    let mut file = match fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(io_err(&path)(e)),
-    };
-    let len = file.metadata().map_err(io_err(&path))?.len();
-    let mut end = len;
-    let mut chunk: u64 = 64 * 1024;
-    let mut times: Vec<Millis> = Vec::new();
-    loop {
-        let start = end.saturating_sub(chunk);
-        let mut buf = vec![0; (end - start) as usize];
-        file.seek(SeekFrom::Start(start)).map_err(io_err(&path))?;
-        file.read_exact(&mut buf).map_err(io_err(&path))?;
-        // Unless at the start of the file, the first line may be cut: leave it for the next chunk.
-        let skip = if start == 0 {
-            0
-        } else {
-            buf.iter()
-                .position(|b| *b == b'\n')
-                .map_or(buf.len(), |i| i + 1)
-        };
-        for line in buf[skip..].split(|b| *b == b'\n') {
-            let mut fields = line.split(|b| *b == b'\t');
-            if fields.next() == Some(b"r")
-                && let Some(at) = fields
-                    .next()
-                    .and_then(|f| std::str::from_utf8(f).ok()?.parse().ok())
-            {
-                times.push(at);
-            }
-        }
-        let today = clock.today();
-        let days = times
-            .iter()
-            .map(|t| (clock.study_day_ms(*t) - today).get_days())
-            .collect();
-        let streak = streak_of_days(days);
-        let oldest = times.iter().min().map(|t| clock.study_day_ms(*t));
-        let reached = Clock::add_days(clock.today(), -(streak as i32) - 1);
-        if start == 0 || oldest.is_some_and(|d| d < reached) {
-            return Ok(streak);
-        }
-        end = start + skip as u64;
-        chunk = chunk.saturating_mul(2);
-    }
+    Ok(streak(&read_recent(dir, clock, 0)?, clock))
 }
 
 /// Days in a row with at least one review, ending today (or yesterday, if nothing yet today).
