@@ -137,9 +137,7 @@ fn deck_text_in_an_error_cannot_reach_the_terminal_as_control_sequences() {
         "[deck]\nid = \"esc\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nkind = \"\\u001b]0;pwned\\u0007\"\nsource = \"s\"\n",
     );
     for args in [vec!["check", path.to_str().unwrap()], vec!["decks"]] {
-        let out = env.cmd(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = env.fails(&args, "");
         assert!(err.contains("unknown kind"), "{err}");
         assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     }
@@ -164,8 +162,6 @@ fn check_refuses_a_user_deck_that_reuses_a_built_in_id() {
 fn an_io_error_is_said_once() {
     let env = Env::new();
     std::fs::write(env.path().join("decks"), "not a folder").unwrap();
-    let out = env.cmd(&["decks"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = env.fails(&["decks"], "");
     assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
 }

@@ -65,6 +65,22 @@ impl Env {
         cmd.spawn().expect("start smriti")
     }
 
+    /// Runs `smriti ARGS` with `input`, asserts it failed with exit code 1, returns stderr.
+    pub fn fails(&self, args: &[&str], input: &str) -> String {
+        let out = self
+            .cmd(args)
+            .write_stdin(input.to_owned())
+            .output()
+            .expect("run smriti");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 errors")
+    }
+
     /// Runs `quiz --plain` with the given input lines; returns stdout.
     pub fn quiz(&self, args: &[&str], input: &str) -> String {
         let mut all = vec!["quiz", "--plain"];

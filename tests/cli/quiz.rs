@@ -239,13 +239,7 @@ fn a_second_session_at_once_is_refused_with_a_clear_message() {
     while stdout.read_line(&mut line).unwrap() > 0 && !line.contains("Question") {
         line.clear();
     }
-    let out = env
-        .cmd(&["quiz", "--plain", "--deck", "t"])
-        .write_stdin("\n3\n")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = env.fails(&["quiz", "--plain", "--deck", "t"], "\n3\n");
     assert!(err.contains("another smriti session is using"), "{err}");
     drop(first.stdin.take());
     first.wait().unwrap();
@@ -263,13 +257,7 @@ fn a_damaged_state_file_is_never_overwritten() {
     text.push_str(&env.reviews()[0]);
     text.push('\n');
     std::fs::write(&path, &text).unwrap();
-    let out = env
-        .cmd(&["quiz", "--plain", "--deck", "t"])
-        .write_stdin("\n3\n")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = env.fails(&["quiz", "--plain", "--deck", "t"], "\n3\n");
     assert!(
         err.contains("journal.tsv:3: the state file is damaged"),
         "{err}"
@@ -287,13 +275,7 @@ fn a_state_file_from_a_newer_version_is_refused() {
     let env = Env::new();
     std::fs::create_dir_all(env.path().join("state")).unwrap();
     std::fs::write(env.journal_path(), "# smriti journal v9\n").unwrap();
-    let out = env
-        .cmd(&["quiz", "--plain"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = env.fails(&["quiz", "--plain"], "");
     assert!(
         err.contains("written by a newer smriti (format v9"),
         "{err}"
@@ -328,9 +310,7 @@ fn an_unknown_tag_is_an_error_that_lists_the_tags() {
         &["quiz", "--plain", "--tag", "evn"][..],
         &["stats", "--tag", "evn"],
     ] {
-        let out = env.cmd(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = env.fails(args, "");
         assert!(
             err.contains("no card has the tag `evn`") && err.contains("even"),
             "{err}"
