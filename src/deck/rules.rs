@@ -10,6 +10,25 @@ pub fn distinct(list: &[String]) -> bool {
     list.iter().enumerate().all(|(i, x)| !list[..i].contains(x))
 }
 
+/// The answers of one mcq group, in card order, without repeats: what an mcq of that group
+/// draws its wrong options from, each time it is shown.
+pub fn answers_in_group<'a>(deck: &'a Deck, group: &str) -> Vec<&'a str> {
+    let mut answers: Vec<&str> = Vec::new();
+    for card in &deck.cards {
+        if let Body::Mcq {
+            a,
+            choices: Choices::Group(g),
+            ..
+        } = &card.body
+            && g == group
+            && !answers.contains(&a.as_str())
+        {
+            answers.push(a);
+        }
+    }
+    answers
+}
+
 /// The answers of each mcq group, in card order, without repeats.
 pub fn group_answers(deck: &Deck) -> HashMap<&str, Vec<&str>> {
     let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();

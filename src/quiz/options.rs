@@ -42,11 +42,7 @@ pub fn lay_out(
 fn group_pool<'a>(library: &'a Library, deck: &str, group: &str) -> Vec<&'a str> {
     library
         .deck(deck)
-        .map(|d| {
-            crate::deck::rules::group_answers(d)
-                .remove(group)
-                .unwrap_or_default()
-        })
+        .map(|d| crate::deck::rules::answers_in_group(d, group))
         .unwrap_or_default()
 }
 
