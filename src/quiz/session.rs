@@ -347,11 +347,6 @@ impl<'a> Session<'a> {
     pub fn records(&self) -> bool {
         self.mode != Mode::Cram
     }
-
-    /// Every state the session knows, after its answers (for the summary's due counts).
-    pub fn states(&self) -> &States {
-        &self.states
-    }
 }
 
 /// The grade a mains answer earns from the share of key points recalled: under a quarter is a
