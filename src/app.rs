@@ -64,6 +64,19 @@ impl App {
         )?)
     }
 
+    /// Today's budget: `max_reviews_per_day`, or what fits in `minutes_per_day` at the user's
+    /// median answer time (the history is read only when minutes are set).
+    pub fn budget(&self) -> Result<crate::budget::Budget> {
+        let secs = if self.config.minutes_per_day.is_some() {
+            let clock = self.time.clock();
+            let recent = crate::store::history::read_recent(&self.home.state(), &clock, 30)?;
+            crate::budget::answer_secs(&recent)
+        } else {
+            crate::budget::DEFAULT_ANSWER_SECS
+        };
+        Ok(crate::budget::Budget::new(&self.config, secs))
+    }
+
     /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names.
     pub fn library(&self, filter: &DeckFilter) -> Result<(Library, Vec<String>)> {
         let mut files = Vec::new();

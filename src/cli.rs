@@ -65,6 +65,8 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
     Stats(StatsArgs),
+    /// Simulate the road to each exam: expected recall on the day and the daily load
+    Plan(PlanArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -221,6 +223,24 @@ pub struct StatsArgs {
     pub exam: Option<ExamArg>,
 
     /// Print the figures as JSON (schema in the README) [default: text with charts]
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub filter: DeckFilter,
+
+    /// Only this exam [default: every exam with a date ahead]
+    #[arg(long, value_enum)]
+    pub exam: Option<ExamArg>,
+
+    /// Plan at N cards a day instead of `max_reviews_per_day`, to see what it would give
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub budget: Option<u32>,
+
+    /// Print the plan as JSON (schema in the README) [default: text with a chart]
     #[arg(long)]
     pub json: bool,
 }

@@ -21,6 +21,11 @@ pub struct Config {
     pub mains: Option<Date>,
     /// FSRS parameters from `optimize`; empty means the crate's defaults.
     pub fsrs_parameters: Vec<f32>,
+    /// Most cards (reviews and new) a study day asks, as Anki's review limit.
+    pub max_reviews_per_day: u32,
+    /// Minutes a day the user can give; with it, the day's cards are also limited to what fits
+    /// at the user's own median answer time.
+    pub minutes_per_day: Option<u32>,
 }
 
 impl Default for Config {
@@ -32,6 +37,8 @@ impl Default for Config {
             prelims: None,
             mains: None,
             fsrs_parameters: Vec::new(),
+            max_reviews_per_day: 200,
+            minutes_per_day: None,
         }
     }
 }
@@ -60,6 +67,8 @@ struct RawConfig {
     desired_retention: Option<toml::Spanned<f64>>,
     new_per_day: Option<toml::Spanned<i64>>,
     day_start_hour: Option<toml::Spanned<i64>>,
+    max_reviews_per_day: Option<toml::Spanned<i64>>,
+    minutes_per_day: Option<toml::Spanned<i64>>,
     exams: Option<RawExams>,
     fsrs: Option<RawFsrs>,
 }
@@ -125,6 +134,30 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
                 )
             })?;
     }
+    if let Some(n) = raw.max_reviews_per_day {
+        config.max_reviews_per_day = u32::try_from(*n.get_ref())
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| {
+                fail(
+                    Some(n.span()),
+                    "`max_reviews_per_day` must be a whole number from 1 to 100000".into(),
+                )
+            })?;
+    }
+    if let Some(m) = raw.minutes_per_day {
+        config.minutes_per_day = Some(
+            u32::try_from(*m.get_ref())
+                .ok()
+                .filter(|m| (1..=1440).contains(m))
+                .ok_or_else(|| {
+                    fail(
+                        Some(m.span()),
+                        "`minutes_per_day` must be a whole number of minutes from 1 to 1440".into(),
+                    )
+                })?,
+        );
+    }
     if let Some(h) = raw.day_start_hour {
         config.day_start_hour = u8::try_from(*h.get_ref())
             .ok()
@@ -177,10 +210,12 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let c = parse(
-            "desired_retention = 0.85\nnew_per_day = 5\nday_start_hour = 3\n[exams]\nprelims = 2027-05-23\nmains = 2027-08-20\n",
+            "desired_retention = 0.85\nnew_per_day = 5\nday_start_hour = 3\nmax_reviews_per_day = 150\nminutes_per_day = 30\n[exams]\nprelims = 2027-05-23\nmains = 2027-08-20\n",
             "c.toml",
         )
         .unwrap();
+        assert_eq!(c.max_reviews_per_day, 150);
+        assert_eq!(c.minutes_per_day, Some(30));
         assert_eq!(c.desired_retention, 0.85);
         assert_eq!(c.new_per_day, 5);
         assert_eq!(c.day_start_hour, 3);
@@ -205,6 +240,14 @@ mod tests {
         assert!(e.message.contains("retention"), "{e}");
         let e = parse("a = \n", "c.toml").unwrap_err();
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn a_budget_of_zero_is_refused() {
+        let e = parse("max_reviews_per_day = 0\n", "c.toml").unwrap_err();
+        assert!(e.message.contains("max_reviews_per_day"), "{e}");
+        let e = parse("minutes_per_day = -5\n", "c.toml").unwrap_err();
+        assert!(e.message.contains("minutes_per_day"), "{e}");
     }
 
     #[test]

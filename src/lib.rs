@@ -4,12 +4,14 @@
 //! benchmark can use the same modules.
 
 pub mod app;
+pub mod budget;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod deck;
 pub mod paths;
+pub mod plan;
 pub mod quiz;
 pub mod sanitize;
 pub mod schedule;

@@ -4,14 +4,19 @@
 //! uses, including its short-term model for same-day reviews. Around it sit Anki's habits:
 //! a learning step for new and lapsed cards (so a failed card returns in the same session),
 //! day-based intervals that start at the study day's start hour, Anki's interval fuzz seeded
-//! per card, leeches at 8 lapses, and, when an exam date is set, no interval that jumps over
-//! the last days before the exam.
+//! per card, and leeches at 8 lapses. The stored due date is always the ordinary FSRS one;
+//! `exam` turns it into the due date that serves an exam, and `memory` holds the fast form of
+//! FSRS's formulas that the exam planner weighs candidate days with.
+
+pub mod exam;
+pub mod memory;
 
 use fsrs::{FSRS, MemoryState};
-use jiff::civil::Date;
 use rand::{RngExt, SeedableRng};
 
 use crate::clock::{Clock, Millis};
+use exam::ExamGoal;
+use memory::Model;
 
 /// Lapses at which a card is flagged as a leech, as in Anki.
 pub const LEECH_LAPSES: u32 = 8;
@@ -19,8 +24,6 @@ pub const LEECH_LAPSES: u32 = 8;
 pub const STEP_MS: Millis = 10 * 60 * 1000;
 /// Longest interval, in days (Anki's default maximum).
 pub const MAX_INTERVAL_DAYS: i32 = 36_500;
-/// How many of the last days before an exam a review is moved into, rather than past the exam.
-pub const EXAM_WINDOW_DAYS: i32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grade {
@@ -132,6 +135,8 @@ impl CardState {
 
 pub struct Scheduler {
     fsrs: FSRS,
+    /// The same formulas in plain arithmetic, when they agree with the crate's.
+    model: Option<Model>,
     decay: f32,
     pub retention: f32,
     seed: u64,
@@ -147,8 +152,10 @@ impl Scheduler {
         let filled =
             fsrs::check_and_fill_parameters(parameters).map_err(|e| ParamsError(e.to_string()))?;
         let fsrs = FSRS::new(&filled).map_err(|e| ParamsError(e.to_string()))?;
+        let model = Model::new(&filled).filter(|m| m.agrees_with(&fsrs));
         Ok(Scheduler {
             fsrs,
+            model,
             decay: filled.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
             retention,
             seed,
@@ -161,18 +168,42 @@ impl Scheduler {
             return 0.0;
         }
         let days = (at - state.last).max(0) as f32 / 86_400_000.0;
-        fsrs::current_retrievability(state.memory(), days, self.decay)
+        self.recall_after(state.stability, days)
     }
 
-    /// The state after answering `grade` now. `key` seeds the fuzz; `exam` is the date of the
-    /// exam the card's deck prepares for, if set.
+    /// Probability of recall `days` after a review that left `stability`.
+    pub fn recall_after(&self, stability: f32, days: f32) -> f32 {
+        let m = MemoryState {
+            stability,
+            difficulty: 5.0,
+        };
+        fsrs::current_retrievability(m, days, self.decay)
+    }
+
+    /// The memory after a review `days` after the last one, for a card already seen.
+    pub fn memory_after(&self, m: MemoryState, days: f32, grade: Grade) -> MemoryState {
+        if let Some(model) = &self.model {
+            return model.review(m, days, grade.number());
+        }
+        match self.fsrs.next_states(Some(m), self.retention, days as u32) {
+            Ok(n) => match grade {
+                Grade::Again => n.again.memory,
+                Grade::Hard => n.hard.memory,
+                Grade::Good => n.good.memory,
+                Grade::Easy => n.easy.memory,
+            },
+            Err(_) => m,
+        }
+    }
+
+    /// The state after answering `grade` now, with the ordinary FSRS due date (see `exam` for
+    /// the date that serves an exam). `key` seeds the fuzz.
     pub fn answer(
         &self,
         prev: Option<&CardState>,
         grade: Grade,
         clock: &Clock,
         key: &str,
-        exam: Option<Date>,
     ) -> CardState {
         let now = clock.now_ms();
         let prev = prev.filter(|p| p.phase != Phase::New);
@@ -229,7 +260,6 @@ impl Scheduler {
             (Phase::Relearning, Grade::Hard) => step(Phase::Relearning, STEP_MS * 3 / 2),
             _ => {
                 let days = self.interval_days(next.as_ref(), grade, phase_before, key, reps);
-                let days = clamp_to_exam(clock.today(), days, exam, key, self.seed);
                 CardState {
                     phase: Phase::Review,
                     due: clock.day_start_ms(Clock::add_days(clock.today(), days)),
@@ -268,20 +298,22 @@ impl Scheduler {
         fuzz(chosen, fuzz_seed(self.seed, key, reps))
     }
 
-    /// What each grade would give now, for showing on the buttons as Anki does.
+    /// What each grade would give now, for showing on the buttons as Anki does; with an exam
+    /// ahead, the wait is the one that serves it.
     pub fn preview(
         &self,
         prev: Option<&CardState>,
         clock: &Clock,
         key: &str,
-        exam: Option<Date>,
+        exam: Option<&ExamGoal>,
     ) -> [Interval; 4] {
         Grade::ALL.map(|g| {
-            let s = self.answer(prev, g, clock, key, exam);
+            let s = self.answer(prev, g, clock, key);
             if s.in_step() {
                 Interval::Minutes((s.due - clock.now_ms()) / 60_000)
             } else {
-                Interval::Days(clock.days_between(clock.now_ms(), s.due))
+                let due = exam.map_or(s.due, |goal| self.due_for_exam(&s, goal, clock));
+                Interval::Days(clock.days_between(clock.now_ms(), due))
             }
         })
     }
@@ -329,17 +361,6 @@ fn fuzz_seed(seed: u64, key: &str, reps: u32) -> u64 {
     h
 }
 
-/// Keeps a review from landing after the exam: it moves into the last few days before it.
-fn clamp_to_exam(today: Date, days: i32, exam: Option<Date>, key: &str, seed: u64) -> i32 {
-    let Some(exam) = exam else { return days };
-    let to_exam = (exam - today).get_days();
-    if to_exam <= 1 || days < to_exam {
-        return days;
-    }
-    let spread = fuzz_seed(seed, key, u32::MAX) % EXAM_WINDOW_DAYS as u64;
-    (to_exam - 1 - spread as i32).max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,12 +379,12 @@ mod tests {
         let s = sched();
         let fsrs = FSRS::new(&[]).unwrap();
         let c0 = clock("2026-01-01T10:00:00Z");
-        let first = s.answer(None, Grade::Good, &c0, "d/c", None);
+        let first = s.answer(None, Grade::Good, &c0, "d/c");
         let expect = fsrs.next_states(None, 0.9, 0).unwrap().good.memory;
         assert_eq!(first.memory(), expect);
 
         let c1 = clock("2026-01-04T10:00:00Z");
-        let second = s.answer(Some(&first), Grade::Hard, &c1, "d/c", None);
+        let second = s.answer(Some(&first), Grade::Hard, &c1, "d/c");
         let expect2 = fsrs.next_states(Some(expect), 0.9, 3).unwrap().hard.memory;
         assert_eq!(second.memory(), expect2);
 
@@ -389,11 +410,11 @@ mod tests {
     fn same_day_reviews_use_the_short_term_model() {
         let s = sched();
         let c = clock("2026-01-01T10:00:00Z");
-        let failed = s.answer(None, Grade::Again, &c, "d/c", None);
+        let failed = s.answer(None, Grade::Again, &c, "d/c");
         assert_eq!(failed.phase, Phase::Learning);
         assert_eq!(failed.due, c.now_ms() + STEP_MS);
         let later = clock("2026-01-01T10:11:00Z");
-        let passed = s.answer(Some(&failed), Grade::Good, &later, "d/c", None);
+        let passed = s.answer(Some(&failed), Grade::Good, &later, "d/c");
         let fsrs = FSRS::new(&[]).unwrap();
         let expect = fsrs
             .next_states(Some(failed.memory()), 0.9, 0)
@@ -409,10 +430,10 @@ mod tests {
     fn a_failed_review_is_a_lapse_and_relearns_the_same_day() {
         let s = sched();
         let c0 = clock("2026-01-01T10:00:00Z");
-        let learned = s.answer(None, Grade::Good, &c0, "d/c", None);
+        let learned = s.answer(None, Grade::Good, &c0, "d/c");
         assert_eq!(learned.phase, Phase::Review);
         let c1 = clock("2026-01-10T10:00:00Z");
-        let lapsed = s.answer(Some(&learned), Grade::Again, &c1, "d/c", None);
+        let lapsed = s.answer(Some(&learned), Grade::Again, &c1, "d/c");
         assert_eq!((lapsed.phase, lapsed.lapses), (Phase::Relearning, 1));
         assert_eq!(lapsed.due, c1.now_ms() + STEP_MS);
         assert!(lapsed.stability < learned.stability);
@@ -437,7 +458,6 @@ mod tests {
             Grade::Again,
             &clock("2026-01-10T10:00:00Z"),
             "k",
-            None,
         );
         assert!(lapsed.is_leech());
     }
@@ -446,7 +466,7 @@ mod tests {
     fn review_intervals_are_whole_days_from_the_day_start() {
         let s = sched();
         let c = clock("2026-01-01T22:00:00Z");
-        let st = s.answer(None, Grade::Easy, &c, "d/c", None);
+        let st = s.answer(None, Grade::Easy, &c, "d/c");
         // Easy on a new card: FSRS gives ~8.3 days, fuzzed within Anki's range.
         let days = c.days_between(c.now_ms(), st.due);
         let (lo, hi) = fuzz_range(8);
@@ -472,22 +492,6 @@ mod tests {
         }
         let spread: std::collections::HashSet<_> = (0..200).map(|s| fuzz(30, s)).collect();
         assert!(spread.len() > 3, "fuzz should vary across cards");
-    }
-
-    #[test]
-    fn no_interval_jumps_over_the_exam() {
-        let exam = jiff::civil::date(2026, 1, 20);
-        let today = jiff::civil::date(2026, 1, 1);
-        for key in ["a", "b", "c", "d", "e"] {
-            let d = clamp_to_exam(today, 60, Some(exam), key, 1);
-            assert!((16..=18).contains(&d), "{d}");
-        }
-        assert_eq!(clamp_to_exam(today, 10, Some(exam), "a", 1), 10);
-        // After the exam, nothing is clamped.
-        assert_eq!(
-            clamp_to_exam(jiff::civil::date(2026, 2, 1), 60, Some(exam), "a", 1),
-            60
-        );
     }
 
     #[test]

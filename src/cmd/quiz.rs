@@ -64,15 +64,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             due: chosen,
             ..Picked::default()
         };
-        let mut session = Session::new(
-            &library,
-            cards,
-            &store.cards,
-            picked,
-            &app.config,
-            Mode::Mock,
-            app.seed,
-        );
+        let mut session = Session::new(&library, cards, &store.cards, picked, Mode::Mock, app.seed);
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
@@ -95,38 +87,42 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         return Ok(ended);
     }
 
+    let mut budget_note = None;
     let mut session = if args.cram {
         let mut order = queue::pick_cram(&cards, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
             order.truncate(limit);
         }
-        Session::cram(&library, cards, &store.cards, order, &app.config, app.seed)
+        Session::cram(&library, cards, &store.cards, order, app.seed)
     } else {
-        let introduced = introduced_since(&store.cards, clock.day_start_ms(clock.today()));
-        let new_allowed = args
-            .new_cards
-            .unwrap_or_else(|| (app.config.new_per_day as usize).saturating_sub(introduced));
-        let exams = queue::ExamWindows::new(&app.config, &clock);
-        let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, new_allowed, exams);
+        let day_start = clock.day_start_ms(clock.today());
+        let introduced = introduced_since(&store.cards, day_start);
+        let budget = app.budget()?.cards;
+        let limits = queue::Limits {
+            new: args
+                .new_cards
+                .unwrap_or_else(|| (app.config.new_per_day as usize).saturating_sub(introduced)),
+            new_over_budget: args.new_cards.is_some(),
+            today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
+            per_day: budget,
+        };
+        let goals = queue::Goals::new(&app.config, &clock);
+        let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, limits, &goals);
         if let Some(limit) = args.limit {
             picked.truncate(limit);
         }
+        budget_note = picked.budget_note();
         if picked.is_empty() {
-            writeln!(
-                out,
-                "Nothing is due today. Practise anyway with `smriti quiz --cram`, or learn more with `--new N`."
-            )?;
+            match &budget_note {
+                Some(note) => writeln!(out, "{note}")?,
+                None => writeln!(
+                    out,
+                    "Nothing is due today. Practise anyway with `smriti quiz --cram`, or learn more with `--new N`."
+                )?,
+            }
             return Ok(Ended::Finished);
         }
-        Session::new(
-            &library,
-            cards,
-            &store.cards,
-            picked,
-            &app.config,
-            Mode::Study,
-            app.seed,
-        )
+        Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed)
     };
 
     let ended = {
@@ -166,6 +162,9 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     write!(out, "{}", summary.render())?;
     if args.cram {
         writeln!(out, "(cram: the schedule was not changed)")?;
+    }
+    if let Some(note) = budget_note {
+        writeln!(out, "{note}")?;
     }
     Ok(ended)
 }

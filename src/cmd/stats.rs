@@ -33,6 +33,19 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     // Only the recent reviews are read: counts over all time come from the card states.
     let history = history::read_recent(&state_dir, &clock, window_days())?;
     let sched = app.scheduler()?;
+    let plan = if crate::cmd::plan::has_exam_ahead(app, &cards, &clock) {
+        let budget = app.budget()?;
+        Some(crate::cmd::plan::simulate(
+            app,
+            &cards,
+            &store.cards,
+            &sched,
+            &clock,
+            budget,
+        ))
+    } else {
+        None
+    };
     let stats = compute(&StatsInput {
         cards: &cards,
         states: &store.cards,
@@ -42,6 +55,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
         sched: &sched,
         clock: &clock,
         config: &app.config,
+        plan: plan.as_ref(),
     });
     if args.json {
         // Serialised first, so a closed pipe surfaces as the io error main treats as success.

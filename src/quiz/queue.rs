@@ -1,13 +1,26 @@
 //! Which cards a session shows and in what order: learning steps left from earlier, then due
 //! reviews (lowest predicted recall first, so the most at-risk are seen even in a short
 //! session), then new cards up to the day's limit. Cram orders everything weakest first.
+//!
+//! A day never asks more than the daily budget (`max_reviews_per_day`, or what fits in
+//! `minutes_per_day`): reviews over it wait for the next days, most at-risk first, and new
+//! cards only take what room reviews leave, so they are the first to slow down. With an exam
+//! ahead, a card is due when its exam-serving date comes (`schedule::exam`), and where the days
+//! before the exam already hold more than the budget, the excess is pulled forward into today,
+//! soonest-due first, so the run-up is level instead of a spike on the eve.
+//! `pick_by` is the one selection the quiz and `plan`'s simulation both use.
 
 use crate::clock::{Clock, Millis};
 use crate::config::Config;
 use crate::deck::{Card, Exam};
-use crate::schedule::{CardState, EXAM_WINDOW_DAYS, Scheduler};
+use crate::schedule::exam::ExamGoal;
+use crate::schedule::{CardState, Scheduler};
 use crate::store::States;
-use jiff::civil::Date;
+
+/// Share of the daily budget that leveling plans the coming days to: the rest is room for the
+/// reviews that answers given in between will add (failed cards, new cards' first intervals).
+const LEVEL_SHARE: f64 = 0.85;
+const DAY_MS: f64 = 86_400_000.0;
 
 /// The `--deck`, `--tag` and `--exam` filters. Empty lists match everything.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +45,13 @@ pub struct Picked {
     pub learning: Vec<(usize, Millis)>,
     pub due: Vec<usize>,
     pub new: Vec<usize>,
+    /// Due reviews the day's budget leaves for the coming days.
+    pub held_back: usize,
+    /// New cards the new-card limit allowed but the budget kept out.
+    pub new_held_back: usize,
+    /// Reviews due on later days that were brought into today to keep the run-up to an exam
+    /// within the budget (counted in `due`).
+    pub pulled_forward: usize,
 }
 
 impl Picked {
@@ -50,6 +70,94 @@ impl Picked {
         self.new
             .truncate(limit - self.learning.len() - self.due.len());
     }
+
+    /// What a user should be told about the budget, if it held anything back.
+    pub fn budget_note(&self) -> Option<String> {
+        if self.held_back == 0 && self.new_held_back == 0 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if self.held_back > 0 {
+            parts.push(format!(
+                "{} due {} left for the coming days",
+                self.held_back,
+                plural(self.held_back, "review", "reviews")
+            ));
+        }
+        if self.new_held_back > 0 {
+            parts.push(format!(
+                "{} new {} postponed",
+                self.new_held_back,
+                plural(self.new_held_back, "card", "cards")
+            ));
+        }
+        Some(format!(
+            "The daily budget is full: {}. Raise `max_reviews_per_day` (or `minutes_per_day`) in config.toml, or see `smriti plan`.",
+            parts.join(", ")
+        ))
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// How much today may still ask.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// New cards the new-card limit (or `--new`) allows.
+    pub new: usize,
+    /// Whether new cards may go past the budget (`--new N` asks for them explicitly).
+    pub new_over_budget: bool,
+    /// Cards (reviews and new) left in today's budget.
+    pub today: usize,
+    /// The whole budget of a study day, for planning the days ahead.
+    pub per_day: usize,
+}
+
+impl Limits {
+    /// No budget: everything due, and new cards up to `new`.
+    pub fn unbounded(new: usize) -> Limits {
+        Limits {
+            new,
+            new_over_budget: false,
+            today: usize::MAX,
+            per_day: usize::MAX,
+        }
+    }
+}
+
+/// The exams still ahead, each the goal of its own cards.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Goals {
+    pub prelims: Option<ExamGoal>,
+    pub mains: Option<ExamGoal>,
+}
+
+impl Goals {
+    pub fn new(config: &Config, clock: &Clock) -> Goals {
+        Goals {
+            prelims: ExamGoal::ahead(config.prelims, clock),
+            mains: ExamGoal::ahead(config.mains, clock),
+        }
+    }
+
+    pub fn of(&self, exam: Exam) -> Option<&ExamGoal> {
+        match exam {
+            Exam::Prelims => self.prelims.as_ref(),
+            Exam::Mains => self.mains.as_ref(),
+        }
+    }
+
+    /// Study days from today to the last exam ahead; 0 with none.
+    pub fn horizon(&self, clock: &Clock) -> i32 {
+        [self.prelims, self.mains]
+            .iter()
+            .flatten()
+            .map(|g| (g.day - clock.today()).get_days())
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 pub fn is_due(state: &CardState, clock: &Clock) -> bool {
@@ -65,37 +173,17 @@ pub fn is_due_before(state: &CardState, cutoff: Millis) -> bool {
     !state.in_step() && state.due < cutoff
 }
 
-/// Where the last days before each exam begin: a card whose next review falls on or after the
-/// exam, and that has not been reviewed since this window opened, is due now, so no card
-/// reaches the exam without a review just before it (even one scheduled before the date was set).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ExamWindows {
-    prelims: Option<(Millis, Millis)>,
-    mains: Option<(Millis, Millis)>,
+/// Cards answered since `since` (today's share of the budget already used).
+pub fn answered_since(states: &States, since: Millis) -> usize {
+    states.values().filter(|c| c.last >= since).count()
 }
 
-impl ExamWindows {
-    pub fn new(config: &Config, clock: &Clock) -> ExamWindows {
-        let today = clock.today();
-        let window = |exam: Option<Date>| {
-            let exam = exam?;
-            let opens = Clock::add_days(exam, -EXAM_WINDOW_DAYS);
-            (opens <= today && today < exam)
-                .then(|| (clock.day_start_ms(opens), clock.day_start_ms(exam)))
-        };
-        ExamWindows {
-            prelims: window(config.prelims),
-            mains: window(config.mains),
-        }
-    }
-
-    fn wants_review(&self, exam: Exam, state: &CardState) -> bool {
-        let window = match exam {
-            Exam::Prelims => self.prelims,
-            Exam::Mains => self.mains,
-        };
-        window.is_some_and(|(opens, exam_day)| state.due >= exam_day && state.last < opens)
-    }
+/// A seen card as the selection sees it: its state and when it is due (the exam-serving date
+/// when its exam is ahead).
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'s> {
+    pub state: &'s CardState,
+    pub due: Millis,
 }
 
 pub fn pick(
@@ -103,20 +191,59 @@ pub fn pick(
     states: &States,
     sched: &Scheduler,
     clock: &Clock,
-    new_allowed: usize,
-    exams: ExamWindows,
+    limits: Limits,
+    goals: &Goals,
 ) -> Picked {
     let now = clock.now_ms();
+    let slot = |i: usize| {
+        let card: &Card = cards[i];
+        states.get(&card.key).map(|state| Slot {
+            state,
+            due: goals
+                .of(card.exam)
+                .map_or(state.due, |g| sched.due_for_exam(state, g, clock)),
+        })
+    };
+    pick_by(
+        cards.len(),
+        slot,
+        |s| sched.retrievability(s, now),
+        clock,
+        limits,
+        goals.horizon(clock),
+    )
+}
+
+/// The day's selection over `n` cards, each given by `slot` (`None` for a new card, which is
+/// introduced in index order). `horizon` is how many days ahead to level (0: none).
+pub fn pick_by<'s>(
+    n: usize,
+    slot: impl Fn(usize) -> Option<Slot<'s>>,
+    recall_now: impl Fn(&CardState) -> f32,
+    clock: &Clock,
+    limits: Limits,
+    horizon: i32,
+) -> Picked {
     let cutoff = due_cutoff(clock);
+    let today_start = clock.day_start_ms(clock.today());
+    let horizon = usize::try_from(horizon).unwrap_or(0);
     let mut picked = Picked::default();
     let mut due: Vec<(f32, usize)> = Vec::new();
-    for (i, card) in cards.iter().enumerate() {
-        match states.get(&card.key) {
-            None if picked.new.len() < new_allowed => picked.new.push(i),
+    let mut ahead: Vec<(usize, usize)> = Vec::new();
+    let mut load = vec![0usize; horizon];
+    for i in 0..n {
+        match slot(i) {
+            None if picked.new.len() < limits.new => picked.new.push(i),
             None => {}
-            Some(s) if s.in_step() => picked.learning.push((i, s.due)),
-            Some(s) if is_due_before(s, cutoff) || exams.wants_review(card.exam, s) => {
-                due.push((sched.retrievability(s, now), i))
+            Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
+            Some(s) if s.due < cutoff => due.push((recall_now(s.state), i)),
+            Some(s) if horizon > 0 => {
+                // Review due dates are day starts, so rounding finds the day across DST shifts.
+                let day = ((s.due - today_start) as f64 / DAY_MS).round();
+                if day >= 1.0 && day < horizon as f64 {
+                    load[day as usize] += 1;
+                    ahead.push((day as usize, i));
+                }
             }
             Some(_) => {}
         }
@@ -124,7 +251,37 @@ pub fn pick(
     due.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     picked.due = due.into_iter().map(|(_, i)| i).collect();
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
+
+    let room = limits.today;
+    picked.held_back = picked.due.len().saturating_sub(room);
+    picked.due.truncate(room);
+    let pull = excess_ahead(&load, limits.per_day).min(room - picked.due.len());
+    if pull > 0 {
+        ahead.sort_unstable();
+        picked.due.extend(ahead.iter().take(pull).map(|(_, i)| *i));
+        picked.pulled_forward = pull;
+    }
+    let new_room = if limits.new_over_budget {
+        usize::MAX
+    } else {
+        room - picked.due.len()
+    };
+    picked.new_held_back = picked.new.len().saturating_sub(new_room);
+    picked.new.truncate(new_room);
     picked
+}
+
+/// Reviews the coming days hold beyond what leveling plans each day to, that must so be done
+/// today: each day's excess moves to the day before, from the last day back.
+fn excess_ahead(load: &[usize], per_day: usize) -> usize {
+    if per_day == usize::MAX {
+        return 0;
+    }
+    let cap = (per_day as f64 * LEVEL_SHARE).floor() as usize;
+    load.iter()
+        .skip(1)
+        .rev()
+        .fold(0, |carry, l| (l + carry).saturating_sub(cap))
 }
 
 /// Every card, weakest first: seen cards by predicted recall now, then the unseen.
@@ -199,14 +356,21 @@ mod tests {
             state(now + 60_000, now, 0.5, Phase::Learning),
         );
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
-        let picked = pick(&cards, &states, &sched, &clock, 1, ExamWindows::default());
+        let picked = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            Limits::unbounded(1),
+            &Goals::default(),
+        );
         assert_eq!(picked.learning, vec![(3, now + 60_000)]);
         assert_eq!(picked.due, vec![1, 0]);
         assert_eq!(picked.new, vec![4]);
     }
 
     #[test]
-    fn in_the_last_days_before_the_exam_a_review_set_after_it_is_due_now() {
+    fn with_an_exam_ahead_a_card_that_would_miss_its_target_is_due_before_it() {
         let d = deck(3);
         let cards: Vec<&Card> = d.cards.iter().collect();
         let clock = Clock::new(
@@ -217,12 +381,12 @@ mod tests {
         let day = 86_400_000;
         let now = clock.now_ms();
         let mut states = States::default();
-        // Reviewed long ago, next due months after the exam: must be reviewed now.
+        // Reviewed long ago, next due months after the exam, below target on exam day.
         states.insert(
             "d/c0".into(),
             state(now + 200 * day, now - 100 * day, 300.0, Phase::Review),
         );
-        // Already reviewed inside the window: left alone.
+        // Reviewed yesterday: recall on exam day is above the target, so it is left alone.
         states.insert(
             "d/c1".into(),
             state(now + 200 * day, now - day, 300.0, Phase::Review),
@@ -237,27 +401,108 @@ mod tests {
             prelims: Some(jiff::civil::date(2027, 5, 23)),
             ..Config::default()
         };
+        let goals = Goals::new(&config, &clock);
         let picked = pick(
             &cards,
             &states,
             &sched,
             &clock,
-            0,
-            ExamWindows::new(&config, &clock),
+            Limits::unbounded(0),
+            &goals,
         );
         assert_eq!(picked.due, vec![0]);
-        // Without an exam date, or before the window opens, nothing is due.
-        assert!(
-            pick(&cards, &states, &sched, &clock, 0, ExamWindows::default())
-                .due
-                .is_empty()
+        // Without an exam date nothing is due; after the exam, plain FSRS again.
+        let plain = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            Limits::unbounded(0),
+            &Goals::default(),
         );
-        let early = Clock::new(
-            "2027-05-01T10:00:00Z".parse().unwrap(),
+        assert!(plain.due.is_empty());
+        let after = Clock::new(
+            "2027-05-24T10:00:00Z".parse().unwrap(),
             jiff::tz::TimeZone::UTC,
             4,
         );
-        assert!(ExamWindows::new(&config, &early).prelims.is_none());
+        assert_eq!(Goals::new(&config, &after), Goals::default());
+    }
+
+    #[test]
+    fn the_budget_keeps_the_most_at_risk_reviews_and_slows_new_cards_first() {
+        let d = deck(6);
+        let cards: Vec<&Card> = d.cards.iter().collect();
+        let clock = Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
+        let day = 86_400_000;
+        let now = clock.now_ms();
+        let mut states = States::default();
+        for (i, st) in [(0, 40.0), (1, 2.0), (2, 10.0)] {
+            states.insert(
+                format!("d/c{i}"),
+                state(now - day, now - 10 * day, st, Phase::Review),
+            );
+        }
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let limits = Limits {
+            new: 3,
+            new_over_budget: false,
+            today: 2,
+            per_day: 2,
+        };
+        let picked = pick(&cards, &states, &sched, &clock, limits, &Goals::default());
+        assert_eq!(picked.due, vec![1, 2]);
+        assert_eq!(picked.held_back, 1);
+        assert!(picked.new.is_empty());
+        assert_eq!(picked.new_held_back, 3);
+        assert!(picked.budget_note().unwrap().contains("1 due review left"));
+        // Room left after the reviews goes to new cards; `--new` goes past the budget.
+        let roomy = Limits { today: 4, ..limits };
+        let picked = pick(&cards, &states, &sched, &clock, roomy, &Goals::default());
+        assert_eq!((picked.due.len(), picked.new.len()), (3, 1));
+        let asked = Limits {
+            new_over_budget: true,
+            ..limits
+        };
+        let picked = pick(&cards, &states, &sched, &clock, asked, &Goals::default());
+        assert_eq!(picked.new.len(), 3);
+    }
+
+    #[test]
+    fn days_before_an_exam_over_the_budget_pull_their_excess_into_today() {
+        let clock = Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
+        let day_start = |d: i32| clock.day_start_ms(Clock::add_days(clock.today(), d));
+        // 10 cards due tomorrow and 10 the day after; budget 10 a day, planned to 8.
+        let states: Vec<CardState> = (0..20)
+            .map(|i| state(day_start(1 + i / 10), 0, 50.0, Phase::Review))
+            .collect();
+        let limits = Limits {
+            new: 0,
+            new_over_budget: false,
+            today: 10,
+            per_day: 10,
+        };
+        let slot = |i: usize| {
+            Some(Slot {
+                state: &states[i],
+                due: states[i].due,
+            })
+        };
+        let picked = pick_by(20, slot, |_| 0.9, &clock, limits, 6);
+        // The day after tomorrow holds 2 over, which tomorrow takes; tomorrow then holds 4
+        // over: those come today, the soonest due first.
+        assert_eq!(picked.pulled_forward, 4);
+        assert_eq!(picked.due, vec![0, 1, 2, 3]);
+        // Without an exam ahead nothing is pulled.
+        assert!(pick_by(20, slot, |_| 0.9, &clock, limits, 0).due.is_empty());
     }
 
     #[test]
@@ -282,6 +527,7 @@ mod tests {
             learning: vec![(0, 0)],
             due: vec![1, 2],
             new: vec![3, 4],
+            ..Picked::default()
         };
         p.truncate(4);
         assert_eq!((p.due.len(), p.new.len()), (2, 1));

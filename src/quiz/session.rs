@@ -10,7 +10,6 @@ use rand::rngs::StdRng;
 use super::options;
 use super::queue::Picked;
 use crate::clock::{Clock, Millis};
-use crate::config::Config;
 use crate::deck::{Body, Card, Kind, Library};
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::States;
@@ -74,7 +73,6 @@ pub struct Session<'a> {
     pub outcomes: Vec<Outcome>,
     pub skipped: usize,
     pub mode: Mode,
-    config: &'a Config,
     rng: StdRng,
     /// Cards the session started with, by reason: (due reviews incl. learning, new).
     pub planned: (usize, usize),
@@ -87,7 +85,6 @@ impl<'a> Session<'a> {
         cards: Vec<&'a Card>,
         states: &States,
         picked: Picked,
-        config: &'a Config,
         mode: Mode,
         seed: u64,
     ) -> Session<'a> {
@@ -119,7 +116,6 @@ impl<'a> Session<'a> {
             outcomes: Vec::new(),
             skipped: 0,
             mode,
-            config,
             rng: StdRng::seed_from_u64(seed),
             planned,
         }
@@ -131,14 +127,13 @@ impl<'a> Session<'a> {
         cards: Vec<&'a Card>,
         states: &States,
         order: Vec<usize>,
-        config: &'a Config,
         seed: u64,
     ) -> Session<'a> {
         let picked = Picked {
             due: order,
             ..Picked::default()
         };
-        Session::new(library, cards, states, picked, config, Mode::Cram, seed)
+        Session::new(library, cards, states, picked, Mode::Cram, seed)
     }
 
     pub fn card(&self, shown: &Shown) -> &'a Card {
@@ -216,8 +211,7 @@ impl<'a> Session<'a> {
         let shown = self.current.take()?;
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
-        let exam = self.config.exam_date(card.exam);
-        let state = sched.answer(prev.as_ref(), grade, clock, &card.key, exam);
+        let state = sched.answer(prev.as_ref(), grade, clock, &card.key);
         self.states.insert(card.key.clone(), state);
         let queued_step = match self.mode {
             Mode::Study => state.in_step(),
@@ -394,7 +388,6 @@ mod tests {
 
     fn with_session(test: impl FnOnce(&mut Session<'_>, &Scheduler, &Clock)) {
         let lib = library();
-        let config = Config::default();
         let cards: Vec<&Card> = lib.cards().collect();
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
         let clock = clock();
@@ -404,10 +397,10 @@ mod tests {
             &states,
             &sched,
             &clock,
-            10,
-            queue::ExamWindows::default(),
+            queue::Limits::unbounded(10),
+            &queue::Goals::default(),
         );
-        let mut s = Session::new(&lib, cards, &states, picked, &config, Mode::Study, 1);
+        let mut s = Session::new(&lib, cards, &states, picked, Mode::Study, 1);
         test(&mut s, &sched, &clock);
     }
 
@@ -490,7 +483,6 @@ mod tests {
     #[test]
     fn a_mock_paper_sets_each_question_once_even_when_answered_wrong() {
         let lib = library();
-        let config = Config::default();
         let cards: Vec<&Card> = lib.cards().collect();
         let sched = Scheduler::new(&[], 0.9, 0).unwrap();
         let clock = clock();
@@ -498,15 +490,7 @@ mod tests {
             due: vec![0, 1],
             ..Picked::default()
         };
-        let mut s = Session::new(
-            &lib,
-            cards,
-            &States::default(),
-            picked,
-            &config,
-            Mode::Mock,
-            1,
-        );
+        let mut s = Session::new(&lib, cards, &States::default(), picked, Mode::Mock, 1);
         // Even once the learning step is over, the wrong one does not come back.
         let later = clock.now_ms() + crate::schedule::STEP_MS * 10;
         assert_eq!(key(&mut s, later).as_deref(), Some("d/c0"));

@@ -17,9 +17,10 @@ use rustc_hash::FxHashMap;
 use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 
-use crate::clock::{Clock, DayCursor, Millis, from_ms};
+use crate::clock::{Clock, DayCursor, Millis};
 use crate::config::Config;
 use crate::deck::{Card, Exam};
+use crate::plan::Plan;
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
 use crate::store::States;
@@ -40,8 +41,6 @@ pub const AT_RISK_TOPICS: usize = 3;
 pub const AT_RISK_CARDS: usize = 3;
 /// The name under which cards without tags are grouped.
 pub const UNTAGGED: &str = "(untagged)";
-/// A bound on simulated reviews per card before an exam; intervals grow, so few are needed.
-const MAX_SIMULATED_REVIEWS: usize = 64;
 
 /// How many days before today `compute` looks at reviews, besides the streak: the heatmap's
 /// first Monday is at most this far back, and the accuracy window is shorter.
@@ -66,6 +65,9 @@ pub struct StatsInput<'a> {
     pub sched: &'a Scheduler,
     pub clock: &'a Clock,
     pub config: &'a Config,
+    /// `plan`'s simulation of the same cards, for the exam view's "on schedule" figures;
+    /// `None` leaves them `null`.
+    pub plan: Option<&'a Plan>,
 }
 
 /// Everything `stats` shows. The top-level object of `smriti stats --json`.
@@ -230,10 +232,13 @@ pub struct ExamView {
     /// Predicted share of the exam's cards recalled on the day with no further review (new
     /// cards count as not recalled); `null` once the exam is past.
     pub recall_no_review: Option<f64>,
-    /// Predicted share recalled on the day if the user keeps to the schedule (see
-    /// `exam_view`); `null` once the exam is past.
+    /// Expected share recalled on the day if the user keeps to the schedule, by `plan`'s
+    /// simulation (recall drawn from the model's probabilities, within the daily budget): the
+    /// median of its runs; `null` once the exam is past.
     pub recall_on_schedule: Option<f64>,
-    /// New cards the daily new-card limit introduces before the exam (counted as learned).
+    /// The lowest and highest run of that simulation; `null` with it.
+    pub recall_on_schedule_range: Option<[f64; 2]>,
+    /// New cards the simulation introduces before the exam (within `new_per_day` and the budget).
     pub new_introduced: usize,
 }
 
@@ -628,14 +633,8 @@ fn at_risk_in(
     }
 }
 
-/// The exam view. "Keeping to the schedule" is simulated with the scheduler itself: each seen
-/// card is answered Good at each of its due dates before the exam (overdue ones today), with
-/// the exam clamp that keeps every interval from jumping over the exam, and its recall is the
-/// retrievability at the exam day's start after its last simulated review. New cards count as
-/// not recalled, except those the daily new-card limit introduces before the exam (in deck
-/// order, `new_per_day` a day, each exam on its own): they are counted as a card first
-/// answered Good today and then kept to the schedule. This is an honest upper-middle estimate:
-/// real answers are not all Good, so lapses will lower it.
+/// The exam view: seen cards, recall with no more reviews, and `plan`'s simulation of keeping
+/// to the schedule.
 fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<ExamView> {
     let date = input.config.exam_date(exam)?;
     let clock = input.clock;
@@ -651,11 +650,6 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
         .iter()
         .filter(|i| facts[**i].state.is_some())
         .count();
-    let new = of_exam.len() - seen;
-    let capacity = usize::try_from(days_left)
-        .unwrap_or(0)
-        .saturating_mul(input.config.new_per_day as usize);
-    let new_introduced = new.min(capacity);
     let mut view = ExamView {
         exam,
         date: date.to_string(),
@@ -664,54 +658,28 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
         seen,
         recall_no_review: None,
         recall_on_schedule: None,
-        new_introduced,
+        recall_on_schedule_range: None,
+        new_introduced: 0,
     };
     if days_left < 0 {
-        view.new_introduced = 0;
         return Some(view);
     }
     let exam_ms = clock.day_start_ms(date);
-    let mut no_review = 0.0;
-    let mut on_schedule = 0.0;
-    for i in &of_exam {
-        let Some(state) = facts[*i].state else {
-            continue;
-        };
-        no_review += f64::from(input.sched.retrievability(state, exam_ms));
-        on_schedule += kept_to_schedule(input, state, &input.cards[*i].key, date, exam_ms);
+    let no_review: f64 = of_exam
+        .iter()
+        .filter_map(|i| facts[*i].state)
+        .map(|s| f64::from(input.sched.retrievability(s, exam_ms)))
+        .sum();
+    view.recall_no_review = Some(share(no_review / of_exam.len() as f64));
+    if let Some(p) = input
+        .plan
+        .and_then(|p| p.exams.iter().find(|e| e.exam == exam))
+    {
+        view.recall_on_schedule = Some(p.recall.median);
+        view.recall_on_schedule_range = Some([p.recall.low, p.recall.high]);
+        view.new_introduced = p.introduced_by_exam.saturating_sub(seen);
     }
-    if new_introduced > 0 {
-        let first = input.sched.answer(None, Grade::Good, clock, "", Some(date));
-        on_schedule += new_introduced as f64 * kept_to_schedule(input, &first, "", date, exam_ms);
-    }
-    let n = of_exam.len() as f64;
-    view.recall_no_review = Some(share(no_review / n));
-    view.recall_on_schedule = Some(share(on_schedule / n));
     Some(view)
-}
-
-/// Recall at the exam for a card answered Good at every due date until then.
-fn kept_to_schedule(
-    input: &StatsInput,
-    state: &CardState,
-    key: &str,
-    exam: Date,
-    exam_ms: Millis,
-) -> f64 {
-    let clock = input.clock;
-    let now = clock.now_ms();
-    let mut s = *state;
-    for _ in 0..MAX_SIMULATED_REVIEWS {
-        let at = s.due.max(now);
-        if at >= exam_ms {
-            break;
-        }
-        let then = Clock::new(from_ms(at), clock.tz.clone(), clock.day_start_hour);
-        s = input
-            .sched
-            .answer(Some(&s), Grade::Good, &then, key, Some(exam));
-    }
-    f64::from(input.sched.retrievability(&s, exam_ms))
 }
 
 #[cfg(test)]

@@ -326,17 +326,31 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
         };
         let pad = " ".repeat(11);
         let _ = writeln!(out, "  {:<8} {}, {when}", e.exam.as_str(), e.date);
+        let range = match e.recall_on_schedule_range {
+            Some([low, high]) if percent(Some(low)) != percent(Some(high)) => {
+                format!(" (runs: {} to {})", percent(Some(low)), percent(Some(high)))
+            }
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{pad}{} recalled if you keep to the schedule, {} with no more reviews",
+            "{pad}{} recalled if you keep to the schedule{range}",
             recall(e.recall_on_schedule, 0, look),
-            percent(e.recall_no_review)
         );
         let _ = writeln!(
             out,
-            "{pad}{}/{} cards seen, {} new to come by then",
-            e.seen, e.cards, e.new_introduced
+            "{pad}{} with no more reviews; {}/{} cards seen, {} new to come",
+            percent(e.recall_no_review),
+            e.seen,
+            e.cards,
+            e.new_introduced
         );
+        if e.seen * 2 < e.cards {
+            let _ = writeln!(
+                out,
+                "{pad}Most cards are not seen yet: that counts on learning them as planned."
+            );
+        }
     }
 }
 

@@ -284,11 +284,11 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             mock,
         );
         if self.session.records() {
-            let exam = self.deps.config.exam_date(card.exam);
-            let days = self
-                .deps
-                .sched
-                .preview(state.as_ref(), &clock, &card.key, exam);
+            let goals = crate::quiz::queue::Goals::new(self.deps.config, &clock);
+            let days =
+                self.deps
+                    .sched
+                    .preview(state.as_ref(), &clock, &card.key, goals.of(card.exam));
             ui.previews = Some(days.map(interval_label));
         }
         ui.status = self.status.take();

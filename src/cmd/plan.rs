@@ -1,0 +1,80 @@
+//! `smriti plan`: the road to each exam with a date ahead, by simulating the real scheduler
+//! (see `plan`); `--budget N` shows what another daily budget would give.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use crate::app::{App, select};
+use crate::budget::Budget;
+use crate::cli::PlanArgs;
+use crate::clock::Clock;
+use crate::deck::Card;
+use crate::plan::{self, Plan, PlanInput, render};
+use crate::quiz::queue::{Filter, Goals, answered_since};
+use crate::schedule::Scheduler;
+use crate::stats::render::Look;
+use crate::store::{States, Store, introduced_since};
+
+pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let (library, deck_ids) = app.library(&args.filter)?;
+    let filter = Filter {
+        decks: deck_ids,
+        tags: Vec::new(),
+        exam: args.exam.map(Into::into),
+    };
+    let cards = select(&library, |c| filter.matches(c));
+    let store = Store::open_read(&app.home.state())?;
+    let clock = app.time.clock();
+    let sched = app.scheduler()?;
+    let configured = app.budget()?;
+    let asked = args
+        .budget
+        .map(|n| Budget::with_cards(&app.config, n as usize, configured.secs_per_answer));
+    let run = |budget| simulate(app, &cards, &store.cards, &sched, &clock, budget);
+    let shown = run(asked.unwrap_or(configured));
+    if args.json {
+        let text = serde_json::to_string_pretty(&shown).context("cannot serialise the plan")?;
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    let other = asked
+        .filter(|a| a.cards != configured.cards)
+        .map(|_| run(configured));
+    write!(
+        out,
+        "{}",
+        render::render(&shown, other.as_ref(), &Look::detect(app.color))
+    )?;
+    Ok(())
+}
+
+/// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`.
+pub fn simulate(
+    app: &App,
+    cards: &[&Card],
+    states: &States,
+    sched: &Scheduler,
+    clock: &Clock,
+    budget: Budget,
+) -> Plan {
+    let day_start = clock.day_start_ms(clock.today());
+    plan::plan(&PlanInput {
+        cards,
+        states,
+        sched,
+        clock,
+        config: &app.config,
+        budget,
+        answered_today: answered_since(states, day_start),
+        introduced_today: introduced_since(states, day_start),
+        seed: app.seed,
+        runs: plan::RUNS,
+    })
+}
+
+/// Whether any selected card has an exam ahead, so that a simulation has something to show.
+pub fn has_exam_ahead(app: &App, cards: &[&Card], clock: &Clock) -> bool {
+    let goals = Goals::new(&app.config, clock);
+    cards.iter().any(|c| goals.of(c.exam).is_some())
+}

@@ -1,0 +1,438 @@
+//! `plan`: the road to each exam, by simulation. Pure: no I/O, no clock reads.
+//!
+//! The simulation runs the real scheduler: each study day from today to the last exam picks
+//! its cards with `queue::pick_by` (budget, exam-serving due dates, leveling) and answers them
+//! through `Scheduler::answer`, so what `plan` shows is what `quiz` will ask. Whether a card is
+//! recalled is drawn from the model's own probability of recall at that moment (and a new
+//! card's first grade from FSRS's simulator defaults), never assumed Good, and the whole run
+//! is repeated with different draws: the exam-day figure is the median of the runs with their
+//! range. Recall on exam morning is the model's predicted recall of each of that exam's cards
+//! at the start of the exam day; a card never introduced by then counts as not recalled.
+
+pub mod render;
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+
+use crate::budget::Budget;
+use crate::clock::{Clock, Millis, from_ms};
+use crate::config::Config;
+use crate::deck::{Card, Exam};
+use crate::quiz::queue::{self, Goals, Limits, Slot};
+use crate::schedule::exam::ExamGoal;
+use crate::schedule::{CardState, Grade, STEP_MS, Scheduler};
+use crate::store::States;
+
+/// Simulated runs behind each figure.
+pub const RUNS: usize = 16;
+/// A simulated day's session starts this long after the study day does.
+const SESSION_OFFSET_MS: Millis = 3 * 3_600_000;
+/// The longest road simulated, in days; an exam further off is shown as not yet planned.
+pub const MAX_DAYS: i32 = 3 * 366;
+
+pub struct PlanInput<'a> {
+    /// The selected cards, in deck order (new cards are introduced in this order).
+    pub cards: &'a [&'a Card],
+    pub states: &'a States,
+    pub sched: &'a Scheduler,
+    pub clock: &'a Clock,
+    pub config: &'a Config,
+    pub budget: Budget,
+    /// Cards already answered today, and new cards introduced today (today's limits).
+    pub answered_today: usize,
+    pub introduced_today: usize,
+    pub seed: u64,
+    pub runs: usize,
+}
+
+/// The top-level object of `smriti plan --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The study day the plan starts on (`YYYY-MM-DD`).
+    pub today: String,
+    /// Cards (reviews and new) a study day may ask.
+    pub budget: usize,
+    /// Seconds an answer is taken to cost: the user's median answer time, or 12 before
+    /// there are 20 timed answers.
+    pub secs_per_answer: f64,
+    /// Simulated runs behind each figure.
+    pub runs: usize,
+    /// One row per study day from today to the day before the last exam.
+    pub days: Vec<PlanDay>,
+    /// The day with the most answers (`null` with no day to plan).
+    pub peak: Option<PlanDay>,
+    /// Days on which a run asked more cards than the budget (0 unless `--new` style overrides).
+    pub days_over_budget: usize,
+    /// One entry per exam with a date ahead and selected cards.
+    pub exams: Vec<ExamPlan>,
+}
+
+/// One study day, averaged over the runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanDay {
+    pub date: String,
+    /// Cards asked (due reviews and new cards), mean over the runs, rounded.
+    pub cards: usize,
+    /// Of those, new cards.
+    pub new: usize,
+    /// Answers given, counting a failed card's relearning answer; mean over the runs.
+    pub answers: usize,
+    /// `answers` at the user's answer time, rounded up.
+    pub minutes: usize,
+}
+
+/// The road to one exam.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamPlan {
+    pub exam: Exam,
+    pub date: String,
+    /// Study days from today to the exam day.
+    pub days_left: i32,
+    /// Selected cards for this exam, and how many have been seen.
+    pub cards: usize,
+    pub seen: usize,
+    /// Cards introduced by the exam morning (median over the runs).
+    pub introduced_by_exam: usize,
+    /// Share of the exam's cards recalled on exam morning, by simulation: the median of the
+    /// runs, and the lowest and highest run.
+    pub recall: Spread,
+    /// Share recalled on exam morning if no card were reviewed again (new cards: 0).
+    pub recall_no_review: f64,
+    /// Answers this exam's cards take until the exam (mean over the runs).
+    pub answers: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    pub median: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// What one run found.
+struct RunResult {
+    /// Per day: cards asked, new cards, answers.
+    days: Vec<[usize; 3]>,
+    /// Per exam slot: (recall share on exam morning, introduced by then, answers to it).
+    exams: [Option<(f64, usize, usize)>; 2],
+}
+
+fn slot_of(exam: Exam) -> usize {
+    match exam {
+        Exam::Prelims => 0,
+        Exam::Mains => 1,
+    }
+}
+
+pub fn plan(input: &PlanInput) -> Plan {
+    let clock = input.clock;
+    let today = clock.today();
+    let goals = Goals::new(input.config, clock);
+    let wanted: Vec<ExamGoal> = [Exam::Prelims, Exam::Mains]
+        .into_iter()
+        .filter_map(|e| {
+            let g = goals.of(e)?;
+            input.cards.iter().any(|c| c.exam == e).then_some(*g)
+        })
+        .collect();
+    let horizon = wanted
+        .iter()
+        .map(|g| (g.day - today).get_days())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_DAYS);
+    let runs = input.runs.max(1);
+    let results = run_all(input, horizon, runs);
+
+    let days: Vec<PlanDay> = (0..horizon as usize)
+        .map(|d| {
+            let mean = |k: usize| {
+                (results.iter().map(|r| r.days[d][k]).sum::<usize>() as f64 / runs as f64).round()
+                    as usize
+            };
+            let answers = mean(2);
+            PlanDay {
+                date: Clock::add_days(today, d as i32).to_string(),
+                cards: mean(0),
+                new: mean(1),
+                answers,
+                minutes: (answers as f64 * input.budget.secs_per_answer / 60.0).ceil() as usize,
+            }
+        })
+        .collect();
+    let peak = days
+        .iter()
+        .max_by_key(|d| (d.answers, usize::MAX - d.cards))
+        .cloned();
+    let days_over_budget = (0..horizon as usize)
+        .filter(|d| results.iter().any(|r| r.days[*d][0] > input.budget.cards))
+        .count();
+
+    let exams = [Exam::Prelims, Exam::Mains]
+        .into_iter()
+        .filter_map(|e| exam_plan(input, e, goals.of(e)?, &results))
+        .collect();
+    Plan {
+        today: today.to_string(),
+        budget: input.budget.cards,
+        secs_per_answer: input.budget.secs_per_answer,
+        runs,
+        days,
+        peak,
+        days_over_budget,
+        exams,
+    }
+}
+
+fn exam_plan(
+    input: &PlanInput,
+    exam: Exam,
+    goal: &ExamGoal,
+    results: &[RunResult],
+) -> Option<ExamPlan> {
+    let of_exam: Vec<&CardState> = input
+        .cards
+        .iter()
+        .filter(|c| c.exam == exam)
+        .filter_map(|c| input.states.get(&c.key))
+        .collect();
+    let cards = input.cards.iter().filter(|c| c.exam == exam).count();
+    if cards == 0 {
+        return None;
+    }
+    let no_review: f64 = of_exam
+        .iter()
+        .map(|s| f64::from(input.sched.retrievability(s, goal.at)))
+        .sum();
+    let mut recalls: Vec<f64> = Vec::new();
+    let mut introduced: Vec<usize> = Vec::new();
+    let mut answers = 0;
+    for r in results {
+        if let Some((recall, intro, ans)) = r.exams[slot_of(exam)] {
+            recalls.push(recall);
+            introduced.push(intro);
+            answers += ans;
+        }
+    }
+    if recalls.is_empty() {
+        return None;
+    }
+    recalls.sort_by(f64::total_cmp);
+    introduced.sort_unstable();
+    Some(ExamPlan {
+        exam,
+        date: goal.day.to_string(),
+        days_left: (goal.day - input.clock.today()).get_days(),
+        cards,
+        seen: of_exam.len(),
+        introduced_by_exam: introduced[introduced.len() / 2],
+        recall: Spread {
+            median: share(recalls[recalls.len() / 2]),
+            low: share(recalls[0]),
+            high: share(recalls[recalls.len() - 1]),
+        },
+        recall_no_review: share(no_review / cards as f64),
+        answers: answers / recalls.len(),
+    })
+}
+
+fn share(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The runs, spread over the machine's cores (each run is independent).
+fn run_all(input: &PlanInput, horizon: i32, runs: usize) -> Vec<RunResult> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, runs);
+    if threads == 1 {
+        return (0..runs).map(|r| simulate(input, horizon, r)).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t..runs)
+                        .step_by(threads)
+                        .map(|r| (r, simulate(input, horizon, r)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, RunResult)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect();
+        all.sort_by_key(|(r, _)| *r);
+        all.into_iter().map(|(_, r)| r).collect()
+    })
+}
+
+/// One simulated season: every study day from today until the last exam.
+fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
+    let sched = input.sched;
+    let clock = input.clock;
+    let cards = input.cards;
+    let today = clock.today();
+    let mut rng =
+        StdRng::seed_from_u64(input.seed ^ (run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let sim = fsrs::SimulatorConfig::default();
+    let mut states: Vec<Option<CardState>> = cards
+        .iter()
+        .map(|c| input.states.get(&c.key).copied())
+        .collect();
+    let mut goals = Goals::new(input.config, clock);
+    let mut due: Vec<Millis> = (0..cards.len())
+        .map(|i| exam_due(sched, states[i].as_ref(), goals.of(cards[i].exam), clock))
+        .collect();
+    let mut result = RunResult {
+        days: Vec::with_capacity(horizon as usize),
+        exams: [None, None],
+    };
+    let mut exam_answers = [0usize; 2];
+    for d in 0..=horizon {
+        let day = Clock::add_days(today, d);
+        let at = if d == 0 {
+            clock.now_ms()
+        } else {
+            clock.day_start_ms(day) + SESSION_OFFSET_MS
+        };
+        let day_clock = Clock::new(from_ms(at), clock.tz.clone(), clock.day_start_hour);
+        // On an exam's morning: record where its cards stand, then schedule them as usual.
+        for exam in [Exam::Prelims, Exam::Mains] {
+            if let Some(g) = goals.of(exam).filter(|g| g.day == day) {
+                let goal_at = g.at;
+                let slot = slot_of(exam);
+                let (mut n, mut sum, mut intro) = (0, 0.0, 0);
+                for (card, state) in cards.iter().zip(&states) {
+                    if card.exam != exam {
+                        continue;
+                    }
+                    n += 1;
+                    if let Some(s) = state {
+                        sum += f64::from(sched.retrievability(s, goal_at));
+                        intro += 1;
+                    }
+                }
+                let recall = sum / n.max(1) as f64;
+                result.exams[slot] = Some((recall, intro, exam_answers[slot]));
+            }
+        }
+        if d == horizon {
+            break;
+        }
+        let before = goals;
+        goals = Goals::new(input.config, &day_clock);
+        if goals != before {
+            for i in 0..cards.len() {
+                due[i] = exam_due(
+                    sched,
+                    states[i].as_ref(),
+                    goals.of(cards[i].exam),
+                    &day_clock,
+                );
+            }
+        }
+        let (answered, introduced) = if d == 0 {
+            (input.answered_today, input.introduced_today)
+        } else {
+            (0, 0)
+        };
+        let limits = Limits {
+            new: (input.config.new_per_day as usize).saturating_sub(introduced),
+            new_over_budget: false,
+            today: input.budget.cards.saturating_sub(answered),
+            per_day: input.budget.cards,
+        };
+        let picked = queue::pick_by(
+            cards.len(),
+            |i| states[i].as_ref().map(|state| Slot { state, due: due[i] }),
+            |s| sched.retrievability(s, at),
+            &day_clock,
+            limits,
+            goals.horizon(&day_clock),
+        );
+        let order: Vec<usize> = picked
+            .learning
+            .iter()
+            .map(|(i, _)| *i)
+            .chain(picked.due.iter().copied())
+            .chain(picked.new.iter().copied())
+            .collect();
+        let mut answers = 0;
+        for i in order {
+            let card = cards[i];
+            let mut state = states[i];
+            let mut now = at;
+            loop {
+                let now_clock = Clock::new(from_ms(now), clock.tz.clone(), clock.day_start_hour);
+                let grade = draw_grade(sched, state.as_ref(), now, &sim, &mut rng);
+                let next = sched.answer(state.as_ref(), grade, &now_clock, &card.key);
+                answers += 1;
+                exam_answers[slot_of(card.exam)] += 1;
+                state = Some(next);
+                if !next.in_step() {
+                    break;
+                }
+                // A learning step comes back later in the same session.
+                now = next.due.max(now + STEP_MS);
+            }
+            states[i] = state;
+            due[i] = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
+        }
+        result.days.push([
+            picked.learning.len() + picked.due.len() + picked.new.len(),
+            picked.new.len(),
+            answers,
+        ]);
+    }
+    result
+}
+
+fn exam_due(
+    sched: &Scheduler,
+    state: Option<&CardState>,
+    goal: Option<&ExamGoal>,
+    clock: &Clock,
+) -> Millis {
+    match (state, goal) {
+        (Some(s), Some(g)) => sched.due_for_exam(s, g, clock),
+        (Some(s), None) => s.due,
+        (None, _) => Millis::MAX,
+    }
+}
+
+/// A grade drawn as a learner would give it: a new card's first grade from FSRS's simulator
+/// defaults; a step's answer Good; a review recalled with the model's probability of recall
+/// (then Hard, Good or Easy in the simulator's proportions), else Again.
+fn draw_grade(
+    sched: &Scheduler,
+    state: Option<&CardState>,
+    now: Millis,
+    sim: &fsrs::SimulatorConfig,
+    rng: &mut StdRng,
+) -> Grade {
+    let pick = |probs: &[f32], rng: &mut StdRng| {
+        let total: f32 = probs.iter().sum();
+        let mut x = rng.random::<f32>() * total;
+        for (i, p) in probs.iter().enumerate() {
+            if x < *p {
+                return i;
+            }
+            x -= p;
+        }
+        probs.len() - 1
+    };
+    match state {
+        None => Grade::ALL[pick(&sim.first_rating_prob, rng)],
+        Some(s) if s.in_step() => Grade::Good,
+        Some(s) => {
+            if rng.random::<f32>() < sched.retrievability(s, now) {
+                Grade::ALL[1 + pick(&sim.review_rating_prob, rng)]
+            } else {
+                Grade::Again
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `plan` as text: each exam's expected recall with its range, the daily load as a column
+//! chart (a column a day, or a week when the road is long), the peak day, and what the budget
+//! leaves undone.
+
+use std::fmt::Write as _;
+
+use super::{ExamPlan, Plan};
+use crate::stats::charts;
+use crate::stats::render::Look;
+
+/// Columns the load chart may take.
+const CHART_COLUMNS: usize = 72;
+
+/// `other` is the same plan at the configured budget, when `--budget` asked for another.
+pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
+    let mut out = String::new();
+    if plan.exams.is_empty() {
+        let _ = writeln!(
+            out,
+            "No exam ahead: add `[exams] prelims = YYYY-MM-DD` (and `mains`) to config.toml to plan towards it."
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Plan at {} cards a day (~{:.0} s an answer; {} simulated runs)",
+        plan.budget, plan.secs_per_answer, plan.runs
+    );
+    for e in &plan.exams {
+        exam(
+            &mut out,
+            e,
+            other.and_then(|o| o.exams.iter().find(|x| x.exam == e.exam)),
+        );
+    }
+    load(&mut out, plan, look);
+    out
+}
+
+fn pct(x: f64) -> String {
+    // `+ 0.0` turns the -0 that an empty f64 sum starts from into 0.
+    format!("{}%", (x * 100.0).round() + 0.0)
+}
+
+fn exam(out: &mut String, e: &ExamPlan, configured: Option<&ExamPlan>) {
+    let pad = " ".repeat(11);
+    let when = match e.days_left {
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    };
+    let _ = writeln!(out, "\n  {:<8} {}, {when}", e.exam.as_str(), e.date);
+    let range = if e.recall.low == e.recall.high {
+        String::new()
+    } else {
+        format!(" (runs: {} to {})", pct(e.recall.low), pct(e.recall.high))
+    };
+    let _ = writeln!(
+        out,
+        "{pad}{} of {} cards recalled on exam morning{range}",
+        pct(e.recall.median),
+        e.cards,
+    );
+    if let Some(c) = configured {
+        let _ = writeln!(
+            out,
+            "{pad}(at your configured budget: {}, introducing {} cards)",
+            pct(c.recall.median),
+            c.introduced_by_exam
+        );
+    }
+    let left_new = e.cards.saturating_sub(e.introduced_by_exam);
+    let _ = writeln!(
+        out,
+        "{pad}{} with no more reviews; {} seen, {} by the exam; {} answers",
+        pct(e.recall_no_review),
+        e.seen,
+        e.introduced_by_exam,
+        e.answers
+    );
+    if e.seen * 2 < e.cards {
+        let _ = writeln!(
+            out,
+            "{pad}Most cards are not seen yet: that counts on learning them as planned."
+        );
+    }
+    if left_new > 0 {
+        let _ = writeln!(
+            out,
+            "{pad}{left_new} cards still new on exam day: the budget or new_per_day is too low."
+        );
+    }
+}
+
+fn load(out: &mut String, plan: &Plan, look: &Look) {
+    if plan.days.is_empty() {
+        return;
+    }
+    let per = plan.days.len().div_ceil(CHART_COLUMNS);
+    let values: Vec<usize> = plan
+        .days
+        .chunks(per)
+        .map(|c| c.iter().map(|d| d.answers).sum::<usize>() / c.len())
+        .collect();
+    let unit = if per == 1 {
+        "a column a day".to_owned()
+    } else {
+        format!("a column per {per} days, their mean")
+    };
+    let _ = writeln!(out, "\nAnswers per day until the exam ({unit})");
+    for line in charts::columns(&values, 5, 1, 0, &look.glyphs, look.color) {
+        let _ = writeln!(out, " {line}");
+    }
+    let first = &plan.days[0].date;
+    let last = &plan.days[plan.days.len() - 1].date;
+    let gap = (values.len() + 1)
+        .saturating_sub(first.len() + last.len())
+        .max(1);
+    let _ = writeln!(out, " {first}{}{last}", " ".repeat(gap));
+    if let Some(p) = &plan.peak {
+        let _ = writeln!(
+            out,
+            "Busiest day: {}, {} answers over {} cards (~{} min). Budget: {} cards a day.",
+            p.date, p.answers, p.cards, p.minutes, plan.budget
+        );
+    }
+    let total: usize = plan.days.iter().map(|d| d.minutes).sum();
+    let _ = writeln!(
+        out,
+        "About {} minutes a day on average.",
+        total / plan.days.len()
+    );
+}

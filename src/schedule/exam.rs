@@ -1,0 +1,198 @@
+//! Scheduling toward an exam: what a card's next review should be when the goal is its recall
+//! on the morning of the exam, not at each review.
+//!
+//! A card whose ordinary FSRS review comes before the exam keeps it. A card whose next review
+//! would fall on or after the exam needs at most one more review before it (its "final
+//! review"), and only if its recall on exam morning without one would be below the exam
+//! target. Its final review goes on the earliest day from which, counting the chance that it
+//! is forgotten and relearnt then, its expected recall on exam morning reaches the target —
+//! or, for a card too weak to get there, on the last day before the exam, which is the best it
+//! can do. Strong cards so take their final review weeks ahead, weak ones days ahead, and the
+//! load spreads over the run-up instead of piling onto the eve; the daily budget
+//! (`quiz::queue`) pulls work earlier where a day would still be over it.
+//!
+//! The stored due date stays the ordinary FSRS one: this is a view over it, so once the exam
+//! is past (or its date is removed) every card is back on ordinary FSRS scheduling at once.
+
+use fsrs::MemoryState;
+use jiff::civil::Date;
+
+use super::{CardState, Grade, Phase, Scheduler};
+use crate::clock::{Clock, Millis};
+
+/// The recall on exam morning the schedule aims for. High, because exam-day recall is what
+/// marks are made of, and reachable for most cards with one well-timed review.
+pub const EXAM_TARGET: f32 = 0.97;
+
+/// An exam still ahead: the day, the instant that day's study day begins, and the target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExamGoal {
+    pub day: Date,
+    pub at: Millis,
+    pub target: f32,
+}
+
+impl ExamGoal {
+    /// The goal for an exam date, if that exam is still ahead of today's study day.
+    pub fn ahead(date: Option<Date>, clock: &Clock) -> Option<ExamGoal> {
+        let day = date.filter(|d| *d > clock.today())?;
+        Some(ExamGoal {
+            day,
+            at: clock.day_start_ms(day),
+            target: EXAM_TARGET,
+        })
+    }
+}
+
+impl Scheduler {
+    /// When a card is next due with the exam in view (see the module's doc). New cards and
+    /// learning steps keep their due instant.
+    pub fn due_for_exam(&self, state: &CardState, goal: &ExamGoal, clock: &Clock) -> Millis {
+        if state.phase == Phase::New || state.in_step() || state.due < goal.at {
+            return state.due;
+        }
+        let last_day = clock.study_day_ms(state.last);
+        let to_exam = (goal.day - last_day).get_days();
+        match self.final_review_day(state.memory(), to_exam, goal.target) {
+            Some(x) => clock.day_start_ms(Clock::add_days(last_day, x)),
+            None => state.due,
+        }
+    }
+
+    /// Days after its last review on which a card `to_exam` days from the exam takes its final
+    /// review, or `None` when it needs none (its exam-morning recall already meets `target`, or
+    /// no day is left between).
+    pub fn final_review_day(&self, m: MemoryState, to_exam: i32, target: f32) -> Option<i32> {
+        if to_exam < 2 {
+            return None;
+        }
+        let untouched = self.recall_after(m.stability, to_exam as f32);
+        if untouched >= target {
+            return None;
+        }
+        let eve = to_exam - 1;
+        let best = self.exam_recall_with_review(m, eve, to_exam);
+        if best <= untouched {
+            return None;
+        }
+        if best < target {
+            return Some(eve);
+        }
+        // Expected exam recall rises as the review moves towards the exam (a later review
+        // leaves less time to forget), so the earliest day that reaches the target is found
+        // by bisection.
+        let (mut lo, mut hi) = (1, eve);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.exam_recall_with_review(m, mid, to_exam) >= target {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(lo)
+    }
+
+    /// Expected recall on exam morning for a card reviewed once more `x` days after its last
+    /// review and `to_exam - x` days before the exam: recalled then (Good) or forgotten and
+    /// relearnt the same day (Again, then Good).
+    pub fn exam_recall_with_review(&self, m: MemoryState, x: i32, to_exam: i32) -> f32 {
+        let x_days = x as f32;
+        let left = (to_exam - x) as f32;
+        let p = self.recall_after(m.stability, x_days);
+        let kept = self.memory_after(m, x_days, Grade::Good);
+        let lapsed =
+            self.memory_after(self.memory_after(m, x_days, Grade::Again), 0.0, Grade::Good);
+        p * self.recall_after(kept.stability, left)
+            + (1.0 - p) * self.recall_after(lapsed.stability, left)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn sched() -> Scheduler {
+        Scheduler::new(&[], 0.9, 3).unwrap()
+    }
+
+    fn mem(stability: f32) -> MemoryState {
+        MemoryState {
+            stability,
+            difficulty: 5.0,
+        }
+    }
+
+    fn clock(at: &str) -> Clock {
+        Clock::new(at.parse().unwrap(), TimeZone::UTC, 4)
+    }
+
+    #[test]
+    fn a_card_already_at_target_on_exam_morning_needs_no_final_review() {
+        let s = sched();
+        // Stability 400 days, 5 days to the exam: recall then is well above the target.
+        assert!(s.recall_after(400.0, 5.0) > EXAM_TARGET);
+        assert_eq!(s.final_review_day(mem(400.0), 5, EXAM_TARGET), None);
+    }
+
+    #[test]
+    fn strong_cards_take_their_final_review_earlier_than_weak_ones() {
+        let s = sched();
+        let to_exam = 60;
+        let days: Vec<i32> = [3.0, 20.0, 60.0, 150.0]
+            .iter()
+            .map(|&st| s.final_review_day(mem(st), to_exam, EXAM_TARGET).unwrap())
+            .collect();
+        // Measured as days before the exam, stronger cards go earlier.
+        let before: Vec<i32> = days.iter().map(|x| to_exam - x).collect();
+        assert!(before.windows(2).all(|w| w[0] <= w[1]), "{before:?}");
+        assert!(before[0] < before[3], "{before:?}");
+        // The weakest cannot reach the target: their best day is the eve.
+        assert_eq!(days[0], to_exam - 1);
+    }
+
+    #[test]
+    fn the_chosen_day_reaches_the_target_and_the_day_before_does_not() {
+        let s = sched();
+        for st in [25.0, 60.0, 120.0, 300.0] {
+            let Some(x) = s.final_review_day(mem(st), 90, EXAM_TARGET) else {
+                continue;
+            };
+            if x < 89 {
+                assert!(s.exam_recall_with_review(mem(st), x, 90) >= EXAM_TARGET);
+            }
+            if x > 1 {
+                assert!(s.exam_recall_with_review(mem(st), x - 1, 90) < EXAM_TARGET);
+            }
+        }
+    }
+
+    #[test]
+    fn a_review_that_would_cross_the_exam_comes_back_before_it() {
+        let s = sched();
+        let c = clock("2027-04-01T10:00:00Z");
+        let goal = ExamGoal::ahead(Some(jiff::civil::date(2027, 5, 1)), &c).unwrap();
+        let state = CardState {
+            intro: 0,
+            last: c.now_ms(),
+            due: c.day_start_ms(jiff::civil::date(2027, 7, 1)),
+            stability: 60.0,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps: 4,
+            lapses: 0,
+        };
+        let due = s.due_for_exam(&state, &goal, &c);
+        assert!(due < goal.at && due > c.now_ms(), "{due}");
+        // Due before the exam anyway: left alone.
+        let soon = CardState {
+            due: c.day_start_ms(jiff::civil::date(2027, 4, 10)),
+            ..state
+        };
+        assert_eq!(s.due_for_exam(&soon, &goal, &c), soon.due);
+        // After the exam there is no goal, and the stored due stands.
+        let after = clock("2027-05-02T10:00:00Z");
+        assert_eq!(ExamGoal::ahead(Some(goal.day), &after), None);
+    }
+}
