@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Write};
-use std::path::PathBuf;
 use std::process::Command;
 
 use smriti::deck::load::builtin_decks;
@@ -12,10 +11,6 @@ use crate::env::Env;
 
 fn decks() -> Vec<Deck> {
     builtin_decks().expect("built-in decks parse")
-}
-
-fn seeds_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
 }
 
 #[test]
@@ -85,61 +80,14 @@ fn readable_source_rejects_file_names_and_undated_sources() {
     assert!(readable_source("Drishti IAS explainer").is_err());
 }
 
-/// Decks whose sources still name seed files; they move to readable sources deck by deck
-/// (issue 10), and leave this list when they do.
-const SEED_FILE_SOURCES: &[&str] = &["india-us-2plus2-prelims"];
-
 #[test]
 fn every_card_names_a_readable_dated_source_and_explains_itself() {
     let decks = decks();
-    let checked: Vec<&Deck> = decks
-        .iter()
-        .filter(|d| !SEED_FILE_SOURCES.contains(&d.id.as_str()))
-        .collect();
-    assert!(
-        checked.iter().any(|d| d.id == "india-us-2plus2-mains"),
-        "the mains deck must be checked"
-    );
-    for card in checked.iter().flat_map(|d| &d.cards) {
+    assert_eq!(decks.len(), 2, "both built-in decks are checked");
+    for card in decks.iter().flat_map(|d| &d.cards) {
         let src = card.source.as_str();
         if let Err(why) = readable_source(src) {
             panic!("{}: source {why}: {src}", card.key);
-        }
-        assert!(card.explain.is_some(), "{} has no explain", card.key);
-    }
-}
-
-#[test]
-fn legacy_decks_name_an_existing_seed_file_and_explain_themselves() {
-    let seeds = seeds_dir();
-    let have_seeds = seeds.is_dir();
-    let decks = decks();
-    for card in decks
-        .iter()
-        .filter(|d| SEED_FILE_SOURCES.contains(&d.id.as_str()))
-        .flat_map(|d| &d.cards)
-    {
-        let src = card.source.as_str();
-        if let Some(rest) = src.strip_prefix("external:") {
-            assert!(
-                rest.trim().len() > 10,
-                "{}: external source too vague: {src}",
-                card.key
-            );
-        } else {
-            let named = src.len() == 24 && src.ends_with(".txt") && src.as_bytes()[3] == b'_';
-            assert!(
-                named,
-                "{}: source is neither a seed file nor external: {src}",
-                card.key
-            );
-            if have_seeds {
-                assert!(
-                    seeds.join(src).is_file(),
-                    "{}: no seed file {src}",
-                    card.key
-                );
-            }
         }
         assert!(card.explain.is_some(), "{} has no explain", card.key);
     }
