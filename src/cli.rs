@@ -65,6 +65,8 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
     Stats(StatsArgs),
+    /// Fit the scheduler's FSRS-6 parameters to your own answers and save them if they predict better
+    Optimize(OptimizeArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -223,4 +225,11 @@ pub struct StatsArgs {
     /// Print the figures as JSON (schema in the README) [default: text with charts]
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Fit and compare, but do not write config.toml [default: off]
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod deck;
+pub mod optimize;
 pub mod paths;
 pub mod quiz;
 pub mod sanitize;

@@ -60,6 +60,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
         },
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
+        Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
         Command::Completions { .. } => {}
     }
     out.flush()?;

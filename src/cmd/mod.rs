@@ -4,5 +4,6 @@ pub mod add;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod optimize;
 pub mod quiz;
 pub mod stats;

@@ -1,0 +1,139 @@
+//! Fitting FSRS-6 to the user's own answers (`smriti optimize`): the training data, whether
+//! there is enough of it, the fit itself and the fair before/after comparison. No I/O: the
+//! command reads the journal and writes the config; the benchmark calls `fit` directly.
+//!
+//! The comparison: the crate's time-series evaluation cuts the items, in time order, into six
+//! parts and, for each of the last five, fits parameters to the parts before it and scores
+//! them on it. The current parameters are scored on the same five parts, so "before" and
+//! "after" are both figures on answers the parameters were not fitted to.
+
+pub mod items;
+pub mod metrics;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use fsrs::{CombinedProgressState, ComputeParametersInput, FSRSError, FSRSItem};
+
+pub use items::{Dataset, dataset};
+pub use metrics::Metrics;
+
+/// Training items the crate needs, after its outlier filter, to fit all 21 parameters: with
+/// fewer it returns the defaults (under 8) or fits only the four first-answer stabilities.
+pub const MIN_ITEMS: usize = 64;
+/// The crate's time-series evaluation scores the last `FOLDS` of `FOLDS + 1` parts.
+const FOLDS: usize = 5;
+/// The single relearning step the scheduler gives a failed card (`schedule::STEP_MS`).
+const RELEARNING_STEPS: usize = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// Only `usable` items are left after the crate's filter, fewer than `MIN_ITEMS`.
+    TooFew { usable: usize },
+    /// Enough items, but each is a card's first answer on a later day: the crate would fit
+    /// only the first-answer stabilities.
+    NoLaterAnswers { usable: usize },
+}
+
+/// Whether the crate would fit the full model to this data. Runs the crate's own outlier
+/// filter (it drops rare first-grade/first-gap pairs, so an answer does not always count).
+pub fn readiness(data: &Dataset) -> Readiness {
+    let first: Vec<FSRSItem> = data
+        .items
+        .iter()
+        .filter(|i| i.long_term_review_cnt() == 1)
+        .cloned()
+        .collect();
+    let (first, train) = fsrs::filter_outlier(first, data.items.clone());
+    let usable = train.len();
+    if usable < MIN_ITEMS {
+        Readiness::TooFew { usable }
+    } else if usable == first.len() {
+        Readiness::NoLaterAnswers { usable }
+    } else {
+        Readiness::Ready
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// Fitted to all the items.
+    pub parameters: Vec<f32>,
+    /// The current parameters on the scored items.
+    pub before: Metrics,
+    /// The time-series fits on the same items.
+    pub after: Metrics,
+    /// How many items were scored.
+    pub scored: usize,
+}
+
+impl Fit {
+    /// The fitted parameters predict the user's answers better (lower log loss, the quantity
+    /// the crate minimises) than the current ones.
+    pub fn is_better(&self) -> bool {
+        self.after.log_loss < self.before.log_loss
+    }
+}
+
+/// Fits parameters to `data` and scores them against `current` (empty: the defaults).
+/// CPU heavy: six fits, five of them in parallel. Call only when `readiness` says `Ready`.
+pub fn fit(data: &Dataset, current: &[f32], progress: &Progress) -> Result<Fit, FSRSError> {
+    let input = ComputeParametersInput {
+        train_set: data.items.clone(),
+        card_ids: Some(data.card_ids.clone()),
+        progress: None,
+        enable_short_term: true,
+        num_relearning_steps: Some(RELEARNING_STEPS),
+        training_config: None,
+    };
+    let scored = &data.items[data.len() / (FOLDS + 1)..];
+    let before = metrics::evaluate(current, scored, None)?;
+    let after = fsrs::evaluate_with_time_series_splits(input.clone(), |p| {
+        progress.folds_done.store(p.current, Ordering::Relaxed);
+        true
+    })?;
+    let parameters = fsrs::compute_parameters(ComputeParametersInput {
+        progress: Some(Arc::clone(&progress.final_fit)),
+        ..input
+    })?;
+    Ok(Fit {
+        parameters,
+        before,
+        after: Metrics {
+            log_loss: after.log_loss,
+            rmse_bins: after.rmse_bins,
+        },
+        scored: scored.len(),
+    })
+}
+
+/// How far `fit` has got, readable from another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    folds_done: AtomicUsize,
+    final_fit: Arc<Mutex<CombinedProgressState>>,
+}
+
+impl Progress {
+    /// From 0 to 1, by training work: the folds fit 1/6 to 5/6 of the items (2.5 in all), the
+    /// final fit all of them.
+    pub fn fraction(&self) -> f32 {
+        let folds = self.folds_done.load(Ordering::Relaxed).min(FOLDS);
+        let fold_work: f32 = (1..=folds).map(|i| i as f32 / (FOLDS + 1) as f32).sum();
+        let final_part = self
+            .final_fit
+            .lock()
+            .map(|s| {
+                if s.finished() {
+                    1.0
+                } else if s.total() > 0 {
+                    s.current() as f32 / s.total() as f32
+                } else {
+                    0.0
+                }
+            })
+            .unwrap_or(0.0);
+        ((fold_work + final_part) / 3.5).clamp(0.0, 1.0)
+    }
+}
