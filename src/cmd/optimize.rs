@@ -27,11 +27,10 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
         Readiness::TooFew { usable } => {
             writeln!(
                 out,
-                "Not enough history to fit your own parameters yet: the optimiser can use {usable} of \
-                 your {} answers and needs at least {MIN_ITEMS}.\n\
-                 An answer counts when its card was last answered on an earlier study day; keep \
-                 studying (about {} more such answers) and run `smriti optimize` again.\n\
-                 Nothing was changed.",
+                "Not enough history to fit your own parameters yet: the optimiser can use\n\
+                 {usable} of your {} answers and needs at least {MIN_ITEMS}. An answer counts when its card\n\
+                 was last answered on an earlier study day. Keep studying (about {} more\n\
+                 such answers) and run `smriti optimize` again. Nothing was changed.",
                 data.answers,
                 MIN_ITEMS - usable,
             )?;
@@ -40,17 +39,17 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
         Readiness::NoLaterAnswers { usable } => {
             writeln!(
                 out,
-                "Not enough history to fit your own parameters yet: all {usable} usable answers \
-                 are cards' first reviews after the day they were learned.\n\
-                 The optimiser also needs cards reviewed again after that; keep studying and run \
-                 `smriti optimize` again.\nNothing was changed."
+                "Not enough history to fit your own parameters yet: all {usable} usable answers\n\
+                 are cards' first reviews after the day they were learned. The optimiser also\n\
+                 needs cards reviewed again after that. Keep studying and run `smriti optimize`\n\
+                 again. Nothing was changed."
             )?;
             return Ok(());
         }
     }
     writeln!(
         out,
-        "Fitting FSRS-6 to {} answers of {} cards ({} of them after a gap of a day or more)…",
+        "Fitting FSRS-6 to {} answers of {} cards ({} after a gap of a day or more)…",
         data.answers,
         data.cards,
         data.len()
@@ -69,8 +68,8 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
         Err(FSRSError::NotEnoughData) => {
             writeln!(
                 out,
-                "Not enough history to fit and test your own parameters yet; keep studying and \
-                 run `smriti optimize` again.\nNothing was changed."
+                "Not enough history to fit and test your own parameters yet. Keep studying and\n\
+                 run `smriti optimize` again. Nothing was changed."
             )?;
             return Ok(());
         }
@@ -85,7 +84,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
     if !fit.is_better() {
         writeln!(
             out,
-            "The fitted parameters predict your answers no better than the current ones; \
+            "The fitted parameters predict your answers no better than the current ones;\n\
              {config_path} was not changed."
         )?;
     } else if args.dry_run {
@@ -98,7 +97,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
         write::write_parameters(&app.home.config, &fit.parameters)?;
         writeln!(
             out,
-            "The fitted parameters predict your answers better, and were saved to {config_path}:\n\
+            "The fitted parameters predict your answers better. Saved to {config_path}:\n\
              {params}\nThe scheduler uses them from your next answer."
         )?;
     }
@@ -123,8 +122,9 @@ fn report(fit: &Fit, defaults: bool, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "Both scored on your last {} later-day answers, each predicted by parameters fitted to \
-         the answers before it only (lower is better).\n",
+        "Scored on your last {} later-day answers (lower is better): the current parameters\n\
+         as they are, the fitted ones in five rounds, each fitted only to the answers before\n\
+         the ones it is scored on.\n",
         fit.scored
     )?;
     Ok(())
