@@ -114,7 +114,13 @@ impl Learner {
     /// `new_per_day` new a day, the first session on the study day that starts at `day0`
     /// (a day start, in ms); each session starts six hours into its day and takes 8 s an
     /// answer. One day in ten is skipped, as people do.
-    pub fn study(&mut self, cards: usize, new_per_day: usize, answers: usize, day0: i64) -> Vec<Answer> {
+    pub fn study(
+        &mut self,
+        cards: usize,
+        new_per_day: usize,
+        answers: usize,
+        day0: i64,
+    ) -> Vec<Answer> {
         let mut deck = vec![
             Card {
                 phase: Phase::New,
@@ -171,7 +177,11 @@ impl Learner {
     }
 
     fn answer(&mut self, card: &mut Card, id: usize, at: i64, day: i64, day0: i64) -> Answer {
-        let elapsed_days = if card.phase == Phase::New { 0 } else { (day - card.last_day) as u32 };
+        let elapsed_days = if card.phase == Phase::New {
+            0
+        } else {
+            (day - card.last_day) as u32
+        };
         let p_true = match card.truth {
             None => 0.75,
             Some(memory) => {

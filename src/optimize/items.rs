@@ -43,7 +43,11 @@ impl Dataset {
 pub fn dataset(history: &History, clock: &Clock) -> Dataset {
     // Study days are found in journal order, where the day cursor's cache hits almost always.
     let mut cursor = DayCursor::new(clock);
-    let days: Vec<i32> = history.reviews.iter().map(|r| cursor.offset(r.at)).collect();
+    let days: Vec<i32> = history
+        .reviews
+        .iter()
+        .map(|r| cursor.offset(r.at))
+        .collect();
     let mut by_card: FxHashMap<&str, usize> = FxHashMap::default();
     let mut cards: Vec<Vec<usize>> = Vec::new();
     for (i, (key, _)) in history.iter().enumerate() {
@@ -103,11 +107,7 @@ mod tests {
 
     fn clock() -> Clock {
         // 2026-11-24 10:00 UTC; the study day starts at 04:00 UTC.
-        Clock::new(
-            "2026-11-24T10:00:00Z".parse().unwrap(),
-            TimeZone::UTC,
-            4,
-        )
+        Clock::new("2026-11-24T10:00:00Z".parse().unwrap(), TimeZone::UTC, 4)
     }
 
     fn at(day: i64, hour: i64) -> i64 {

@@ -37,10 +37,14 @@ const RELEARNING_STEPS: usize = 1;
 pub enum Readiness {
     Ready,
     /// Only `usable` items are left after the crate's filter, fewer than `MIN_ITEMS`.
-    TooFew { usable: usize },
+    TooFew {
+        usable: usize,
+    },
     /// Enough items, but each is a card's first answer on a later day: the crate would fit
     /// only the first-answer stabilities.
-    NoLaterAnswers { usable: usize },
+    NoLaterAnswers {
+        usable: usize,
+    },
 }
 
 /// Whether the crate would fit the full model to this data. Runs the crate's own outlier

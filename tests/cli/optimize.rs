@@ -105,20 +105,36 @@ fn fits_a_learners_history_lowers_the_log_loss_and_saves_keeping_comments() {
         CONFIG,
         "--dry-run wrote the config"
     );
-    assert_eq!(fs::read_dir(env.path()).unwrap().count(), 2, "only state/ and config.toml");
+    assert_eq!(
+        fs::read_dir(env.path()).unwrap().count(),
+        2,
+        "only state/ and config.toml"
+    );
 
     let out = optimize(&env, &[]);
     let (before, _) = row(&out, "current (FSRS-6 defaults)");
     let (after, _) = row(&out, "fitted");
-    assert!(after < before, "log loss {after} not below {before}:\n{out}");
+    assert!(
+        after < before,
+        "log loss {after} not below {before}:\n{out}"
+    );
     assert!(out.contains("better. Saved to"), "{out}");
     // The same fit both times (the crate is deterministic), so the dry run showed what was saved.
-    let saved_line = out.lines().find(|l| l.starts_with("[fsrs] parameters")).unwrap();
+    let saved_line = out
+        .lines()
+        .find(|l| l.starts_with("[fsrs] parameters"))
+        .unwrap();
     assert!(dry.contains(saved_line), "{dry}\n{out}");
 
     let text = fs::read_to_string(env.path().join("config.toml")).unwrap();
-    assert!(text.starts_with("# my study settings\nnew_per_day = 10   # gentle\n"), "{text}");
-    assert!(text.contains("   # filled in by smriti optimize\n"), "{text}");
+    assert!(
+        text.starts_with("# my study settings\nnew_per_day = 10   # gentle\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("   # filled in by smriti optimize\n"),
+        "{text}"
+    );
     let config = smriti::config::parse(&text, "config.toml").unwrap();
     assert_eq!(config.new_per_day, 10);
     assert_eq!(config.fsrs_parameters.len(), 21);

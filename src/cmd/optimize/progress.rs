@@ -53,7 +53,10 @@ mod tests {
         let empty = bar(0.0, Duration::from_secs(2));
         let half = bar(0.5, Duration::from_secs(2));
         let full = bar(1.0, Duration::from_secs(125));
-        assert_eq!(empty, format!("fitting [{}]   0%    2 s", ".".repeat(WIDTH)));
+        assert_eq!(
+            empty,
+            format!("fitting [{}]   0%    2 s", ".".repeat(WIDTH))
+        );
         assert_eq!(half.matches('#').count(), WIDTH / 2);
         assert!(full.contains(&"#".repeat(WIDTH)) && full.ends_with(" 100%  125 s"));
         assert_eq!(empty.len(), half.len());

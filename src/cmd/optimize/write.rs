@@ -118,6 +118,9 @@ mod tests {
         // A missing file (and folder) is created.
         let fresh = dir.path().join("sub").join("config.toml");
         write_parameters(&fresh, &params).unwrap();
-        assert_eq!(crate::config::load(&fresh).unwrap().fsrs_parameters.len(), 21);
+        assert_eq!(
+            crate::config::load(&fresh).unwrap().fsrs_parameters.len(),
+            21
+        );
     }
 }
