@@ -164,6 +164,61 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fsrs::FSRSReview;
+
+    /// One card per entry of `cards`, each a list of (grade, days since the previous answer):
+    /// an item per later-day answer, as `dataset` builds them.
+    fn data(cards: &[Vec<(u32, u32)>]) -> Dataset {
+        let mut d = Dataset::default();
+        for (id, card) in cards.iter().enumerate() {
+            let reviews: Vec<FSRSReview> = card
+                .iter()
+                .map(|&(rating, delta_t)| FSRSReview { rating, delta_t })
+                .collect();
+            for end in 2..=reviews.len() {
+                if reviews[end - 1].delta_t > 0 {
+                    d.items.push(FSRSItem {
+                        reviews: reviews[..end].to_vec(),
+                    });
+                    d.card_ids.push(id as i64);
+                }
+            }
+            d.answers += card.len();
+        }
+        d.cards = cards.len();
+        d
+    }
+
+    #[test]
+    fn readiness_follows_the_crates_thresholds_and_filter() {
+        let twice = vec![vec![(3, 0), (3, 1)]; 100];
+        let thrice = vec![vec![(3, 0), (3, 1), (3, 3)]; 40];
+        assert_eq!(
+            readiness(&data(&thrice[..25])),
+            Readiness::TooFew { usable: 50 }
+        );
+        // Fewer than 20 cards sharing a first grade are all taken as outliers.
+        assert_eq!(
+            readiness(&data(&thrice[..19])),
+            Readiness::TooFew { usable: 0 }
+        );
+        // 100 items, but all first later-day answers: only the first stabilities could be fitted.
+        assert_eq!(
+            readiness(&data(&twice)),
+            Readiness::NoLaterAnswers { usable: 100 }
+        );
+        assert_eq!(readiness(&data(&thrice)), Readiness::Ready);
+        // The crate drops first answers whose (grade, gap) pair is rare: 30 cards each first
+        // seen again after a different gap leave nothing to fit, however many answers follow.
+        let scattered: Vec<Vec<(u32, u32)>> = (1..=30)
+            .map(|gap| vec![(3, 0), (3, gap), (3, 5), (3, 9)])
+            .collect();
+        assert_eq!(data(&scattered).len(), 90);
+        assert_eq!(
+            readiness(&data(&scattered)),
+            Readiness::TooFew { usable: 0 }
+        );
+    }
 
     #[test]
     fn small_histories_get_more_epochs_large_ones_the_crates_five() {

@@ -95,6 +95,21 @@ fn too_little_history_changes_nothing_and_says_how_much_more_is_needed() {
 }
 
 #[test]
+fn a_damaged_journal_is_an_error_naming_its_line_and_nothing_is_written() {
+    let env = learner_home(forgetful(), 200, 4);
+    let mut journal = fs::read_to_string(env.journal_path()).unwrap();
+    journal.push_str("r\t12\tsynthetic/card-1\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0\n");
+    fs::write(env.journal_path(), &journal).unwrap();
+    let err = env.fails(&["optimize"], "");
+    assert!(err.contains("journal.tsv:"), "{err}");
+    assert!(err.contains("grade"), "{err}");
+    assert_eq!(
+        fs::read_to_string(env.path().join("config.toml")).unwrap(),
+        CONFIG
+    );
+}
+
+#[test]
 fn fits_a_learners_history_lowers_the_log_loss_and_saves_keeping_comments() {
     let env = learner_home(forgetful(), 3000, 11);
 

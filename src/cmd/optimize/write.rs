@@ -13,6 +13,10 @@ use toml_edit::{Array, DocumentMut, Item, Value};
 /// Replaces (or adds) `[fsrs] parameters` in the config file at `path` (created if missing).
 pub fn write_parameters(path: &Path, parameters: &[f32]) -> Result<()> {
     let shown = path.display();
+    // A config kept elsewhere and linked in (dotfiles) is edited where it lives: renaming
+    // over the link would replace it with a copy.
+    let target = fs::canonicalize(path).ok();
+    let path = target.as_deref().unwrap_or(path);
     let src = match fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
@@ -120,6 +124,27 @@ mod tests {
         write_parameters(&fresh, &params).unwrap();
         assert_eq!(
             crate::config::load(&fresh).unwrap().fsrs_parameters.len(),
+            21
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_config_is_edited_where_it_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-config.toml");
+        fs::write(&real, USER).unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_parameters(&link, &fsrs::DEFAULT_PARAMETERS).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            crate::config::load(&real).unwrap().fsrs_parameters.len(),
             21
         );
     }
