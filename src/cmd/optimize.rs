@@ -27,10 +27,11 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
         Readiness::TooFew { usable } => {
             writeln!(
                 out,
-                "Not enough history to fit your own parameters yet: the optimiser can use\n\
-                 {usable} of your {} answers and needs at least {MIN_ITEMS}. An answer counts when its card\n\
-                 was last answered on an earlier study day. Keep studying (about {} more\n\
-                 such answers) and run `smriti optimize` again. Nothing was changed.",
+                "Not enough history to fit your own parameters yet: the optimiser can use {usable}\n\
+                 of your {} answers and needs at least {MIN_ITEMS}. An answer counts when its card was\n\
+                 last answered on an earlier study day (and rare first gaps are set aside).\n\
+                 Keep studying, about {} more such answers, and run `smriti optimize` again.\n\
+                 Nothing was changed.",
                 data.answers,
                 MIN_ITEMS - usable,
             )?;

@@ -3,7 +3,7 @@
 //! parameters on exactly the answers the crate's time-series evaluation of the fit is scored
 //! on, so the two figures it shows side by side measure the same thing.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use fsrs::{FSRS, FSRSError, FSRSItem};
 
@@ -27,7 +27,8 @@ pub fn evaluate(
     }
     let fsrs = FSRS::new(parameters)?;
     let decay = decay_of(parameters)?;
-    let mut bins: HashMap<(u32, u32, u32), Bin> = HashMap::new();
+    // Ordered, so the sums (and the figures shown) are the same on every run.
+    let mut bins: BTreeMap<(u32, u32, u32), Bin> = BTreeMap::new();
     let (mut loss, mut weight_sum) = (0.0f32, 0.0f32);
     for (n, item) in items.iter().enumerate() {
         let weight = weights.and_then(|w| w.get(n)).copied().unwrap_or(1.0);

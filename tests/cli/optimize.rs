@@ -78,7 +78,7 @@ fn too_little_history_changes_nothing_and_says_how_much_more_is_needed() {
     let out = optimize(&env, &[]);
     assert!(out.contains("Not enough history"), "{out}");
     assert!(
-        out.contains("can use\n0 of your 4 answers and needs at least 64"),
+        out.contains("can use 0\nof your 4 answers and needs at least 64"),
         "{out}"
     );
     assert!(out.contains("Nothing was changed"), "{out}");
