@@ -5,7 +5,8 @@
 //! The comparison: the crate's time-series evaluation cuts the items, in time order, into six
 //! parts and, for each of the last five, fits parameters to the parts before it and scores
 //! them on it. The current parameters are scored on the same five parts, so "before" and
-//! "after" are both figures on answers the parameters were not fitted to.
+//! "after" are figures on the same answers (current parameters from an earlier fit to some
+//! of them are favoured by that, which errs on the side of keeping them).
 
 pub mod items;
 pub mod metrics;
