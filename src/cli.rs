@@ -67,6 +67,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Simulate the road to each exam: expected recall on the day and the daily load
     Plan(PlanArgs),
+    /// Fit the scheduler's FSRS-6 parameters to your own answers and save them if they predict better
+    Optimize(OptimizeArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -243,4 +245,11 @@ pub struct PlanArgs {
     /// Print the plan as JSON (schema in the README) [default: text with a chart]
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Fit and compare, but do not write config.toml [default: off]
+    #[arg(long)]
+    pub dry_run: bool,
 }

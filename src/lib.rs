@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod deck;
+pub mod optimize;
 pub mod paths;
 pub mod plan;
 pub mod quiz;

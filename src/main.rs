@@ -61,6 +61,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
         Command::Plan(args) => cmd::plan::plan(&app, args, &mut out)?,
+        Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
         Command::Completions { .. } => {}
     }
     out.flush()?;

@@ -4,6 +4,7 @@ pub mod add;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod optimize;
 pub mod plan;
 pub mod quiz;
 pub mod stats;

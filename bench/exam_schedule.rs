@@ -13,7 +13,7 @@
 //! Reported per scenario, as the mean over learners: true recall on exam morning (a card never
 //! introduced counts 0), total answers, answers in the last 7 days, and the busiest day.
 //!
-//! Run: `cargo bench --bench exam_schedule` (release build; about a minute).
+//! Run: `cargo bench --bench exam_schedule` (release build).
 
 use fsrs::{FSRS, MemoryState};
 use jiff::civil::{Date, date};
