@@ -128,7 +128,7 @@ source = "s"
     t.send(" ");
     t.wait_for("BECA was signed in […].");
     t.send(" ");
-    t.wait_for("BECA was signed in 2020.");
+    t.wait_for("BECA was signed in [2020].");
     t.send("3");
     t.wait_for("Discuss the 2+2 dialogue.");
     t.wait_for("UPSC 2019 · 150 words · 3 key points");

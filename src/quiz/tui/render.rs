@@ -11,9 +11,17 @@ use crate::quiz::options::letter;
 use crate::schedule::Grade;
 use crate::schedule::Interval;
 
+/// Below this size the question and its keys do not fit together: the screen says so
+/// rather than showing a header and a footer with the question squeezed out between them.
+pub const MIN_WIDTH: usize = 30;
+pub const MIN_HEIGHT: usize = 8;
+
 /// Exactly `height` rows (blank ones at the end of short cards), none wider than `width`.
 pub fn render(ui: &UiState, width: u16, height: u16) -> Vec<Line> {
     let (w, h) = (usize::from(width).max(1), usize::from(height).max(1));
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return too_small(w, h);
+    }
     let mut header = header(ui, w, h);
     let footer = footer(ui, w);
     let room = h.saturating_sub(header.len() + footer.len()).max(1);
@@ -61,6 +69,19 @@ fn visible(
         };
         rows.push(truncate(vec![Span::new(marker, Style::tone(Tone::Dim))], w));
     }
+    rows
+}
+
+/// What a window under the minimum size shows: why, and what size would do.
+fn too_small(w: usize, h: usize) -> Vec<Line> {
+    let text = [
+        Span::new("Window too small ", Style::tone(Tone::Warn).bold()),
+        Span::plain(format!("({w}×{h}): make it at least {MIN_WIDTH}×{MIN_HEIGHT}. ")),
+        dim("q quits, progress kept."),
+    ];
+    let mut rows = wrap(&text, w, 0);
+    rows.resize(h, Vec::new());
+    rows.truncate(h);
     rows
 }
 
@@ -118,13 +139,19 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
 
     // The question.
     match (&card.cloze, answered) {
-        (Some((pieces, gap)), _) => {
-            let spans: Vec<Span> = pieces
+        (Some(cloze), _) => {
+            // The gap keeps its brackets once revealed, so the asked words stand out without
+            // colour too.
+            let spans: Vec<Span> = cloze
+                .pieces
                 .iter()
                 .enumerate()
-                .map(|(i, p)| match (i == *gap, answered) {
-                    (true, false) => Span::new("[…]", Style::tone(Tone::Accent).bold()),
-                    (true, true) => Span::new(p.clone(), Style::tone(Tone::Good).bold()),
+                .map(|(i, p)| match (i == cloze.gap, answered) {
+                    (true, false) => Span::new(
+                        format!("[{}]", cloze.hint.as_deref().unwrap_or("…")),
+                        Style::tone(Tone::Accent).bold(),
+                    ),
+                    (true, true) => Span::new(format!("[{p}]"), Style::tone(Tone::Good).bold()),
                     _ => Span::new(p.clone(), bold),
                 })
                 .collect();

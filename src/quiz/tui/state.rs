@@ -23,8 +23,8 @@ pub struct CardView {
     pub accept: Vec<String>,
     pub options: Vec<String>,
     pub right: usize,
-    /// Cloze: the text in pieces, the asked gap's answer at `gap` (None for other kinds).
-    pub cloze: Option<(Vec<String>, usize)>,
+    /// Cloze: the text in pieces around the asked gap (None for other kinds).
+    pub cloze: Option<ClozeView>,
     pub points: Vec<String>,
     pub year: Option<i64>,
     pub word_limit: Option<i64>,
@@ -76,16 +76,33 @@ impl CardView {
     }
 }
 
-/// Cloze text split so the asked gap can be drawn on its own: the pieces alternate text and
-/// the other gaps filled in, and the index of the asked gap's piece.
-fn cloze_pieces(text: &str, ask: usize) -> (Vec<String>, usize) {
+/// Cloze text split so the asked gap can be drawn on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClozeView {
+    /// The text around the gap with the other gaps filled in, and the asked gap's answer at
+    /// `gap`.
+    pub pieces: Vec<String>,
+    pub gap: usize,
+    /// What the deck says to show in the gap until it is revealed (`{{MTCR::regime}}`).
+    pub hint: Option<String>,
+}
+
+fn cloze_pieces(text: &str, ask: usize) -> ClozeView {
     let gaps = cloze::gaps(text);
     let Some(asked) = gaps.get(ask) else {
-        return (vec![clean(&cloze::render(text, None))], usize::MAX);
+        return ClozeView {
+            pieces: vec![clean(&cloze::render(text, None))],
+            gap: usize::MAX,
+            hint: None,
+        };
     };
     let before = cloze::render(&text[..asked.start], None);
     let after = cloze::render(&text[asked.end..], None);
-    (vec![clean(&before), clean(asked.answer), clean(&after)], 1)
+    ClozeView {
+        pieces: vec![clean(&before), clean(asked.answer), clean(&after)],
+        gap: 1,
+        hint: asked.hint.map(clean_line),
+    }
 }
 
 /// Where the user is with the card on screen.

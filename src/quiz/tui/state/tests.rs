@@ -300,7 +300,7 @@ fn an_empty_typed_answer_counts_as_not_known() {
 fn a_cloze_card_reveals_and_grades_like_a_basic_one() {
     let mut ui = fixtures::ui(CLOZE);
     assert_eq!(
-        ui.card.cloze.as_ref().map(|(p, g)| p[*g].as_str()),
+        ui.card.cloze.as_ref().map(|c| c.pieces[c.gap].as_str()),
         Some("New Delhi")
     );
     handle_key(&mut ui, ch(' '));
