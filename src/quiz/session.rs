@@ -19,6 +19,10 @@ use crate::store::journal::{Entry, new_card_state};
 /// A card failed in the session comes back after at least this many other cards.
 const RETURN_AFTER: usize = 3;
 
+/// The `intro` of a card first answered in a mock paper: before any study day, so it never
+/// counts against a day's new cards (see `store::introduced_since`).
+pub const NOT_INTRODUCED: Millis = 0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Answers change the schedule.
@@ -205,6 +209,16 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Takes every card still to come off the queue, each laid out once: the questions of a
+    /// mock paper, which the paper sets in this order and grades when it is handed in.
+    pub fn draw_all(&mut self, now: Millis) -> Vec<Shown> {
+        let mut all = Vec::new();
+        while self.current(now).is_some() {
+            all.extend(self.current.take());
+        }
+        all
+    }
+
     /// Grades the card on screen. Returns the entry to record (in a cram session, to ignore).
     pub fn answer(
         &mut self,
@@ -214,10 +228,28 @@ impl<'a> Session<'a> {
         clock: &Clock,
     ) -> Option<Entry> {
         let shown = self.current.take()?;
+        Some(self.answer_card(shown, grade, took_ms, sched, clock))
+    }
+
+    /// Grades a card taken off the screen (or drawn with `draw_all`).
+    pub fn answer_card(
+        &mut self,
+        shown: Shown,
+        grade: Grade,
+        took_ms: u32,
+        sched: &Scheduler,
+        clock: &Clock,
+    ) -> Entry {
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
         let exam = self.config.exam_date(card.exam);
-        let state = sched.answer(prev.as_ref(), grade, clock, &card.key, exam);
+        let mut state = sched.answer(prev.as_ref(), grade, clock, &card.key, exam);
+        if self.mode == Mode::Mock && prev.is_none() {
+            // A paper tests; it does not introduce cards. `intro` only counts cards against
+            // the day's new-card allowance, so a card first met in a paper is marked as never
+            // introduced, and the day's study still gets its full allowance of new cards.
+            state.intro = NOT_INTRODUCED;
+        }
         self.states.insert(card.key.clone(), state);
         let queued_step = match self.mode {
             Mode::Study => state.in_step(),
@@ -246,13 +278,13 @@ impl<'a> Session<'a> {
             prev,
             queued_step,
         });
-        Some(Entry::Review {
+        Entry::Review {
             at: clock.now_ms(),
             key: card.key.clone(),
             grade,
             took_ms,
             state,
-        })
+        }
     }
 
     /// Moves on without grading; the card stays as it was in the schedule.
@@ -313,9 +345,16 @@ impl<'a> Session<'a> {
             return None;
         }
         let took = self.outcomes.last().map_or(0, |o| o.took_ms);
-        let undo = self.undo(clock.now_ms())?;
-        let redo = self.answer(Grade::Good, took, sched, clock)?;
-        Some([undo, redo])
+        // The card on screen (in plain mode, the next one, at any of its prompts) stays there
+        // as it was laid out; only the last answer is redone.
+        let on_screen = self.current.take();
+        let undo = self.undo(clock.now_ms());
+        let redo = undo
+            .is_some()
+            .then(|| self.answer(Grade::Good, took, sched, clock))
+            .flatten();
+        self.current = on_screen;
+        Some([undo?, redo?])
     }
 
     /// Cards answered, and cards still to come (including learning steps).

@@ -11,5 +11,6 @@ mod env;
 mod mock;
 mod pty;
 mod quiz;
+mod signals;
 mod stats;
 mod tui;

@@ -232,11 +232,62 @@ fn a_mock_paper_runs_against_the_clock_in_the_terminal() {
     let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "2"], &[], 80, 24);
     t.wait_for("Mock Q 1/2");
     t.wait_for("2:24 left");
+    t.wait_for("q hand in");
+    let screen = t.text();
+    let (first, answer) = if screen.contains("BECA signed in?") {
+        ("m/b", "2020")
+    } else {
+        ("m/a", "2018")
+    };
+    let right = ["a", "b", "c", "d"]
+        .into_iter()
+        .find(|l| screen.contains(&format!("{l}) {answer}")))
+        .expect("the answer among the options");
     t.send("s");
     t.wait_for("Mock Q 2/2");
     t.wait_for("Q1: left blank");
+    t.send("a");
+    // After the last question it asks before handing in; no goes back to it.
+    t.wait_for("Hand in the paper?");
+    t.wait_for("Left blank: Q1");
+    t.send("n");
+    t.wait_for("← your answer");
+    // Back to the first question, answered now; then the second taken back to blank.
+    t.send("p");
+    t.wait_for("Mock Q 1/2");
+    t.send(right);
+    t.wait_for("Mock Q 2/2");
+    t.send("s");
+    t.wait_for("Left blank: Q2");
     t.send("q");
-    t.wait_for("0.00 / +4.00 marks (0 right, 0 wrong, 2 blank of 2)");
+    t.wait_for("+2.00 / +4.00 marks (1 right, 0 wrong, 1 blank of 2)");
+    t.wait_for("Left blank:");
     assert_eq!(t.finish(), 0, "{}", t.text());
-    assert!(env.reviews().is_empty());
+    let reviews = env.reviews();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert!(
+        reviews[0].contains(&format!("\t{first}\t3\t")),
+        "{reviews:?}"
+    );
+}
+
+#[test]
+fn q_in_a_mock_paper_asks_before_handing_in() {
+    let env = Env::new();
+    env.write_deck(
+        "m.toml",
+        "[deck]\nid = \"m\"\nname = \"Mock\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nkind = \"mcq\"\nq = \"COMCASA signed in?\"\na = \"2018\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n",
+    );
+    let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "1"], &[], 80, 24);
+    t.wait_for("Mock Q 1/1");
+    t.send("q");
+    t.wait_for("Hand in the paper?");
+    t.wait_for("0 of 1 answered.");
+    t.send("n");
+    t.wait_for("COMCASA signed in?");
+    t.send("q");
+    t.wait_for("Hand in the paper?");
+    t.send("\r");
+    t.wait_for("0.00 / +2.00 marks (0 right, 0 wrong, 1 blank of 1)");
+    assert_eq!(t.finish(), 0, "{}", t.text());
 }

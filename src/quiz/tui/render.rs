@@ -76,7 +76,9 @@ fn visible(
 fn too_small(w: usize, h: usize) -> Vec<Line> {
     let text = [
         Span::new("Window too small ", Style::tone(Tone::Warn).bold()),
-        Span::plain(format!("({w}×{h}): make it at least {MIN_WIDTH}×{MIN_HEIGHT}. ")),
+        Span::plain(format!(
+            "({w}×{h}): make it at least {MIN_WIDTH}×{MIN_HEIGHT}. "
+        )),
         dim("q quits, progress kept."),
     ];
     let mut rows = wrap(&text, w, 0);
@@ -131,6 +133,9 @@ fn header(ui: &UiState, w: usize, h: usize) -> Vec<Line> {
 }
 
 fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
+    if let Phase::HandIn { answered, blanks } = &ui.phase {
+        return (hand_in(*answered, blanks, w), None);
+    }
     let card = &ui.card;
     let mut rows: Vec<Line> = Vec::new();
     let mut focus = None;
@@ -183,20 +188,28 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             }
         }
         Phase::Choosing { cursor } | Phase::Paper { cursor, .. } => {
+            let picked = match &ui.phase {
+                Phase::Paper { picked, .. } => *picked,
+                _ => None,
+            };
             for (i, o) in card.options.iter().enumerate() {
-                let style = if i == *cursor {
+                let style = if Some(i) == *cursor {
                     focus = Some(rows.len());
                     Style::PLAIN.reverse()
                 } else {
                     Style::PLAIN
                 };
-                rows.extend(wrap(
-                    &[Span::new(format!("{}) {o}", letter(i)), style)],
-                    w,
-                    3,
-                ));
+                let mut spans = vec![Span::new(format!("{}) {o}", letter(i)), style)];
+                if Some(i) == picked {
+                    spans.push(Span::new(
+                        "  ← your answer",
+                        Style::tone(Tone::Accent).bold(),
+                    ));
+                }
+                rows.extend(wrap(&spans, w, 3));
             }
         }
+        Phase::HandIn { .. } => {}
         Phase::Chosen { picked } => {
             for (i, o) in card.options.iter().enumerate() {
                 let (mark, style) = if i == card.right {
@@ -302,6 +315,34 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
     (rows, focus)
 }
 
+/// The question before a mock paper is handed in, with what is still blank.
+fn hand_in(answered: usize, blanks: &[usize], w: usize) -> Vec<Line> {
+    let total = answered + blanks.len();
+    let mut rows = wrap(
+        &[Span::new("Hand in the paper?", Style::PLAIN.bold())],
+        w,
+        0,
+    );
+    rows.push(Vec::new());
+    rows.extend(wrap(
+        &[Span::plain(format!("{answered} of {total} answered."))],
+        w,
+        0,
+    ));
+    if !blanks.is_empty() {
+        let list: Vec<String> = blanks.iter().map(|n| format!("Q{n}")).collect();
+        rows.extend(wrap(
+            &[
+                Span::new("Left blank: ", Style::tone(Tone::Warn)),
+                Span::plain(list.join(", ")),
+            ],
+            w,
+            2,
+        ));
+    }
+    rows
+}
+
 /// The typed answer with a block cursor (the terminal's own cursor stays hidden).
 fn input_line(input: &str, cursor: usize, w: usize) -> Vec<Line> {
     let before: String = input.chars().take(cursor).collect();
@@ -397,11 +438,13 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
             k.extend([("e", "why"), ("u", "undo"), ("q", "quit")]);
             hints(&k)
         }
+        (Phase::HandIn { .. }, _) => hints(&[("enter", "hand in"), ("esc", "back to the paper")]),
         (Phase::Paper { guess, .. }, _) => {
             let mut k = hints(&[
                 ("a–d", "answer"),
                 ("A–D", "as a guess"),
                 ("s", "blank"),
+                ("←→", "move"),
                 ("q", "hand in"),
             ]);
             k.push(dim(" · "));

@@ -112,8 +112,9 @@ pub enum Phase {
     Asking,
     /// Basic or cloze: the answer is shown; waiting for a grade.
     Revealed,
-    /// Mcq: choosing an option.
-    Choosing { cursor: usize },
+    /// Mcq: choosing an option; no option is highlighted until the arrows move to one, so
+    /// Enter cannot answer one the user never looked at.
+    Choosing { cursor: Option<usize> },
     /// Mcq: answered; the right option is highlighted.
     Chosen { picked: usize },
     /// Typed: editing the answer; `cursor` counts characters.
@@ -130,8 +131,16 @@ pub enum Phase {
         ticked: Vec<bool>,
         grade: Grade,
     },
-    /// Mock paper: choosing an option, no verdict until the end.
-    Paper { cursor: usize, guess: bool },
+    /// Mock paper: choosing an option, no verdict until the end; `picked` is the answer
+    /// marked on an earlier visit, which may be changed until the paper is handed in.
+    Paper {
+        cursor: Option<usize>,
+        guess: bool,
+        picked: Option<usize>,
+    },
+    /// Mock paper: asked whether to hand it in, with the questions still blank (numbers
+    /// from 1).
+    HandIn { answered: usize, blanks: Vec<usize> },
 }
 
 impl Phase {
@@ -139,10 +148,11 @@ impl Phase {
     pub fn start(kind: Kind, mock: bool) -> Phase {
         match kind {
             _ if mock => Phase::Paper {
-                cursor: 0,
+                cursor: None,
                 guess: false,
+                picked: None,
             },
-            Kind::Mcq => Phase::Choosing { cursor: 0 },
+            Kind::Mcq => Phase::Choosing { cursor: None },
             Kind::Typed => Phase::Typing {
                 input: String::new(),
                 cursor: 0,
@@ -235,7 +245,15 @@ pub enum Action {
         choice: usize,
         guess: bool,
     },
+    /// Mock paper: leave the question blank (taking back an earlier answer) and move on.
     MockSkip,
+    /// Mock paper: the previous or next question, the answer left as it is.
+    MockPrevious,
+    MockNext,
+    /// Mock paper: yes to handing it in.
+    HandIn,
+    /// Mock paper: no, back to the question.
+    Back,
     /// q or Esc: end the session, progress kept.
     Quit,
     /// Ctrl-C: as Quit, but the process exits with 130.
@@ -252,6 +270,9 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         // Any key closes the help, and does nothing else.
         ui.help = false;
         return Action::None;
+    }
+    if let Phase::HandIn { .. } = ui.phase {
+        return hand_in_key(key.code);
     }
     if scroll(ui, key.code) {
         return Action::None;
@@ -305,7 +326,12 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
             ticked,
             grade,
         } => ticking(cursor, ticked, grade, key.code),
-        Phase::Paper { cursor, guess } => paper(ui, cursor, guess, key.code),
+        Phase::Paper {
+            cursor,
+            guess,
+            picked,
+        } => paper(ui, cursor, guess, picked, key.code),
+        phase @ Phase::HandIn { .. } => (phase, Action::None),
     };
     ui.phase = match (phase, ui.card.kind) {
         // Revealing a mains card opens its checklist.
@@ -369,7 +395,7 @@ fn after_verdict(code: KeyCode) -> Action {
     }
 }
 
-fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
+fn choosing(ui: &UiState, cursor: Option<usize>, code: KeyCode) -> (Phase, Action) {
     let count = ui.card.options.len();
     let pick = |i: usize| {
         let grade = if i == ui.card.right {
@@ -383,18 +409,15 @@ fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
         KeyCode::Char(c @ 'a'..='z') if ((c as u8 - b'a') as usize) < count => {
             pick((c as u8 - b'a') as usize)
         }
-        // Only enter picks: space is "next" on the verdict screen, and a second press must not
-        // answer the next question.
-        KeyCode::Enter if count > 0 => pick(cursor.min(count - 1)),
-        KeyCode::Up => (
+        // Only enter picks, and only an option the arrows moved to: space is "next" on the
+        // verdict screen, and a second press must not answer the next question.
+        KeyCode::Enter => match cursor {
+            Some(i) if i < count => pick(i),
+            _ => (Phase::Choosing { cursor }, Action::None),
+        },
+        KeyCode::Up | KeyCode::Down => (
             Phase::Choosing {
-                cursor: cursor.saturating_sub(1),
-            },
-            Action::None,
-        ),
-        KeyCode::Down => (
-            Phase::Choosing {
-                cursor: (cursor + 1).min(count.saturating_sub(1)),
+                cursor: move_cursor(cursor, code, count),
             },
             Action::None,
         ),
@@ -402,27 +425,67 @@ fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
     }
 }
 
-fn paper(ui: &UiState, cursor: usize, guess: bool, code: KeyCode) -> (Phase, Action) {
+/// The highlighted option after an arrow: the first one moves onto the options (down to the
+/// first, up to the last), then the arrows stop at either end.
+fn move_cursor(cursor: Option<usize>, code: KeyCode, count: usize) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    Some(match (cursor, code) {
+        (None, KeyCode::Up) => last,
+        (None, _) => 0,
+        (Some(i), KeyCode::Up) => i.saturating_sub(1),
+        (Some(i), _) => (i + 1).min(last),
+    })
+}
+
+fn paper(
+    ui: &UiState,
+    cursor: Option<usize>,
+    guess: bool,
+    picked: Option<usize>,
+    code: KeyCode,
+) -> (Phase, Action) {
     let count = ui.card.options.len();
-    let stay = |cursor, guess| Phase::Paper { cursor, guess };
-    let pick = |choice: usize, guess| (stay(0, false), Action::MockPick { choice, guess });
+    let stay = |cursor, guess| Phase::Paper {
+        cursor,
+        guess,
+        picked,
+    };
+    let go = |action| (stay(cursor, guess), action);
     match code {
         KeyCode::Char(c @ 'a'..='z') if ((c as u8 - b'a') as usize) < count => {
-            pick((c as u8 - b'a') as usize, guess)
+            go(Action::MockPick {
+                choice: (c as u8 - b'a') as usize,
+                guess,
+            })
         }
         // A capital letter answers and marks it a guess in one key.
         KeyCode::Char(c @ 'A'..='Z') if ((c as u8 - b'A') as usize) < count => {
-            pick((c as u8 - b'A') as usize, true)
+            go(Action::MockPick {
+                choice: (c as u8 - b'A') as usize,
+                guess: true,
+            })
         }
-        KeyCode::Enter if count > 0 => pick(cursor.min(count - 1), guess),
+        KeyCode::Enter => match cursor {
+            Some(choice) if choice < count => go(Action::MockPick { choice, guess }),
+            _ => go(Action::None),
+        },
         KeyCode::Char('g') => (stay(cursor, !guess), Action::None),
-        KeyCode::Char('s') => (stay(0, false), Action::MockSkip),
-        KeyCode::Up => (stay(cursor.saturating_sub(1), guess), Action::None),
-        KeyCode::Down => (
-            stay((cursor + 1).min(count.saturating_sub(1)), guess),
-            Action::None,
-        ),
-        _ => (stay(cursor, guess), Action::None),
+        KeyCode::Char('s') => go(Action::MockSkip),
+        KeyCode::Left | KeyCode::Char('p') => go(Action::MockPrevious),
+        KeyCode::Right | KeyCode::Char('n') => go(Action::MockNext),
+        KeyCode::Up | KeyCode::Down => {
+            (stay(move_cursor(cursor, code, count), guess), Action::None)
+        }
+        _ => go(Action::None),
+    }
+}
+
+/// The question before handing in: yes (enter, y, or q again) or no (esc, n, ←).
+fn hand_in_key(code: KeyCode) -> Action {
+    match code {
+        KeyCode::Enter | KeyCode::Char('y' | 'q') => Action::HandIn,
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Left => Action::Back,
+        _ => Action::None,
     }
 }
 

@@ -100,9 +100,29 @@ fn mock_question() {
         total: 10,
         secs_left: 9 * 60 + 5,
     });
-    ui.phase = Phase::start(Kind::Mcq, true);
+    // Back on a question answered before: the answer marked then is shown.
+    ui.phase = Phase::Paper {
+        cursor: Some(2),
+        guess: false,
+        picked: Some(2),
+    };
     keys(&mut ui, "g");
     both_sizes("mock_question", &ui);
+}
+
+#[test]
+fn mock_hand_in() {
+    let mut ui = fixtures::ui(MCQ);
+    ui.mock = Some(MockInfo {
+        number: 10,
+        total: 10,
+        secs_left: 65,
+    });
+    ui.phase = Phase::HandIn {
+        answered: 7,
+        blanks: vec![2, 5, 9],
+    };
+    both_sizes("mock_hand_in", &ui);
 }
 
 #[test]

@@ -159,11 +159,11 @@ fn an_mcq_is_answered_by_arrows_and_enter_but_not_by_space() {
         &mut ui,
         &[key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Up)],
     );
-    assert_eq!(ui.phase, Phase::Choosing { cursor: 1 });
+    assert_eq!(ui.phase, Phase::Choosing { cursor: Some(0) });
     press(&mut ui, &[key(KeyCode::Down); 9]);
     assert_eq!(
         ui.phase,
-        Phase::Choosing { cursor: 3 },
+        Phase::Choosing { cursor: Some(3) },
         "the cursor stops at the last option"
     );
     press(&mut ui, &[key(KeyCode::Up); 2]);
@@ -175,10 +175,13 @@ fn an_mcq_is_answered_by_arrows_and_enter_but_not_by_space() {
 }
 
 #[test]
-fn letters_past_the_last_option_do_nothing() {
+fn enter_does_not_answer_an_mcq_before_an_option_is_chosen() {
     let mut ui = fixtures::ui(MCQ);
-    assert_eq!(handle_key(&mut ui, ch('f')), Action::None);
-    assert_eq!(ui.phase, Phase::Choosing { cursor: 0 });
+    assert_eq!(handle_key(&mut ui, key(KeyCode::Enter)), Action::None);
+    assert_eq!(ui.phase, Phase::Choosing { cursor: None });
+    // Up from nowhere goes to the last option.
+    handle_key(&mut ui, key(KeyCode::Up));
+    assert_eq!(ui.phase, Phase::Choosing { cursor: Some(3) });
 }
 
 #[test]
@@ -388,29 +391,27 @@ fn a_mock_question_is_answered_by_letter_with_guesses_marked() {
             guess: true
         }
     );
+    assert_eq!(
+        handle_key(&mut ui, key(KeyCode::Enter)),
+        Action::None,
+        "no option chosen yet"
+    );
     handle_key(&mut ui, ch('g'));
     assert_eq!(
         ui.phase,
         Phase::Paper {
-            cursor: 0,
-            guess: true
+            cursor: None,
+            guess: true,
+            picked: None,
         }
     );
-    handle_key(&mut ui, key(KeyCode::Down));
+    press(&mut ui, &[key(KeyCode::Down), key(KeyCode::Down)]);
     assert_eq!(
         handle_key(&mut ui, key(KeyCode::Enter)),
         Action::MockPick {
             choice: 1,
             guess: true
         }
-    );
-    assert_eq!(
-        ui.phase,
-        Phase::Paper {
-            cursor: 0,
-            guess: false
-        },
-        "the mark is per question"
     );
     assert_eq!(handle_key(&mut ui, ch('s')), Action::MockSkip);
     assert_eq!(
@@ -419,4 +420,42 @@ fn a_mock_question_is_answered_by_letter_with_guesses_marked() {
         "no undo in an exam"
     );
     assert_eq!(handle_key(&mut ui, ch('q')), Action::Quit);
+}
+
+#[test]
+fn a_mock_paper_moves_between_questions_with_the_arrows() {
+    let mut ui = fixtures::ui(MCQ);
+    ui.phase = Phase::start(Kind::Mcq, true);
+    assert_eq!(
+        press(
+            &mut ui,
+            &[key(KeyCode::Left), ch('p'), key(KeyCode::Right), ch('n')]
+        ),
+        [
+            Action::MockPrevious,
+            Action::MockPrevious,
+            Action::MockNext,
+            Action::MockNext
+        ]
+    );
+}
+
+#[test]
+fn handing_in_is_confirmed_or_taken_back() {
+    let hand_in = || {
+        let mut ui = fixtures::ui(MCQ);
+        ui.phase = Phase::HandIn {
+            answered: 1,
+            blanks: vec![2],
+        };
+        ui
+    };
+    for k in [key(KeyCode::Enter), ch('y'), ch('q')] {
+        assert_eq!(handle_key(&mut hand_in(), k), Action::HandIn, "{k:?}");
+    }
+    for k in [key(KeyCode::Esc), ch('n'), key(KeyCode::Left)] {
+        assert_eq!(handle_key(&mut hand_in(), k), Action::Back, "{k:?}");
+    }
+    assert_eq!(handle_key(&mut hand_in(), ch('a')), Action::None);
+    assert_eq!(handle_key(&mut hand_in(), ctrl('c')), Action::Interrupt);
 }
