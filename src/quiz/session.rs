@@ -344,6 +344,17 @@ impl<'a> Session<'a> {
         if !self.can_overrule() {
             return None;
         }
+        self.regrade(Grade::Good, sched, clock)
+    }
+
+    /// Gives the last answer another grade (the user changed the one proposed): the undo
+    /// entry and the new answer.
+    pub fn regrade(
+        &mut self,
+        grade: Grade,
+        sched: &Scheduler,
+        clock: &Clock,
+    ) -> Option<[Entry; 2]> {
         let took = self.outcomes.last().map_or(0, |o| o.took_ms);
         // The card on screen (in plain mode, the next one, at any of its prompts) stays there
         // as it was laid out; only the last answer is redone.
@@ -351,7 +362,7 @@ impl<'a> Session<'a> {
         let undo = self.undo(clock.now_ms());
         let redo = undo
             .is_some()
-            .then(|| self.answer(Grade::Good, took, sched, clock))
+            .then(|| self.answer(grade, took, sched, clock))
             .flatten();
         self.current = on_screen;
         Some([undo?, redo?])
@@ -385,6 +396,19 @@ impl<'a> Session<'a> {
 
     pub fn records(&self) -> bool {
         self.mode != Mode::Cram
+    }
+}
+
+/// A right mcq or typed answer given within this time proposes Easy rather than Good.
+pub const EASY_WITHIN_MS: u32 = 5_000;
+
+/// The grade an mcq or typed answer proposes: Again when wrong, Good when right, Easy when
+/// right at once. The user may change it on the verdict screen.
+pub fn proposed_grade(right: bool, took_ms: u32) -> Grade {
+    match (right, took_ms < EASY_WITHIN_MS) {
+        (false, _) => Grade::Again,
+        (true, true) => Grade::Easy,
+        (true, false) => Grade::Good,
     }
 }
 
@@ -513,6 +537,36 @@ mod tests {
                 s.answer(Grade::Good, 0, sched, clock);
             }
             assert_eq!(rest, ["d/c1", "d/c2", "d/c3"]);
+        });
+    }
+
+    #[test]
+    fn a_right_answer_proposes_good_or_easy_when_fast_and_a_wrong_one_again() {
+        assert_eq!(proposed_grade(false, 100), Grade::Again);
+        assert_eq!(proposed_grade(true, EASY_WITHIN_MS - 1), Grade::Easy);
+        assert_eq!(proposed_grade(true, EASY_WITHIN_MS), Grade::Good);
+        assert_eq!(proposed_grade(false, 60_000), Grade::Again);
+    }
+
+    #[test]
+    fn regrade_replaces_the_last_answer_and_keeps_the_card_on_screen() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(key(s, now).as_deref(), Some("d/c1"));
+            let [undo, redo] = s.regrade(Grade::Easy, sched, clock).unwrap();
+            assert!(matches!(undo, Entry::Undo { ref key, .. } if key == "d/c0"));
+            assert!(
+                matches!(redo, Entry::Review { grade: Grade::Easy, ref key, .. } if key == "d/c0")
+            );
+            assert_eq!(s.outcomes.len(), 1);
+            assert_eq!(s.outcomes[0].grade, Grade::Easy);
+            assert_eq!(
+                key(s, now).as_deref(),
+                Some("d/c1"),
+                "the card on screen stays"
+            );
         });
     }
 

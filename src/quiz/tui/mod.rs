@@ -26,7 +26,7 @@ use super::mock::Report;
 use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
-use super::session::Session;
+use super::session::{Session, proposed_grade};
 use crate::config::Config;
 use crate::deck::Library;
 use crate::sanitize::clean_line;
@@ -146,7 +146,8 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     self.answer(g)?;
                     self.ui = None;
                 }
-                Action::AnswerAndShow(g) => self.answer(g)?,
+                Action::AnswerAndShow(g) => self.answer_and_show(g)?,
+                Action::Regrade(g) => self.regrade(g, false)?,
                 Action::Next => self.ui = None,
                 Action::Skip => {
                     self.session.skip();
@@ -157,7 +158,11 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     self.ui = None;
                 }
                 Action::Undo => self.undo()?,
-                Action::Overrule => self.overrule()?,
+                Action::Overrule => {
+                    if self.session.can_overrule() {
+                        self.regrade(Grade::Good, true)?;
+                    }
+                }
                 Action::Quit => return Ok(Ended::Quit),
                 Action::Interrupt => return Ok(Ended::Interrupted),
             }
@@ -320,11 +325,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
 
     /// Grades the card on screen and makes the answer durable before anything else is drawn.
     fn answer(&mut self, grade: Grade) -> Result<()> {
-        let took = self
-            .shown_at
-            .elapsed()
-            .as_millis()
-            .min(u128::from(u32::MAX)) as u32;
+        let took = self.took_ms();
         let clock = self.deps.time.clock();
         let Some(entry) = self.session.answer(grade, took, self.deps.sched, &clock) else {
             return Ok(());
@@ -355,9 +356,19 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         Ok(())
     }
 
-    fn overrule(&mut self) -> Result<()> {
+    /// An mcq or typed answer, its verdict on screen: records the grade it proposes (a right
+    /// answer given at once proposes Easy), which the user may then change.
+    fn answer_and_show(&mut self, verdict: Grade) -> Result<()> {
+        let grade = proposed_grade(verdict.passed(), self.took_ms());
+        self.answer(grade)?;
+        self.set_shown_grade(grade);
+        Ok(())
+    }
+
+    /// Replaces the last answer's grade: the user's change, or an overrule of a typed verdict.
+    fn regrade(&mut self, grade: Grade, overrule: bool) -> Result<()> {
         let clock = self.deps.time.clock();
-        let Some(entries) = self.session.overrule(self.deps.sched, &clock) else {
+        let Some(entries) = self.session.regrade(grade, self.deps.sched, &clock) else {
             return Ok(());
         };
         for e in &entries {
@@ -365,14 +376,34 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         }
         if let Some(ui) = self.ui.as_mut()
             && let Phase::Checked { overruled, .. } = &mut ui.phase
+            && overrule
         {
             *overruled = true;
         }
+        self.set_shown_grade(grade);
         if let Entry::Review { state, .. } = &entries[1] {
-            let text = format!("good (overruled) · {}", next_review(state, &clock));
-            self.set_status(text, Some(true));
+            let why = if overrule { "overruled" } else { "changed" };
+            let text = format!("{} ({why}) · {}", grade.name(), next_review(state, &clock));
+            self.set_status(text, Some(grade.passed()));
         }
         Ok(())
+    }
+
+    /// The grade the verdict screen shows as recorded.
+    fn set_shown_grade(&mut self, recorded: Grade) {
+        if let Some(ui) = self.ui.as_mut()
+            && let Phase::Chosen { grade, .. } | Phase::Checked { grade, .. } = &mut ui.phase
+        {
+            *grade = recorded;
+        }
+    }
+
+    /// Time since the card on screen was first shown.
+    fn took_ms(&self) -> u32 {
+        self.shown_at
+            .elapsed()
+            .as_millis()
+            .min(u128::from(u32::MAX)) as u32
     }
 
     /// Shows a status on the current screen and carries it to the next card.

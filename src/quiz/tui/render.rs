@@ -210,7 +210,7 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             }
         }
         Phase::HandIn { .. } => {}
-        Phase::Chosen { picked } => {
+        Phase::Chosen { picked, .. } => {
             for (i, o) in card.options.iter().enumerate() {
                 let (mark, style) = if i == card.right {
                     ("✓", Style::tone(Tone::Good).bold())
@@ -231,6 +231,7 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             input,
             correct,
             overruled,
+            ..
         } => {
             let (text, tone) = match (correct, overruled) {
                 (true, _) => ("✓ Correct", Tone::Good),
@@ -412,12 +413,40 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
             ("u", "undo"),
             ("q", "quit"),
         ]),
+        (Phase::Chosen { picked, grade }, _) if *picked == ui.card.right => grade_keys(
+            ui,
+            *grade,
+            &[
+                ("space", "next"),
+                ("e", "why"),
+                ("u", "undo"),
+                ("q", "quit"),
+            ],
+        ),
         (Phase::Chosen { .. }, _) => hints(&[
             ("space", "next"),
             ("e", "why"),
             ("u", "undo"),
             ("q", "quit"),
         ]),
+        (
+            Phase::Checked {
+                correct,
+                overruled,
+                grade,
+                ..
+            },
+            _,
+        ) if *correct || *overruled => grade_keys(
+            ui,
+            *grade,
+            &[
+                ("space", "next"),
+                ("e", "why"),
+                ("u", "undo"),
+                ("q", "quit"),
+            ],
+        ),
         (Phase::Typing { .. }, _) => hints(&[
             ("enter", "check"),
             ("^S", "skip"),
@@ -512,6 +541,10 @@ fn help(w: usize) -> Vec<Line> {
         (
             "typing",
             "enter checks; ^S skips, ^Z undoes; o after a wrong verdict: I was right",
+        ),
+        (
+            "after a right answer",
+            "1–4 change the grade proposed (good, or easy when answered at once)",
         ),
         (
             "mains",

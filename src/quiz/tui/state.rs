@@ -116,7 +116,8 @@ pub enum Phase {
     /// Enter cannot answer one the user never looked at.
     Choosing { cursor: Option<usize> },
     /// Mcq: answered; the right option is highlighted.
-    Chosen { picked: usize },
+    /// `grade` is the one recorded: proposed from the verdict, then as the user changes it.
+    Chosen { picked: usize, grade: Grade },
     /// Typed: editing the answer; `cursor` counts characters.
     Typing { input: String, cursor: usize },
     /// Typed: answered, with the verdict.
@@ -124,6 +125,7 @@ pub enum Phase {
         input: String,
         correct: bool,
         overruled: bool,
+        grade: Grade,
     },
     /// Mains: ticking the key points recalled; `grade` follows the ticks unless adjusted.
     Ticking {
@@ -240,6 +242,8 @@ pub enum Action {
     Undo,
     /// Count the typed answer just judged wrong as right.
     Overrule,
+    /// Record this grade instead of the one just given (after a right mcq or typed answer).
+    Regrade(Grade),
     /// Mock paper: this option, and whether it is marked as a guess.
     MockPick {
         choice: usize,
@@ -301,22 +305,28 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         Phase::Asking => asking(key.code),
         Phase::Revealed => (Phase::Revealed, grade_key(key.code, Action::Answer)),
         Phase::Choosing { cursor } => choosing(ui, cursor, key.code),
-        Phase::Chosen { picked } => (Phase::Chosen { picked }, after_verdict(key.code)),
+        Phase::Chosen { picked, grade } => {
+            let right = picked == ui.card.right;
+            let (grade, action) = regrade(grade, right, key.code);
+            (Phase::Chosen { picked, grade }, action)
+        }
         Phase::Typing { input, cursor } => typing_key(ui, input, cursor, key),
         Phase::Checked {
             input,
             correct,
             overruled,
+            grade,
         } => {
-            let action = match key.code {
-                KeyCode::Char('o' | '!') if !correct && !overruled => Action::Overrule,
-                code => after_verdict(code),
+            let (grade, action) = match key.code {
+                KeyCode::Char('o' | '!') if !correct && !overruled => (grade, Action::Overrule),
+                code => regrade(grade, correct || overruled, code),
             };
             (
                 Phase::Checked {
                     input,
                     correct,
                     overruled,
+                    grade,
                 },
                 action,
             )
@@ -388,6 +398,19 @@ fn grade_key(code: KeyCode, then: fn(Grade) -> Action) -> Action {
     }
 }
 
+/// On a verdict screen: after a right answer, 1–4 change the grade just recorded (the spec's
+/// grade keys, for an answer that was hard to find or too easy); a wrong one stays Again
+/// (a typed one can be overruled first).
+fn regrade(grade: Grade, right: bool, code: KeyCode) -> (Grade, Action) {
+    match code {
+        KeyCode::Char(c @ '1'..='4') if right => match Grade::from_number(c as u8 - b'0') {
+            Some(g) if g != grade => (g, Action::Regrade(g)),
+            _ => (grade, Action::None),
+        },
+        code => (grade, after_verdict(code)),
+    }
+}
+
 fn after_verdict(code: KeyCode) -> Action {
     match code {
         KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Char('s') => Action::Next,
@@ -403,7 +426,10 @@ fn choosing(ui: &UiState, cursor: Option<usize>, code: KeyCode) -> (Phase, Actio
         } else {
             Grade::Again
         };
-        (Phase::Chosen { picked: i }, Action::AnswerAndShow(grade))
+        (
+            Phase::Chosen { picked: i, grade },
+            Action::AnswerAndShow(grade),
+        )
     };
     match code {
         KeyCode::Char(c @ 'a'..='z') if ((c as u8 - b'a') as usize) < count => {
@@ -507,6 +533,7 @@ fn typing_key(
                     input,
                     correct,
                     overruled: false,
+                    grade,
                 },
                 Action::AnswerAndShow(grade),
             );

@@ -74,6 +74,10 @@ fn mcq_card() {
     both_sizes("mcq_choosing", &ui);
     keys(&mut ui, "c");
     both_sizes("mcq_chosen", &ui);
+    // A right answer: the grade keys, with the one recorded in bold.
+    let mut ui = fixtures::ui(MCQ);
+    keys(&mut ui, "b4");
+    both_sizes("mcq_right", &ui);
 }
 
 #[test]

@@ -130,7 +130,13 @@ fn an_mcq_is_answered_by_letter_and_the_verdict_stays() {
         handle_key(&mut ui, ch('b')),
         Action::AnswerAndShow(Grade::Good)
     );
-    assert_eq!(ui.phase, Phase::Chosen { picked: 1 });
+    assert_eq!(
+        ui.phase,
+        Phase::Chosen {
+            picked: 1,
+            grade: Grade::Good
+        }
+    );
     assert_eq!(handle_key(&mut ui, ch(' ')), Action::Next);
 
     let mut ui = fixtures::ui(MCQ);
