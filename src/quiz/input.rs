@@ -9,7 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
+#[cfg(unix)]
+use signal_hook::consts::SIGINT;
+
 use super::plain::Ended;
+
+/// Where no signal is caught, none is ever pending; the number keeps `signal` the same.
+#[cfg(not(unix))]
+const SIGINT: i32 = 2;
 
 /// What the front end reads next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,24 +43,27 @@ impl<R: BufRead> LineSource for R {
     }
 }
 
-/// Stdin read on a thread, with SIGINT and SIGTERM caught for as long as it lives.
+/// Stdin read on a thread, with SIGINT and SIGTERM caught for as long as it lives (on Unix;
+/// elsewhere Ctrl-C ends the process as before).
 pub struct SignalledStdin {
     /// Lines from the reading thread; `None` is a signal's wake-up.
     lines: Receiver<Option<io::Result<Input>>>,
     /// The last signal caught and not yet reported; 0 for none. A signal is reported before
     /// any line already read, so a session does not go on answering from a piped script.
     pending: Arc<AtomicI32>,
+    #[cfg(unix)]
     handle: signal_hook::iterator::Handle,
 }
 
 impl SignalledStdin {
     pub fn start() -> io::Result<SignalledStdin> {
-        use signal_hook::consts::{SIGINT, SIGTERM};
         let (tx, lines) = channel();
         let pending = Arc::new(AtomicI32::new(0));
-        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-        let handle = signals.handle();
-        {
+        #[cfg(unix)]
+        let handle = {
+            use signal_hook::consts::{SIGINT, SIGTERM};
+            let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+            let handle = signals.handle();
             let (tx, pending) = (tx.clone(), Arc::clone(&pending));
             std::thread::spawn(move || {
                 for signal in signals.forever() {
@@ -65,7 +75,8 @@ impl SignalledStdin {
                     }
                 }
             });
-        }
+            handle
+        };
         std::thread::spawn(move || {
             let mut stdin = io::stdin().lock();
             loop {
@@ -79,6 +90,7 @@ impl SignalledStdin {
         Ok(SignalledStdin {
             lines,
             pending,
+            #[cfg(unix)]
             handle,
         })
     }
@@ -86,7 +98,7 @@ impl SignalledStdin {
     fn signal(&self) -> Option<Ended> {
         match self.pending.swap(0, Ordering::SeqCst) {
             0 => None,
-            signal_hook::consts::SIGINT => Some(Ended::Interrupted),
+            SIGINT => Some(Ended::Interrupted),
             _ => Some(Ended::Terminated),
         }
     }
@@ -110,8 +122,24 @@ impl LineSource for SignalledStdin {
     }
 }
 
+#[cfg(unix)]
 impl Drop for SignalledStdin {
     fn drop(&mut self) {
         self.handle.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_gives_lines_without_their_endings_then_the_end() {
+        let mut input: &[u8] = b"b?\r\n\nq";
+        let mut next = || input.next_input().unwrap();
+        assert_eq!(next(), Input::Line("b?".into()));
+        assert_eq!(next(), Input::Line(String::new()));
+        assert_eq!(next(), Input::Line("q".into()));
+        assert_eq!(next(), Input::End);
     }
 }
