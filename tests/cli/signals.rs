@@ -82,7 +82,6 @@ fn sigterm_in_plain_mode_prints_the_summary_and_exits_143() {
 #[test]
 fn sigterm_hands_a_mock_paper_in_and_exits_143() {
     let env = Env::new();
-    env.write_deck("t.toml", &basic_deck(1));
     env.write_deck(
         "m.toml",
         "[deck]\nid = \"m\"\nname = \"Mock\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nkind = \"mcq\"\nq = \"COMCASA signed in?\"\na = \"2018\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n\n[[card]]\nid = \"b\"\nkind = \"mcq\"\nq = \"BECA signed in?\"\na = \"2020\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n",

@@ -26,7 +26,7 @@ use super::mock::Report;
 use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
-use super::session::{Session, proposed_grade};
+use super::session::{Session, Shown, proposed_grade};
 use crate::config::Config;
 use crate::deck::Library;
 use crate::sanitize::clean_line;
@@ -111,7 +111,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         let mut dirty = true;
         loop {
             if self.ui.is_none() {
-                if !self.load(None) {
+                if !self.load() {
                     return Ok(Ended::Finished);
                 }
                 dirty = true;
@@ -242,20 +242,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
     /// The screen for the paper's current question, or for the question before handing in.
     fn paper_ui(&mut self, paper: &Paper) -> Option<UiState> {
         let q = paper.current()?;
-        let card = self.session.card(&q.shown);
-        let state = self.session.state(&card.key).copied();
-        let deck_name = self
-            .deps
-            .library
-            .deck(&card.deck)
-            .map_or(card.deck.as_str(), |d| d.name.as_str());
-        let view = CardView::new(
-            card,
-            deck_name,
-            status_of(state.as_ref()),
-            &q.shown.options,
-            q.shown.right,
-        );
+        let view = self.card_view(&q.shown);
         let info = MockInfo {
             number: paper.number(),
             total: paper.len(),
@@ -278,25 +265,14 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
     }
 
     /// Puts the session's current card on screen; false when the session is over.
-    fn load(&mut self, mock: Option<MockInfo>) -> bool {
+    fn load(&mut self) -> bool {
         let clock = self.deps.time.clock();
         let Some(shown) = self.session.current(clock.now_ms()).cloned() else {
             return false;
         };
         let card = self.session.card(&shown);
         let state = self.session.state(&card.key).copied();
-        let deck_name = self
-            .deps
-            .library
-            .deck(&card.deck)
-            .map_or(card.deck.as_str(), |d| d.name.as_str());
-        let view = CardView::new(
-            card,
-            deck_name,
-            status_of(state.as_ref()),
-            &shown.options,
-            shown.right,
-        );
+        let view = self.card_view(&shown);
         let (done, left) = self.session.progress();
         let (due, new) = self.session.left_by_reason();
         let mut ui = UiState::new(
@@ -307,7 +283,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 due,
                 new,
             },
-            mock,
+            None,
         );
         if self.session.records() {
             let exam = self.deps.config.exam_date(card.exam);
@@ -321,6 +297,24 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         self.ui = Some(ui);
         self.shown_at = Instant::now();
         true
+    }
+
+    /// What the screen shows of a card: its text cleaned, its deck's name, where it stands.
+    fn card_view(&self, shown: &Shown) -> CardView {
+        let card = self.session.card(shown);
+        let state = self.session.state(&card.key);
+        let deck_name = self
+            .deps
+            .library
+            .deck(&card.deck)
+            .map_or(card.deck.as_str(), |d| d.name.as_str());
+        CardView::new(
+            card,
+            deck_name,
+            status_of(state),
+            &shown.options,
+            shown.right,
+        )
     }
 
     /// Grades the card on screen and makes the answer durable before anything else is drawn.
