@@ -382,7 +382,7 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
         ));
     }
     let keys: Vec<Span> = match (&ui.phase, ui.help) {
-        (_, true) => vec![dim("any key: back to the card")],
+        (_, true) => hints(&[("PgUp PgDn", "scroll"), ("any key", "back to the card")]),
         (Phase::Asking, _) => hints(&[
             ("space", "reveal"),
             ("s", "skip"),
@@ -549,6 +549,10 @@ fn help(w: usize) -> Vec<Line> {
         (
             "mains",
             "space ticks the key point, ←→ adjusts the grade, enter grades",
+        ),
+        (
+            "mock paper",
+            "a–d answer (A–D or g: as a guess), s leaves blank, ←→ move, q hands in",
         ),
         ("u", "undo the last answer (the card comes back)"),
         ("s", "skip this card"),

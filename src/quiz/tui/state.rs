@@ -271,9 +271,13 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         return Action::Interrupt;
     }
     if ui.help {
-        // Any key closes the help, and does nothing else.
-        ui.help = false;
-        return Action::None;
+        // PgUp/PgDn scroll a help taller than the screen; any other key closes it, and does
+        // nothing else.
+        if !matches!(key.code, KeyCode::PageUp | KeyCode::PageDown) {
+            ui.help = false;
+            ui.scroll = 0;
+            return Action::None;
+        }
     }
     if let Phase::HandIn { .. } = ui.phase {
         return hand_in_key(key.code);

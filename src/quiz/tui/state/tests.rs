@@ -102,6 +102,18 @@ fn help_opens_on_question_mark_and_any_key_closes_it() {
 }
 
 #[test]
+fn page_keys_scroll_a_long_help_and_closing_it_returns_to_the_card_top() {
+    let mut ui = fixtures::ui(BASIC);
+    handle_key(&mut ui, ch('?'));
+    handle_key(&mut ui, key(KeyCode::PageDown));
+    assert!(ui.help, "PgDn scrolls the help");
+    assert_eq!(ui.scroll, 5);
+    handle_key(&mut ui, ch('x'));
+    assert!(!ui.help);
+    assert_eq!(ui.scroll, 0);
+}
+
+#[test]
 fn e_toggles_the_explanation() {
     let mut ui = fixtures::ui(BASIC);
     assert!(ui.show_explain);
