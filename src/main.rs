@@ -43,9 +43,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let app = app::App::new(cli)?;
     match &cli.command {
         Command::Quiz(args) => {
-            if cmd::quiz::quiz(&app, args, &mut out)? == cmd::quiz::Ended::Interrupted {
+            let code = match cmd::quiz::quiz(&app, args, &mut out)? {
+                cmd::quiz::Ended::Interrupted => 130,
+                cmd::quiz::Ended::Terminated => 143,
+                _ => 0,
+            };
+            if code != 0 {
                 out.flush()?;
-                return Ok(ExitCode::from(130));
+                return Ok(ExitCode::from(code));
             }
         }
         Command::Check(args) => {

@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
 use crate::deck::{Kind, Library};
+use crate::quiz::input::SignalledStdin;
 pub use crate::quiz::plain::Ended;
 use crate::quiz::plain::{self, Deps};
 use crate::quiz::queue::{self, Filter, Picked};
@@ -18,7 +19,7 @@ use crate::schedule::Scheduler;
 use crate::store::journal::Entry;
 use crate::store::{Store, history, introduced_since};
 
-/// Runs the quiz; says how it ended, so Ctrl-C can exit with 130.
+/// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
 pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
@@ -69,16 +70,14 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
                 let deps = tui_deps(app, &library, &sched, &mut record);
-                tui::run_mock(&mut session, deps, questions)?
+                tui::run_mock(&mut session, deps)?
             } else {
                 let deps = Deps {
                     sched: &sched,
                     time: &app.time,
                     record: &mut record,
                 };
-                let input = std::io::stdin().lock();
-                let report = plain_mock::run(&mut session, deps, questions, input, &mut *out)?;
-                (report, Ended::Finished)
+                plain_mock::run(&mut session, deps, SignalledStdin::start()?, &mut *out)?
             }
         };
         finish(&mut store, app);
@@ -143,7 +142,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
                 time: &app.time,
                 record: &mut record,
             };
-            plain::run(&mut session, deps, std::io::stdin().lock(), &mut *out)?
+            plain::run(&mut session, deps, SignalledStdin::start()?, &mut *out)?
         }
     };
 

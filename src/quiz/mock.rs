@@ -159,18 +159,20 @@ impl Report {
                 marks(g.net_thirds())
             );
         }
-        let missed: Vec<&Answer> = self
-            .answers
-            .iter()
-            .filter(|a| a.mark == Mark::Wrong)
-            .collect();
-        if !missed.is_empty() {
-            let _ = writeln!(out, "To revise:");
-            for a in missed {
+        self.list(&mut out, Mark::Wrong, "To revise:");
+        self.list(&mut out, Mark::Blank, "Left blank:");
+        out
+    }
+
+    /// The questions with this mark and their right answers, under a heading.
+    fn list(&self, out: &mut String, mark: Mark, heading: &str) {
+        let mut these = self.answers.iter().filter(|a| a.mark == mark).peekable();
+        if these.peek().is_some() {
+            let _ = writeln!(out, "{heading}");
+            for a in these {
                 let _ = writeln!(out, "  {} → {}", a.question, a.right);
             }
         }
-        out
     }
 }
 
@@ -301,6 +303,20 @@ mod tests {
         let text = r.render();
         assert!(text.contains("LEMOA signed in? → 2016"), "{text}");
         assert!(text.contains("time: 1:15 of 2:24 (time ran out)"), "{text}");
+    }
+
+    #[test]
+    fn the_report_lists_the_questions_left_blank_with_their_answers() {
+        let mut blank = answer(Mark::Blank, false);
+        blank.question = "BECA signed in?".into();
+        blank.right = "2020".into();
+        let r = Report::new(2, vec![answer(Mark::Right, false), blank], 10, false);
+        let text = r.render();
+        assert!(
+            text.contains("Left blank:\n  BECA signed in? → 2020"),
+            "{text}"
+        );
+        assert!(!text.contains("To revise"), "{text}");
     }
 
     #[test]

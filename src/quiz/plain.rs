@@ -3,14 +3,16 @@
 //! basic, cloze and mains cards read two (the attempt, which reveals the answer, then the
 //! grade `1`–`4` or `again|hard|good|easy`; a mains grade may also be `k/n` points recalled),
 //! an mcq reads its option letter and a typed card the answer. At any prompt `s` skips, `u`
-//! undoes the last answer, `!` overrules a typed answer judged wrong, `q` quits; end of input
-//! quits too. Progress is kept in every case.
+//! undoes the last answer, `!` overrules a typed answer judged wrong (and asks again at the
+//! same prompt), `q` quits; end of input, Ctrl-C and SIGTERM end the session too. Progress is
+//! kept in every case, and the summary printed.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Result;
 
+use super::input::{Input, LineSource};
 use super::matching;
 use super::options::{letter, pick};
 use super::session::{Session, Shown, grade_from_points};
@@ -26,8 +28,11 @@ pub enum Ended {
     Finished,
     Quit,
     EndOfInput,
-    /// Ctrl-C in the terminal front end: progress is kept, and the exit code is 130.
+    /// Ctrl-C: progress is kept, and the exit code is 130.
     Interrupted,
+    /// SIGTERM: progress is kept, and the exit code is 143 (128 + 15), as a shell reports a
+    /// process ended by it.
+    Terminated,
 }
 
 enum Line {
@@ -39,7 +44,6 @@ enum Command {
     Quit,
     Skip,
     Undo,
-    Overrule,
 }
 
 /// What the front end needs besides the session.
@@ -56,7 +60,7 @@ struct Plain<'d, R, W> {
     deps: Deps<'d>,
 }
 
-pub fn run<R: BufRead, W: Write>(
+pub fn run<R: LineSource, W: Write>(
     session: &mut Session<'_>,
     deps: Deps<'_>,
     input: R,
@@ -70,10 +74,11 @@ pub fn run<R: BufRead, W: Write>(
         };
         let started = Instant::now();
         p.show(session, &shown)?;
-        let outcome = match &session.card(&shown).body {
-            Body::Mcq { .. } => p.ask_mcq(&shown)?,
-            Body::Typed { a, accept, .. } => p.ask_typed(a, accept)?,
-            _ => p.ask_flip(session.card(&shown))?,
+        let card = session.card(&shown);
+        let outcome = match &card.body {
+            Body::Mcq { .. } => p.ask_mcq(session, &shown)?,
+            Body::Typed { a, accept, .. } => p.ask_typed(session, a, accept)?,
+            _ => p.ask_flip(session, card)?,
         };
         let grade = match outcome {
             Step::Grade(g) => g,
@@ -87,11 +92,8 @@ pub fn run<R: BufRead, W: Write>(
                 p.undo(session)?;
                 continue;
             }
-            Step::Command(Command::Overrule) => {
-                p.overrule(session)?;
-                continue;
-            }
             Step::Eof => return Ok(Ended::EndOfInput),
+            Step::Signal(ended) => return Ok(ended),
         };
         let took = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
         let clock = p.deps.time.clock();
@@ -114,25 +116,38 @@ enum Step {
     Grade(Grade),
     Command(Command),
     Eof,
+    Signal(Ended),
 }
 
-impl<R: BufRead, W: Write> Plain<'_, R, W> {
-    fn read(&mut self, prompt: &str) -> Result<Option<Line>> {
-        write!(self.out, "{prompt}> ")?;
-        self.out.flush()?;
-        let mut buf = String::new();
-        if self.input.read_line(&mut buf)? == 0 {
-            writeln!(self.out)?;
-            return Ok(None);
+impl<R: LineSource, W: Write> Plain<'_, R, W> {
+    /// A line at this prompt. `!` overrules the last typed answer and asks again at the same
+    /// prompt, so the card on screen stays at its step (and a script stays in step with it).
+    fn read(&mut self, session: &mut Session<'_>, prompt: &str) -> Result<Result<Line, Step>> {
+        loop {
+            write!(self.out, "{prompt}> ")?;
+            self.out.flush()?;
+            let text = match self.input.next_input()? {
+                Input::Line(text) => text,
+                Input::End => {
+                    writeln!(self.out)?;
+                    return Ok(Err(Step::Eof));
+                }
+                Input::Signal(ended) => {
+                    writeln!(self.out)?;
+                    return Ok(Err(Step::Signal(ended)));
+                }
+            };
+            return Ok(Ok(match text.trim() {
+                "q" => Line::Command(Command::Quit),
+                "s" => Line::Command(Command::Skip),
+                "u" => Line::Command(Command::Undo),
+                "!" => {
+                    self.overrule(session)?;
+                    continue;
+                }
+                _ => Line::Text(text),
+            }));
         }
-        let text = buf.trim_end_matches(['\n', '\r']).to_owned();
-        Ok(Some(match text.trim() {
-            "q" => Line::Command(Command::Quit),
-            "s" => Line::Command(Command::Skip),
-            "u" => Line::Command(Command::Undo),
-            "!" => Line::Command(Command::Overrule),
-            _ => Line::Text(text),
-        }))
     }
 
     fn show(&mut self, session: &Session<'_>, shown: &Shown) -> Result<()> {
@@ -173,12 +188,12 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         Ok(())
     }
 
-    fn ask_mcq(&mut self, shown: &Shown) -> Result<Step> {
+    fn ask_mcq(&mut self, session: &mut Session<'_>, shown: &Shown) -> Result<Step> {
         loop {
-            let line = match self.read("answer (letter)")? {
-                None => return Ok(Step::Eof),
-                Some(Line::Text(t)) => t,
-                Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+            let line = match self.read(session, "answer (letter)")? {
+                Err(step) => return Ok(step),
+                Ok(Line::Text(t)) => t,
+                Ok(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
             };
             let Some(i) = pick(&line, shown.options.len()) else {
                 writeln!(
@@ -204,11 +219,16 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         }
     }
 
-    fn ask_typed(&mut self, answer: &str, accept: &[String]) -> Result<Step> {
-        let line = match self.read("answer")? {
-            None => return Ok(Step::Eof),
-            Some(Line::Text(t)) => t,
-            Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+    fn ask_typed(
+        &mut self,
+        session: &mut Session<'_>,
+        answer: &str,
+        accept: &[String],
+    ) -> Result<Step> {
+        let line = match self.read(session, "answer")? {
+            Err(step) => return Ok(step),
+            Ok(Line::Text(t)) => t,
+            Ok(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
         };
         Ok(Step::Grade(
             if matching::is_correct(&line, answer, accept) {
@@ -227,11 +247,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         ))
     }
 
-    fn ask_flip(&mut self, card: &Card) -> Result<Step> {
-        match self.read("your answer (enter to reveal)")? {
-            None => return Ok(Step::Eof),
-            Some(Line::Text(_)) => {}
-            Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+    fn ask_flip(&mut self, session: &mut Session<'_>, card: &Card) -> Result<Step> {
+        match self.read(session, "your answer (enter to reveal)")? {
+            Err(step) => return Ok(step),
+            Ok(Line::Text(_)) => {}
+            Ok(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
         }
         match &card.body {
             Body::Mains { points, .. } => {
@@ -261,10 +281,10 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             None => "grade 1 again · 2 hard · 3 good · 4 easy".to_owned(),
         };
         loop {
-            let line = match self.read(&prompt)? {
-                None => return Ok(Step::Eof),
-                Some(Line::Text(t)) => t,
-                Some(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
+            let line = match self.read(session, &prompt)? {
+                Err(step) => return Ok(step),
+                Ok(Line::Text(t)) => t,
+                Ok(Line::Command(cmd)) => return Ok(Step::Command(cmd)),
             };
             if let Some(g) = Grade::parse(&line) {
                 return Ok(Step::Grade(g));

@@ -18,6 +18,10 @@ use crate::store::journal::{Entry, new_card_state};
 /// A card failed in the session comes back after at least this many other cards.
 const RETURN_AFTER: usize = 3;
 
+/// The `intro` of a card first answered in a mock paper: before any study day, so it never
+/// counts against a day's new cards (see `store::introduced_since`).
+pub const NOT_INTRODUCED: Millis = 0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Answers change the schedule.
@@ -200,6 +204,16 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Takes every card still to come off the queue, each laid out once: the questions of a
+    /// mock paper, which the paper sets in this order and grades when it is handed in.
+    pub fn draw_all(&mut self, now: Millis) -> Vec<Shown> {
+        let mut all = Vec::new();
+        while self.current(now).is_some() {
+            all.extend(self.current.take());
+        }
+        all
+    }
+
     /// Grades the card on screen. Returns the entry to record (in a cram session, to ignore).
     pub fn answer(
         &mut self,
@@ -209,9 +223,27 @@ impl<'a> Session<'a> {
         clock: &Clock,
     ) -> Option<Entry> {
         let shown = self.current.take()?;
+        Some(self.answer_card(shown, grade, took_ms, sched, clock))
+    }
+
+    /// Grades a card taken off the screen (or drawn with `draw_all`).
+    pub fn answer_card(
+        &mut self,
+        shown: Shown,
+        grade: Grade,
+        took_ms: u32,
+        sched: &Scheduler,
+        clock: &Clock,
+    ) -> Entry {
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
-        let state = sched.answer(prev.as_ref(), grade, clock, &card.key);
+        let mut state = sched.answer(prev.as_ref(), grade, clock, &card.key);
+        if self.mode == Mode::Mock && prev.is_none() {
+            // A paper tests; it does not introduce cards. `intro` only counts cards against
+            // the day's new-card allowance, so a card first met in a paper is marked as never
+            // introduced, and the day's study still gets its full allowance of new cards.
+            state.intro = NOT_INTRODUCED;
+        }
         self.states.insert(card.key.clone(), state);
         let queued_step = match self.mode {
             Mode::Study => state.in_step(),
@@ -240,13 +272,13 @@ impl<'a> Session<'a> {
             prev,
             queued_step,
         });
-        Some(Entry::Review {
+        Entry::Review {
             at: clock.now_ms(),
             key: card.key.clone(),
             grade,
             took_ms,
             state,
-        })
+        }
     }
 
     /// Moves on without grading; the card stays as it was in the schedule.
@@ -306,10 +338,28 @@ impl<'a> Session<'a> {
         if !self.can_overrule() {
             return None;
         }
+        self.regrade(Grade::Good, sched, clock)
+    }
+
+    /// Gives the last answer another grade (the user changed the one proposed): the undo
+    /// entry and the new answer.
+    pub fn regrade(
+        &mut self,
+        grade: Grade,
+        sched: &Scheduler,
+        clock: &Clock,
+    ) -> Option<[Entry; 2]> {
         let took = self.outcomes.last().map_or(0, |o| o.took_ms);
-        let undo = self.undo(clock.now_ms())?;
-        let redo = self.answer(Grade::Good, took, sched, clock)?;
-        Some([undo, redo])
+        // The card on screen (in plain mode, the next one, at any of its prompts) stays there
+        // as it was laid out; only the last answer is redone.
+        let on_screen = self.current.take();
+        let undo = self.undo(clock.now_ms());
+        let redo = undo
+            .is_some()
+            .then(|| self.answer(grade, took, sched, clock))
+            .flatten();
+        self.current = on_screen;
+        Some([undo?, redo?])
     }
 
     /// Cards answered, and cards still to come (including learning steps).
@@ -340,6 +390,19 @@ impl<'a> Session<'a> {
 
     pub fn records(&self) -> bool {
         self.mode != Mode::Cram
+    }
+}
+
+/// A right mcq or typed answer given within this time proposes Easy rather than Good.
+pub const EASY_WITHIN_MS: u32 = 5_000;
+
+/// The grade an mcq or typed answer proposes: Again when wrong, Good when right, Easy when
+/// right at once. The user may change it on the verdict screen.
+pub fn proposed_grade(right: bool, took_ms: u32) -> Grade {
+    match (right, took_ms < EASY_WITHIN_MS) {
+        (false, _) => Grade::Again,
+        (true, true) => Grade::Easy,
+        (true, false) => Grade::Good,
     }
 }
 
@@ -467,6 +530,36 @@ mod tests {
                 s.answer(Grade::Good, 0, sched, clock);
             }
             assert_eq!(rest, ["d/c1", "d/c2", "d/c3"]);
+        });
+    }
+
+    #[test]
+    fn a_right_answer_proposes_good_or_easy_when_fast_and_a_wrong_one_again() {
+        assert_eq!(proposed_grade(false, 100), Grade::Again);
+        assert_eq!(proposed_grade(true, EASY_WITHIN_MS - 1), Grade::Easy);
+        assert_eq!(proposed_grade(true, EASY_WITHIN_MS), Grade::Good);
+        assert_eq!(proposed_grade(false, 60_000), Grade::Again);
+    }
+
+    #[test]
+    fn regrade_replaces_the_last_answer_and_keeps_the_card_on_screen() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(key(s, now).as_deref(), Some("d/c1"));
+            let [undo, redo] = s.regrade(Grade::Easy, sched, clock).unwrap();
+            assert!(matches!(undo, Entry::Undo { ref key, .. } if key == "d/c0"));
+            assert!(
+                matches!(redo, Entry::Review { grade: Grade::Easy, ref key, .. } if key == "d/c0")
+            );
+            assert_eq!(s.outcomes.len(), 1);
+            assert_eq!(s.outcomes[0].grade, Grade::Easy);
+            assert_eq!(
+                key(s, now).as_deref(),
+                Some("d/c1"),
+                "the card on screen stays"
+            );
         });
     }
 

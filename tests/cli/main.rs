@@ -12,5 +12,6 @@ mod mock;
 mod optimize;
 mod pty;
 mod quiz;
+mod signals;
 mod stats;
 mod tui;

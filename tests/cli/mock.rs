@@ -110,6 +110,107 @@ fn a_mock_paper_can_be_handed_in_early_and_says_when_there_are_too_few_mcqs() {
 }
 
 #[test]
+fn an_answer_can_be_changed_before_handing_in() {
+    let scout = Env::new();
+    scout.write_deck("m.toml", &mcq_deck());
+    let paper = letters(&scout.quiz(&["--deck", "m", "--mock", "3"], "s\ns\ns\n"));
+
+    let env = Env::new();
+    env.write_deck("m.toml", &mcq_deck());
+    // Q1 wrong, back to it and right this time, Q2 right, Q3 blank; then hand in.
+    let input = format!("{}\np\n{}\n{}\ns\ny\n", paper[0].1, paper[0].0, paper[1].0);
+    let out = env.quiz(&["--deck", "m", "--mock", "3"], &input);
+    assert!(
+        out.contains(&format!("(your answer: {})", paper[0].1)),
+        "the earlier answer is shown: {out}"
+    );
+    assert!(out.contains("2 of 3 answered; left blank: Q3."), "{out}");
+    assert!(
+        out.contains("+4.00 / +6.00 marks (2 right, 0 wrong, 1 blank of 3)"),
+        "{out}"
+    );
+    let grades: Vec<String> = env
+        .reviews()
+        .iter()
+        .map(|r| r.split('\t').nth(3).unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(grades, ["3", "3"], "only the answers handed in are graded");
+}
+
+#[test]
+fn q_asks_before_handing_in_and_blanks_are_listed_in_the_report() {
+    let env = Env::new();
+    env.write_deck("m.toml", &mcq_deck());
+    let out = env.quiz(&["--deck", "m", "--mock", "2"], "q\nn\nq\nmaybe\n5\ny\n");
+    let asked = out
+        .find("0 of 2 answered; left blank: Q1, Q2.")
+        .expect(&out);
+    assert!(
+        out[asked..].contains("── Q 1/2"),
+        "no goes back to the question: {out}"
+    );
+    assert!(
+        out.contains("Type y to hand in, n to go back, or a question number."),
+        "{out}"
+    );
+    assert!(out.contains("There is no question 5: 1 to 2."), "{out}");
+    let report = &out[out.find("Mock paper: 0.00").expect(&out)..];
+    let blank = report.find("Left blank:").expect(report);
+    assert_eq!(
+        report[blank..]
+            .lines()
+            .filter(|l| l.contains(" → "))
+            .count(),
+        2,
+        "{report}"
+    );
+}
+
+#[test]
+fn a_statement_question_keeps_its_lines_in_a_mock_paper() {
+    let env = Env::new();
+    env.write_deck(
+        "s.toml",
+        "[deck]\nid = \"s\"\nname = \"S\"\nexam = \"prelims\"\n\n[[card]]\nid = \"st\"\nkind = \"mcq\"\nq = \"\"\"\nConsider the following statements:\n1. LEMOA was signed in 2016.\n2. BECA was signed in 2020.\nWhich of the statements given above is/are correct?\"\"\"\na = \"Both 1 and 2\"\noptions = [\"1 only\", \"2 only\", \"Both 1 and 2\", \"Neither 1 nor 2\"]\nsource = \"s\"\n",
+    );
+    let out = env.quiz(&["--deck", "s", "--mock", "1"], "s\ny\n");
+    assert!(
+        out.contains(
+            "statements:\n1. LEMOA was signed in 2016.\n2. BECA was signed in 2020.\nWhich"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_mock_paper_does_not_use_up_the_days_new_cards() {
+    let env = Env::new();
+    env.write_deck("m.toml", &mcq_deck());
+    env.write_config("new_per_day = 2\n");
+    let scout = Env::new();
+    scout.write_deck("m.toml", &mcq_deck());
+    let paper = letters(&scout.quiz(&["--deck", "m", "--mock", "3"], "s\ns\ns\n"));
+    let input = format!("{}\n{}\n{}\ny\n", paper[0].0, paper[1].0, paper[2].1);
+    env.quiz(&["--deck", "m", "--mock", "3"], &input);
+    assert_eq!(env.reviews().len(), 3);
+    // Two cards were never met: the day's two new cards are both still allowed.
+    let out = env.quiz(&["--deck", "m"], &"s\n".repeat(20));
+    assert!(out.contains("Not an mcq"), "{out}");
+    let new_shown = ["LEMOA", "COMCASA", "BECA", "GSOMIA", "Not an mcq"]
+        .iter()
+        .filter(|q| out.contains(&format!("\n{q}")) && !paper_has(&scout, q))
+        .count();
+    assert_eq!(new_shown, 2, "{out}");
+}
+
+/// Whether the scout's paper of three asked this question.
+fn paper_has(scout: &Env, q: &str) -> bool {
+    scout
+        .quiz(&["--deck", "m", "--mock", "3"], "s\ns\ns\n")
+        .contains(&format!("\n{q}"))
+}
+
+#[test]
 fn mock_and_cram_do_not_mix() {
     let env = Env::new();
     env.cmd(&["quiz", "--mock", "5", "--cram"]).assert().code(2);

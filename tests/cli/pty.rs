@@ -117,6 +117,11 @@ impl Term {
         status.exit_code()
     }
 
+    /// The process id of smriti, to send it a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("smriti is running")
+    }
+
     pub fn raw_text(&self) -> String {
         String::from_utf8_lossy(&self.raw).into_owned()
     }

@@ -200,6 +200,43 @@ fn a_wrong_typed_verdict_can_be_overruled() {
 }
 
 #[test]
+fn a_bang_with_nothing_to_overrule_is_an_error_that_keeps_the_card_at_its_step() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    // At the grade prompt of a basic card: `!` is refused and the grade is asked again.
+    let out = env.quiz(&["--deck", "t"], "\n!\n4\n\n3\n");
+    assert!(
+        out.contains("Only a typed answer judged wrong can be overruled."),
+        "{out}"
+    );
+    assert_eq!(out.matches("Question 0?").count(), 1, "{out}");
+    let grades: Vec<String> = env
+        .reviews()
+        .iter()
+        .map(|r| r.split('\t').skip(2).take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(grades, ["t/c0 4", "t/c1 3"], "the script stays in step");
+}
+
+#[test]
+fn a_typed_answer_is_overruled_from_the_next_cards_grade_prompt() {
+    let env = Env::new();
+    env.write_deck(
+        "k.toml",
+        "[deck]\nid = \"k\"\nexam = \"prelims\"\n[[card]]\nid = \"t\"\nkind = \"typed\"\nq = \"Expand BECA.\"\na = \"Basic Exchange and Cooperation Agreement\"\nsource = \"s\"\n[[card]]\nid = \"b\"\nq = \"Basic?\"\na = \"yes\"\nsource = \"s\"\n",
+    );
+    let out = env.quiz(&["--deck", "k"], "beca pact\n\n!\n4\n");
+    assert!(out.contains("Overruled"), "{out}");
+    assert_eq!(out.matches("Basic?").count(), 1, "{out}");
+    let grades: Vec<String> = env
+        .reviews()
+        .iter()
+        .map(|r| r.split('\t').skip(2).take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(grades, ["k/t 1", "k/t 3", "k/b 4"]);
+}
+
+#[test]
 fn a_killed_session_keeps_every_answer_given_before_the_kill() {
     let env = Env::new();
     env.write_deck("t.toml", &basic_deck(5));

@@ -125,10 +125,16 @@ source = "s"
         .expect("2018 among the options");
     t.send(letter);
     t.wait_for("✓");
+    // A right answer proposes Good, or Easy when given at once; the grade keys change it.
+    t.wait_for("4 easy");
+    t.send("2");
+    t.wait_for("hard (changed)");
+    t.send("4");
+    t.wait_for("easy (changed)");
     t.send(" ");
     t.wait_for("BECA was signed in […].");
     t.send(" ");
-    t.wait_for("BECA was signed in 2020.");
+    t.wait_for("BECA was signed in [2020].");
     t.send("3");
     t.wait_for("Discuss the 2+2 dialogue.");
     t.wait_for("UPSC 2019 · 150 words · 3 key points");
@@ -144,15 +150,22 @@ source = "s"
         .iter()
         .map(|r| r.split('\t').skip(2).take(2).collect::<Vec<_>>().join(" "))
         .collect();
+    // Each change of grade is an undo and a new answer; the mcq's first grade depends on how
+    // fast the answer came (Good or Easy), its last is the one chosen.
+    let mut last: Vec<&String> = Vec::new();
+    for g in &grades {
+        let key = g.split(' ').next();
+        last.retain(|l| l.split(' ').next() != key);
+        last.push(g);
+    }
     assert_eq!(
-        grades,
-        [
-            "k/typed 1",
-            "k/typed 3",
-            "k/mcq 3",
-            "k/cloze#1 3",
-            "k/mains 3"
-        ],
+        last,
+        ["k/typed 3", "k/mcq 4", "k/cloze#1 3", "k/mains 3"],
+        "{grades:?}"
+    );
+    assert_eq!(
+        grades[..2],
+        ["k/typed 1", "k/typed 3"],
         "the overruled answer is undone and redone as good"
     );
 }
@@ -232,11 +245,62 @@ fn a_mock_paper_runs_against_the_clock_in_the_terminal() {
     let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "2"], &[], 80, 24);
     t.wait_for("Mock Q 1/2");
     t.wait_for("2:24 left");
+    t.wait_for("q hand in");
+    let screen = t.text();
+    let (first, answer) = if screen.contains("BECA signed in?") {
+        ("m/b", "2020")
+    } else {
+        ("m/a", "2018")
+    };
+    let right = ["a", "b", "c", "d"]
+        .into_iter()
+        .find(|l| screen.contains(&format!("{l}) {answer}")))
+        .expect("the answer among the options");
     t.send("s");
     t.wait_for("Mock Q 2/2");
     t.wait_for("Q1: left blank");
+    t.send("a");
+    // After the last question it asks before handing in; no goes back to it.
+    t.wait_for("Hand in the paper?");
+    t.wait_for("Left blank: Q1");
+    t.send("n");
+    t.wait_for("← your answer");
+    // Back to the first question, answered now; then the second taken back to blank.
+    t.send("p");
+    t.wait_for("Mock Q 1/2");
+    t.send(right);
+    t.wait_for("Mock Q 2/2");
+    t.send("s");
+    t.wait_for("Left blank: Q2");
     t.send("q");
-    t.wait_for("0.00 / +4.00 marks (0 right, 0 wrong, 2 blank of 2)");
+    t.wait_for("+2.00 / +4.00 marks (1 right, 0 wrong, 1 blank of 2)");
+    t.wait_for("Left blank:");
     assert_eq!(t.finish(), 0, "{}", t.text());
-    assert!(env.reviews().is_empty());
+    let reviews = env.reviews();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert!(
+        reviews[0].contains(&format!("\t{first}\t3\t")),
+        "{reviews:?}"
+    );
+}
+
+#[test]
+fn q_in_a_mock_paper_asks_before_handing_in() {
+    let env = Env::new();
+    env.write_deck(
+        "m.toml",
+        "[deck]\nid = \"m\"\nname = \"Mock\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nkind = \"mcq\"\nq = \"COMCASA signed in?\"\na = \"2018\"\noptions = [\"2016\", \"2018\", \"2020\", \"2002\"]\nsource = \"s\"\n",
+    );
+    let mut t = Term::start(&env, &["quiz", "--deck", "m", "--mock", "1"], &[], 80, 24);
+    t.wait_for("Mock Q 1/1");
+    t.send("q");
+    t.wait_for("Hand in the paper?");
+    t.wait_for("0 of 1 answered.");
+    t.send("n");
+    t.wait_for("COMCASA signed in?");
+    t.send("q");
+    t.wait_for("Hand in the paper?");
+    t.send("\r");
+    t.wait_for("0.00 / +2.00 marks (0 right, 0 wrong, 1 blank of 1)");
+    assert_eq!(t.finish(), 0, "{}", t.text());
 }

@@ -54,9 +54,16 @@ word_limit = 250
 points = ["Brings foreign and defence ministers together", "Foundational pacts: LEMOA, COMCASA, BECA", "Indo-Pacific and Quad", "Limits: CAATSA and S-400"]
 tags = ["strategic-autonomy"]
 source = "s"
+
+[[card]]
+id = "regimes"
+kind = "cloze"
+text = "India joined the {{MTCR::regime}} in 2016."
+source = "s"
 "#;
 
-/// The UI state for the deck's card `i` (0 basic, 1 typed, 2 mcq, 3 cloze gap 1, 5 mains),
+/// The UI state for the deck's card `i` (0 basic, 1 typed, 2 mcq, 3 cloze gap 1, 5 mains,
+/// 6 a cloze with a hint),
 /// the mcq options in the order written, the answer second.
 pub fn ui(i: usize) -> UiState {
     let deck = parse_deck(DECK, Origin::Builtin("t.toml")).expect("fixture deck parses");
@@ -84,3 +91,4 @@ pub const TYPED: usize = 1;
 pub const MCQ: usize = 2;
 pub const CLOZE: usize = 3;
 pub const MAINS: usize = 5;
+pub const HINTED: usize = 6;

@@ -22,10 +22,11 @@ use crossterm::{cursor, queue, terminal};
 use self::render::{interval_label, render};
 use self::state::{Action, CardView, MockInfo, Phase, Progress, Status, UiState, handle_key};
 use self::wrap::{Span, Tone};
-use super::mock::{self, Answer, Mark, Report};
+use super::mock::Report;
 use super::options::letter;
+use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
-use super::session::Session;
+use super::session::{Session, Shown, proposed_grade};
 use crate::config::Config;
 use crate::deck::Library;
 use crate::sanitize::clean_line;
@@ -53,15 +54,11 @@ pub fn run(session: &mut Session<'_>, deps: Deps<'_>) -> Result<Ended> {
     ended
 }
 
-/// Runs a mock paper of `questions` (the session holds exactly those cards).
-pub fn run_mock(
-    session: &mut Session<'_>,
-    deps: Deps<'_>,
-    questions: usize,
-) -> Result<(Report, Ended)> {
+/// Runs a mock paper of every card the session holds.
+pub fn run_mock(session: &mut Session<'_>, deps: Deps<'_>) -> Result<(Report, Ended)> {
     let guard = Guard::enter()?;
     let mut tui = Tui::new(session, deps)?;
-    let done = tui.paper(questions);
+    let done = tui.paper();
     drop(guard);
     done
 }
@@ -75,7 +72,7 @@ struct Tui<'s, 'a, 'd> {
     shown_at: Instant,
     /// What the last action did, carried onto the next card's screen.
     status: Option<Status>,
-    /// Set by SIGTERM or SIGHUP (quit) and SIGINT sent from outside (interrupt).
+    /// Set by SIGTERM (exit 143) and by SIGINT sent from outside (interrupt, exit 130).
     terminate: Arc<AtomicBool>,
     interrupt: Arc<AtomicBool>,
 }
@@ -114,7 +111,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         let mut dirty = true;
         loop {
             if self.ui.is_none() {
-                if !self.load(None) {
+                if !self.load() {
                     return Ok(Ended::Finished);
                 }
                 dirty = true;
@@ -138,12 +135,19 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             dirty = true;
             let Some(ui) = self.ui.as_mut() else { continue };
             match handle_key(ui, key) {
-                Action::None | Action::MockPick { .. } | Action::MockSkip => {}
+                Action::None
+                | Action::MockPick { .. }
+                | Action::MockSkip
+                | Action::MockPrevious
+                | Action::MockNext
+                | Action::HandIn
+                | Action::Back => {}
                 Action::Answer(g) => {
                     self.answer(g)?;
                     self.ui = None;
                 }
-                Action::AnswerAndShow(g) => self.answer(g)?,
+                Action::AnswerAndShow(g) => self.answer_and_show(g)?,
+                Action::Regrade(g) => self.regrade(g, false)?,
                 Action::Next => self.ui = None,
                 Action::Skip => {
                     self.session.skip();
@@ -154,123 +158,121 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     self.ui = None;
                 }
                 Action::Undo => self.undo()?,
-                Action::Overrule => self.overrule()?,
+                Action::Overrule => {
+                    if self.session.can_overrule() {
+                        self.regrade(Grade::Good, true)?;
+                    }
+                }
                 Action::Quit => return Ok(Ended::Quit),
                 Action::Interrupt => return Ok(Ended::Interrupted),
             }
         }
     }
 
-    fn paper(&mut self, questions: usize) -> Result<(Report, Ended)> {
-        let limit = mock::time_limit_secs(questions);
+    /// Drives a `Paper`: every key becomes a move on it, and the screen is rebuilt whenever
+    /// the question or the stage changes. The answers are recorded when it is handed in.
+    fn paper(&mut self) -> Result<(Report, Ended)> {
         let started = Instant::now();
-        let mut answers = Vec::new();
+        let elapsed = || started.elapsed().as_millis().min(u128::from(u64::MAX)) as u64;
+        let mut paper = Paper::draw(self.session, self.deps.time.clock().now_ms());
         let mut ended = Ended::Finished;
-        let mut out_of_time = false;
-        'paper: for number in 1..=questions {
-            let info = |started: Instant| MockInfo {
-                number,
-                total: questions,
-                secs_left: limit.saturating_sub(started.elapsed().as_secs()),
-            };
-            if !self.load(Some(info(started))) {
-                break;
+        // Which question and stage the screen shows, so it is rebuilt only when they change.
+        let mut on_screen = None;
+        while paper.tick(elapsed()) {
+            let now_showing = Some((paper.number(), paper.stage()));
+            if on_screen != now_showing {
+                self.ui = self.paper_ui(&paper);
+                on_screen = now_showing;
             }
-            loop {
-                if let Some(ui) = self.ui.as_mut() {
-                    ui.mock = Some(info(started));
+            let Some(ui) = self.ui.as_mut() else { break };
+            if let Some(m) = ui.mock.as_mut() {
+                m.secs_left = paper.secs_left(elapsed());
+            }
+            self.draw()?;
+            let key = match self.next_key(Duration::from_millis(250))? {
+                Wait::Key(k) => k,
+                Wait::Resized | Wait::Nothing => continue,
+                Wait::Signal(e) => {
+                    ended = e;
+                    break;
                 }
-                if started.elapsed().as_secs() >= limit {
-                    out_of_time = true;
-                    break 'paper;
+            };
+            let Some(ui) = self.ui.as_mut() else { break };
+            let number = paper.number();
+            let now = elapsed();
+            match handle_key(ui, key) {
+                Action::MockPick { choice, guess } => {
+                    paper.answer(choice, guess, now);
+                    // No verdict before the end, as in the exam: only what was marked.
+                    let marked = if guess { ", marked a guess" } else { "" };
+                    self.status = Some(Status {
+                        text: format!("Q{number}: answered {}{marked}", letter(choice)),
+                        ok: None,
+                    });
                 }
-                self.draw()?;
-                let key = match self.next_key(Duration::from_millis(250))? {
-                    Wait::Key(k) => k,
-                    Wait::Resized | Wait::Nothing => continue,
-                    Wait::Signal(e) => {
-                        ended = e;
-                        break 'paper;
-                    }
-                };
-                let Some(ui) = self.ui.as_mut() else {
-                    break 'paper;
-                };
-                let (question, right) = (
-                    ui.card.prompt.clone(),
-                    ui.card
-                        .options
-                        .get(ui.card.right)
-                        .cloned()
-                        .unwrap_or_default(),
-                );
-                let right_choice = ui.card.right;
-                let blank = || Answer {
-                    mark: Mark::Blank,
-                    guess: false,
-                    question: question.clone(),
-                    right: right.clone(),
-                };
-                match handle_key(ui, key) {
-                    Action::MockPick { choice, guess } => {
-                        let (mark, grade) = if choice == right_choice {
-                            (Mark::Right, Grade::Good)
-                        } else {
-                            (Mark::Wrong, Grade::Again)
-                        };
-                        self.answer(grade)?;
-                        // No verdict before the end, as in the exam: only what was marked.
-                        let marked = if guess { ", marked a guess" } else { "" };
-                        let text = format!("Q{number}: answered {}{marked}", letter(choice));
-                        self.status = Some(Status { text, ok: None });
-                        let mut a = blank();
-                        (a.mark, a.guess) = (mark, guess);
-                        answers.push(a);
-                        break;
-                    }
-                    Action::MockSkip => {
-                        self.session.skip();
-                        let text = format!("Q{number}: left blank");
-                        self.status = Some(Status { text, ok: None });
-                        answers.push(blank());
-                        break;
-                    }
-                    Action::Quit => {
-                        ended = Ended::Quit;
-                        break 'paper;
-                    }
-                    Action::Interrupt => {
-                        ended = Ended::Interrupted;
-                        break 'paper;
-                    }
-                    _ => {}
+                Action::MockSkip => {
+                    paper.leave_blank(now);
+                    self.status = Some(Status {
+                        text: format!("Q{number}: left blank"),
+                        ok: None,
+                    });
                 }
+                Action::MockPrevious => paper.previous(now),
+                Action::MockNext => paper.next(now),
+                Action::Quit => paper.ask_hand_in(now),
+                Action::Back => paper.back(now),
+                Action::HandIn => paper.hand_in(now),
+                Action::Interrupt => {
+                    ended = Ended::Interrupted;
+                    break;
+                }
+                _ => {}
             }
         }
-        let took = started.elapsed().as_secs().min(limit);
-        Ok((Report::new(questions, answers, took, out_of_time), ended))
+        // Ctrl-C, a signal or the bell: the paper is handed in as it stands.
+        paper.hand_in(elapsed());
+        let clock = self.deps.time.clock();
+        let (report, entries) = paper.finish(self.session, self.deps.sched, &clock);
+        for entry in &entries {
+            (self.deps.record)(entry)?;
+        }
+        Ok((report, ended))
+    }
+
+    /// The screen for the paper's current question, or for the question before handing in.
+    fn paper_ui(&mut self, paper: &Paper) -> Option<UiState> {
+        let q = paper.current()?;
+        let view = self.card_view(&q.shown);
+        let info = MockInfo {
+            number: paper.number(),
+            total: paper.len(),
+            secs_left: 0,
+        };
+        let mut ui = UiState::new(view, Progress::default(), Some(info));
+        ui.phase = match paper.stage() {
+            Stage::Confirming => Phase::HandIn {
+                answered: paper.answered(),
+                blanks: paper.blanks(),
+            },
+            _ => Phase::Paper {
+                cursor: q.pick.map(|p| p.choice),
+                guess: q.pick.is_some_and(|p| p.guess),
+                picked: q.pick.map(|p| p.choice),
+            },
+        };
+        ui.status = self.status.take();
+        Some(ui)
     }
 
     /// Puts the session's current card on screen; false when the session is over.
-    fn load(&mut self, mock: Option<MockInfo>) -> bool {
+    fn load(&mut self) -> bool {
         let clock = self.deps.time.clock();
         let Some(shown) = self.session.current(clock.now_ms()).cloned() else {
             return false;
         };
         let card = self.session.card(&shown);
         let state = self.session.state(&card.key).copied();
-        let deck_name = self
-            .deps
-            .library
-            .deck(&card.deck)
-            .map_or(card.deck.as_str(), |d| d.name.as_str());
-        let view = CardView::new(
-            card,
-            deck_name,
-            status_of(state.as_ref()),
-            &shown.options,
-            shown.right,
-        );
+        let view = self.card_view(&shown);
         let (done, left) = self.session.progress();
         let (due, new) = self.session.left_by_reason();
         let mut ui = UiState::new(
@@ -281,7 +283,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 due,
                 new,
             },
-            mock,
+            None,
         );
         if self.session.records() {
             let goals = crate::quiz::queue::Goals::new(self.deps.config, &clock);
@@ -297,13 +299,27 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         true
     }
 
+    /// What the screen shows of a card: its text cleaned, its deck's name, where it stands.
+    fn card_view(&self, shown: &Shown) -> CardView {
+        let card = self.session.card(shown);
+        let state = self.session.state(&card.key);
+        let deck_name = self
+            .deps
+            .library
+            .deck(&card.deck)
+            .map_or(card.deck.as_str(), |d| d.name.as_str());
+        CardView::new(
+            card,
+            deck_name,
+            status_of(state),
+            &shown.options,
+            shown.right,
+        )
+    }
+
     /// Grades the card on screen and makes the answer durable before anything else is drawn.
     fn answer(&mut self, grade: Grade) -> Result<()> {
-        let took = self
-            .shown_at
-            .elapsed()
-            .as_millis()
-            .min(u128::from(u32::MAX)) as u32;
+        let took = self.took_ms();
         let clock = self.deps.time.clock();
         let Some(entry) = self.session.answer(grade, took, self.deps.sched, &clock) else {
             return Ok(());
@@ -334,9 +350,19 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         Ok(())
     }
 
-    fn overrule(&mut self) -> Result<()> {
+    /// An mcq or typed answer, its verdict on screen: records the grade it proposes (a right
+    /// answer given at once proposes Easy), which the user may then change.
+    fn answer_and_show(&mut self, verdict: Grade) -> Result<()> {
+        let grade = proposed_grade(verdict.passed(), self.took_ms());
+        self.answer(grade)?;
+        self.set_shown_grade(grade);
+        Ok(())
+    }
+
+    /// Replaces the last answer's grade: the user's change, or an overrule of a typed verdict.
+    fn regrade(&mut self, grade: Grade, overrule: bool) -> Result<()> {
         let clock = self.deps.time.clock();
-        let Some(entries) = self.session.overrule(self.deps.sched, &clock) else {
+        let Some(entries) = self.session.regrade(grade, self.deps.sched, &clock) else {
             return Ok(());
         };
         for e in &entries {
@@ -344,14 +370,34 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         }
         if let Some(ui) = self.ui.as_mut()
             && let Phase::Checked { overruled, .. } = &mut ui.phase
+            && overrule
         {
             *overruled = true;
         }
+        self.set_shown_grade(grade);
         if let Entry::Review { state, .. } = &entries[1] {
-            let text = format!("good (overruled) · {}", next_review(state, &clock));
-            self.set_status(text, Some(true));
+            let why = if overrule { "overruled" } else { "changed" };
+            let text = format!("{} ({why}) · {}", grade.name(), next_review(state, &clock));
+            self.set_status(text, Some(grade.passed()));
         }
         Ok(())
+    }
+
+    /// The grade the verdict screen shows as recorded.
+    fn set_shown_grade(&mut self, recorded: Grade) {
+        if let Some(ui) = self.ui.as_mut()
+            && let Phase::Chosen { grade, .. } | Phase::Checked { grade, .. } = &mut ui.phase
+        {
+            *grade = recorded;
+        }
+    }
+
+    /// Time since the card on screen was first shown.
+    fn took_ms(&self) -> u32 {
+        self.shown_at
+            .elapsed()
+            .as_millis()
+            .min(u128::from(u32::MAX)) as u32
     }
 
     /// Shows a status on the current screen and carries it to the next card.
@@ -366,7 +412,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
     /// Waits for a key press (releases and repeats of other keys are not answers).
     fn next_key(&mut self, wait: Duration) -> Result<Wait> {
         if self.terminate.load(Ordering::Relaxed) {
-            return Ok(Wait::Signal(Ended::Quit));
+            return Ok(Wait::Signal(Ended::Terminated));
         }
         if self.interrupt.load(Ordering::Relaxed) {
             return Ok(Wait::Signal(Ended::Interrupted));

@@ -11,9 +11,17 @@ use crate::quiz::options::letter;
 use crate::schedule::Grade;
 use crate::schedule::Interval;
 
+/// Below this size the question and its keys do not fit together: the screen says so
+/// rather than showing a header and a footer with the question squeezed out between them.
+pub const MIN_WIDTH: usize = 30;
+pub const MIN_HEIGHT: usize = 8;
+
 /// Exactly `height` rows (blank ones at the end of short cards), none wider than `width`.
 pub fn render(ui: &UiState, width: u16, height: u16) -> Vec<Line> {
     let (w, h) = (usize::from(width).max(1), usize::from(height).max(1));
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return too_small(w, h);
+    }
     let mut header = header(ui, w, h);
     let footer = footer(ui, w);
     let room = h.saturating_sub(header.len() + footer.len()).max(1);
@@ -64,6 +72,21 @@ fn visible(
     rows
 }
 
+/// What a window under the minimum size shows: why, and what size would do.
+fn too_small(w: usize, h: usize) -> Vec<Line> {
+    let text = [
+        Span::new("Window too small ", Style::tone(Tone::Warn).bold()),
+        Span::plain(format!(
+            "({w}×{h}): make it at least {MIN_WIDTH}×{MIN_HEIGHT}. "
+        )),
+        dim("q quits, progress kept."),
+    ];
+    let mut rows = wrap(&text, w, 0);
+    rows.resize(h, Vec::new());
+    rows.truncate(h);
+    rows
+}
+
 fn dim(text: impl Into<String>) -> Span {
     Span::new(text, Style::tone(Tone::Dim))
 }
@@ -110,6 +133,9 @@ fn header(ui: &UiState, w: usize, h: usize) -> Vec<Line> {
 }
 
 fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
+    if let Phase::HandIn { answered, blanks } = &ui.phase {
+        return (hand_in(*answered, blanks, w), None);
+    }
     let card = &ui.card;
     let mut rows: Vec<Line> = Vec::new();
     let mut focus = None;
@@ -118,13 +144,19 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
 
     // The question.
     match (&card.cloze, answered) {
-        (Some((pieces, gap)), _) => {
-            let spans: Vec<Span> = pieces
+        (Some(cloze), _) => {
+            // The gap keeps its brackets once revealed, so the asked words stand out without
+            // colour too.
+            let spans: Vec<Span> = cloze
+                .pieces
                 .iter()
                 .enumerate()
-                .map(|(i, p)| match (i == *gap, answered) {
-                    (true, false) => Span::new("[…]", Style::tone(Tone::Accent).bold()),
-                    (true, true) => Span::new(p.clone(), Style::tone(Tone::Good).bold()),
+                .map(|(i, p)| match (i == cloze.gap, answered) {
+                    (true, false) => Span::new(
+                        format!("[{}]", cloze.hint.as_deref().unwrap_or("…")),
+                        Style::tone(Tone::Accent).bold(),
+                    ),
+                    (true, true) => Span::new(format!("[{p}]"), Style::tone(Tone::Good).bold()),
                     _ => Span::new(p.clone(), bold),
                 })
                 .collect();
@@ -156,21 +188,29 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             }
         }
         Phase::Choosing { cursor } | Phase::Paper { cursor, .. } => {
+            let picked = match &ui.phase {
+                Phase::Paper { picked, .. } => *picked,
+                _ => None,
+            };
             for (i, o) in card.options.iter().enumerate() {
-                let style = if i == *cursor {
+                let style = if Some(i) == *cursor {
                     focus = Some(rows.len());
                     Style::PLAIN.reverse()
                 } else {
                     Style::PLAIN
                 };
-                rows.extend(wrap(
-                    &[Span::new(format!("{}) {o}", letter(i)), style)],
-                    w,
-                    3,
-                ));
+                let mut spans = vec![Span::new(format!("{}) {o}", letter(i)), style)];
+                if Some(i) == picked {
+                    spans.push(Span::new(
+                        "  ← your answer",
+                        Style::tone(Tone::Accent).bold(),
+                    ));
+                }
+                rows.extend(wrap(&spans, w, 3));
             }
         }
-        Phase::Chosen { picked } => {
+        Phase::HandIn { .. } => {}
+        Phase::Chosen { picked, .. } => {
             for (i, o) in card.options.iter().enumerate() {
                 let (mark, style) = if i == card.right {
                     ("✓", Style::tone(Tone::Good).bold())
@@ -191,6 +231,7 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             input,
             correct,
             overruled,
+            ..
         } => {
             let (text, tone) = match (correct, overruled) {
                 (true, _) => ("✓ Correct", Tone::Good),
@@ -275,6 +316,34 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
     (rows, focus)
 }
 
+/// The question before a mock paper is handed in, with what is still blank.
+fn hand_in(answered: usize, blanks: &[usize], w: usize) -> Vec<Line> {
+    let total = answered + blanks.len();
+    let mut rows = wrap(
+        &[Span::new("Hand in the paper?", Style::PLAIN.bold())],
+        w,
+        0,
+    );
+    rows.push(Vec::new());
+    rows.extend(wrap(
+        &[Span::plain(format!("{answered} of {total} answered."))],
+        w,
+        0,
+    ));
+    if !blanks.is_empty() {
+        let list: Vec<String> = blanks.iter().map(|n| format!("Q{n}")).collect();
+        rows.extend(wrap(
+            &[
+                Span::new("Left blank: ", Style::tone(Tone::Warn)),
+                Span::plain(list.join(", ")),
+            ],
+            w,
+            2,
+        ));
+    }
+    rows
+}
+
 /// The typed answer with a block cursor (the terminal's own cursor stays hidden).
 fn input_line(input: &str, cursor: usize, w: usize) -> Vec<Line> {
     let before: String = input.chars().take(cursor).collect();
@@ -313,7 +382,7 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
         ));
     }
     let keys: Vec<Span> = match (&ui.phase, ui.help) {
-        (_, true) => vec![dim("any key: back to the card")],
+        (_, true) => hints(&[("PgUp PgDn", "scroll"), ("any key", "back to the card")]),
         (Phase::Asking, _) => hints(&[
             ("space", "reveal"),
             ("s", "skip"),
@@ -344,12 +413,40 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
             ("u", "undo"),
             ("q", "quit"),
         ]),
+        (Phase::Chosen { picked, grade }, _) if *picked == ui.card.right => grade_keys(
+            ui,
+            *grade,
+            &[
+                ("space", "next"),
+                ("e", "why"),
+                ("u", "undo"),
+                ("q", "quit"),
+            ],
+        ),
         (Phase::Chosen { .. }, _) => hints(&[
             ("space", "next"),
             ("e", "why"),
             ("u", "undo"),
             ("q", "quit"),
         ]),
+        (
+            Phase::Checked {
+                correct,
+                overruled,
+                grade,
+                ..
+            },
+            _,
+        ) if *correct || *overruled => grade_keys(
+            ui,
+            *grade,
+            &[
+                ("space", "next"),
+                ("e", "why"),
+                ("u", "undo"),
+                ("q", "quit"),
+            ],
+        ),
         (Phase::Typing { .. }, _) => hints(&[
             ("enter", "check"),
             ("^S", "skip"),
@@ -370,11 +467,13 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
             k.extend([("e", "why"), ("u", "undo"), ("q", "quit")]);
             hints(&k)
         }
+        (Phase::HandIn { .. }, _) => hints(&[("enter", "hand in"), ("esc", "back to the paper")]),
         (Phase::Paper { guess, .. }, _) => {
             let mut k = hints(&[
                 ("a–d", "answer"),
                 ("A–D", "as a guess"),
                 ("s", "blank"),
+                ("←→", "move"),
                 ("q", "hand in"),
             ]);
             k.push(dim(" · "));
@@ -444,8 +543,16 @@ fn help(w: usize) -> Vec<Line> {
             "enter checks; ^S skips, ^Z undoes; o after a wrong verdict: I was right",
         ),
         (
+            "after a right answer",
+            "1–4 change the grade proposed (good, or easy when answered at once)",
+        ),
+        (
             "mains",
             "space ticks the key point, ←→ adjusts the grade, enter grades",
+        ),
+        (
+            "mock paper",
+            "a–d answer (A–D or g: as a guess), s leaves blank, ←→ move, q hands in",
         ),
         ("u", "undo the last answer (the card comes back)"),
         ("s", "skip this card"),

@@ -23,8 +23,8 @@ pub struct CardView {
     pub accept: Vec<String>,
     pub options: Vec<String>,
     pub right: usize,
-    /// Cloze: the text in pieces, the asked gap's answer at `gap` (None for other kinds).
-    pub cloze: Option<(Vec<String>, usize)>,
+    /// Cloze: the text in pieces around the asked gap (None for other kinds).
+    pub cloze: Option<ClozeView>,
     pub points: Vec<String>,
     pub year: Option<i64>,
     pub word_limit: Option<i64>,
@@ -76,16 +76,33 @@ impl CardView {
     }
 }
 
-/// Cloze text split so the asked gap can be drawn on its own: the pieces alternate text and
-/// the other gaps filled in, and the index of the asked gap's piece.
-fn cloze_pieces(text: &str, ask: usize) -> (Vec<String>, usize) {
+/// Cloze text split so the asked gap can be drawn on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClozeView {
+    /// The text around the gap with the other gaps filled in, and the asked gap's answer at
+    /// `gap`.
+    pub pieces: Vec<String>,
+    pub gap: usize,
+    /// What the deck says to show in the gap until it is revealed (`{{MTCR::regime}}`).
+    pub hint: Option<String>,
+}
+
+fn cloze_pieces(text: &str, ask: usize) -> ClozeView {
     let gaps = cloze::gaps(text);
     let Some(asked) = gaps.get(ask) else {
-        return (vec![clean(&cloze::render(text, None))], usize::MAX);
+        return ClozeView {
+            pieces: vec![clean(&cloze::render(text, None))],
+            gap: usize::MAX,
+            hint: None,
+        };
     };
     let before = cloze::render(&text[..asked.start], None);
     let after = cloze::render(&text[asked.end..], None);
-    (vec![clean(&before), clean(asked.answer), clean(&after)], 1)
+    ClozeView {
+        pieces: vec![clean(&before), clean(asked.answer), clean(&after)],
+        gap: 1,
+        hint: asked.hint.map(clean_line),
+    }
 }
 
 /// Where the user is with the card on screen.
@@ -95,10 +112,12 @@ pub enum Phase {
     Asking,
     /// Basic or cloze: the answer is shown; waiting for a grade.
     Revealed,
-    /// Mcq: choosing an option.
-    Choosing { cursor: usize },
+    /// Mcq: choosing an option; no option is highlighted until the arrows move to one, so
+    /// Enter cannot answer one the user never looked at.
+    Choosing { cursor: Option<usize> },
     /// Mcq: answered; the right option is highlighted.
-    Chosen { picked: usize },
+    /// `grade` is the one recorded: proposed from the verdict, then as the user changes it.
+    Chosen { picked: usize, grade: Grade },
     /// Typed: editing the answer; `cursor` counts characters.
     Typing { input: String, cursor: usize },
     /// Typed: answered, with the verdict.
@@ -106,6 +125,7 @@ pub enum Phase {
         input: String,
         correct: bool,
         overruled: bool,
+        grade: Grade,
     },
     /// Mains: ticking the key points recalled; `grade` follows the ticks unless adjusted.
     Ticking {
@@ -113,8 +133,16 @@ pub enum Phase {
         ticked: Vec<bool>,
         grade: Grade,
     },
-    /// Mock paper: choosing an option, no verdict until the end.
-    Paper { cursor: usize, guess: bool },
+    /// Mock paper: choosing an option, no verdict until the end; `picked` is the answer
+    /// marked on an earlier visit, which may be changed until the paper is handed in.
+    Paper {
+        cursor: Option<usize>,
+        guess: bool,
+        picked: Option<usize>,
+    },
+    /// Mock paper: asked whether to hand it in, with the questions still blank (numbers
+    /// from 1).
+    HandIn { answered: usize, blanks: Vec<usize> },
 }
 
 impl Phase {
@@ -122,10 +150,11 @@ impl Phase {
     pub fn start(kind: Kind, mock: bool) -> Phase {
         match kind {
             _ if mock => Phase::Paper {
-                cursor: 0,
+                cursor: None,
                 guess: false,
+                picked: None,
             },
-            Kind::Mcq => Phase::Choosing { cursor: 0 },
+            Kind::Mcq => Phase::Choosing { cursor: None },
             Kind::Typed => Phase::Typing {
                 input: String::new(),
                 cursor: 0,
@@ -213,12 +242,22 @@ pub enum Action {
     Undo,
     /// Count the typed answer just judged wrong as right.
     Overrule,
+    /// Record this grade instead of the one just given (after a right mcq or typed answer).
+    Regrade(Grade),
     /// Mock paper: this option, and whether it is marked as a guess.
     MockPick {
         choice: usize,
         guess: bool,
     },
+    /// Mock paper: leave the question blank (taking back an earlier answer) and move on.
     MockSkip,
+    /// Mock paper: the previous or next question, the answer left as it is.
+    MockPrevious,
+    MockNext,
+    /// Mock paper: yes to handing it in.
+    HandIn,
+    /// Mock paper: no, back to the question.
+    Back,
     /// q or Esc: end the session, progress kept.
     Quit,
     /// Ctrl-C: as Quit, but the process exits with 130.
@@ -232,9 +271,16 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         return Action::Interrupt;
     }
     if ui.help {
-        // Any key closes the help, and does nothing else.
-        ui.help = false;
-        return Action::None;
+        // PgUp/PgDn scroll a help taller than the screen; any other key closes it, and does
+        // nothing else.
+        if !matches!(key.code, KeyCode::PageUp | KeyCode::PageDown) {
+            ui.help = false;
+            ui.scroll = 0;
+            return Action::None;
+        }
+    }
+    if let Phase::HandIn { .. } = ui.phase {
+        return hand_in_key(key.code);
     }
     if scroll(ui, key.code) {
         return Action::None;
@@ -263,22 +309,28 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         Phase::Asking => asking(key.code),
         Phase::Revealed => (Phase::Revealed, grade_key(key.code, Action::Answer)),
         Phase::Choosing { cursor } => choosing(ui, cursor, key.code),
-        Phase::Chosen { picked } => (Phase::Chosen { picked }, after_verdict(key.code)),
+        Phase::Chosen { picked, grade } => {
+            let right = picked == ui.card.right;
+            let (grade, action) = regrade(grade, right, key.code);
+            (Phase::Chosen { picked, grade }, action)
+        }
         Phase::Typing { input, cursor } => typing_key(ui, input, cursor, key),
         Phase::Checked {
             input,
             correct,
             overruled,
+            grade,
         } => {
-            let action = match key.code {
-                KeyCode::Char('o' | '!') if !correct && !overruled => Action::Overrule,
-                code => after_verdict(code),
+            let (grade, action) = match key.code {
+                KeyCode::Char('o' | '!') if !correct && !overruled => (grade, Action::Overrule),
+                code => regrade(grade, correct || overruled, code),
             };
             (
                 Phase::Checked {
                     input,
                     correct,
                     overruled,
+                    grade,
                 },
                 action,
             )
@@ -288,7 +340,12 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
             ticked,
             grade,
         } => ticking(cursor, ticked, grade, key.code),
-        Phase::Paper { cursor, guess } => paper(ui, cursor, guess, key.code),
+        Phase::Paper {
+            cursor,
+            guess,
+            picked,
+        } => paper(ui, cursor, guess, picked, key.code),
+        phase @ Phase::HandIn { .. } => (phase, Action::None),
     };
     ui.phase = match (phase, ui.card.kind) {
         // Revealing a mains card opens its checklist.
@@ -345,6 +402,19 @@ fn grade_key(code: KeyCode, then: fn(Grade) -> Action) -> Action {
     }
 }
 
+/// On a verdict screen: after a right answer, 1–4 change the grade just recorded (the spec's
+/// grade keys, for an answer that was hard to find or too easy); a wrong one stays Again
+/// (a typed one can be overruled first).
+fn regrade(grade: Grade, right: bool, code: KeyCode) -> (Grade, Action) {
+    match code {
+        KeyCode::Char(c @ '1'..='4') if right => match Grade::from_number(c as u8 - b'0') {
+            Some(g) if g != grade => (g, Action::Regrade(g)),
+            _ => (grade, Action::None),
+        },
+        code => (grade, after_verdict(code)),
+    }
+}
+
 fn after_verdict(code: KeyCode) -> Action {
     match code {
         KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Char('s') => Action::Next,
@@ -352,7 +422,7 @@ fn after_verdict(code: KeyCode) -> Action {
     }
 }
 
-fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
+fn choosing(ui: &UiState, cursor: Option<usize>, code: KeyCode) -> (Phase, Action) {
     let count = ui.card.options.len();
     let pick = |i: usize| {
         let grade = if i == ui.card.right {
@@ -360,24 +430,24 @@ fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
         } else {
             Grade::Again
         };
-        (Phase::Chosen { picked: i }, Action::AnswerAndShow(grade))
+        (
+            Phase::Chosen { picked: i, grade },
+            Action::AnswerAndShow(grade),
+        )
     };
     match code {
         KeyCode::Char(c @ 'a'..='z') if ((c as u8 - b'a') as usize) < count => {
             pick((c as u8 - b'a') as usize)
         }
-        // Only enter picks: space is "next" on the verdict screen, and a second press must not
-        // answer the next question.
-        KeyCode::Enter if count > 0 => pick(cursor.min(count - 1)),
-        KeyCode::Up => (
+        // Only enter picks, and only an option the arrows moved to: space is "next" on the
+        // verdict screen, and a second press must not answer the next question.
+        KeyCode::Enter => match cursor {
+            Some(i) if i < count => pick(i),
+            _ => (Phase::Choosing { cursor }, Action::None),
+        },
+        KeyCode::Up | KeyCode::Down => (
             Phase::Choosing {
-                cursor: cursor.saturating_sub(1),
-            },
-            Action::None,
-        ),
-        KeyCode::Down => (
-            Phase::Choosing {
-                cursor: (cursor + 1).min(count.saturating_sub(1)),
+                cursor: move_cursor(cursor, code, count),
             },
             Action::None,
         ),
@@ -385,27 +455,67 @@ fn choosing(ui: &UiState, cursor: usize, code: KeyCode) -> (Phase, Action) {
     }
 }
 
-fn paper(ui: &UiState, cursor: usize, guess: bool, code: KeyCode) -> (Phase, Action) {
+/// The highlighted option after an arrow: the first one moves onto the options (down to the
+/// first, up to the last), then the arrows stop at either end.
+fn move_cursor(cursor: Option<usize>, code: KeyCode, count: usize) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    Some(match (cursor, code) {
+        (None, KeyCode::Up) => last,
+        (None, _) => 0,
+        (Some(i), KeyCode::Up) => i.saturating_sub(1),
+        (Some(i), _) => (i + 1).min(last),
+    })
+}
+
+fn paper(
+    ui: &UiState,
+    cursor: Option<usize>,
+    guess: bool,
+    picked: Option<usize>,
+    code: KeyCode,
+) -> (Phase, Action) {
     let count = ui.card.options.len();
-    let stay = |cursor, guess| Phase::Paper { cursor, guess };
-    let pick = |choice: usize, guess| (stay(0, false), Action::MockPick { choice, guess });
+    let stay = |cursor, guess| Phase::Paper {
+        cursor,
+        guess,
+        picked,
+    };
+    let go = |action| (stay(cursor, guess), action);
     match code {
         KeyCode::Char(c @ 'a'..='z') if ((c as u8 - b'a') as usize) < count => {
-            pick((c as u8 - b'a') as usize, guess)
+            go(Action::MockPick {
+                choice: (c as u8 - b'a') as usize,
+                guess,
+            })
         }
         // A capital letter answers and marks it a guess in one key.
         KeyCode::Char(c @ 'A'..='Z') if ((c as u8 - b'A') as usize) < count => {
-            pick((c as u8 - b'A') as usize, true)
+            go(Action::MockPick {
+                choice: (c as u8 - b'A') as usize,
+                guess: true,
+            })
         }
-        KeyCode::Enter if count > 0 => pick(cursor.min(count - 1), guess),
+        KeyCode::Enter => match cursor {
+            Some(choice) if choice < count => go(Action::MockPick { choice, guess }),
+            _ => go(Action::None),
+        },
         KeyCode::Char('g') => (stay(cursor, !guess), Action::None),
-        KeyCode::Char('s') => (stay(0, false), Action::MockSkip),
-        KeyCode::Up => (stay(cursor.saturating_sub(1), guess), Action::None),
-        KeyCode::Down => (
-            stay((cursor + 1).min(count.saturating_sub(1)), guess),
-            Action::None,
-        ),
-        _ => (stay(cursor, guess), Action::None),
+        KeyCode::Char('s') => go(Action::MockSkip),
+        KeyCode::Left | KeyCode::Char('p') => go(Action::MockPrevious),
+        KeyCode::Right | KeyCode::Char('n') => go(Action::MockNext),
+        KeyCode::Up | KeyCode::Down => {
+            (stay(move_cursor(cursor, code, count), guess), Action::None)
+        }
+        _ => go(Action::None),
+    }
+}
+
+/// The question before handing in: yes (enter, y, or q again) or no (esc, n, ←).
+fn hand_in_key(code: KeyCode) -> Action {
+    match code {
+        KeyCode::Enter | KeyCode::Char('y' | 'q') => Action::HandIn,
+        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Left => Action::Back,
+        _ => Action::None,
     }
 }
 
@@ -427,6 +537,7 @@ fn typing_key(
                     input,
                     correct,
                     overruled: false,
+                    grade,
                 },
                 Action::AnswerAndShow(grade),
             );

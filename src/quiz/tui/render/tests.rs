@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::quiz::tui::fixtures::{self, BASIC, CLOZE, MAINS, MCQ, TYPED};
+use crate::quiz::tui::fixtures::{self, BASIC, CLOZE, HINTED, MAINS, MCQ, TYPED};
 use crate::quiz::tui::state::{MockInfo, Status, handle_key};
 use crate::quiz::tui::wrap::{text, width};
 
@@ -74,6 +74,10 @@ fn mcq_card() {
     both_sizes("mcq_choosing", &ui);
     keys(&mut ui, "c");
     both_sizes("mcq_chosen", &ui);
+    // A right answer: the grade keys, with the one recorded in bold.
+    let mut ui = fixtures::ui(MCQ);
+    keys(&mut ui, "b4");
+    both_sizes("mcq_right", &ui);
 }
 
 #[test]
@@ -100,9 +104,29 @@ fn mock_question() {
         total: 10,
         secs_left: 9 * 60 + 5,
     });
-    ui.phase = Phase::start(Kind::Mcq, true);
+    // Back on a question answered before: the answer marked then is shown.
+    ui.phase = Phase::Paper {
+        cursor: Some(2),
+        guess: false,
+        picked: Some(2),
+    };
     keys(&mut ui, "g");
     both_sizes("mock_question", &ui);
+}
+
+#[test]
+fn mock_hand_in() {
+    let mut ui = fixtures::ui(MCQ);
+    ui.mock = Some(MockInfo {
+        number: 10,
+        total: 10,
+        secs_left: 65,
+    });
+    ui.phase = Phase::HandIn {
+        answered: 7,
+        blanks: vec![2, 5, 9],
+    };
+    both_sizes("mock_hand_in", &ui);
 }
 
 #[test]
@@ -142,7 +166,51 @@ fn the_gap_is_blank_until_revealed() {
     };
     assert!(all(&ui).contains("held in […] in 2018."), "{}", all(&ui));
     keys(&mut ui, " ");
-    assert!(all(&ui).contains("held in New Delhi in 2018."));
+    assert!(all(&ui).contains("held in [New Delhi] in 2018."));
+}
+
+/// The screen's text, rows joined.
+fn all_text(ui: &UiState) -> String {
+    render(ui, 80, 24)
+        .iter()
+        .map(|r| text(r))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_cloze_hint_shows_in_the_gap() {
+    let mut ui = fixtures::ui(HINTED);
+    assert!(
+        all_text(&ui).contains("joined the [regime] in 2016."),
+        "{}",
+        all_text(&ui)
+    );
+    keys(&mut ui, " ");
+    assert!(all_text(&ui).contains("joined the [MTCR] in 2016."));
+}
+
+#[test]
+fn the_revealed_gap_is_marked_without_colour() {
+    // Bold alone does not set it apart (the question is bold), nor does a colour that may be
+    // off: the brackets mark the words that were asked.
+    let mut ui = fixtures::ui(CLOZE);
+    keys(&mut ui, " ");
+    let shown = all_text(&ui);
+    assert!(shown.contains("held in [New Delhi] in 2018."), "{shown}");
+}
+
+#[test]
+fn a_window_too_small_says_so_instead_of_hiding_the_question() {
+    let ui = fixtures::ui(BASIC);
+    for (w, h) in [(20, 5), (29, 12), (80, 7)] {
+        let shown = screen(&ui, w, h);
+        assert!(shown.contains("too small"), "{shown}");
+    }
+    insta::assert_snapshot!("too_small_20x5", screen(&ui, 20, 5));
+    let fits = screen(&ui, 30, 8);
+    assert!(!fits.contains("too small"), "{fits}");
+    assert!(fits.contains("What does a"), "{fits}");
 }
 
 #[test]

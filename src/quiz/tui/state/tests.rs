@@ -102,6 +102,18 @@ fn help_opens_on_question_mark_and_any_key_closes_it() {
 }
 
 #[test]
+fn page_keys_scroll_a_long_help_and_closing_it_returns_to_the_card_top() {
+    let mut ui = fixtures::ui(BASIC);
+    handle_key(&mut ui, ch('?'));
+    handle_key(&mut ui, key(KeyCode::PageDown));
+    assert!(ui.help, "PgDn scrolls the help");
+    assert_eq!(ui.scroll, 5);
+    handle_key(&mut ui, ch('x'));
+    assert!(!ui.help);
+    assert_eq!(ui.scroll, 0);
+}
+
+#[test]
 fn e_toggles_the_explanation() {
     let mut ui = fixtures::ui(BASIC);
     assert!(ui.show_explain);
@@ -130,7 +142,13 @@ fn an_mcq_is_answered_by_letter_and_the_verdict_stays() {
         handle_key(&mut ui, ch('b')),
         Action::AnswerAndShow(Grade::Good)
     );
-    assert_eq!(ui.phase, Phase::Chosen { picked: 1 });
+    assert_eq!(
+        ui.phase,
+        Phase::Chosen {
+            picked: 1,
+            grade: Grade::Good
+        }
+    );
     assert_eq!(handle_key(&mut ui, ch(' ')), Action::Next);
 
     let mut ui = fixtures::ui(MCQ);
@@ -159,11 +177,11 @@ fn an_mcq_is_answered_by_arrows_and_enter_but_not_by_space() {
         &mut ui,
         &[key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Up)],
     );
-    assert_eq!(ui.phase, Phase::Choosing { cursor: 1 });
+    assert_eq!(ui.phase, Phase::Choosing { cursor: Some(0) });
     press(&mut ui, &[key(KeyCode::Down); 9]);
     assert_eq!(
         ui.phase,
-        Phase::Choosing { cursor: 3 },
+        Phase::Choosing { cursor: Some(3) },
         "the cursor stops at the last option"
     );
     press(&mut ui, &[key(KeyCode::Up); 2]);
@@ -175,10 +193,13 @@ fn an_mcq_is_answered_by_arrows_and_enter_but_not_by_space() {
 }
 
 #[test]
-fn letters_past_the_last_option_do_nothing() {
+fn enter_does_not_answer_an_mcq_before_an_option_is_chosen() {
     let mut ui = fixtures::ui(MCQ);
-    assert_eq!(handle_key(&mut ui, ch('f')), Action::None);
-    assert_eq!(ui.phase, Phase::Choosing { cursor: 0 });
+    assert_eq!(handle_key(&mut ui, key(KeyCode::Enter)), Action::None);
+    assert_eq!(ui.phase, Phase::Choosing { cursor: None });
+    // Up from nowhere goes to the last option.
+    handle_key(&mut ui, key(KeyCode::Up));
+    assert_eq!(ui.phase, Phase::Choosing { cursor: Some(3) });
 }
 
 #[test]
@@ -300,7 +321,7 @@ fn an_empty_typed_answer_counts_as_not_known() {
 fn a_cloze_card_reveals_and_grades_like_a_basic_one() {
     let mut ui = fixtures::ui(CLOZE);
     assert_eq!(
-        ui.card.cloze.as_ref().map(|(p, g)| p[*g].as_str()),
+        ui.card.cloze.as_ref().map(|c| c.pieces[c.gap].as_str()),
         Some("New Delhi")
     );
     handle_key(&mut ui, ch(' '));
@@ -388,29 +409,27 @@ fn a_mock_question_is_answered_by_letter_with_guesses_marked() {
             guess: true
         }
     );
+    assert_eq!(
+        handle_key(&mut ui, key(KeyCode::Enter)),
+        Action::None,
+        "no option chosen yet"
+    );
     handle_key(&mut ui, ch('g'));
     assert_eq!(
         ui.phase,
         Phase::Paper {
-            cursor: 0,
-            guess: true
+            cursor: None,
+            guess: true,
+            picked: None,
         }
     );
-    handle_key(&mut ui, key(KeyCode::Down));
+    press(&mut ui, &[key(KeyCode::Down), key(KeyCode::Down)]);
     assert_eq!(
         handle_key(&mut ui, key(KeyCode::Enter)),
         Action::MockPick {
             choice: 1,
             guess: true
         }
-    );
-    assert_eq!(
-        ui.phase,
-        Phase::Paper {
-            cursor: 0,
-            guess: false
-        },
-        "the mark is per question"
     );
     assert_eq!(handle_key(&mut ui, ch('s')), Action::MockSkip);
     assert_eq!(
@@ -419,4 +438,42 @@ fn a_mock_question_is_answered_by_letter_with_guesses_marked() {
         "no undo in an exam"
     );
     assert_eq!(handle_key(&mut ui, ch('q')), Action::Quit);
+}
+
+#[test]
+fn a_mock_paper_moves_between_questions_with_the_arrows() {
+    let mut ui = fixtures::ui(MCQ);
+    ui.phase = Phase::start(Kind::Mcq, true);
+    assert_eq!(
+        press(
+            &mut ui,
+            &[key(KeyCode::Left), ch('p'), key(KeyCode::Right), ch('n')]
+        ),
+        [
+            Action::MockPrevious,
+            Action::MockPrevious,
+            Action::MockNext,
+            Action::MockNext
+        ]
+    );
+}
+
+#[test]
+fn handing_in_is_confirmed_or_taken_back() {
+    let hand_in = || {
+        let mut ui = fixtures::ui(MCQ);
+        ui.phase = Phase::HandIn {
+            answered: 1,
+            blanks: vec![2],
+        };
+        ui
+    };
+    for k in [key(KeyCode::Enter), ch('y'), ch('q')] {
+        assert_eq!(handle_key(&mut hand_in(), k), Action::HandIn, "{k:?}");
+    }
+    for k in [key(KeyCode::Esc), ch('n'), key(KeyCode::Left)] {
+        assert_eq!(handle_key(&mut hand_in(), k), Action::Back, "{k:?}");
+    }
+    assert_eq!(handle_key(&mut hand_in(), ch('a')), Action::None);
+    assert_eq!(handle_key(&mut hand_in(), ctrl('c')), Action::Interrupt);
 }
