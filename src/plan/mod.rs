@@ -436,3 +436,6 @@ fn draw_grade(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

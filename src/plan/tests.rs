@@ -1,0 +1,145 @@
+use super::*;
+use crate::deck::parse::parse_deck;
+use crate::deck::{Deck, Origin};
+use crate::schedule::Phase;
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+
+fn deck(id: &str, exam: &str, n: usize) -> Deck {
+    let mut src = format!("[deck]\nid = \"{id}\"\nexam = \"{exam}\"\n");
+    for i in 0..n {
+        src.push_str(&format!(
+            "[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"
+        ));
+    }
+    parse_deck(&src, Origin::Builtin("t")).unwrap()
+}
+
+fn clock() -> Clock {
+    Clock::new("2027-01-01T10:00:00Z".parse().unwrap(), TimeZone::UTC, 4)
+}
+
+fn config(prelims_in: i32, budget: u32) -> Config {
+    Config {
+        prelims: Some(Clock::add_days(date(2027, 1, 1), prelims_in)),
+        max_reviews_per_day: budget,
+        ..Config::default()
+    }
+}
+
+fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
+    let sched = Scheduler::new(&[], 0.9, 5).unwrap();
+    plan(&PlanInput {
+        cards,
+        states,
+        sched: &sched,
+        clock: &clock(),
+        config,
+        budget: Budget::new(config, 10.0),
+        answered_today: 0,
+        introduced_today: 0,
+        seed: 5,
+        runs: 4,
+    })
+}
+
+/// A card reviewed `ago` days before the plan starts with `stability`, due `due_in` days after.
+fn reviewed(ago: i64, stability: f32, lapses: u32, due_in: i64) -> CardState {
+    let now = clock().now_ms();
+    let day = 86_400_000;
+    CardState {
+        intro: now - 200 * day,
+        last: now - ago * day,
+        due: clock().day_start_ms(date(2027, 1, 1)) + due_in * day,
+        stability,
+        difficulty: 6.0,
+        phase: Phase::Review,
+        reps: 6,
+        lapses,
+    }
+}
+
+#[test]
+fn no_day_goes_over_the_budget_and_the_last_days_are_not_a_spike() {
+    let d = deck("d", "prelims", 400);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let config = config(60, 40);
+    let p = run(&cards, &States::default(), &config);
+    assert_eq!(p.days.len(), 60);
+    assert_eq!(p.days_over_budget, 0);
+    assert!(p.days.iter().all(|d| d.cards <= 40), "{:?}", p.days);
+    // The last three days ask no more than the busiest ordinary week did: no flood on the eve.
+    let busiest_before = p.days[..53].iter().map(|d| d.cards).max().unwrap();
+    let last_three = p.days[57..].iter().map(|d| d.cards).max().unwrap();
+    assert!(
+        last_three <= busiest_before,
+        "last days {last_three} vs {busiest_before}"
+    );
+    let e = &p.exams[0];
+    assert_eq!((e.days_left, e.cards), (60, 400));
+    assert!(e.recall.low <= e.recall.median && e.recall.median <= e.recall.high);
+}
+
+#[test]
+fn the_budget_slows_new_cards_and_the_plan_says_how_many_stay_new() {
+    let d = deck("d", "prelims", 600);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    // 20 new a day for 20 days could introduce 400; a budget of 10 cards a day cannot.
+    let tight = run(&cards, &States::default(), &config(20, 10));
+    let roomy = run(&cards, &States::default(), &config(20, 200));
+    assert!(tight.exams[0].introduced_by_exam < roomy.exams[0].introduced_by_exam);
+    assert!(tight.exams[0].introduced_by_exam <= 200);
+    assert!(tight.exams[0].recall.median < roomy.exams[0].recall.median);
+}
+
+#[test]
+fn failed_cards_plan_lower_than_well_known_ones() {
+    let d = deck("d", "prelims", 50);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let config = config(5, 200);
+    let states_of = |s: CardState| -> States {
+        cards.iter().map(|c| (c.key.clone(), s)).collect()
+    };
+    // Known: reviewed 10 days ago, stability 60, next due in 50 days (after the exam).
+    // Failed: the exam is five days off, too soon to build the memory back up.
+    let known = run(&cards, &states_of(reviewed(10, 60.0, 0, 50)), &config);
+    // Failed again and again: low stability, many lapses, due today.
+    let failed = run(&cards, &states_of(reviewed(3, 0.8, 7, 0)), &config);
+    let (k, f) = (known.exams[0].recall.median, failed.exams[0].recall.median);
+    assert!(f < k, "failed {f} vs known {k}");
+    // Recall is drawn from the model, not assumed: a learner who keeps failing is less safe.
+    assert!(f < k - 0.01, "failed {f} vs known {k}");
+}
+
+#[test]
+fn a_card_already_safe_for_the_exam_is_not_asked_again_before_it() {
+    let d = deck("d", "prelims", 1);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    // Stability 2,000 days, reviewed yesterday: recall on exam morning ~99%.
+    let states: States = [(cards[0].key.clone(), reviewed(1, 2000.0, 0, 900))]
+        .into_iter()
+        .collect();
+    let p = run(&cards, &states, &config(30, 200));
+    assert!(p.days.iter().all(|d| d.answers == 0), "{:?}", p.days);
+    assert_eq!(p.exams[0].answers, 0);
+}
+
+#[test]
+fn each_exam_plans_to_its_own_date() {
+    let pre = deck("pre", "prelims", 30);
+    let mains = deck("mains", "mains", 30);
+    let cards: Vec<&Card> = pre.cards.iter().chain(&mains.cards).collect();
+    let config = Config {
+        mains: Some(date(2027, 3, 2)),
+        ..config(30, 200)
+    };
+    let p = run(&cards, &States::default(), &config);
+    let days: Vec<(Exam, i32, usize)> = p
+        .exams
+        .iter()
+        .map(|e| (e.exam, e.days_left, e.cards))
+        .collect();
+    assert_eq!(days, [(Exam::Prelims, 30, 30), (Exam::Mains, 60, 30)]);
+    // The road runs to the later exam.
+    assert_eq!(p.days.len(), 60);
+}
