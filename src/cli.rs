@@ -159,6 +159,10 @@ pub struct AddArgs {
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
 
+    /// Show an mcq's --option entries in the order given, never shuffled [default: off]
+    #[arg(long = "keep-order")]
+    pub keep_order: bool,
+
     /// Cloze text with {{gaps}}
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
@@ -201,7 +205,7 @@ pub struct AddArgs {
 
     /// Add every `[[card]]` of this TOML file, all or none
     #[arg(long = "from-file", value_name = "FILE", conflicts_with_all = [
-        "kind", "q", "a", "accept", "options", "distractors", "group", "text", "points", "year",
+        "kind", "q", "a", "accept", "options", "distractors", "group", "keep_order", "text", "points", "year",
         "word_limit", "tags", "source", "explain", "as_of", "id",
     ])]
     pub from_file: Option<PathBuf>,

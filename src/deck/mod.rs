@@ -133,12 +133,15 @@ pub enum Body {
 /// Where an mcq's wrong options come from.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Choices {
-    /// The full list, the answer among them.
+    /// The full list, the answer among them, shuffled each time.
     Options(Vec<String>),
     /// Only the wrong ones.
     Distractors(Vec<String>),
     /// The answers of the other mcq cards of this group in the same deck.
     Group(String),
+    /// The full list, the answer among them, always shown in the order written
+    /// (`shuffle = false`): UPSC's statement questions keep "1 only … Neither 1 nor 2" in order.
+    InOrder(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -83,6 +83,7 @@ struct RawCard {
     options: Option<Spanned<Vec<String>>>,
     distractors: Option<Spanned<Vec<String>>>,
     group: Option<Spanned<String>>,
+    shuffle: Option<Spanned<bool>>,
     text: Option<Spanned<String>>,
     points: Option<Spanned<Vec<String>>>,
     year: Option<Spanned<i64>>,
@@ -106,6 +107,7 @@ impl RawCard {
             ("options", span(&self.options)),
             ("distractors", span(&self.distractors)),
             ("group", span(&self.group)),
+            ("shuffle", span(&self.shuffle)),
             ("text", span(&self.text)),
             ("points", span(&self.points)),
             ("year", span(&self.year)),
@@ -121,7 +123,7 @@ fn allowed_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Basic => &["q", "a"],
         Kind::Typed => &["q", "a", "accept"],
-        Kind::Mcq => &["q", "a", "options", "distractors", "group"],
+        Kind::Mcq => &["q", "a", "options", "distractors", "group", "shuffle"],
         Kind::Cloze => &["text"],
         Kind::Mains => &["q", "points", "year", "word_limit"],
     }
@@ -588,6 +590,18 @@ fn mcq_choices(
         );
         return None;
     }
+    let in_order = raw.shuffle.as_ref().filter(|s| !*s.get_ref());
+    if let Some(shuffle) = in_order
+        && raw.options.is_none()
+    {
+        report.error(
+            Some(shuffle.span()),
+            Some(id),
+            "`shuffle = false` keeps the order of `options` as written; it needs `options`, \
+             not `distractors` or `group`",
+        );
+        return None;
+    }
     if let Some(options) = &raw.options {
         let list: Vec<String> = options
             .get_ref()
@@ -613,7 +627,11 @@ fn mcq_choices(
             );
             return None;
         }
-        return Some(Choices::Options(list));
+        return Some(if in_order.is_some() {
+            Choices::InOrder(list)
+        } else {
+            Choices::Options(list)
+        });
     }
     if let Some(distractors) = &raw.distractors {
         let list: Vec<String> = distractors
@@ -699,6 +717,47 @@ mod tests {
         assert!(matches!(&choices[0], Choices::Options(o) if o.len() == 2));
         assert!(matches!(&choices[1], Choices::Distractors(o) if o == &["2018"]));
         assert!(matches!(&choices[2], Choices::Group(g) if g == "years"));
+    }
+
+    #[test]
+    fn shuffle_false_keeps_an_mcqs_options_in_the_written_order() {
+        let d = parse(concat!(
+            "[[card]]\nid = \"s\"\nkind = \"mcq\"\nq = \"q\"\na = \"2 only\"\n",
+            "options = [\"1 only\", \"2 only\", \"Both 1 and 2\"]\nshuffle = false\nsource = \"s\"\n",
+            "[[card]]\nid = \"t\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\n",
+            "options = [\"2016\", \"2018\"]\nshuffle = true\nsource = \"s\"\n",
+        ))
+        .unwrap();
+        let choices: Vec<_> = d
+            .cards
+            .iter()
+            .map(|c| match &c.body {
+                Body::Mcq { choices, .. } => choices.clone(),
+                _ => panic!("not mcq"),
+            })
+            .collect();
+        assert!(
+            matches!(&choices[0], Choices::InOrder(o) if o == &["1 only", "2 only", "Both 1 and 2"])
+        );
+        assert!(matches!(&choices[1], Choices::Options(_)));
+    }
+
+    #[test]
+    fn shuffle_false_needs_options_and_an_mcq() {
+        let e = error(
+            "[[card]]\nid = \"c\"\nkind = \"mcq\"\nq = \"q\"\na = \"a\"\ndistractors = [\"b\"]\nshuffle = false\nsource = \"s\"\n",
+        );
+        assert!(
+            e.starts_with("decks/d.toml:12:11: card \"c\": `shuffle = false`"),
+            "{e}"
+        );
+        assert!(e.contains("needs `options`"), "{e}");
+        let e =
+            error("[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nshuffle = false\nsource = \"s\"\n");
+        assert!(
+            e.contains("10:11: card \"c\": `shuffle` does not belong on a basic card"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ fn every_mcq_is_answerable_and_every_group_offers_three_distractors() {
         for card in &deck.cards {
             if let Body::Mcq { a, choices, .. } = &card.body {
                 match choices {
-                    Choices::Options(list) => assert!(list.contains(a), "{}", card.key),
+                    Choices::Options(list) | Choices::InOrder(list) => {
+                        assert!(list.contains(a), "{}", card.key)
+                    }
                     Choices::Distractors(list) => assert!(!list.contains(a), "{}", card.key),
                     Choices::Group(g) => {
                         groups.entry(g).or_default().insert(a);
