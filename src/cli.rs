@@ -119,6 +119,11 @@ pub struct CheckArgs {
     /// Deck files to check [default: the built-in decks and every deck in <home>/decks]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Also list the cards whose `as_of` is older than MONTHS, oldest first [default: off; 12
+    /// when given without a number]
+    #[arg(long, value_name = "MONTHS", num_args = 0..=1, default_missing_value = "12")]
+    pub stale: Option<u32>,
 }
 
 #[derive(Debug, Args, Default)]

@@ -1,15 +1,18 @@
 //! The deck model: what a card is once its TOML has been read and checked.
 //!
 //! Parsing (with file, line and column for every error) lives in `parse`, the rules
-//! `check` enforces in `rules`, cloze gap handling in `cloze`, and finding decks on disk
-//! or in the binary in `load`. Adding cards (`draft`, `slug`, `edit`) writes a deck in
-//! place without disturbing the rest of it. Everything here is plain data, so the
+//! `check` enforces in `rules` (and the warnings it gives in `lint`), cloze gap handling in
+//! `cloze`, `as_of` dates in `dated`, and finding decks on disk or in the binary in `load`.
+//! Adding cards (`draft`, `slug`, `edit`) writes a deck in place without disturbing the rest
+//! of it. Everything here is plain data, so the
 //! scheduler, the session and stats can work on it without knowing about files.
 
 pub mod cache;
 pub mod cloze;
+pub mod dated;
 pub mod draft;
 pub mod edit;
+pub mod lint;
 pub mod load;
 pub mod parse;
 pub mod rules;

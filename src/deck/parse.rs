@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::lint::{self, Lint};
 use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, rules};
 
 /// Turns byte offsets into 1-based line and column (columns count characters).
@@ -36,28 +37,45 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Collects errors for one file.
+/// Collects errors for one file, and warnings when asked to lint.
 struct Report<'a> {
     path: String,
     locator: Locator<'a>,
     errors: Vec<DeckError>,
+    lint: Option<Lint>,
+    warnings: Vec<DeckError>,
 }
 
 impl Report<'_> {
+    fn located(
+        &self,
+        span: Option<Range<usize>>,
+        card: Option<&str>,
+        message: impl Into<String>,
+    ) -> DeckError {
+        let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
+        DeckError {
+            path: self.path.clone(),
+            line,
+            col,
+            card: card.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
     fn error(
         &mut self,
         span: Option<Range<usize>>,
         card: Option<&str>,
         message: impl Into<String>,
     ) {
-        let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
-        self.errors.push(DeckError {
-            path: self.path.clone(),
-            line,
-            col,
-            card: card.map(str::to_owned),
-            message: message.into(),
-        });
+        let e = self.located(span, card, message);
+        self.errors.push(e);
+    }
+
+    fn warn(&mut self, span: Range<usize>, card: &str, message: impl Into<String>) {
+        let w = self.located(Some(span), Some(card), message);
+        self.warnings.push(w);
     }
 }
 
@@ -90,7 +108,7 @@ struct RawCard {
     word_limit: Option<Spanned<i64>>,
     tags: Option<Vec<String>>,
     source: Option<Spanned<String>>,
-    explain: Option<String>,
+    explain: Option<Spanned<String>>,
     as_of: Option<Spanned<toml::value::Datetime>>,
 }
 
@@ -140,10 +158,30 @@ pub fn valid_id(id: &str) -> bool {
 
 /// Parses and checks one deck file. On any error, returns all of them, in file order.
 pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
+    parse(src, origin, None).0
+}
+
+/// As `parse_deck`, with the warnings of `lint` about its valid cards (even when other
+/// cards have errors), in file order.
+pub fn parse_deck_linted(
+    src: &str,
+    origin: Origin,
+    lint: Lint,
+) -> (Result<Deck, Vec<DeckError>>, Vec<DeckError>) {
+    parse(src, origin, Some(lint))
+}
+
+fn parse(
+    src: &str,
+    origin: Origin,
+    lint: Option<Lint>,
+) -> (Result<Deck, Vec<DeckError>>, Vec<DeckError>) {
     let mut report = Report {
         path: origin.to_string(),
         locator: Locator::new(src),
         errors: Vec::new(),
+        lint,
+        warnings: Vec::new(),
     };
     let table = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
@@ -153,7 +191,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
                 None,
                 format!("invalid TOML: {}", e.message().trim()),
             );
-            return Err(report.errors);
+            return (Err(report.errors), Vec::new());
         }
     };
 
@@ -187,7 +225,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
                 "missing the `[deck]` table (with `id`, `name` and `exam`)",
             );
         }
-        return Err(report.errors);
+        return (Err(report.errors), Vec::new());
     };
 
     let mut cards = Vec::new();
@@ -265,11 +303,12 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             message,
         });
     }
+    report.warnings.sort_by_key(|w| (w.line, w.col));
     if report.errors.is_empty() {
-        Ok(deck)
+        (Ok(deck), report.warnings)
     } else {
         report.errors.sort_by_key(|e| (e.line, e.col));
-        Err(report.errors)
+        (Err(report.errors), report.warnings)
     }
 }
 
@@ -394,11 +433,23 @@ fn build_card(
             String::new()
         }
     };
+    if let Some(as_of) = &raw.as_of
+        && as_of.get_ref().date.is_none()
+    {
+        report.error(
+            Some(as_of.span()),
+            Some(&id),
+            "`as_of` must be a date, e.g. `as_of = 2023-11-10`",
+        );
+    }
     let body = build_body(&raw, kind, &id, span, report);
     if report.errors.len() > before {
         return None;
     }
     let body = body?;
+    if let Some(lint) = report.lint {
+        lint_card(&raw, &id, lint, report);
+    }
     let mut tags: Vec<String> = deck_tags.to_vec();
     for tag in raw.tags.unwrap_or_default() {
         if !tags.contains(&tag) {
@@ -412,7 +463,10 @@ fn build_card(
         exam: header.exam,
         tags,
         source,
-        explain: raw.explain.filter(|e| !e.trim().is_empty()),
+        explain: raw
+            .explain
+            .map(Spanned::into_inner)
+            .filter(|e| !e.trim().is_empty()),
         as_of: raw.as_of.map(|d| d.into_inner().to_string()),
         line,
         body,
@@ -430,6 +484,61 @@ fn build_card(
             .collect(),
         _ => vec![template],
     })
+}
+
+/// Warns about a valid card's unreadable source and undated time-sensitive wording.
+fn lint_card(raw: &RawCard, id: &str, lint: Lint, report: &mut Report<'_>) {
+    if let Some(source) = &raw.source
+        && let Some(file) = lint::file_like(source.get_ref())
+    {
+        report.warn(
+            source.span(),
+            id,
+            format!(
+                "`source` looks like a file name (`{file}`); name the publication and date \
+                 instead, e.g. \"The Hindu, 30 Aug 2016\""
+            ),
+        );
+    }
+    if raw.as_of.is_some() {
+        return;
+    }
+    let texts = [
+        ("q", &raw.q),
+        ("a", &raw.a),
+        ("text", &raw.text),
+        ("explain", &raw.explain),
+    ];
+    let mut fields: Vec<(&str, &str, Range<usize>)> = texts
+        .into_iter()
+        .filter_map(|(name, f)| f.as_ref().map(|f| (name, f.get_ref().as_str(), f.span())))
+        .collect();
+    if let Some(points) = &raw.points {
+        fields.extend(
+            points
+                .get_ref()
+                .iter()
+                .map(|p| ("points", p.as_str(), points.span())),
+        );
+    }
+    // One warning a field is enough to send the author to it.
+    let mut warned: Vec<&str> = Vec::new();
+    for (name, text, span) in fields {
+        if warned.contains(&name) {
+            continue;
+        }
+        if let Some(found) = lint::time_sensitive(text, lint) {
+            warned.push(name);
+            report.warn(
+                span,
+                id,
+                format!(
+                    "`{name}` says \"{found}\", which is true only at some time, but the card \
+                     has no `as_of`; add the date it was true (`as_of = YYYY-MM-DD`)"
+                ),
+            );
+        }
+    }
 }
 
 fn required<'a, T>(
@@ -886,6 +995,43 @@ mod tests {
             );
             assert!(e.contains(expected), "{e} (expected {expected:?})");
         }
+    }
+
+    #[test]
+    fn as_of_must_be_a_date() {
+        let e =
+            error("[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\nas_of = 10:30:00\n");
+        assert_eq!(
+            e,
+            "decks/d.toml:11:9: card \"c\": `as_of` must be a date, e.g. `as_of = 2023-11-10`"
+        );
+    }
+
+    #[test]
+    fn linting_warns_at_the_field_and_plain_parsing_does_not() {
+        let src = format!(
+            "{HEAD}[[card]]\nid = \"c\"\nq = \"Who is negotiating now?\"\na = \"a\"\n\
+             source = \"000_886ed8d482d9f58b.txt\"\n[[card]]\nid = \"bad\"\n"
+        );
+        let lint = Lint { this_year: 2026 };
+        let (deck, warnings) = parse_deck_linted(&src, Origin::Builtin("d.toml"), lint);
+        assert!(deck.is_err(), "the second card has no q, a or source");
+        let at: Vec<String> = warnings
+            .iter()
+            .map(|w| format!("{}:{} {}", w.line, w.col, &w.message[..10]))
+            .collect();
+        assert_eq!(at, ["8:5 `q` says \"", "10:10 `source` l"]);
+        assert!(warnings[0].message.contains("\"now\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_dated_card_may_say_now() {
+        let src = format!(
+            "{HEAD}[[card]]\nid = \"c\"\nq = \"Who leads now?\"\na = \"a\"\nsource = \"s\"\nas_of = 2026-01-02\n"
+        );
+        let (deck, warnings) =
+            parse_deck_linted(&src, Origin::Builtin("d.toml"), Lint { this_year: 2026 });
+        assert!(deck.is_ok() && warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

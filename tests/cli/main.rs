@@ -7,6 +7,7 @@ mod add;
 mod add_tty;
 mod builtin_decks;
 mod check;
+mod check_dates;
 mod env;
 mod mock;
 mod pty;
