@@ -19,6 +19,11 @@ pub fn label(as_of: &str) -> String {
     }
 }
 
+/// " (as of Apr 2022)" to follow an answer, or nothing for an undated card.
+pub fn suffix(as_of: Option<&str>) -> String {
+    as_of.map_or_else(String::new, |d| format!(" ({})", label(d)))
+}
+
 /// The first day that is not stale: `months` months before `today`. A claim dated before it
 /// is older than `months` months.
 pub fn stale_before(today: Date, months: u32) -> Date {
@@ -86,6 +91,8 @@ mod tests {
         assert_eq!(label("2022-04-26"), "as of Apr 2022");
         assert_eq!(label("2025-12-01"), "as of Dec 2025");
         assert_eq!(label("2024-03-01T10:00:00Z"), "as of Mar 2024");
+        assert_eq!(suffix(Some("2022-04-26")), " (as of Apr 2022)");
+        assert_eq!(suffix(None), "");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::matching;
 use super::options::{letter, pick};
 use super::session::{Session, Shown, grade_from_points};
 use crate::clock::{Clock, TimeSource};
-use crate::deck::{Body, Card};
+use crate::deck::{Body, Card, dated};
 use crate::sanitize::{clean, clean_line};
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::journal::Entry;
@@ -70,10 +70,13 @@ pub fn run<R: BufRead, W: Write>(
         };
         let started = Instant::now();
         p.show(session, &shown)?;
-        let outcome = match &session.card(&shown).body {
-            Body::Mcq { .. } => p.ask_mcq(&shown)?,
-            Body::Typed { a, accept, .. } => p.ask_typed(a, accept)?,
-            _ => p.ask_flip(session.card(&shown))?,
+        let card = session.card(&shown);
+        // A dated claim says so beside its answer, so it is not learned as timeless.
+        let dated = clean_line(&dated::suffix(card.as_of.as_deref()));
+        let outcome = match &card.body {
+            Body::Mcq { .. } => p.ask_mcq(&shown, &dated)?,
+            Body::Typed { a, accept, .. } => p.ask_typed(a, accept, &dated)?,
+            _ => p.ask_flip(card, &dated)?,
         };
         let grade = match outcome {
             Step::Grade(g) => g,
@@ -167,13 +170,10 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         for (i, option) in shown.options.iter().enumerate() {
             writeln!(self.out, "  {}) {}", letter(i), clean_line(option))?;
         }
-        if let Some(as_of) = &card.as_of {
-            writeln!(self.out, "(as of {as_of})")?;
-        }
         Ok(())
     }
 
-    fn ask_mcq(&mut self, shown: &Shown) -> Result<Step> {
+    fn ask_mcq(&mut self, shown: &Shown, dated: &str) -> Result<Step> {
         loop {
             let line = match self.read("answer (letter)")? {
                 None => return Ok(Step::Eof),
@@ -190,12 +190,17 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             };
             let right = &shown.options[shown.right];
             return Ok(Step::Grade(if i == shown.right {
-                writeln!(self.out, "✓ Correct: {}) {}", letter(i), clean_line(right))?;
+                writeln!(
+                    self.out,
+                    "✓ Correct: {}) {}{dated}",
+                    letter(i),
+                    clean_line(right)
+                )?;
                 Grade::Good
             } else {
                 writeln!(
                     self.out,
-                    "✗ Wrong. Answer: {}) {}",
+                    "✗ Wrong. Answer: {}) {}{dated}",
                     letter(shown.right),
                     clean_line(right)
                 )?;
@@ -204,7 +209,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         }
     }
 
-    fn ask_typed(&mut self, answer: &str, accept: &[String]) -> Result<Step> {
+    fn ask_typed(&mut self, answer: &str, accept: &[String], dated: &str) -> Result<Step> {
         let line = match self.read("answer")? {
             None => return Ok(Step::Eof),
             Some(Line::Text(t)) => t,
@@ -212,12 +217,12 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         };
         Ok(Step::Grade(
             if matching::is_correct(&line, answer, accept) {
-                writeln!(self.out, "✓ Correct: {}", clean_line(answer))?;
+                writeln!(self.out, "✓ Correct: {}{dated}", clean_line(answer))?;
                 Grade::Good
             } else {
                 writeln!(
                     self.out,
-                    "✗ Not quite. You: {} · expected: {}",
+                    "✗ Not quite. You: {} · expected: {}{dated}",
                     clean_line(line.trim()),
                     clean_line(answer)
                 )?;
@@ -227,7 +232,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         ))
     }
 
-    fn ask_flip(&mut self, card: &Card) -> Result<Step> {
+    fn ask_flip(&mut self, card: &Card, dated: &str) -> Result<Step> {
         match self.read("your answer (enter to reveal)")? {
             None => return Ok(Step::Eof),
             Some(Line::Text(_)) => {}
@@ -235,20 +240,20 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         }
         match &card.body {
             Body::Mains { points, .. } => {
-                writeln!(self.out, "Key points:")?;
+                writeln!(self.out, "Key points{dated}:")?;
                 for (i, p) in points.iter().enumerate() {
                     writeln!(self.out, "  {}. {}", i + 1, clean_line(p))?;
                 }
             }
             Body::Cloze { text, .. } => {
-                writeln!(self.out, "Answer: {}", clean_line(&card.answer()))?;
+                writeln!(self.out, "Answer: {}{dated}", clean_line(&card.answer()))?;
                 writeln!(
                     self.out,
                     "{}",
                     clean(&crate::deck::cloze::render(text, None))
                 )?;
             }
-            _ => writeln!(self.out, "Answer: {}", clean(&card.answer()))?,
+            _ => writeln!(self.out, "Answer: {}{dated}", clean(&card.answer()))?,
         }
         let points = match &card.body {
             Body::Mains { points, .. } => Some(points.len()),

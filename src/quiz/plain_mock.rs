@@ -12,6 +12,7 @@ use super::mock::{self, Answer, Mark, Report};
 use super::options::letter;
 use super::plain::Deps;
 use super::session::Session;
+use crate::deck::dated;
 use crate::sanitize::clean_line;
 use crate::schedule::Grade;
 
@@ -84,6 +85,7 @@ pub fn run<R: BufRead, W: Write>(
         }
         let question = clean_line(&card.prompt());
         let right = clean_line(&shown.options[shown.right]);
+        let as_of = card.as_of.as_deref().map(|d| clean_line(&dated::label(d)));
         let Some((choice, guess)) = picked else {
             session.skip();
             answers.push(Answer {
@@ -91,6 +93,7 @@ pub fn run<R: BufRead, W: Write>(
                 guess: false,
                 question,
                 right,
+                as_of,
             });
             continue;
         };
@@ -108,6 +111,7 @@ pub fn run<R: BufRead, W: Write>(
             guess,
             question,
             right,
+            as_of,
         });
     }
     let took = started.elapsed().as_secs().min(limit);

@@ -8,6 +8,7 @@ mod add_tty;
 mod builtin_decks;
 mod check;
 mod check_dates;
+mod dates_on_screen;
 mod env;
 mod mock;
 mod pty;

@@ -205,11 +205,13 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                         .unwrap_or_default(),
                 );
                 let right_choice = ui.card.right;
+                let as_of = ui.card.as_of.clone();
                 let blank = || Answer {
                     mark: Mark::Blank,
                     guess: false,
                     question: question.clone(),
                     right: right.clone(),
+                    as_of: as_of.clone(),
                 };
                 match handle_key(ui, key) {
                     Action::MockPick { choice, guess } => {
