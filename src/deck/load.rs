@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::cache::DeckCache;
 use super::lint::Lint;
-use super::parse::{parse_deck, parse_deck_linted};
+use super::parse::{Linted, parse_deck, parse_deck_linted};
 use super::{Card, Deck, DeckError, Origin};
 
 /// The built-in decks: `(file name, TOML)`. Their source is the repository's `decks/` folder.
@@ -110,7 +110,7 @@ pub fn builtin_decks() -> Result<Vec<Deck>, Vec<DeckError>> {
 }
 
 /// The built-in decks with the warnings of `lint` about their cards.
-pub fn builtin_decks_linted(lint: Lint) -> Vec<(Result<Deck, Vec<DeckError>>, Vec<DeckError>)> {
+pub fn builtin_decks_linted(lint: Lint) -> Vec<Linted> {
     BUILTIN
         .iter()
         .map(|(name, src)| parse_deck_linted(src, Origin::Builtin(name), lint))

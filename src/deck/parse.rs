@@ -161,21 +161,16 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
     parse(src, origin, None).0
 }
 
+/// A deck, or every error in it; and the warnings about its valid cards.
+pub type Linted = (Result<Deck, Vec<DeckError>>, Vec<DeckError>);
+
 /// As `parse_deck`, with the warnings of `lint` about its valid cards (even when other
 /// cards have errors), in file order.
-pub fn parse_deck_linted(
-    src: &str,
-    origin: Origin,
-    lint: Lint,
-) -> (Result<Deck, Vec<DeckError>>, Vec<DeckError>) {
+pub fn parse_deck_linted(src: &str, origin: Origin, lint: Lint) -> Linted {
     parse(src, origin, Some(lint))
 }
 
-fn parse(
-    src: &str,
-    origin: Origin,
-    lint: Option<Lint>,
-) -> (Result<Deck, Vec<DeckError>>, Vec<DeckError>) {
+fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
     let mut report = Report {
         path: origin.to_string(),
         locator: Locator::new(src),

@@ -1,8 +1,6 @@
 //! `smriti check` warnings (unreadable sources, undated time-sensitive claims) and
 //! `check --stale`, the list of dated claims old enough to verify again.
 
-use predicates::prelude::*;
-
 use crate::env::Env;
 
 const HEAD: &str = "[deck]\nid = \"mine\"\nexam = \"prelims\"\n";
