@@ -122,8 +122,14 @@ pub struct CheckArgs {
 
     /// Also list the cards whose `as_of` is older than MONTHS, oldest first [default: off; 12
     /// when given without a number]
-    #[arg(long, value_name = "MONTHS", num_args = 0..=1, default_missing_value = "12")]
+    #[arg(long, value_name = "MONTHS", num_args = 0..=1, default_missing_value = "12", value_parser = months)]
     pub stale: Option<u32>,
+}
+
+/// `--stale`'s value. A deck path right after the flag lands here, so say where paths go.
+fn months(s: &str) -> Result<u32, String> {
+    s.parse()
+        .map_err(|_| "expected a whole number of months; put deck paths before --stale".to_owned())
 }
 
 #[derive(Debug, Args, Default)]

@@ -196,3 +196,14 @@ fn plain_check_does_not_list_stale_cards() {
         .success()
         .stdout("1 deck and 7 cards checked: no errors\n");
 }
+
+#[test]
+fn a_path_after_stale_is_taken_for_months_and_says_so() {
+    let env = Env::new();
+    let shown = dated_deck(&env);
+    let (_, stderr) = run(&env, &["check", "--stale", &shown], 2);
+    assert!(
+        stderr.contains("expected a whole number of months; put deck paths before --stale"),
+        "{stderr}"
+    );
+}
