@@ -123,6 +123,17 @@ pub struct CheckArgs {
     /// Deck files to check [default: the built-in decks and every deck in <home>/decks]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Also list the cards whose `as_of` is older than MONTHS, oldest first [default: off; 12
+    /// when given without a number]
+    #[arg(long, value_name = "MONTHS", num_args = 0..=1, default_missing_value = "12", value_parser = months)]
+    pub stale: Option<u32>,
+}
+
+/// `--stale`'s value. A deck path right after the flag lands here, so say where paths go.
+fn months(s: &str) -> Result<u32, String> {
+    s.parse()
+        .map_err(|_| "expected a whole number of months; put deck paths before --stale".to_owned())
 }
 
 #[derive(Debug, Args, Default)]
@@ -162,6 +173,10 @@ pub struct AddArgs {
     /// Draw an mcq's wrong options from the answers of this group's cards
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
+
+    /// Show an mcq's --option entries in the order given, never shuffled [default: off]
+    #[arg(long = "keep-order")]
+    pub keep_order: bool,
 
     /// Cloze text with {{gaps}}
     #[arg(long, value_name = "TEXT")]
@@ -205,7 +220,7 @@ pub struct AddArgs {
 
     /// Add every `[[card]]` of this TOML file, all or none
     #[arg(long = "from-file", value_name = "FILE", conflicts_with_all = [
-        "kind", "q", "a", "accept", "options", "distractors", "group", "text", "points", "year",
+        "kind", "q", "a", "accept", "options", "distractors", "group", "keep_order", "text", "points", "year",
         "word_limit", "tags", "source", "explain", "as_of", "id",
     ])]
     pub from_file: Option<PathBuf>,

@@ -18,6 +18,8 @@ pub struct Draft {
     pub options: Vec<String>,
     pub distractors: Vec<String>,
     pub group: Option<String>,
+    /// False keeps an mcq's `options` in the order given (written as `shuffle = false`).
+    pub shuffle: bool,
     pub text: Option<String>,
     pub points: Vec<String>,
     pub year: Option<i64>,
@@ -39,6 +41,7 @@ impl Draft {
             options: Vec::new(),
             distractors: Vec::new(),
             group: None,
+            shuffle: true,
             text: None,
             points: Vec::new(),
             year: None,
@@ -126,6 +129,9 @@ pub fn render(draft: &Draft, style: Style) -> String {
     list(&mut t, "options", &draft.options);
     list(&mut t, "distractors", &draft.distractors);
     text(&mut t, "group", &draft.group);
+    if !draft.shuffle {
+        t.insert("shuffle", Item::Value(false.into()));
+    }
     text(&mut t, "text", &draft.text);
     if let Some(year) = draft.year {
         t.insert("year", Item::Value(year.into()));
@@ -305,6 +311,33 @@ mod tests {
         ));
         let deck = parse_deck(&text, Origin::File("d.toml".into())).unwrap();
         assert_eq!(deck.cards.len(), 1);
+    }
+
+    #[test]
+    fn an_mcq_kept_in_order_is_written_with_shuffle_false() {
+        let d = Draft {
+            id: "s".to_owned(),
+            q: Some("Which is correct?".to_owned()),
+            a: Some("2 only".to_owned()),
+            options: vec!["1 only".to_owned(), "2 only".to_owned()],
+            shuffle: false,
+            source: Some("s".to_owned()),
+            ..Draft::new(Kind::Mcq)
+        };
+        let out = render(&d, Style::default());
+        assert!(
+            out.contains("options = [\"1 only\", \"2 only\"]\nshuffle = false\n"),
+            "{out}"
+        );
+        let deck = format!("[deck]\nid = \"d\"\nexam = \"prelims\"\n\n{out}");
+        let parsed = parse_deck(&deck, Origin::File("d.toml".into())).unwrap();
+        assert!(matches!(
+            &parsed.cards[0].body,
+            Body::Mcq {
+                choices: crate::deck::Choices::InOrder(_),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::cache::DeckCache;
-use super::parse::parse_deck;
+use super::lint::Lint;
+use super::parse::{Linted, parse_deck, parse_deck_linted};
 use super::{Card, Deck, DeckError, Origin};
 
 /// The built-in decks: `(file name, TOML)`. Their source is the repository's `decks/` folder.
@@ -50,11 +51,25 @@ pub enum LoadError {
 
 /// Reads one deck file.
 pub fn load_file(path: &Path) -> Result<Deck, LoadError> {
-    let src = fs::read_to_string(path).map_err(|source| LoadError::Io {
+    parse_deck(&read(path)?, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+}
+
+/// Reads one deck file, with the warnings of `lint` about its cards.
+pub fn load_file_linted(path: &Path, lint: Lint) -> (Result<Deck, LoadError>, Vec<DeckError>) {
+    match read(path) {
+        Ok(src) => {
+            let (deck, warnings) = parse_deck_linted(&src, Origin::File(path.to_path_buf()), lint);
+            (deck.map_err(LoadError::Invalid), warnings)
+        }
+        Err(e) => (Err(e), Vec::new()),
+    }
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.display().to_string(),
         source,
-    })?;
-    parse_deck(&src, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+    })
 }
 
 /// The `*.toml` files of a folder, sorted; none when the folder does not exist.
@@ -92,6 +107,14 @@ pub fn builtin_decks() -> Result<Vec<Deck>, Vec<DeckError>> {
     } else {
         Err(errors)
     }
+}
+
+/// The built-in decks with the warnings of `lint` about their cards.
+pub fn builtin_decks_linted(lint: Lint) -> Vec<Linted> {
+    BUILTIN
+        .iter()
+        .map(|(name, src)| parse_deck_linted(src, Origin::Builtin(name), lint))
+        .collect()
 }
 
 /// The built-in decks, the user's deck folder and the extra files, checked together:

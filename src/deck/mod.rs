@@ -1,15 +1,18 @@
 //! The deck model: what a card is once its TOML has been read and checked.
 //!
 //! Parsing (with file, line and column for every error) lives in `parse`, the rules
-//! `check` enforces in `rules`, cloze gap handling in `cloze`, and finding decks on disk
-//! or in the binary in `load`. Adding cards (`draft`, `slug`, `edit`) writes a deck in
-//! place without disturbing the rest of it. Everything here is plain data, so the
+//! `check` enforces in `rules` (and the warnings it gives in `lint`), cloze gap handling in
+//! `cloze`, `as_of` dates in `dated`, and finding decks on disk or in the binary in `load`.
+//! Adding cards (`draft`, `slug`, `edit`) writes a deck in place without disturbing the rest
+//! of it. Everything here is plain data, so the
 //! scheduler, the session and stats can work on it without knowing about files.
 
 pub mod cache;
 pub mod cloze;
+pub mod dated;
 pub mod draft;
 pub mod edit;
+pub mod lint;
 pub mod load;
 pub mod parse;
 pub mod rules;
@@ -133,12 +136,15 @@ pub enum Body {
 /// Where an mcq's wrong options come from.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Choices {
-    /// The full list, the answer among them.
+    /// The full list, the answer among them, shuffled each time.
     Options(Vec<String>),
     /// Only the wrong ones.
     Distractors(Vec<String>),
     /// The answers of the other mcq cards of this group in the same deck.
     Group(String),
+    /// The full list, the answer among them, always shown in the order written
+    /// (`shuffle = false`): UPSC's statement questions keep "1 only … Neither 1 nor 2" in order.
+    InOrder(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

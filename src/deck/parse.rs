@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::lint::{self, Lint};
 use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, rules};
 
 /// Turns byte offsets into 1-based line and column (columns count characters).
@@ -36,28 +37,45 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Collects errors for one file.
+/// Collects errors for one file, and warnings when asked to lint.
 struct Report<'a> {
     path: String,
     locator: Locator<'a>,
     errors: Vec<DeckError>,
+    lint: Option<Lint>,
+    warnings: Vec<DeckError>,
 }
 
 impl Report<'_> {
+    fn located(
+        &self,
+        span: Option<Range<usize>>,
+        card: Option<&str>,
+        message: impl Into<String>,
+    ) -> DeckError {
+        let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
+        DeckError {
+            path: self.path.clone(),
+            line,
+            col,
+            card: card.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
     fn error(
         &mut self,
         span: Option<Range<usize>>,
         card: Option<&str>,
         message: impl Into<String>,
     ) {
-        let (line, col) = self.locator.locate(span.map_or(0, |s| s.start));
-        self.errors.push(DeckError {
-            path: self.path.clone(),
-            line,
-            col,
-            card: card.map(str::to_owned),
-            message: message.into(),
-        });
+        let e = self.located(span, card, message);
+        self.errors.push(e);
+    }
+
+    fn warn(&mut self, span: Range<usize>, card: &str, message: impl Into<String>) {
+        let w = self.located(Some(span), Some(card), message);
+        self.warnings.push(w);
     }
 }
 
@@ -83,13 +101,14 @@ struct RawCard {
     options: Option<Spanned<Vec<String>>>,
     distractors: Option<Spanned<Vec<String>>>,
     group: Option<Spanned<String>>,
+    shuffle: Option<Spanned<bool>>,
     text: Option<Spanned<String>>,
     points: Option<Spanned<Vec<String>>>,
     year: Option<Spanned<i64>>,
     word_limit: Option<Spanned<i64>>,
     tags: Option<Vec<String>>,
     source: Option<Spanned<String>>,
-    explain: Option<String>,
+    explain: Option<Spanned<String>>,
     as_of: Option<Spanned<toml::value::Datetime>>,
 }
 
@@ -106,6 +125,7 @@ impl RawCard {
             ("options", span(&self.options)),
             ("distractors", span(&self.distractors)),
             ("group", span(&self.group)),
+            ("shuffle", span(&self.shuffle)),
             ("text", span(&self.text)),
             ("points", span(&self.points)),
             ("year", span(&self.year)),
@@ -121,7 +141,7 @@ fn allowed_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Basic => &["q", "a"],
         Kind::Typed => &["q", "a", "accept"],
-        Kind::Mcq => &["q", "a", "options", "distractors", "group"],
+        Kind::Mcq => &["q", "a", "options", "distractors", "group", "shuffle"],
         Kind::Cloze => &["text"],
         Kind::Mains => &["q", "points", "year", "word_limit"],
     }
@@ -138,10 +158,25 @@ pub fn valid_id(id: &str) -> bool {
 
 /// Parses and checks one deck file. On any error, returns all of them, in file order.
 pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
+    parse(src, origin, None).0
+}
+
+/// A deck, or every error in it; and the warnings about its valid cards.
+pub type Linted = (Result<Deck, Vec<DeckError>>, Vec<DeckError>);
+
+/// As `parse_deck`, with the warnings of `lint` about its valid cards (even when other
+/// cards have errors), in file order.
+pub fn parse_deck_linted(src: &str, origin: Origin, lint: Lint) -> Linted {
+    parse(src, origin, Some(lint))
+}
+
+fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
     let mut report = Report {
         path: origin.to_string(),
         locator: Locator::new(src),
         errors: Vec::new(),
+        lint,
+        warnings: Vec::new(),
     };
     let table = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
@@ -151,7 +186,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
                 None,
                 format!("invalid TOML: {}", e.message().trim()),
             );
-            return Err(report.errors);
+            return (Err(report.errors), Vec::new());
         }
     };
 
@@ -185,7 +220,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
                 "missing the `[deck]` table (with `id`, `name` and `exam`)",
             );
         }
-        return Err(report.errors);
+        return (Err(report.errors), Vec::new());
     };
 
     let mut cards = Vec::new();
@@ -263,11 +298,12 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
             message,
         });
     }
+    report.warnings.sort_by_key(|w| (w.line, w.col));
     if report.errors.is_empty() {
-        Ok(deck)
+        (Ok(deck), report.warnings)
     } else {
         report.errors.sort_by_key(|e| (e.line, e.col));
-        Err(report.errors)
+        (Err(report.errors), report.warnings)
     }
 }
 
@@ -392,11 +428,23 @@ fn build_card(
             String::new()
         }
     };
+    if let Some(as_of) = &raw.as_of
+        && as_of.get_ref().date.is_none()
+    {
+        report.error(
+            Some(as_of.span()),
+            Some(&id),
+            "`as_of` must be a date, e.g. `as_of = 2023-11-10`",
+        );
+    }
     let body = build_body(&raw, kind, &id, span, report);
     if report.errors.len() > before {
         return None;
     }
     let body = body?;
+    if let Some(lint) = report.lint {
+        lint_card(&raw, &id, lint, report);
+    }
     let mut tags: Vec<String> = deck_tags.to_vec();
     for tag in raw.tags.unwrap_or_default() {
         if !tags.contains(&tag) {
@@ -410,7 +458,10 @@ fn build_card(
         exam: header.exam,
         tags,
         source,
-        explain: raw.explain.filter(|e| !e.trim().is_empty()),
+        explain: raw
+            .explain
+            .map(Spanned::into_inner)
+            .filter(|e| !e.trim().is_empty()),
         as_of: raw.as_of.map(|d| d.into_inner().to_string()),
         line,
         body,
@@ -428,6 +479,61 @@ fn build_card(
             .collect(),
         _ => vec![template],
     })
+}
+
+/// Warns about a valid card's unreadable source and undated time-sensitive wording.
+fn lint_card(raw: &RawCard, id: &str, lint: Lint, report: &mut Report<'_>) {
+    if let Some(source) = &raw.source
+        && let Some(file) = lint::file_like(source.get_ref())
+    {
+        report.warn(
+            source.span(),
+            id,
+            format!(
+                "`source` looks like a file name (`{file}`); name the publication and date \
+                 instead, e.g. \"The Hindu, 30 Aug 2016\""
+            ),
+        );
+    }
+    if raw.as_of.is_some() {
+        return;
+    }
+    let texts = [
+        ("q", &raw.q),
+        ("a", &raw.a),
+        ("text", &raw.text),
+        ("explain", &raw.explain),
+    ];
+    let mut fields: Vec<(&str, &str, Range<usize>)> = texts
+        .into_iter()
+        .filter_map(|(name, f)| f.as_ref().map(|f| (name, f.get_ref().as_str(), f.span())))
+        .collect();
+    if let Some(points) = &raw.points {
+        fields.extend(
+            points
+                .get_ref()
+                .iter()
+                .map(|p| ("points", p.as_str(), points.span())),
+        );
+    }
+    // One warning a field is enough to send the author to it.
+    let mut warned: Vec<&str> = Vec::new();
+    for (name, text, span) in fields {
+        if warned.contains(&name) {
+            continue;
+        }
+        if let Some(found) = lint::time_sensitive(text, lint) {
+            warned.push(name);
+            report.warn(
+                span,
+                id,
+                format!(
+                    "`{name}` says \"{found}\", which is true only at some time, but the card \
+                     has no `as_of`; add the date it was true (`as_of = YYYY-MM-DD`)"
+                ),
+            );
+        }
+    }
 }
 
 fn required<'a, T>(
@@ -588,6 +694,18 @@ fn mcq_choices(
         );
         return None;
     }
+    let in_order = raw.shuffle.as_ref().filter(|s| !*s.get_ref());
+    if let Some(shuffle) = in_order
+        && raw.options.is_none()
+    {
+        report.error(
+            Some(shuffle.span()),
+            Some(id),
+            "`shuffle = false` keeps the order of `options` as written; it needs `options`, \
+             not `distractors` or `group`",
+        );
+        return None;
+    }
     if let Some(options) = &raw.options {
         let list: Vec<String> = options
             .get_ref()
@@ -613,7 +731,11 @@ fn mcq_choices(
             );
             return None;
         }
-        return Some(Choices::Options(list));
+        return Some(if in_order.is_some() {
+            Choices::InOrder(list)
+        } else {
+            Choices::Options(list)
+        });
     }
     if let Some(distractors) = &raw.distractors {
         let list: Vec<String> = distractors
@@ -699,6 +821,47 @@ mod tests {
         assert!(matches!(&choices[0], Choices::Options(o) if o.len() == 2));
         assert!(matches!(&choices[1], Choices::Distractors(o) if o == &["2018"]));
         assert!(matches!(&choices[2], Choices::Group(g) if g == "years"));
+    }
+
+    #[test]
+    fn shuffle_false_keeps_an_mcqs_options_in_the_written_order() {
+        let d = parse(concat!(
+            "[[card]]\nid = \"s\"\nkind = \"mcq\"\nq = \"q\"\na = \"2 only\"\n",
+            "options = [\"1 only\", \"2 only\", \"Both 1 and 2\"]\nshuffle = false\nsource = \"s\"\n",
+            "[[card]]\nid = \"t\"\nkind = \"mcq\"\nq = \"q\"\na = \"2016\"\n",
+            "options = [\"2016\", \"2018\"]\nshuffle = true\nsource = \"s\"\n",
+        ))
+        .unwrap();
+        let choices: Vec<_> = d
+            .cards
+            .iter()
+            .map(|c| match &c.body {
+                Body::Mcq { choices, .. } => choices.clone(),
+                _ => panic!("not mcq"),
+            })
+            .collect();
+        assert!(
+            matches!(&choices[0], Choices::InOrder(o) if o == &["1 only", "2 only", "Both 1 and 2"])
+        );
+        assert!(matches!(&choices[1], Choices::Options(_)));
+    }
+
+    #[test]
+    fn shuffle_false_needs_options_and_an_mcq() {
+        let e = error(
+            "[[card]]\nid = \"c\"\nkind = \"mcq\"\nq = \"q\"\na = \"a\"\ndistractors = [\"b\"]\nshuffle = false\nsource = \"s\"\n",
+        );
+        assert!(
+            e.starts_with("decks/d.toml:12:11: card \"c\": `shuffle = false`"),
+            "{e}"
+        );
+        assert!(e.contains("needs `options`"), "{e}");
+        let e =
+            error("[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nshuffle = false\nsource = \"s\"\n");
+        assert!(
+            e.contains("10:11: card \"c\": `shuffle` does not belong on a basic card"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -827,6 +990,43 @@ mod tests {
             );
             assert!(e.contains(expected), "{e} (expected {expected:?})");
         }
+    }
+
+    #[test]
+    fn as_of_must_be_a_date() {
+        let e =
+            error("[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\nas_of = 10:30:00\n");
+        assert_eq!(
+            e,
+            "decks/d.toml:11:9: card \"c\": `as_of` must be a date, e.g. `as_of = 2023-11-10`"
+        );
+    }
+
+    #[test]
+    fn linting_warns_at_the_field_and_plain_parsing_does_not() {
+        let src = format!(
+            "{HEAD}[[card]]\nid = \"c\"\nq = \"Who is negotiating now?\"\na = \"a\"\n\
+             source = \"000_886ed8d482d9f58b.txt\"\n[[card]]\nid = \"bad\"\n"
+        );
+        let lint = Lint { this_year: 2026 };
+        let (deck, warnings) = parse_deck_linted(&src, Origin::Builtin("d.toml"), lint);
+        assert!(deck.is_err(), "the second card has no q, a or source");
+        let at: Vec<String> = warnings
+            .iter()
+            .map(|w| format!("{}:{} {}", w.line, w.col, &w.message[..10]))
+            .collect();
+        assert_eq!(at, ["8:5 `q` says \"", "10:10 `source` l"]);
+        assert!(warnings[0].message.contains("\"now\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_dated_card_may_say_now() {
+        let src = format!(
+            "{HEAD}[[card]]\nid = \"c\"\nq = \"Who leads now?\"\na = \"a\"\nsource = \"s\"\nas_of = 2026-01-02\n"
+        );
+        let (deck, warnings) =
+            parse_deck_linted(&src, Origin::Builtin("d.toml"), Lint { this_year: 2026 });
+        assert!(deck.is_ok() && warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

@@ -97,9 +97,7 @@ fn failed_cards_plan_lower_than_well_known_ones() {
     let d = deck("d", "prelims", 50);
     let cards: Vec<&Card> = d.cards.iter().collect();
     let config = config(5, 200);
-    let states_of = |s: CardState| -> States {
-        cards.iter().map(|c| (c.key.clone(), s)).collect()
-    };
+    let states_of = |s: CardState| -> States { cards.iter().map(|c| (c.key.clone(), s)).collect() };
     // Known: reviewed 10 days ago, stability 60, next due in 50 days (after the exam).
     // Failed: the exam is five days off, too soon to build the memory back up.
     let known = run(&cards, &states_of(reviewed(10, 60.0, 0, 50)), &config);

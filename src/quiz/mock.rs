@@ -33,6 +33,8 @@ pub struct Answer {
     /// The question and the right option, for the list of what to revise.
     pub question: String,
     pub right: String,
+    /// "as of Apr 2022" for a dated claim, shown beside the right option.
+    pub as_of: Option<String>,
 }
 
 /// Right and wrong answers of one sort (guesses, or the sure ones).
@@ -170,7 +172,15 @@ impl Report {
         if these.peek().is_some() {
             let _ = writeln!(out, "{heading}");
             for a in these {
-                let _ = writeln!(out, "  {} → {}", a.question, a.right);
+                // A dated claim carries its date, so it is not revised as timeless.
+                let dated = a.as_of.as_ref().map(|d| format!(" ({d})"));
+                let _ = writeln!(
+                    out,
+                    "  {} → {}{}",
+                    a.question,
+                    a.right,
+                    dated.unwrap_or_default()
+                );
             }
         }
     }
@@ -226,6 +236,7 @@ mod tests {
             guess,
             question: "q".into(),
             right: "a".into(),
+            as_of: None,
         }
     }
 
@@ -299,10 +310,18 @@ mod tests {
         let mut wrong = answer(Mark::Wrong, false);
         wrong.question = "LEMOA signed in?".into();
         wrong.right = "2016".into();
-        let r = Report::new(2, vec![wrong, answer(Mark::Right, false)], 75, true);
+        let mut dated = answer(Mark::Wrong, false);
+        dated.question = "Reciprocal tariff?".into();
+        dated.right = "18%".into();
+        dated.as_of = Some("as of Feb 2026".into());
+        let r = Report::new(3, vec![wrong, answer(Mark::Right, false), dated], 75, true);
         let text = r.render();
-        assert!(text.contains("LEMOA signed in? → 2016"), "{text}");
-        assert!(text.contains("time: 1:15 of 2:24 (time ran out)"), "{text}");
+        assert!(text.contains("  LEMOA signed in? → 2016\n"), "{text}");
+        assert!(
+            text.contains("  Reciprocal tariff? → 18% (as of Feb 2026)\n"),
+            "{text}"
+        );
+        assert!(text.contains("time: 1:15 of 3:36 (time ran out)"), "{text}");
     }
 
     #[test]

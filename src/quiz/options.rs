@@ -1,4 +1,5 @@
-//! An mcq's options as shown: the answer and up to three wrong ones, shuffled each time.
+//! An mcq's options as shown: the answer and up to three wrong ones, shuffled each time,
+//! unless the card keeps its options in the order written (`shuffle = false`).
 
 use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -8,7 +9,7 @@ use crate::deck::{Choices, Library};
 /// Options shown for one mcq (at most this many).
 pub const MAX_OPTIONS: usize = 4;
 
-/// The options, shuffled, and the index of the right one.
+/// The options, shuffled (or as written, for `shuffle = false`), and the index of the right one.
 pub fn lay_out(
     library: &Library,
     deck: &str,
@@ -16,8 +17,12 @@ pub fn lay_out(
     choices: &Choices,
     rng: &mut impl Rng,
 ) -> (Vec<String>, usize) {
+    if let Choices::InOrder(list) = choices {
+        let right = list.iter().position(|o| o == answer).unwrap_or(0);
+        return (list.clone(), right);
+    }
     let mut wrong: Vec<String> = match choices {
-        Choices::Options(list) | Choices::Distractors(list) => list
+        Choices::InOrder(list) | Choices::Options(list) | Choices::Distractors(list) => list
             .iter()
             .filter(|o| o.as_str() != answer)
             .cloned()
@@ -156,6 +161,21 @@ source = "s"
             .map(|_| lay_out(&lib, "d", a, choices, &mut rng).1)
             .collect();
         assert!(positions.len() > 1);
+    }
+
+    #[test]
+    fn options_kept_in_order_are_never_shuffled() {
+        let lib = library();
+        let written: Vec<String> = ["1 only", "2 only", "Both 1 and 2", "Neither 1 nor 2"]
+            .map(String::from)
+            .to_vec();
+        let choices = Choices::InOrder(written.clone());
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        for _ in 0..20 {
+            let (opts, right) = lay_out(&lib, "d", "Both 1 and 2", &choices, &mut rng);
+            assert_eq!(opts, written);
+            assert_eq!(right, 2);
+        }
     }
 
     #[test]

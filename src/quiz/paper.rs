@@ -229,6 +229,10 @@ impl Paper {
                         .get(q.shown.right)
                         .map_or("", String::as_str),
                 ),
+                as_of: card
+                    .as_of
+                    .as_deref()
+                    .map(|d| clean_line(&crate::deck::dated::label(d))),
             };
             if let Some(pick) = q.pick {
                 let right = pick.choice == q.shown.right;

@@ -17,7 +17,7 @@ use super::matching;
 use super::options::{letter, pick};
 use super::session::{Session, Shown, grade_from_points};
 use crate::clock::{Clock, TimeSource};
-use crate::deck::{Body, Card};
+use crate::deck::{Body, Card, dated};
 use crate::sanitize::{clean, clean_line};
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::journal::Entry;
@@ -75,10 +75,12 @@ pub fn run<R: LineSource, W: Write>(
         let started = Instant::now();
         p.show(session, &shown)?;
         let card = session.card(&shown);
+        // A dated claim says so beside its answer, so it is not learned as timeless.
+        let dated = clean_line(&dated::suffix(card.as_of.as_deref()));
         let outcome = match &card.body {
-            Body::Mcq { .. } => p.ask_mcq(session, &shown)?,
-            Body::Typed { a, accept, .. } => p.ask_typed(session, a, accept)?,
-            _ => p.ask_flip(session, card)?,
+            Body::Mcq { .. } => p.ask_mcq(session, &shown, &dated)?,
+            Body::Typed { a, accept, .. } => p.ask_typed(session, a, accept, &dated)?,
+            _ => p.ask_flip(session, card, &dated)?,
         };
         let grade = match outcome {
             Step::Grade(g) => g,
@@ -182,13 +184,10 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         for (i, option) in shown.options.iter().enumerate() {
             writeln!(self.out, "  {}) {}", letter(i), clean_line(option))?;
         }
-        if let Some(as_of) = &card.as_of {
-            writeln!(self.out, "(as of {as_of})")?;
-        }
         Ok(())
     }
 
-    fn ask_mcq(&mut self, session: &mut Session<'_>, shown: &Shown) -> Result<Step> {
+    fn ask_mcq(&mut self, session: &mut Session<'_>, shown: &Shown, dated: &str) -> Result<Step> {
         loop {
             let line = match self.read(session, "answer (letter)")? {
                 Err(step) => return Ok(step),
@@ -205,12 +204,17 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
             };
             let right = &shown.options[shown.right];
             return Ok(Step::Grade(if i == shown.right {
-                writeln!(self.out, "✓ Correct: {}) {}", letter(i), clean_line(right))?;
+                writeln!(
+                    self.out,
+                    "✓ Correct: {}) {}{dated}",
+                    letter(i),
+                    clean_line(right)
+                )?;
                 Grade::Good
             } else {
                 writeln!(
                     self.out,
-                    "✗ Wrong. Answer: {}) {}",
+                    "✗ Wrong. Answer: {}) {}{dated}",
                     letter(shown.right),
                     clean_line(right)
                 )?;
@@ -224,6 +228,7 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         session: &mut Session<'_>,
         answer: &str,
         accept: &[String],
+        dated: &str,
     ) -> Result<Step> {
         let line = match self.read(session, "answer")? {
             Err(step) => return Ok(step),
@@ -232,12 +237,12 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         };
         Ok(Step::Grade(
             if matching::is_correct(&line, answer, accept) {
-                writeln!(self.out, "✓ Correct: {}", clean_line(answer))?;
+                writeln!(self.out, "✓ Correct: {}{dated}", clean_line(answer))?;
                 Grade::Good
             } else {
                 writeln!(
                     self.out,
-                    "✗ Not quite. You: {} · expected: {}",
+                    "✗ Not quite. You: {} · expected: {}{dated}",
                     clean_line(line.trim()),
                     clean_line(answer)
                 )?;
@@ -247,7 +252,7 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         ))
     }
 
-    fn ask_flip(&mut self, session: &mut Session<'_>, card: &Card) -> Result<Step> {
+    fn ask_flip(&mut self, session: &mut Session<'_>, card: &Card, dated: &str) -> Result<Step> {
         match self.read(session, "your answer (enter to reveal)")? {
             Err(step) => return Ok(step),
             Ok(Line::Text(_)) => {}
@@ -255,20 +260,20 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         }
         match &card.body {
             Body::Mains { points, .. } => {
-                writeln!(self.out, "Key points:")?;
+                writeln!(self.out, "Key points{dated}:")?;
                 for (i, p) in points.iter().enumerate() {
                     writeln!(self.out, "  {}. {}", i + 1, clean_line(p))?;
                 }
             }
             Body::Cloze { text, .. } => {
-                writeln!(self.out, "Answer: {}", clean_line(&card.answer()))?;
+                writeln!(self.out, "Answer: {}{dated}", clean_line(&card.answer()))?;
                 writeln!(
                     self.out,
                     "{}",
                     clean(&crate::deck::cloze::render(text, None))
                 )?;
             }
-            _ => writeln!(self.out, "Answer: {}", clean(&card.answer()))?,
+            _ => writeln!(self.out, "Answer: {}{dated}", clean(&card.answer()))?,
         }
         let points = match &card.body {
             Body::Mains { points, .. } => Some(points.len()),

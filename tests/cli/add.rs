@@ -223,6 +223,67 @@ fn refused(args: &[&str], message: &str) {
 }
 
 #[test]
+fn keep_order_writes_shuffle_false_and_the_quiz_keeps_that_order() {
+    let env = Env::new();
+    let statements = ["1 only", "2 only", "Both 1 and 2", "Neither 1 nor 2"];
+    let mut args = vec![
+        "--q",
+        "Which statements are correct?",
+        "--a",
+        "Neither 1 nor 2",
+        "--keep-order",
+        "--source",
+        "notes",
+    ];
+    for s in &statements {
+        args.extend(["--option", s]);
+    }
+    env.add(&args).success();
+    let text = read(&env.deck_path("my-notes.toml"));
+    assert!(text.contains("shuffle = false\n"), "{text}");
+    let out = env.quiz(&["--deck", "my-notes"], "d\n");
+    let shown = statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("  {}) {s}\n", (b'a' + i as u8) as char))
+        .collect::<String>();
+    assert!(out.contains(&shown), "{out}");
+    assert!(out.contains("✓ Correct: d) Neither 1 nor 2"), "{out}");
+}
+
+#[test]
+fn keep_order_needs_options() {
+    refused(
+        &[
+            "--q",
+            "Year?",
+            "--a",
+            "2016",
+            "--distractor",
+            "2018",
+            "--keep-order",
+            "--source",
+            "s",
+        ],
+        "`shuffle = false` keeps the order of `options` as written",
+    );
+    refused(
+        &[
+            "--q",
+            "Q?",
+            "--a",
+            "A",
+            "--keep-order",
+            "--kind",
+            "basic",
+            "--source",
+            "s",
+        ],
+        "--keep-order does not apply to a basic card",
+    );
+}
+
+#[test]
 fn a_missing_answer_is_refused() {
     refused(
         &["--q", "Q?", "--source", "s"],

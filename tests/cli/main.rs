@@ -7,6 +7,8 @@ mod add;
 mod add_tty;
 mod builtin_decks;
 mod check;
+mod check_dates;
+mod dates_on_screen;
 mod env;
 mod mock;
 mod optimize;

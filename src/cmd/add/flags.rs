@@ -16,7 +16,7 @@ use crate::deck::parse::Locator;
 use crate::deck::{Kind, cloze};
 
 /// Each card flag: its name, whether it is given, and the kinds that take it.
-fn kind_flags(args: &AddArgs) -> [(&'static str, bool, &'static [Kind]); 10] {
+fn kind_flags(args: &AddArgs) -> [(&'static str, bool, &'static [Kind]); 11] {
     use Kind::*;
     [
         ("--q", args.q.is_some(), &[Basic, Typed, Mcq, Mains]),
@@ -25,6 +25,7 @@ fn kind_flags(args: &AddArgs) -> [(&'static str, bool, &'static [Kind]); 10] {
         ("--option", !args.options.is_empty(), &[Mcq]),
         ("--distractor", !args.distractors.is_empty(), &[Mcq]),
         ("--group", args.group.is_some(), &[Mcq]),
+        ("--keep-order", args.keep_order, &[Mcq]),
         ("--text", args.text.is_some(), &[Cloze]),
         ("--point", !args.points.is_empty(), &[Mains]),
         ("--year", args.year.is_some(), &[Mains]),
@@ -181,6 +182,7 @@ pub fn from_flags(args: &AddArgs) -> Result<Draft> {
         options: trimmed_all(&args.options),
         distractors: trimmed_all(&args.distractors),
         group: trimmed(&args.group),
+        shuffle: !args.keep_order,
         text: trimmed(&args.text),
         points: trimmed_all(&args.points),
         year: args.year,
@@ -217,6 +219,7 @@ struct FileCard {
     #[serde(default)]
     distractors: Vec<String>,
     group: Option<String>,
+    shuffle: Option<bool>,
     text: Option<String>,
     #[serde(default)]
     points: Vec<String>,
@@ -269,6 +272,7 @@ pub fn from_file(path: &Path) -> Result<Vec<Draft>> {
             options: trimmed_all(&card.options),
             distractors: trimmed_all(&card.distractors),
             group: trimmed(&card.group),
+            shuffle: card.shuffle.unwrap_or(true),
             text: trimmed(&card.text),
             points: trimmed_all(&card.points),
             year: card.year,

@@ -210,6 +210,7 @@ impl Asker<'_> {
                 draft.options = trimmed_all(&args.options);
                 draft.distractors = trimmed_all(&args.distractors);
                 draft.group = args.group.as_ref().map(|g| g.trim().to_owned());
+                draft.shuffle = !args.keep_order;
             }
             Kind::Mains if args.points.is_empty() => {
                 draft.year = match args.year {

@@ -73,7 +73,7 @@ fn card_text(out: &mut String, library: &Library, card: &Card, rng: &mut StdRng)
         let _ = writeln!(out, "Why: {}", clean(explain));
     }
     if let Some(as_of) = &card.as_of {
-        let _ = writeln!(out, "(as of {as_of})");
+        let _ = writeln!(out, "({})", clean_line(&crate::deck::dated::label(as_of)));
     }
     let _ = writeln!(out, "Source: {}", clean_line(&card.source));
 }

@@ -168,23 +168,26 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
         let meta = crate::deck::mains_meta(card.year, card.word_limit, card.points.len());
         rows.extend(wrap(&[dim(meta)], w, 0));
     }
-    if let Some(as_of) = &card.as_of {
-        rows.extend(wrap(&[dim(format!("(as of {as_of})"))], w, 0));
-    }
     rows.push(Vec::new());
+    // A dated claim says so beside its answer, so it is not learned as timeless. No-break
+    // spaces keep "(as of Apr 2022)" on one row.
+    let dated = card
+        .as_of
+        .as_ref()
+        .map(|d| dim(format!(" ({})", d.replace(' ', "\u{a0}"))));
 
     match &ui.phase {
         Phase::Asking => {}
         Phase::Revealed => {
             if card.cloze.is_none() {
-                rows.extend(wrap(
-                    &[
-                        Span::new("Answer: ", Style::tone(Tone::Dim)),
-                        Span::new(card.answer.clone(), Style::tone(Tone::Good).bold()),
-                    ],
-                    w,
-                    0,
-                ));
+                let mut answer = vec![
+                    Span::new("Answer: ", Style::tone(Tone::Dim)),
+                    Span::new(card.answer.clone(), Style::tone(Tone::Good).bold()),
+                ];
+                answer.extend(dated);
+                rows.extend(wrap(&answer, w, 0));
+            } else if let Some(as_of) = &card.as_of {
+                rows.extend(wrap(&[dim(format!("({as_of})"))], w, 0));
             }
         }
         Phase::Choosing { cursor } | Phase::Paper { cursor, .. } => {
@@ -219,11 +222,11 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
                 } else {
                     (" ", Style::tone(Tone::Dim))
                 };
-                rows.extend(wrap(
-                    &[Span::new(format!("{mark} {}) {o}", letter(i)), style)],
-                    w,
-                    5,
-                ));
+                let mut option = vec![Span::new(format!("{mark} {}) {o}", letter(i)), style)];
+                if i == card.right {
+                    option.extend(dated.clone());
+                }
+                rows.extend(wrap(&option, w, 5));
             }
         }
         Phase::Typing { input, cursor } => rows.extend(input_line(input, *cursor, w)),
@@ -250,14 +253,12 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
                 w,
                 10,
             ));
-            rows.extend(wrap(
-                &[
-                    dim("Expected: "),
-                    Span::new(card.answer.clone(), Style::tone(Tone::Good).bold()),
-                ],
-                w,
-                10,
-            ));
+            let mut expected = vec![
+                dim("Expected: "),
+                Span::new(card.answer.clone(), Style::tone(Tone::Good).bold()),
+            ];
+            expected.extend(dated);
+            rows.extend(wrap(&expected, w, 10));
             if !card.accept.is_empty() {
                 rows.extend(wrap(
                     &[dim(format!("Also right: {}", card.accept.join(", ")))],
@@ -271,7 +272,9 @@ fn body(ui: &UiState, w: usize) -> (Vec<Line>, Option<usize>) {
             ticked,
             grade,
         } => {
-            rows.extend(wrap(&[dim("Key points: tick what you recalled")], w, 0));
+            let mut title = vec![dim("Key points: tick what you recalled")];
+            title.extend(dated);
+            rows.extend(wrap(&title, w, 0));
             for (i, p) in card.points.iter().enumerate() {
                 let on = ticked.get(i).copied().unwrap_or(false);
                 let mut style = if on {

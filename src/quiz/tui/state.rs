@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::deck::{Body, Card, Kind, cloze};
+use crate::deck::{Body, Card, Kind, cloze, dated};
 use crate::quiz::matching;
 use crate::quiz::session::grade_from_points;
 use crate::sanitize::{clean, clean_line};
@@ -29,6 +29,7 @@ pub struct CardView {
     pub year: Option<i64>,
     pub word_limit: Option<i64>,
     pub explain: Option<String>,
+    /// "as of Apr 2022", shown with the answer of a time-sensitive card.
     pub as_of: Option<String>,
 }
 
@@ -71,7 +72,7 @@ impl CardView {
             year,
             word_limit,
             explain: card.explain.as_deref().map(clean),
-            as_of: card.as_of.as_deref().map(clean_line),
+            as_of: card.as_of.as_deref().map(|d| clean_line(&dated::label(d))),
         }
     }
 }

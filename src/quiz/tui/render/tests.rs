@@ -236,3 +236,43 @@ fn intervals_are_labelled_as_anki_labels_them() {
     assert_eq!(interval_label(Days(45)), "1.5mo");
     assert_eq!(interval_label(Days(730)), "2.0y");
 }
+
+/// Card `i` of the fixtures, dated as a time-sensitive claim is.
+fn dated(i: usize) -> UiState {
+    let deck = crate::deck::parse::parse_deck(
+        "[deck]\nid = \"d\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\n\
+         source = \"s\"\nas_of = 2022-04-11\n",
+        crate::deck::Origin::Builtin("t.toml"),
+    )
+    .expect("dated deck parses");
+    let mut ui = fixtures::ui(i);
+    ui.card.as_of = super::super::state::CardView::new(&deck.cards[0], "d", "new", &[], 0).as_of;
+    ui
+}
+
+#[test]
+fn a_dated_card_shows_its_month_and_year_beside_the_answer_only() {
+    let mut ui = dated(BASIC);
+    assert!(
+        !screen(&ui, 80, 24).contains("as of"),
+        "the date belongs to the answer"
+    );
+    keys(&mut ui, " ");
+    both_sizes("dated_basic_revealed", &ui);
+
+    let mut ui = dated(MCQ);
+    keys(&mut ui, "c");
+    insta::assert_snapshot!("dated_mcq_chosen_80x24", screen(&ui, 80, 24));
+
+    let mut ui = dated(TYPED);
+    keys(&mut ui, "LEMO\n");
+    insta::assert_snapshot!("dated_typed_wrong_80x24", screen(&ui, 80, 24));
+
+    let mut ui = dated(CLOZE);
+    keys(&mut ui, " ");
+    insta::assert_snapshot!("dated_cloze_revealed_80x24", screen(&ui, 80, 24));
+
+    let mut ui = dated(MAINS);
+    keys(&mut ui, "  ");
+    insta::assert_snapshot!("dated_mains_ticking_80x24", screen(&ui, 80, 24));
+}
