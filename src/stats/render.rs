@@ -351,6 +351,13 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
                 "{pad}Most cards are not seen yet: that counts on learning them as planned."
             );
         }
+        let left_new = e.cards.saturating_sub(e.seen + e.new_introduced);
+        if e.recall_on_schedule.is_some() && left_new > 0 {
+            let _ = writeln!(
+                out,
+                "{pad}{left_new} still new on exam day: the budget or new_per_day is too low."
+            );
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod add;
 mod add_tty;
+mod budget;
 mod builtin_decks;
 mod check;
 mod check_dates;
@@ -12,6 +13,7 @@ mod dates_on_screen;
 mod env;
 mod mock;
 mod optimize;
+mod plan;
 mod pty;
 mod quiz;
 mod signals;
