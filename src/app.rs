@@ -13,6 +13,7 @@ use crate::deck::load::{LoadError, load_library};
 use crate::deck::{Card, Library};
 use crate::paths::Home;
 use crate::schedule::Scheduler;
+use crate::vars;
 
 pub struct App {
     pub home: Home,
@@ -29,18 +30,19 @@ impl App {
         let config = config::load(&home.config)?;
         let fixed = cli
             .now
-            .as_deref()
+            .clone()
+            .or_else(|| vars::text(vars::NOW))
             .map(|s| {
                 s.parse::<jiff::Timestamp>()
                     .with_context(|| format!("--now/SMRITI_NOW `{s}` is not an RFC 3339 time (e.g. 2026-11-24T09:00:00+05:30)"))
             })
             .transpose()?;
-        let seed = match std::env::var("SMRITI_SEED") {
-            Ok(s) => s
+        let seed = match vars::text(vars::SEED) {
+            Some(s) => s
                 .trim()
                 .parse()
                 .with_context(|| format!("SMRITI_SEED `{s}` is not a whole number"))?,
-            Err(_) => rand::random(),
+            None => rand::random(),
         };
         let color = crate::term::use_color(cli.color);
         Ok(App {

@@ -21,22 +21,15 @@ use crate::deck::edit::Snapshot;
 use crate::deck::load::{builtin_decks, deck_files};
 use crate::deck::parse::{parse_deck, valid_id};
 use crate::deck::{Body, Deck, Exam, Origin, cloze, slug};
+use crate::exit::Exit;
 use crate::sanitize::clean_line;
 
 /// The deck written to when `--deck` is not given.
 pub const DEFAULT_DECK: &str = "my-notes";
 
-/// How `add` ended, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Added,
-    /// Esc at a prompt or "no" at the confirmation: nothing written.
-    Cancelled,
-    /// Ctrl-C at a prompt: nothing written, exit 130.
-    Interrupted,
-}
-
-pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
+/// Adds the cards; Esc or "no" at a prompt fails (exit 1) and Ctrl-C interrupts (130), with
+/// nothing written.
+pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Exit> {
     let target = resolve_target(app, args)?;
     let snapshot = Snapshot::read(&target.path)?;
     let existing = match &snapshot.text {
@@ -69,8 +62,8 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
     let prepared = if ask {
         match interactive::run(app, args, &target, existing.as_ref(), &base)? {
             interactive::Answer::Ready(prepared) => prepared,
-            interactive::Answer::Cancelled => return Ok(Outcome::Cancelled),
-            interactive::Answer::Interrupted => return Ok(Outcome::Interrupted),
+            interactive::Answer::Cancelled => return Ok(Exit::Failure),
+            interactive::Answer::Interrupted => return Ok(Exit::Interrupted),
         }
     } else {
         let drafts = match &args.from_file {
@@ -89,7 +82,7 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
             target.path.display()
         )?;
     }
-    Ok(Outcome::Added)
+    Ok(Exit::Success)
 }
 
 /// The deck file cards go to.

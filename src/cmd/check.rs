@@ -8,14 +8,15 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::CheckArgs;
 use crate::deck::load::{LoadError, builtin_decks, deck_files, load_file};
+use crate::exit::{Exit, chain};
 
-/// Returns whether every deck is valid.
+/// Fails (exit 1) unless every deck is valid.
 pub fn check(
     app: &App,
     args: &CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<bool> {
+) -> Result<Exit> {
     let mut errors: Vec<String> = Vec::new();
     let mut decks = 0;
     let mut cards = 0;
@@ -52,7 +53,7 @@ pub fn check(
                 ids.push((deck.id.clone(), path.display().to_string()));
             }
             Err(LoadError::Invalid(e)) => errors.extend(e.iter().map(ToString::to_string)),
-            Err(io) => errors.push(io.to_string()),
+            Err(io) => errors.push(chain(&io)),
         }
     }
     if errors.is_empty() {
@@ -62,7 +63,7 @@ pub fn check(
             if decks == 1 { "" } else { "s" },
             if cards == 1 { "" } else { "s" }
         )?;
-        return Ok(true);
+        return Ok(Exit::Success);
     }
     // Deck text can hold anything; it must not reach the terminal as control sequences.
     for e in &errors {
@@ -74,5 +75,5 @@ pub fn check(
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     )?;
-    Ok(false)
+    Ok(Exit::Failure)
 }

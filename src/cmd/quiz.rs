@@ -3,13 +3,13 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
 use crate::deck::{Kind, Library};
-pub use crate::quiz::plain::Ended;
-use crate::quiz::plain::{self, Deps};
+use crate::exit::Exit;
+use crate::quiz::plain::{self, Deps, Ended};
 use crate::quiz::queue::{self, Filter, Picked};
 use crate::quiz::session::{Mode, Session};
 use crate::quiz::summary::Summary;
@@ -19,7 +19,19 @@ use crate::store::journal::Entry;
 use crate::store::{Store, history, introduced_since};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130.
-pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
+pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Exit> {
+    study(app, args, out).map(exit)
+}
+
+/// Quitting and running out of input end a session as finishing it does: every answer is kept.
+fn exit(ended: Ended) -> Exit {
+    match ended {
+        Ended::Finished | Ended::Quit | Ended::EndOfInput => Exit::Success,
+        Ended::Interrupted => Exit::Interrupted,
+    }
+}
+
+fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
@@ -30,15 +42,17 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     if args.mock.is_some() {
         cards.retain(|c| c.kind() == Kind::Mcq);
     }
+    if cards.is_empty() && args.mock.is_some() {
+        // A paper was asked for and none can be set: a script must not take that for one sat.
+        bail!(
+            "no MCQ cards match, so there is no paper to set (mains decks have none; check \
+             --deck, --tag and --exam; `smriti decks` lists the decks)"
+        );
+    }
     if cards.is_empty() {
-        let what = if args.mock.is_some() {
-            "MCQ cards"
-        } else {
-            "cards"
-        };
         writeln!(
             out,
-            "No {what} match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
+            "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
         )?;
         return Ok(Ended::Finished);
     }
@@ -98,7 +112,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let mut session = if args.cram {
         let mut order = queue::pick_cram(&cards, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
-            order.truncate(limit);
+            order.truncate(limit as usize);
         }
         Session::cram(&library, cards, &store.cards, order, &app.config, app.seed)
     } else {
@@ -109,7 +123,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let exams = queue::ExamWindows::new(&app.config, &clock);
         let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, new_allowed, exams);
         if let Some(limit) = args.limit {
-            picked.truncate(limit);
+            picked.truncate(limit as usize);
         }
         if picked.is_empty() {
             writeln!(

@@ -23,9 +23,9 @@ pub struct Snapshot {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Read { path: PathBuf, source: io::Error },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error(
         "{} changed on disk while the card was being added; nothing was written, run the command again",

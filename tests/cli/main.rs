@@ -13,3 +13,4 @@ mod pty;
 mod quiz;
 mod stats;
 mod tui;
+mod usage;
