@@ -5,6 +5,7 @@
 //! `check` uses, and only a valid result replaces the file, atomically and only if nobody
 //! saved the deck in the meantime. On any error nothing is written.
 
+mod batch;
 mod flags;
 mod interactive;
 mod preview;
@@ -66,11 +67,15 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Exit> {
             interactive::Answer::Interrupted => return Ok(Exit::Interrupted),
         }
     } else {
-        let drafts = match &args.from_file {
-            Some(file) => flags::from_file(file)?,
-            None => vec![flags::from_flags(args)?],
+        let (drafts, batch) = match &args.from_file {
+            Some(file) => {
+                let (batch, drafts) = batch::read(file)?;
+                (drafts, Some(batch))
+            }
+            None => (vec![flags::from_flags(args)?], None),
         };
-        prepare(&base, &target, existing.as_ref(), drafts, args.force)?
+        let existing = existing.as_ref();
+        prepare_from(&base, &target, existing, drafts, args.force, batch.as_ref())?
     };
 
     snapshot.replace(&prepared.text)?;
@@ -241,8 +246,20 @@ pub fn prepare(
     base: &str,
     target: &Target,
     existing: Option<&Deck>,
+    drafts: Vec<Draft>,
+    force: bool,
+) -> Result<Prepared> {
+    prepare_from(base, target, existing, drafts, force, None)
+}
+
+/// As `prepare`, with errors located in the batch file the drafts came from, if any.
+fn prepare_from(
+    base: &str,
+    target: &Target,
+    existing: Option<&Deck>,
     mut drafts: Vec<Draft>,
     force: bool,
+    batch: Option<&batch::Batch>,
 ) -> Result<Prepared> {
     let mut taken: Vec<String> = existing
         .map(|d| d.cards.iter().map(|c| c.id.clone()).collect())
@@ -263,8 +280,10 @@ pub fn prepare(
         refuse_duplicates(existing, &drafts)?;
     }
     let text = draft::append(base, &drafts);
-    let deck = parse_deck(&text, Origin::File(target.path.clone()))
-        .map_err(|e| deck_errors(&e, &target.path))?;
+    let deck = parse_deck(&text, Origin::File(target.path.clone())).map_err(|e| match batch {
+        Some(batch) => batch.relocate(&text, &e, &target.path),
+        None => deck_errors(&e, &target.path),
+    })?;
     Ok(Prepared {
         text,
         deck,

@@ -24,6 +24,14 @@ impl<'a> Locator<'a> {
         Locator { src, line_starts }
     }
 
+    /// The byte offset where a 1-based line begins (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+            .unwrap_or(self.src.len())
+    }
+
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
@@ -282,7 +290,7 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
 }
 
 /// The key of the `key = value` line an error points into, to name the field in the message.
-fn field_of(locator: &Locator<'_>, span: Option<Range<usize>>) -> Option<String> {
+pub(crate) fn field_of(locator: &Locator<'_>, span: Option<Range<usize>>) -> Option<String> {
     let at = span?.start;
     let line_start = locator.src[..at.min(locator.src.len())]
         .rfind('\n')

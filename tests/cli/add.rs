@@ -264,6 +264,14 @@ fn an_unclosed_cloze_gap_is_refused() {
 }
 
 #[test]
+fn a_cloze_text_whose_only_gap_is_unclosed_says_so() {
+    refused(
+        &["--text", "{{COMCASA was signed", "--source", "s"],
+        "--text has a `{{` that is never closed with `}}` (at character 1)",
+    );
+}
+
+#[test]
 fn a_bad_date_is_refused() {
     refused(
         &[
@@ -424,6 +432,51 @@ fn a_batch_file_that_is_not_toml_names_its_line() {
             "{shown}:3:1: unknown field `bogus`"
         )));
     assert!(!env.path().join("decks").exists());
+}
+
+/// Every error of a batch is listed, each at its own line and column in the batch file: the
+/// batch's own mistakes (unknown kinds) and then the deck rules (a missing field, an answer
+/// not among the options, located at the key the user wrote).
+#[test]
+fn a_batch_file_lists_every_error_at_its_own_line() {
+    let env = Env::new();
+    let path = env.write_deck("mine.toml", HAND_WRITTEN);
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch.toml");
+    let shown = batch.display().to_string();
+    let cards = |first: &str, second: &str| {
+        format!(
+            "[[card]]\nq = \"Capital?\"\na = \"Delhi\"\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"{first}\"\ntext = \"{{{{x}}}}\"\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"{second}\"\nq = \"Year?\"\n  a = \"2016\"\noptions = [\"2018\", \"2020\"]\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"typed\"\nq = \"T\"\na = \"A\"\n"
+        )
+    };
+    fs::write(&batch, cards("clozee", "flash")).unwrap();
+    let err = env.fails(&["add", "--deck", "mine", "--from-file", &shown], "");
+    assert!(
+        err.contains(&format!("{shown}:7:8: unknown kind `clozee`")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{shown}:12:8: unknown kind `flash`")),
+        "{err}"
+    );
+
+    fs::write(&batch, cards("cloze", "mcq")).unwrap();
+    let err = env.fails(&["add", "--deck", "mine", "--from-file", &shown], "");
+    assert!(
+        err.contains(&format!(
+            "{shown}:14:3: card \"year\": mcq answer \"2016\" is not among its options"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{shown}:18:1: card \"t\": missing `source`")),
+        "{err}"
+    );
+    assert!(!err.contains("mine.toml:"), "{err}");
+    assert_eq!(read(&path), HAND_WRITTEN);
 }
 
 #[test]
