@@ -87,6 +87,18 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Exit> {
             target.path.display()
         )?;
     }
+    for warning in asked_elsewhere(app, &prepared) {
+        eprintln!("smriti: warning: {}", clean_line(&warning));
+    }
+    if outside_decks(app, &target.path) {
+        eprintln!(
+            "smriti: warning: {} is outside {}, so `smriti quiz` studies it only when given \
+             with --deck {}",
+            target.path.display(),
+            app.home.decks().display(),
+            target.path.display()
+        );
+    }
     Ok(Exit::Success)
 }
 
@@ -109,6 +121,18 @@ fn resolve_target(app: &App, args: &AddArgs) -> Result<Target> {
         || given.contains('/')
         || given.contains(std::path::MAIN_SEPARATOR)
     {
+        // A typo in a folder name must not quietly create a tree of folders.
+        if let Some(parent) = as_path.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+            && !is_home_decks(app, parent)
+        {
+            bail!(
+                "the folder {} does not exist; create it first, or give a deck file in a \
+                 folder that does; nothing was written",
+                parent.display()
+            );
+        }
         let id = match header_id(as_path) {
             Some(id) => id,
             None => {
@@ -291,26 +315,113 @@ fn prepare_from(
     })
 }
 
-/// Case and spacing do not make a question new.
+/// Case, spacing and punctuation do not make a question new: "Year of LEMOA?" asks what
+/// "year of  LEMOA" asks. Letters, digits and marks (Devanagari vowel signs) are what count.
 pub fn normalise(question: &str) -> String {
     question
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '‘' | '’'
+                | '“'
+                | '”'
+                | '–'
+                | '—'
+                | '…'
+                | '·'
+                | '।'
+                | '॥'
+                | '¿'
+                | '¡'
+                | '«'
+                | '»'
+        )
+}
+
+/// The new cards another deck already asks (a built-in one included): added anyway, as two
+/// decks may well share a fact, but said, so the user can drop one.
+fn asked_elsewhere(app: &App, prepared: &Prepared) -> Vec<String> {
+    // A library that does not load (an invalid deck) only costs this courtesy check.
+    let Ok((library, _)) = app.library(&crate::cli::DeckFilter::default()) else {
+        return Vec::new();
+    };
+    // A cloze note is a card per gap, all asking the same text: one warning per note.
+    let mut new: Vec<(String, &str)> = Vec::new();
+    for card in prepared
+        .deck
+        .cards
+        .iter()
+        .filter(|c| prepared.ids.contains(&c.id))
+    {
+        let ours = normalise(&asked(card));
+        if !new.iter().any(|(q, _)| *q == ours) {
+            new.push((ours, card.key.as_str()));
+        }
+    }
+    let mut warnings = Vec::new();
+    for deck in library.decks.iter().filter(|d| d.id != prepared.deck.id) {
+        let mut seen: Vec<String> = Vec::new();
+        for card in &deck.cards {
+            let theirs = normalise(&asked(card));
+            if seen.contains(&theirs) {
+                continue;
+            }
+            seen.push(theirs.clone());
+            for (_, key) in new.iter().filter(|(ours, _)| *ours == theirs) {
+                warnings.push(format!(
+                    "\"{key}\" asks what \"{}\" already asks ({}:{})",
+                    card.key, deck.origin, card.line
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// What a card asks, as `Draft::question` says it for a new card: a cloze without its braces.
+fn asked(card: &crate::deck::Card) -> String {
+    match &card.body {
+        Body::Cloze { text, .. } => cloze::render(text, None),
+        _ => card.prompt(),
+    }
+}
+
+/// Whether `dir` is `<home>/decks`, which `add` creates when it is missing.
+fn is_home_decks(app: &App, dir: &Path) -> bool {
+    dir == app.home.decks()
+        || (dir.file_name() == Some("decks".as_ref())
+            && dir
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|p| app.home.data.canonicalize().is_ok_and(|home| home == p)))
+}
+
+/// Whether a deck file lies outside `<home>/decks`, where `quiz` does not look for it.
+fn outside_decks(app: &App, path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), app.home.decks().canonicalize()) {
+        (Ok(dir), Ok(decks)) => dir != decks,
+        _ => true,
+    }
 }
 
 /// The id and line of an existing card that asks `question`, if any.
 pub fn duplicate_of(existing: Option<&Deck>, question: &str) -> Option<(String, usize)> {
     let wanted = normalise(question);
-    existing?.cards.iter().find_map(|c| {
-        // As `Draft::question` says it for a new card: a cloze without its braces.
-        let theirs = match &c.body {
-            Body::Cloze { text, .. } => cloze::render(text, None),
-            _ => c.prompt(),
-        };
-        (normalise(&theirs) == wanted).then(|| (c.id.clone(), c.line))
-    })
+    existing?
+        .cards
+        .iter()
+        .find_map(|c| (normalise(&asked(c)) == wanted).then(|| (c.id.clone(), c.line)))
 }
 
 fn refuse_duplicates(existing: Option<&Deck>, drafts: &[Draft]) -> Result<()> {

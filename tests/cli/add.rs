@@ -353,6 +353,104 @@ fn a_duplicate_question_is_refused_unless_forced() {
     assert!(read(&path).starts_with(HAND_WRITTEN));
 }
 
+/// Punctuation does not make a question new either, and a question asked by another deck (a
+/// built-in one here) is added with a warning, not refused.
+#[test]
+fn duplicates_are_found_despite_punctuation_and_across_decks() {
+    let env = Env::new();
+    let path = env.write_deck("mine.toml", HAND_WRITTEN);
+    env.add(&[
+        "--deck",
+        "mine",
+        "--q",
+        "And the next",
+        "--a",
+        "x",
+        "--source",
+        "s",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains(
+        "card \"a2\" on line 17 already asks",
+    ));
+    assert_eq!(read(&path), HAND_WRITTEN);
+
+    let builtin_question = "what does a 2+2 dialogue mean in India’s foreign policy";
+    env.add(&["--q", builtin_question, "--a", "x", "--source", "s"])
+        .success()
+        .stdout(predicate::str::contains("added \"my-notes/"))
+        .stderr(predicate::str::contains(
+            "asks what \"india-us-2plus2-prelims/two-plus-two-meaning\" already asks \
+             (decks/india-us-2plus2-prelims.toml:28)",
+        ));
+}
+
+#[test]
+fn a_deck_file_in_a_missing_folder_is_refused_and_one_outside_the_home_is_warned_about() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("notes.toml");
+    env.add(&[
+        "--deck",
+        &missing.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains(format!(
+        "the folder {} does not exist",
+        dir.path().join("typo").display()
+    )));
+    assert!(!dir.path().join("typo").exists());
+
+    let outside = dir.path().join("notes.toml");
+    env.add(&[
+        "--deck",
+        &outside.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .success()
+    .stderr(predicate::str::contains(format!(
+        "smriti: warning: {} is outside {}",
+        outside.display(),
+        env.path().join("decks").display()
+    )));
+    let inside = env.path().join("decks").join("notes.toml");
+    env.add(&[
+        "--deck",
+        &inside.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .success()
+    .stderr("");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&outside).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "").unwrap();
+        assert_eq!(
+            mode,
+            fs::metadata(&plain).unwrap().permissions().mode() & 0o777
+        );
+    }
+}
+
 #[test]
 fn a_built_in_deck_is_read_only() {
     let env = Env::new();
