@@ -49,7 +49,7 @@ impl App {
             home,
             time: TimeSource {
                 fixed,
-                tz: TimeZone::system(),
+                tz: config.timezone.clone().unwrap_or_else(TimeZone::system),
                 day_start_hour: config.day_start_hour,
             },
             config,

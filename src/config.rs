@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::deck::Exam;
@@ -21,6 +22,8 @@ pub struct Config {
     pub mains: Option<Date>,
     /// FSRS parameters from `optimize`; empty means the crate's defaults.
     pub fsrs_parameters: Vec<f32>,
+    /// The zone whose clock decides the study day; `None` means the system's zone.
+    pub timezone: Option<TimeZone>,
 }
 
 impl Default for Config {
@@ -32,6 +35,7 @@ impl Default for Config {
             prelims: None,
             mains: None,
             fsrs_parameters: Vec::new(),
+            timezone: None,
         }
     }
 }
@@ -62,6 +66,7 @@ struct RawConfig {
     day_start_hour: Option<toml::Spanned<i64>>,
     exams: Option<RawExams>,
     fsrs: Option<RawFsrs>,
+    timezone: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +167,21 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
         }
         config.fsrs_parameters = list;
     }
+    if let Some(name) = raw.timezone {
+        // Looked up in the system's zone database (/usr/share/zoneinfo; bundled on Windows).
+        let zone = TimeZone::get(name.get_ref().trim()).map_err(|_| {
+            fail(
+                Some(name.span()),
+                format!(
+                    "`timezone` `{}` is not a time zone this system knows; use an IANA name \
+                     such as \"Asia/Kolkata\" or \"UTC\" (if none works, install the system's \
+                     tzdata package)",
+                    name.get_ref()
+                ),
+            )
+        })?;
+        config.timezone = Some(zone);
+    }
     Ok(config)
 }
 
@@ -205,6 +225,16 @@ mod tests {
         assert!(e.message.contains("retention"), "{e}");
         let e = parse("a = \n", "c.toml").unwrap_err();
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn a_timezone_is_an_iana_name_the_system_knows() {
+        let c = parse("timezone = \"Asia/Kolkata\"\n", "c.toml").unwrap();
+        let zone = c.timezone.unwrap();
+        assert_eq!(zone.iana_name(), Some("Asia/Kolkata"));
+        let e = parse("new_per_day = 5\ntimezone = \"Asia/Kolkatta\"\n", "c.toml").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 12));
+        assert!(e.message.contains("`Asia/Kolkatta`"), "{e}");
     }
 
     #[test]

@@ -12,5 +12,6 @@ mod mock;
 mod pty;
 mod quiz;
 mod stats;
+mod timezone;
 mod tui;
 mod usage;
