@@ -83,7 +83,7 @@ impl App {
         let library = load_decks(
             &self.home.decks(),
             &files,
-            Some(&self.home.data.join("cache").join("decks.bin")),
+            Some(&self.home.cache().join("decks.bin")),
         )?;
         for id in &ids {
             if library.deck(id).is_none() {

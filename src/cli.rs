@@ -66,6 +66,8 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// Show weak topics, counts, the due forecast, a review heatmap and exam readiness
     Stats(StatsArgs),
+    /// Show where state, decks, config, backups and caches live, and the settings in effect
+    Paths(PathsArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -206,6 +208,13 @@ pub struct AddArgs {
         "word_limit", "tags", "source", "explain", "as_of", "id",
     ])]
     pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// Print them as JSON (schema in the README) [default: text]
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,12 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
     if let Command::Completions { shell } = &cli.command {
         return cmd::completions::completions(*shell, &mut out);
     }
+    // Paths need no clock or seed, and show where the config is even when it is invalid.
+    if let Command::Paths(args) = &cli.command {
+        let exit = cmd::paths::paths(cli, args, &mut out)?;
+        out.flush()?;
+        return Ok(exit);
+    }
     let app = app::App::new(cli)?;
     let exit = match &cli.command {
         Command::Quiz(args) => cmd::quiz::quiz(&app, args, &mut out)?,
@@ -47,7 +53,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Decks(filter) => cmd::decks::decks(&app, filter, &mut out)?,
         Command::Add(args) => cmd::add::add(&app, args, &mut out)?,
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
-        Command::Completions { .. } => Exit::Success,
+        Command::Completions { .. } | Command::Paths(_) => Exit::Success,
     };
     out.flush()?;
     Ok(exit)

@@ -46,4 +46,14 @@ impl Home {
     pub fn state(&self) -> PathBuf {
         self.data.join("state")
     }
+
+    /// Daily copies of the journal (the store keeps the last few study days).
+    pub fn backups(&self) -> PathBuf {
+        self.state().join("backups")
+    }
+
+    /// What can be rebuilt from the decks and the journal, so is safe to delete.
+    pub fn cache(&self) -> PathBuf {
+        self.data.join("cache")
+    }
 }

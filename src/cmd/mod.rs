@@ -4,5 +4,6 @@ pub mod add;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod paths;
 pub mod quiz;
 pub mod stats;

@@ -9,6 +9,7 @@ mod builtin_decks;
 mod check;
 mod env;
 mod mock;
+mod paths;
 mod pty;
 mod quiz;
 mod stats;
