@@ -204,6 +204,6 @@ fn tui_deps<'a>(
 /// here is only a warning.
 fn finish(store: &mut Store, app: &App) {
     if let Err(e) = store.finish(&app.time.clock()) {
-        eprintln!("smriti: warning: {e}");
+        eprintln!("smriti: warning: {}", crate::exit::chain(&e));
     }
 }

@@ -111,3 +111,29 @@ fn tags_match_whatever_their_case() {
     let stats = env.cmd(&["stats", "--tag", "Even"]).output().unwrap();
     assert!(stats.status.success());
 }
+
+/// Errors chain their cause instead of naming it in their own text, so every place that shows
+/// one must print the chain: here the warning when the day's backup cannot be written.
+#[test]
+fn a_warning_after_a_session_names_its_cause() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(1));
+    std::fs::create_dir_all(env.path().join("state")).unwrap();
+    std::fs::write(env.path().join("state").join("backups"), "").unwrap();
+    let out = env
+        .cmd(&["quiz", "--plain", "--deck", "t"])
+        .write_stdin("\n3\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let warning = err
+        .lines()
+        .find(|l| l.starts_with("smriti: warning: "))
+        .unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(
+        warning.contains("backups: ") && warning.contains("os error"),
+        "{warning}"
+    );
+    assert_eq!(env.reviews().len(), 1, "the answer is kept");
+}
