@@ -14,6 +14,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::app::{App, DeckErrors};
 use crate::cli::AddArgs;
@@ -352,29 +353,26 @@ fn asked_elsewhere(app: &App, prepared: &Prepared) -> Vec<String> {
     let Ok((library, _)) = app.library(&crate::cli::DeckFilter::default()) else {
         return Vec::new();
     };
-    // A cloze note is a card per gap, all asking the same text: one warning per note.
-    let mut new: Vec<(String, &str)> = Vec::new();
+    // Sets and maps: a batch may hold a thousand cards, a deck 100k. A cloze note is a card
+    // per gap, all asking the same text, so the first card of each question stands for it.
+    let ids: FxHashSet<&str> = prepared.ids.iter().map(String::as_str).collect();
+    let mut new: FxHashMap<String, &str> = FxHashMap::default();
     for card in prepared
         .deck
         .cards
         .iter()
-        .filter(|c| prepared.ids.contains(&c.id))
+        .filter(|c| ids.contains(c.id.as_str()))
     {
-        let ours = normalise(&asked(card));
-        if !new.iter().any(|(q, _)| *q == ours) {
-            new.push((ours, card.key.as_str()));
-        }
+        new.entry(normalise(&asked(card))).or_insert(&card.key);
     }
     let mut warnings = Vec::new();
     for deck in library.decks.iter().filter(|d| d.id != prepared.deck.id) {
-        let mut seen: Vec<String> = Vec::new();
+        let mut warned = FxHashSet::default();
         for card in &deck.cards {
             let theirs = normalise(&asked(card));
-            if seen.contains(&theirs) {
-                continue;
-            }
-            seen.push(theirs.clone());
-            for (_, key) in new.iter().filter(|(ours, _)| *ours == theirs) {
+            if let Some(key) = new.get(&theirs)
+                && warned.insert(theirs)
+            {
                 warnings.push(format!(
                     "\"{key}\" asks what \"{}\" already asks ({}:{})",
                     card.key, deck.origin, card.line
@@ -425,24 +423,31 @@ pub fn duplicate_of(existing: Option<&Deck>, question: &str) -> Option<(String, 
 }
 
 fn refuse_duplicates(existing: Option<&Deck>, drafts: &[Draft]) -> Result<()> {
+    // Maps, not scans: a batch of a thousand cards into a deck of 100k.
+    let mut in_deck: FxHashMap<String, (&str, usize)> = FxHashMap::default();
+    for card in existing.map_or(&[][..], |d| &d.cards) {
+        in_deck
+            .entry(normalise(&asked(card)))
+            .or_insert((&card.id, card.line));
+    }
+    let mut drafted: FxHashMap<String, &str> = FxHashMap::default();
     let mut problems = Vec::new();
-    for (i, d) in drafts.iter().enumerate() {
+    for d in drafts {
         let question = d.question();
-        if let Some((id, line)) = duplicate_of(existing, &question) {
+        let key = normalise(&question);
+        if let Some((id, line)) = in_deck.get(&key) {
             problems.push(format!(
                 "card \"{id}\" on line {line} already asks \"{}\"",
                 clean_line(&question)
             ));
-        } else if let Some(other) = drafts[..i]
-            .iter()
-            .find(|o| normalise(&o.question()) == normalise(&question))
-        {
+        } else if let Some(other) = drafted.get(&key) {
             problems.push(format!(
-                "cards \"{}\" and \"{}\" ask the same question \"{}\"",
-                other.id,
+                "cards \"{other}\" and \"{}\" ask the same question \"{}\"",
                 d.id,
                 clean_line(&question)
             ));
+        } else {
+            drafted.insert(key, &d.id);
         }
     }
     if problems.is_empty() {
