@@ -13,6 +13,7 @@ use crate::deck::load::{LoadError, load_library};
 use crate::deck::{Card, Library};
 use crate::paths::Home;
 use crate::schedule::Scheduler;
+use crate::vars;
 
 pub struct App {
     pub home: Home,
@@ -29,25 +30,26 @@ impl App {
         let config = config::load(&home.config)?;
         let fixed = cli
             .now
-            .as_deref()
+            .clone()
+            .or_else(|| vars::text(vars::NOW))
             .map(|s| {
                 s.parse::<jiff::Timestamp>()
                     .with_context(|| format!("--now/SMRITI_NOW `{s}` is not an RFC 3339 time (e.g. 2026-11-24T09:00:00+05:30)"))
             })
             .transpose()?;
-        let seed = match std::env::var("SMRITI_SEED") {
-            Ok(s) => s
+        let seed = match vars::text(vars::SEED) {
+            Some(s) => s
                 .trim()
                 .parse()
                 .with_context(|| format!("SMRITI_SEED `{s}` is not a whole number"))?,
-            Err(_) => rand::random(),
+            None => rand::random(),
         };
         let color = crate::term::use_color(cli.color);
         Ok(App {
             home,
             time: TimeSource {
                 fixed,
-                tz: TimeZone::system(),
+                tz: config.timezone.clone().unwrap_or_else(TimeZone::system),
                 day_start_hour: config.day_start_hour,
             },
             config,
@@ -94,7 +96,7 @@ impl App {
         let library = load_decks(
             &self.home.decks(),
             &files,
-            Some(&self.home.data.join("cache").join("decks.bin")),
+            Some(&self.home.cache().join("decks.bin")),
         )?;
         for id in &ids {
             if library.deck(id).is_none() {

@@ -12,15 +12,16 @@ use crate::deck::Exam;
     version,
     about = "Spaced-repetition flashcards for UPSC Civil Services aspirants",
     after_help = "Environment: SMRITI_HOME and SMRITI_NOW as --home and --now; SMRITI_SEED=N fixes \
-                  all randomness (option order, interval fuzz); NO_COLOR turns colour off."
+                  all randomness (option order, interval fuzz); NO_COLOR turns colour off. A \
+                  variable set to the empty string counts as unset."
 )]
 pub struct Cli {
-    /// Folder for state, decks and config.toml [default: the platform's data and config folders]
-    #[arg(long, global = true, env = "SMRITI_HOME", value_name = "DIR")]
+    /// Folder for state, decks and config.toml [default: $SMRITI_HOME, else the platform's data and config folders]
+    #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
 
-    /// Fix the clock, as an RFC 3339 time (for tests and planning) [default: the system clock]
-    #[arg(long, global = true, env = "SMRITI_NOW", value_name = "TIME")]
+    /// Fix the clock, as an RFC 3339 time (for tests and planning) [default: $SMRITI_NOW, else the system clock]
+    #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
 
     /// When to use colour (auto honours NO_COLOR)
@@ -69,6 +70,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Fit the scheduler's FSRS-6 parameters to your own answers and save them if they predict better
     Optimize(OptimizeArgs),
+    /// Show where state, decks, config, backups and caches live, and the settings in effect
+    Paths(PathsArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -97,9 +100,9 @@ pub struct QuizArgs {
     #[arg(long, value_enum)]
     pub exam: Option<ExamArg>,
 
-    /// Show at most N cards this session [default: no limit]
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    /// Show at most N cards this session, N at least 1 [default: no limit]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
 
     /// Introduce at most N new cards this session, instead of what is left of the daily limit
     #[arg(long = "new", value_name = "N")]
@@ -224,6 +227,13 @@ pub struct AddArgs {
         "word_limit", "tags", "source", "explain", "as_of", "id",
     ])]
     pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// Print them as JSON (schema in the README) [default: text]
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

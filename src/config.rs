@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::deck::Exam;
@@ -26,6 +27,8 @@ pub struct Config {
     /// Minutes a day the user can give; with it, the day's cards are also limited to what fits
     /// at the user's own median answer time.
     pub minutes_per_day: Option<u32>,
+    /// The zone whose clock decides the study day; `None` means the system's zone.
+    pub timezone: Option<TimeZone>,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             fsrs_parameters: Vec::new(),
             max_reviews_per_day: 200,
             minutes_per_day: None,
+            timezone: None,
         }
     }
 }
@@ -71,6 +75,7 @@ struct RawConfig {
     minutes_per_day: Option<toml::Spanned<i64>>,
     exams: Option<RawExams>,
     fsrs: Option<RawFsrs>,
+    timezone: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +200,21 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
         }
         config.fsrs_parameters = list;
     }
+    if let Some(name) = raw.timezone {
+        // Looked up in the system's zone database (/usr/share/zoneinfo; bundled on Windows).
+        let zone = TimeZone::get(name.get_ref().trim()).map_err(|_| {
+            fail(
+                Some(name.span()),
+                format!(
+                    "`timezone` `{}` is not a time zone this system knows; use an IANA name \
+                     such as \"Asia/Kolkata\" or \"UTC\" (if none works, install the system's \
+                     tzdata package)",
+                    name.get_ref()
+                ),
+            )
+        })?;
+        config.timezone = Some(zone);
+    }
     Ok(config)
 }
 
@@ -248,6 +268,16 @@ mod tests {
         assert!(e.message.contains("max_reviews_per_day"), "{e}");
         let e = parse("minutes_per_day = -5\n", "c.toml").unwrap_err();
         assert!(e.message.contains("minutes_per_day"), "{e}");
+    }
+
+    #[test]
+    fn a_timezone_is_an_iana_name_the_system_knows() {
+        let c = parse("timezone = \"Asia/Kolkata\"\n", "c.toml").unwrap();
+        let zone = c.timezone.unwrap();
+        assert_eq!(zone.iana_name(), Some("Asia/Kolkata"));
+        let e = parse("new_per_day = 5\ntimezone = \"Asia/Kolkatta\"\n", "c.toml").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 12));
+        assert!(e.message.contains("`Asia/Kolkatta`"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use smriti::cli::{Cli, Command};
+use smriti::exit::{Exit, chain};
 use smriti::{app, cmd, sanitize};
 
 fn main() -> ExitCode {
@@ -21,11 +22,11 @@ fn main() -> ExitCode {
         }
     };
     match run(&cli) {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = io::stderr().lock();
-            for line in message(&e).lines() {
+            for line in chain(e.as_ref()).lines() {
                 let _ = writeln!(err, "smriti: {}", sanitize::clean_line(line));
             }
             ExitCode::FAILURE
@@ -33,58 +34,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: &Cli) -> anyhow::Result<Exit> {
     let mut out = io::stdout().lock();
     // Completions need no home, config or clock: they must work even when those are broken.
     if let Command::Completions { shell } = &cli.command {
-        cmd::completions::completions(*shell, &mut out)?;
-        return Ok(ExitCode::SUCCESS);
+        return cmd::completions::completions(*shell, &mut out);
+    }
+    // Paths need no clock or seed, and show where the config is even when it is invalid.
+    if let Command::Paths(args) = &cli.command {
+        let exit = cmd::paths::paths(cli, args, &mut out)?;
+        out.flush()?;
+        return Ok(exit);
     }
     let app = app::App::new(cli)?;
-    match &cli.command {
-        Command::Quiz(args) => {
-            let code = match cmd::quiz::quiz(&app, args, &mut out)? {
-                cmd::quiz::Ended::Interrupted => 130,
-                cmd::quiz::Ended::Terminated => 143,
-                _ => 0,
-            };
-            if code != 0 {
-                out.flush()?;
-                return Ok(ExitCode::from(code));
-            }
-        }
-        Command::Check(args) => {
-            if !cmd::check::check(&app, args, &mut out, &mut io::stderr().lock())? {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+    let exit = match &cli.command {
+        Command::Quiz(args) => cmd::quiz::quiz(&app, args, &mut out)?,
+        Command::Check(args) => cmd::check::check(&app, args, &mut out, &mut io::stderr().lock())?,
         Command::Decks(filter) => cmd::decks::decks(&app, filter, &mut out)?,
-        Command::Add(args) => match cmd::add::add(&app, args, &mut out)? {
-            cmd::add::Outcome::Added => {}
-            cmd::add::Outcome::Cancelled => return Ok(ExitCode::FAILURE),
-            cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
-        },
+        Command::Add(args) => cmd::add::add(&app, args, &mut out)?,
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
         Command::Plan(args) => cmd::plan::plan(&app, args, &mut out)?,
         Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
-        Command::Completions { .. } => {}
-    }
+        Command::Completions { .. } | Command::Paths(_) => Exit::Success,
+    };
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The error and its causes, each cause added only if the message does not already say it
-/// (many errors name their cause in their own text).
-fn message(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.contains(&cause) {
-            text.push_str(": ");
-            text.push_str(&cause);
-        }
-    }
-    text
+    Ok(exit)
 }
 
 /// `smriti stats | head` closes the pipe early; that is not an error.

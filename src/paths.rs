@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::vars;
+
 #[derive(Debug, Clone)]
 pub struct Home {
     /// State and user decks live here.
@@ -13,10 +15,11 @@ pub struct Home {
 }
 
 impl Home {
-    /// `--home` wins over `$SMRITI_HOME` (clap already folds the two), which wins over the
-    /// platform's data and config folders.
+    /// `--home` wins over `$SMRITI_HOME` (unless empty), which wins over the platform's data
+    /// and config folders.
     pub fn resolve(home: Option<&Path>) -> Result<Home> {
-        if let Some(dir) = home {
+        let from_env = vars::path(vars::HOME);
+        if let Some(dir) = home.or(from_env.as_deref()) {
             return Ok(Home::at(dir));
         }
         let data = dirs::data_dir()
@@ -42,5 +45,15 @@ impl Home {
 
     pub fn state(&self) -> PathBuf {
         self.data.join("state")
+    }
+
+    /// Daily copies of the journal (the store keeps the last few study days).
+    pub fn backups(&self) -> PathBuf {
+        self.state().join("backups")
+    }
+
+    /// What can be rebuilt from the decks and the journal, so is safe to delete.
+    pub fn cache(&self) -> PathBuf {
+        self.data.join("cache")
     }
 }

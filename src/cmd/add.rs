@@ -5,6 +5,8 @@
 //! `check` uses, and only a valid result replaces the file, atomically and only if nobody
 //! saved the deck in the meantime. On any error nothing is written.
 
+mod batch;
+mod duplicates;
 mod flags;
 mod interactive;
 mod preview;
@@ -20,23 +22,17 @@ use crate::deck::draft::{self, Draft};
 use crate::deck::edit::Snapshot;
 use crate::deck::load::{builtin_decks, deck_files};
 use crate::deck::parse::{parse_deck, valid_id};
-use crate::deck::{Body, Deck, Exam, Origin, cloze, slug};
+use crate::deck::{Deck, Exam, Origin, slug};
+use crate::exit::Exit;
 use crate::sanitize::clean_line;
+use duplicates::{asked_elsewhere, duplicate_of, refuse_duplicates};
 
 /// The deck written to when `--deck` is not given.
 pub const DEFAULT_DECK: &str = "my-notes";
 
-/// How `add` ended, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Added,
-    /// Esc at a prompt or "no" at the confirmation: nothing written.
-    Cancelled,
-    /// Ctrl-C at a prompt: nothing written, exit 130.
-    Interrupted,
-}
-
-pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
+/// Adds the cards; Esc or "no" at a prompt fails (exit 1) and Ctrl-C interrupts (130), with
+/// nothing written.
+pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Exit> {
     let target = resolve_target(app, args)?;
     let snapshot = Snapshot::read(&target.path)?;
     let existing = match &snapshot.text {
@@ -69,15 +65,19 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
     let prepared = if ask {
         match interactive::run(app, args, &target, existing.as_ref(), &base)? {
             interactive::Answer::Ready(prepared) => prepared,
-            interactive::Answer::Cancelled => return Ok(Outcome::Cancelled),
-            interactive::Answer::Interrupted => return Ok(Outcome::Interrupted),
+            interactive::Answer::Cancelled => return Ok(Exit::Failure),
+            interactive::Answer::Interrupted => return Ok(Exit::Interrupted),
         }
     } else {
-        let drafts = match &args.from_file {
-            Some(file) => flags::from_file(file)?,
-            None => vec![flags::from_flags(args)?],
+        let (drafts, batch) = match &args.from_file {
+            Some(file) => {
+                let (batch, drafts) = batch::read(file)?;
+                (drafts, Some(batch))
+            }
+            None => (vec![flags::from_flags(args)?], None),
         };
-        prepare(&base, &target, existing.as_ref(), drafts, args.force)?
+        let existing = existing.as_ref();
+        prepare_from(&base, &target, existing, drafts, args.force, batch.as_ref())?
     };
 
     snapshot.replace(&prepared.text)?;
@@ -89,7 +89,19 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Outcome> {
             target.path.display()
         )?;
     }
-    Ok(Outcome::Added)
+    for warning in asked_elsewhere(app, &prepared) {
+        eprintln!("smriti: warning: {}", clean_line(&warning));
+    }
+    if outside_decks(app, &target.path) {
+        eprintln!(
+            "smriti: warning: {} is outside {}, so `smriti quiz` studies it only when given \
+             with --deck {}",
+            target.path.display(),
+            app.home.decks().display(),
+            target.path.display()
+        );
+    }
+    Ok(Exit::Success)
 }
 
 /// The deck file cards go to.
@@ -111,6 +123,18 @@ fn resolve_target(app: &App, args: &AddArgs) -> Result<Target> {
         || given.contains('/')
         || given.contains(std::path::MAIN_SEPARATOR)
     {
+        // A typo in a folder name must not quietly create a tree of folders.
+        if let Some(parent) = as_path.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+            && !is_home_decks(app, parent)
+        {
+            bail!(
+                "the folder {} does not exist; create it first, or give a deck file in a \
+                 folder that does; nothing was written",
+                parent.display()
+            );
+        }
         let id = match header_id(as_path) {
             Some(id) => id,
             None => {
@@ -248,8 +272,20 @@ pub fn prepare(
     base: &str,
     target: &Target,
     existing: Option<&Deck>,
+    drafts: Vec<Draft>,
+    force: bool,
+) -> Result<Prepared> {
+    prepare_from(base, target, existing, drafts, force, None)
+}
+
+/// As `prepare`, with errors located in the batch file the drafts came from, if any.
+fn prepare_from(
+    base: &str,
+    target: &Target,
+    existing: Option<&Deck>,
     mut drafts: Vec<Draft>,
     force: bool,
+    batch: Option<&batch::Batch>,
 ) -> Result<Prepared> {
     let mut taken: Vec<String> = existing
         .map(|d| d.cards.iter().map(|c| c.id.clone()).collect())
@@ -270,8 +306,10 @@ pub fn prepare(
         refuse_duplicates(existing, &drafts)?;
     }
     let text = draft::append(base, &drafts);
-    let deck = parse_deck(&text, Origin::File(target.path.clone()))
-        .map_err(|e| deck_errors(&e, &target.path))?;
+    let deck = parse_deck(&text, Origin::File(target.path.clone())).map_err(|e| match batch {
+        Some(batch) => batch.relocate(&text, &e, &target.path),
+        None => deck_errors(&e, &target.path),
+    })?;
     Ok(Prepared {
         text,
         deck,
@@ -279,52 +317,24 @@ pub fn prepare(
     })
 }
 
-/// Case and spacing do not make a question new.
-pub fn normalise(question: &str) -> String {
-    question
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// Whether `dir` is `<home>/decks`, which `add` creates when it is missing.
+fn is_home_decks(app: &App, dir: &Path) -> bool {
+    dir == app.home.decks()
+        || (dir.file_name() == Some("decks".as_ref())
+            && dir
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|p| app.home.data.canonicalize().is_ok_and(|home| home == p)))
 }
 
-/// The id and line of an existing card that asks `question`, if any.
-pub fn duplicate_of(existing: Option<&Deck>, question: &str) -> Option<(String, usize)> {
-    let wanted = normalise(question);
-    existing?.cards.iter().find_map(|c| {
-        // As `Draft::question` says it for a new card: a cloze without its braces.
-        let theirs = match &c.body {
-            Body::Cloze { text, .. } => cloze::render(text, None),
-            _ => c.prompt(),
-        };
-        (normalise(&theirs) == wanted).then(|| (c.id.clone(), c.line))
-    })
-}
-
-fn refuse_duplicates(existing: Option<&Deck>, drafts: &[Draft]) -> Result<()> {
-    let mut problems = Vec::new();
-    for (i, d) in drafts.iter().enumerate() {
-        let question = d.question();
-        if let Some((id, line)) = duplicate_of(existing, &question) {
-            problems.push(format!(
-                "card \"{id}\" on line {line} already asks \"{}\"",
-                clean_line(&question)
-            ));
-        } else if let Some(other) = drafts[..i]
-            .iter()
-            .find(|o| normalise(&o.question()) == normalise(&question))
-        {
-            problems.push(format!(
-                "cards \"{}\" and \"{}\" ask the same question \"{}\"",
-                other.id,
-                d.id,
-                clean_line(&question)
-            ));
-        }
+/// Whether a deck file lies outside `<home>/decks`, where `quiz` does not look for it.
+fn outside_decks(app: &App, path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), app.home.decks().canonicalize()) {
+        (Ok(dir), Ok(decks)) => dir != decks,
+        _ => true,
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    problems.push("pass --force to add it anyway; nothing was written".to_owned());
-    Err(anyhow::Error::new(DeckErrors(problems)))
 }

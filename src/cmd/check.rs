@@ -15,6 +15,7 @@ use crate::deck::load::{
     LoadError, builtin_decks, builtin_decks_linted, deck_files, load_file_linted,
 };
 use crate::deck::{Body, Card, Deck, DeckError, cloze, dated};
+use crate::exit::{Exit, chain};
 use crate::sanitize::clean_line;
 
 /// What checking found: the valid decks, and every error and warning, already located.
@@ -32,18 +33,18 @@ impl Found {
         match loaded {
             Ok(deck) => self.decks.push(deck),
             Err(LoadError::Invalid(e)) => self.errors.extend(e.iter().map(ToString::to_string)),
-            Err(io) => self.errors.push(io.to_string()),
+            Err(io) => self.errors.push(chain(&io)),
         }
     }
 }
 
-/// Returns whether every deck is valid (warnings do not count against it).
+/// Fails (exit 1) unless every deck is valid; warnings do not count against it.
 pub fn check(
     app: &App,
     args: &CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<bool> {
+) -> Result<Exit> {
     let today = app.time.clock().today();
     let lint = Lint {
         this_year: today.year(),
@@ -102,7 +103,7 @@ pub fn check(
             count(found.decks.len(), "deck"),
             count(cards, "card"),
         )?;
-        return Ok(true);
+        return Ok(Exit::Success);
     }
     for e in &found.errors {
         writeln!(err, "smriti: {}", clean_line(e))?;
@@ -112,7 +113,7 @@ pub fn check(
         "{} found{warnings}",
         count(found.errors.len(), "error")
     )?;
-    Ok(false)
+    Ok(Exit::Failure)
 }
 
 /// "1 card", "3 cards".

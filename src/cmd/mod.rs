@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod decks;
 pub mod optimize;
+pub mod paths;
 pub mod plan;
 pub mod quiz;
 pub mod stats;

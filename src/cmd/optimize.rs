@@ -8,6 +8,7 @@ pub mod write;
 
 use std::io::Write;
 
+use crate::exit::Exit;
 use anyhow::{Result, anyhow};
 use fsrs::FSRSError;
 
@@ -16,7 +17,7 @@ use crate::cli::OptimizeArgs;
 use crate::optimize::{self, Fit, MIN_ITEMS, Progress, Readiness};
 use crate::store::history;
 
-pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<()> {
+pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<Exit> {
     let clock = app.time.clock();
     let history = history::read(&app.home.state())?;
     let data = optimize::dataset(&history, &clock);
@@ -35,7 +36,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
                 data.answers,
                 MIN_ITEMS - usable,
             )?;
-            return Ok(());
+            return Ok(Exit::Success);
         }
         Readiness::NoLaterAnswers { usable } => {
             writeln!(
@@ -45,7 +46,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
                  needs cards reviewed again after that. Keep studying and run `smriti optimize`\n\
                  again. Nothing was changed."
             )?;
-            return Ok(());
+            return Ok(Exit::Success);
         }
     }
     writeln!(
@@ -72,7 +73,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
                 "Not enough history to fit and test your own parameters yet. Keep studying and\n\
                  run `smriti optimize` again. Nothing was changed."
             )?;
-            return Ok(());
+            return Ok(Exit::Success);
         }
         Err(e) => {
             return Err(anyhow!(
@@ -102,7 +103,7 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<(
              {params}\nThe scheduler uses them from your next answer."
         )?;
     }
-    Ok(())
+    Ok(Exit::Success)
 }
 
 fn report(fit: &Fit, defaults: bool, out: &mut dyn Write) -> Result<()> {

@@ -10,13 +10,14 @@ use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::Card;
+use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
 use crate::quiz::queue::{Filter, Goals, answered_since};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
 use crate::store::{States, Store, introduced_since};
 
-pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
@@ -36,7 +37,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     if args.json {
         let text = serde_json::to_string_pretty(&shown).context("cannot serialise the plan")?;
         writeln!(out, "{text}")?;
-        return Ok(());
+        return Ok(Exit::Success);
     }
     let other = asked
         .filter(|a| a.cards != configured.cards)
@@ -46,7 +47,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
         "{}",
         render::render(&shown, other.as_ref(), &Look::detect(app.color))
     )?;
-    Ok(())
+    Ok(Exit::Success)
 }
 
 /// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`.

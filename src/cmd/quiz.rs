@@ -3,14 +3,14 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
 use crate::deck::{Kind, Library};
+use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
-pub use crate::quiz::plain::Ended;
-use crate::quiz::plain::{self, Deps};
+use crate::quiz::plain::{self, Deps, Ended};
 use crate::quiz::queue::{self, Filter, Picked};
 use crate::quiz::session::{Mode, Session};
 use crate::quiz::summary::Summary;
@@ -20,7 +20,20 @@ use crate::store::journal::Entry;
 use crate::store::{Store, history, introduced_since};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
-pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
+pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Exit> {
+    study(app, args, out).map(exit)
+}
+
+/// Quitting and running out of input end a session as finishing it does: every answer is kept.
+fn exit(ended: Ended) -> Exit {
+    match ended {
+        Ended::Finished | Ended::Quit | Ended::EndOfInput => Exit::Success,
+        Ended::Interrupted => Exit::Interrupted,
+        Ended::Terminated => Exit::Terminated,
+    }
+}
+
+fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
@@ -31,15 +44,17 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     if args.mock.is_some() {
         cards.retain(|c| c.kind() == Kind::Mcq);
     }
+    if cards.is_empty() && args.mock.is_some() {
+        // A paper was asked for and none can be set: a script must not take that for one sat.
+        bail!(
+            "no MCQ cards match, so there is no paper to set (mains decks have none; check \
+             --deck, --tag and --exam; `smriti decks` lists the decks)"
+        );
+    }
     if cards.is_empty() {
-        let what = if args.mock.is_some() {
-            "MCQ cards"
-        } else {
-            "cards"
-        };
         writeln!(
             out,
-            "No {what} match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
+            "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
         )?;
         return Ok(Ended::Finished);
     }
@@ -90,7 +105,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let mut session = if args.cram {
         let mut order = queue::pick_cram(&cards, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
-            order.truncate(limit);
+            order.truncate(limit as usize);
         }
         Session::cram(&library, cards, &store.cards, order, app.seed)
     } else {
@@ -108,7 +123,7 @@ pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let goals = queue::Goals::new(&app.config, &clock);
         let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, limits, &goals);
         if let Some(limit) = args.limit {
-            picked.truncate(limit);
+            picked.truncate(limit as usize);
         }
         budget_note = picked.budget_note();
         if picked.is_empty() {
@@ -188,6 +203,6 @@ fn tui_deps<'a>(
 /// here is only a warning.
 fn finish(store: &mut Store, app: &App) {
     if let Err(e) = store.finish(&app.time.clock()) {
-        eprintln!("smriti: warning: {e}");
+        eprintln!("smriti: warning: {}", crate::exit::chain(&e));
     }
 }

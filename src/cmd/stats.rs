@@ -7,12 +7,13 @@ use anyhow::{Context, Result};
 
 use crate::app::{App, select};
 use crate::cli::StatsArgs;
+use crate::exit::Exit;
 use crate::quiz::queue::Filter;
 use crate::stats::render::{Look, render};
 use crate::stats::{StatsInput, compute, window_days};
 use crate::store::{Store, history};
 
-pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
+pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
@@ -25,7 +26,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
             out,
             "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
         )?;
-        return Ok(());
+        return Ok(Exit::Success);
     }
     let state_dir = app.home.state();
     let store = Store::open_read(&state_dir)?;
@@ -68,5 +69,5 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     // at a time would cost more than computing the stats, and the OS takes it all back at once.
     // The store was opened read-only, so it holds no lock to release.
     std::mem::forget((library, store, history));
-    Ok(())
+    Ok(Exit::Success)
 }

@@ -23,9 +23,9 @@ pub struct Snapshot {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Read { path: PathBuf, source: io::Error },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}", .path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error(
         "{} changed on disk while the card was being added; nothing was written, run the command again",
@@ -95,11 +95,16 @@ impl Snapshot {
         };
         fs::create_dir_all(&dir).map_err(write_err)?;
         // Not named `*.toml`, so a deck loader running meanwhile never reads it.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".smriti-add-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(write_err)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".smriti-add-").suffix(".tmp");
+        // A new deck is an ordinary file of the user's, readable as the umask says (0644 on
+        // most systems), not tempfile's private 0600; an existing deck keeps its own below.
+        #[cfg(unix)]
+        if self.permissions.is_none() {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let mut tmp = builder.tempfile_in(&dir).map_err(write_err)?;
         tmp.write_all(text.as_bytes()).map_err(write_err)?;
         if let Some(perms) = &self.permissions {
             tmp.as_file()
@@ -186,6 +191,19 @@ mod tests {
             );
             assert_eq!(fs::read_to_string(&real).unwrap(), "old\nnew\n");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_deck_gets_the_permissions_the_umask_gives_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.toml");
+        fs::write(&plain, "x\n").unwrap();
+        let path = dir.path().join("new.toml");
+        Snapshot::read(&path).unwrap().replace("x\n").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
     }
 
     #[test]

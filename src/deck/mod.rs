@@ -220,8 +220,11 @@ impl Card {
         }
     }
 
+    /// Tags match whatever their case: `--tag polity` finds cards tagged `Polity`.
     pub fn has_tag(&self, tag: &str) -> bool {
-        self.tags.iter().any(|t| t == tag)
+        let folded = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let wanted = folded(tag);
+        self.tags.iter().any(|t| t == tag || folded(t) == wanted)
     }
 }
 

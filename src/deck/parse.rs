@@ -25,6 +25,14 @@ impl<'a> Locator<'a> {
         Locator { src, line_starts }
     }
 
+    /// The byte offset where a 1-based line begins (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+            .unwrap_or(self.src.len())
+    }
+
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
@@ -229,13 +237,30 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
         std::collections::HashMap::new();
     for item in raw_cards {
         let span = item.span();
-        // Read before deserializing, so even a card with a wrong type in it is named.
-        let named = item
-            .get_ref()
-            .as_table()
-            .and_then(|t| t.get("id"))
+        // Read before deserializing, so even a card with a wrong type in it is named, and its
+        // id is taken: a later card reusing it is a duplicate whatever else is wrong.
+        let id_value = item.get_ref().as_table().and_then(|t| t.get("id"));
+        let named = id_value
             .and_then(|id| id.get_ref().as_str())
             .map(str::to_owned);
+        let first_use = match (named.as_deref(), id_value) {
+            (Some(id), Some(value)) if valid_id(id) => match seen_ids.get(id) {
+                Some(first) => Some((first.start, value.span())),
+                None => {
+                    seen_ids.insert(id.to_owned(), value.span());
+                    None
+                }
+            },
+            _ => None,
+        };
+        if let (Some((first, at)), Some(id)) = (&first_use, &named) {
+            let (line, _) = report.locator.locate(*first);
+            report.error(
+                Some(at.clone()),
+                Some(id),
+                format!("duplicate card id; it is already used on line {line}"),
+            );
+        }
         let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
             Ok(raw) => raw,
             Err(e) => {
@@ -266,16 +291,9 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
             );
             continue;
         }
-        if let Some(first) = seen_ids.get(id.get_ref()) {
-            let (line, _) = report.locator.locate(first.start);
-            report.error(
-                Some(id.span()),
-                Some(id.get_ref()),
-                format!("duplicate card id; it is already used on line {line}"),
-            );
+        if first_use.is_some() {
             continue;
         }
-        seen_ids.insert(id.get_ref().clone(), id.span());
         let line = report.locator.locate(span.start).0;
         if let Some(built) = build_card(raw, &header, &deck_tags, line, span, &mut report) {
             cards.extend(built);
@@ -308,7 +326,7 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
 }
 
 /// The key of the `key = value` line an error points into, to name the field in the message.
-fn field_of(locator: &Locator<'_>, span: Option<Range<usize>>) -> Option<String> {
+pub(crate) fn field_of(locator: &Locator<'_>, span: Option<Range<usize>>) -> Option<String> {
     let at = span?.start;
     let line_start = locator.src[..at.min(locator.src.len())]
         .rfind('\n')
@@ -1037,6 +1055,39 @@ mod tests {
         assert_eq!(
             e,
             "decks/d.toml:12:6: card \"c\": duplicate card id; it is already used on line 7"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_is_reported_even_when_its_first_card_has_another_error() {
+        let errors = parse(concat!(
+            "[[card]]\nid = \"c\"\nq = 1\na = \"a\"\nsource = \"s\"\n",
+            "[[card]]\nid = \"c\"\nq = \"q2\"\na = \"a\"\nsource = \"s\"\n",
+        ))
+        .unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains(":8:"), "{messages:?}");
+        assert_eq!(
+            messages[1],
+            "decks/d.toml:12:6: card \"c\": duplicate card id; it is already used on line 7"
+        );
+    }
+
+    #[test]
+    fn a_card_with_a_duplicate_id_and_a_wrong_type_gets_both_errors() {
+        let errors = parse(concat!(
+            "[[card]]\nid = \"c\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n",
+            "[[card]]\nid = \"c\"\nq = 2\na = \"a\"\nsource = \"s\"\n",
+        ))
+        .unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("already used on line 7")),
+            "{messages:?}"
         );
     }
 

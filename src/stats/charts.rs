@@ -147,7 +147,10 @@ pub fn heatmap(
         legend.push_str(&paint(&g.to_string(), shade, color));
         legend.push(' ');
     }
-    legend.push_str(&format!("more  (busiest day: {max} reviews)"));
+    legend.push_str(&format!(
+        "more  (busiest day: {max} review{})",
+        if max == 1 { "" } else { "s" }
+    ));
     lines.push(legend);
     lines
 }
@@ -201,6 +204,22 @@ mod tests {
         assert_eq!(lines[4], "Thu .", "days after the last are blank");
         assert_eq!(lines[7], "Sun .");
         assert!(lines[8].contains("less . - + * # more"), "{}", lines[8]);
+    }
+
+    #[test]
+    fn a_busiest_day_of_one_review_is_singular() {
+        let lines = heatmap(jiff::civil::date(2026, 1, 5), &[1, 0], 1, &ASCII, false);
+        assert!(
+            lines[8].ends_with("(busiest day: 1 review)"),
+            "{}",
+            lines[8]
+        );
+        let lines = heatmap(jiff::civil::date(2026, 1, 5), &[2, 0], 1, &ASCII, false);
+        assert!(
+            lines[8].ends_with("(busiest day: 2 reviews)"),
+            "{}",
+            lines[8]
+        );
     }
 
     #[test]

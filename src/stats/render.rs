@@ -160,12 +160,21 @@ fn table<'a>(
     }
 }
 
-/// A share as a whole percentage, rounded down: 99.6% predicted recall is not "100%".
+/// A share as a whole percentage, or `-` when there is none.
 fn percent(share: Option<f64>) -> String {
-    share.map_or_else(
-        || "-".to_owned(),
-        |s| format!("{}%", (s * 100.0 + 1e-9).floor()),
-    )
+    share.map_or_else(|| "-".to_owned(), |s| format!("{}%", whole_percent(s)))
+}
+
+/// A share rounded to the nearest whole percent (2/3 is 67%, not 66%), except that only all
+/// is 100% and only none is 0%: 99.6% predicted recall still leaves cards to forget.
+pub fn whole_percent(share: f64) -> u32 {
+    let share = share.clamp(0.0, 1.0);
+    let rounded = (share * 100.0).round() as u32;
+    match rounded {
+        100 if share < 1.0 => 99,
+        0 if share > 0.0 => 1,
+        n => n,
+    }
 }
 
 /// A recall share, right-aligned in `width`, coloured by how safe it is.
@@ -383,6 +392,19 @@ mod tests {
         ])));
         assert!(utf8_locale(env(&[("LC_ALL", ""), ("LANG", "en_IN.UTF-8")])));
         assert!(!utf8_locale(env(&[])));
+    }
+
+    #[test]
+    fn percentages_round_to_the_nearest_but_only_all_is_100() {
+        assert_eq!(whole_percent(2.0 / 3.0), 67);
+        assert_eq!(whole_percent(0.125), 13);
+        assert_eq!(whole_percent(0.124), 12);
+        assert_eq!(whole_percent(0.996), 99);
+        assert_eq!(whole_percent(1.0), 100);
+        assert_eq!(whole_percent(0.001), 1);
+        assert_eq!(whole_percent(0.0), 0);
+        assert_eq!(percent(Some(0.5)), "50%");
+        assert_eq!(percent(None), "-");
     }
 
     #[test]

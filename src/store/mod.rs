@@ -46,7 +46,7 @@ pub enum StoreError {
     },
     #[error("another smriti session is using {path}{}; finish or quit it first", .pid.as_ref().map(|p| format!(" (pid {p})")).unwrap_or_default())]
     Locked { path: String, pid: Option<String> },
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io { path: String, source: io::Error },
 }
 

@@ -325,6 +325,14 @@ fn an_unclosed_cloze_gap_is_refused() {
 }
 
 #[test]
+fn a_cloze_text_whose_only_gap_is_unclosed_says_so() {
+    refused(
+        &["--text", "{{COMCASA was signed", "--source", "s"],
+        "--text has a `{{` that is never closed with `}}` (at character 1)",
+    );
+}
+
+#[test]
 fn a_bad_date_is_refused() {
     refused(
         &[
@@ -406,6 +414,104 @@ fn a_duplicate_question_is_refused_unless_forced() {
     assert!(read(&path).starts_with(HAND_WRITTEN));
 }
 
+/// Punctuation does not make a question new either, and a question asked by another deck (a
+/// built-in one here) is added with a warning, not refused.
+#[test]
+fn duplicates_are_found_despite_punctuation_and_across_decks() {
+    let env = Env::new();
+    let path = env.write_deck("mine.toml", HAND_WRITTEN);
+    env.add(&[
+        "--deck",
+        "mine",
+        "--q",
+        "And the next",
+        "--a",
+        "x",
+        "--source",
+        "s",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains(
+        "card \"a2\" on line 17 already asks",
+    ));
+    assert_eq!(read(&path), HAND_WRITTEN);
+
+    let builtin_question = "what does a 2+2 dialogue mean in India’s foreign policy";
+    env.add(&["--q", builtin_question, "--a", "x", "--source", "s"])
+        .success()
+        .stdout(predicate::str::contains("added \"my-notes/"))
+        .stderr(predicate::str::contains(
+            "asks what \"india-us-2plus2-prelims/two-plus-two-meaning\" already asks \
+             (decks/india-us-2plus2-prelims.toml:28)",
+        ));
+}
+
+#[test]
+fn a_deck_file_in_a_missing_folder_is_refused_and_one_outside_the_home_is_warned_about() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("notes.toml");
+    env.add(&[
+        "--deck",
+        &missing.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains(format!(
+        "the folder {} does not exist",
+        dir.path().join("typo").display()
+    )));
+    assert!(!dir.path().join("typo").exists());
+
+    let outside = dir.path().join("notes.toml");
+    env.add(&[
+        "--deck",
+        &outside.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .success()
+    .stderr(predicate::str::contains(format!(
+        "smriti: warning: {} is outside {}",
+        outside.display(),
+        env.path().join("decks").display()
+    )));
+    let inside = env.path().join("decks").join("notes.toml");
+    env.add(&[
+        "--deck",
+        &inside.display().to_string(),
+        "--q",
+        "Q?",
+        "--a",
+        "A",
+        "--source",
+        "s",
+    ])
+    .success()
+    .stderr("");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&outside).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "").unwrap();
+        assert_eq!(
+            mode,
+            fs::metadata(&plain).unwrap().permissions().mode() & 0o777
+        );
+    }
+}
+
 #[test]
 fn a_built_in_deck_is_read_only() {
     let env = Env::new();
@@ -485,6 +591,51 @@ fn a_batch_file_that_is_not_toml_names_its_line() {
             "{shown}:3:1: unknown field `bogus`"
         )));
     assert!(!env.path().join("decks").exists());
+}
+
+/// Every error of a batch is listed, each at its own line and column in the batch file: the
+/// batch's own mistakes (unknown kinds) and then the deck rules (a missing field, an answer
+/// not among the options, located at the key the user wrote).
+#[test]
+fn a_batch_file_lists_every_error_at_its_own_line() {
+    let env = Env::new();
+    let path = env.write_deck("mine.toml", HAND_WRITTEN);
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch.toml");
+    let shown = batch.display().to_string();
+    let cards = |first: &str, second: &str| {
+        format!(
+            "[[card]]\nq = \"Capital?\"\na = \"Delhi\"\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"{first}\"\ntext = \"{{{{x}}}}\"\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"{second}\"\nq = \"Year?\"\n  a = \"2016\"\noptions = [\"2018\", \"2020\"]\nsource = \"s\"\n\n\
+             [[card]]\nkind = \"typed\"\nq = \"T\"\na = \"A\"\n"
+        )
+    };
+    fs::write(&batch, cards("clozee", "flash")).unwrap();
+    let err = env.fails(&["add", "--deck", "mine", "--from-file", &shown], "");
+    assert!(
+        err.contains(&format!("{shown}:7:8: unknown kind `clozee`")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{shown}:12:8: unknown kind `flash`")),
+        "{err}"
+    );
+
+    fs::write(&batch, cards("cloze", "mcq")).unwrap();
+    let err = env.fails(&["add", "--deck", "mine", "--from-file", &shown], "");
+    assert!(
+        err.contains(&format!(
+            "{shown}:14:3: card \"year\": mcq answer \"2016\" is not among its options"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{shown}:18:1: card \"t\": missing `source`")),
+        "{err}"
+    );
+    assert!(!err.contains("mine.toml:"), "{err}");
+    assert_eq!(read(&path), HAND_WRITTEN);
 }
 
 #[test]

@@ -1,18 +1,14 @@
-//! Drafts for scripts: one card from `smriti add` flags, or a batch from `--from-file`.
+//! A draft for scripts: one card from `smriti add` flags.
 //!
 //! Mistakes a flag can make (a flag the kind does not take, a required one missing) are
 //! reported here by flag name; everything else is left to the deck parser, which sees the
 //! cards exactly as they will be written.
 
-use std::path::Path;
-
-use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use anyhow::{Result, bail};
 
 use crate::app::DeckErrors;
 use crate::cli::AddArgs;
 use crate::deck::draft::Draft;
-use crate::deck::parse::Locator;
 use crate::deck::{Kind, cloze};
 
 /// Each card flag: its name, whether it is given, and the kinds that take it.
@@ -60,7 +56,7 @@ fn kind_of(args: &AddArgs) -> Kind {
     }
 }
 
-fn trimmed(s: &Option<String>) -> Option<String> {
+pub fn trimmed(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| s.trim().to_owned())
 }
 
@@ -152,10 +148,15 @@ pub fn from_flags(args: &AddArgs) -> Result<Draft> {
     if args.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
         problems.push("--source is required: say where the fact comes from".to_owned());
     }
-    if let Some(text) = &args.text
-        && cloze::gaps(text).is_empty()
-    {
-        problems.push("--text has no gaps; mark each with {{answer}}".to_owned());
+    if let Some(text) = &args.text {
+        if let Some(at) = cloze::unclosed(text) {
+            problems.push(format!(
+                "--text has a `{{{{` that is never closed with `}}}}` (at character {})",
+                text[..at].chars().count() + 1
+            ));
+        } else if cloze::gaps(text).is_empty() {
+            problems.push("--text has no gaps; mark each with {{answer}}".to_owned());
+        }
     }
     let as_of = match args.as_of.as_deref().map(parse_as_of).transpose() {
         Ok(d) => d,
@@ -192,98 +193,6 @@ pub fn from_flags(args: &AddArgs) -> Result<Draft> {
         source: trimmed(&args.source),
         explain: trimmed(&args.explain).filter(|e| !e.is_empty()),
     })
-}
-
-/// A batch file: `[[card]]` entries in the deck format; a `[deck]` table, if copied along, is ignored.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Batch {
-    #[serde(default)]
-    card: Vec<FileCard>,
-    #[serde(default, rename = "deck")]
-    _deck: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileCard {
-    #[serde(default)]
-    id: String,
-    kind: Option<String>,
-    q: Option<String>,
-    a: Option<String>,
-    #[serde(default)]
-    accept: Vec<String>,
-    #[serde(default)]
-    options: Vec<String>,
-    #[serde(default)]
-    distractors: Vec<String>,
-    group: Option<String>,
-    shuffle: Option<bool>,
-    text: Option<String>,
-    #[serde(default)]
-    points: Vec<String>,
-    year: Option<i64>,
-    word_limit: Option<i64>,
-    as_of: Option<toml::value::Datetime>,
-    #[serde(default)]
-    tags: Vec<String>,
-    source: Option<String>,
-    explain: Option<String>,
-}
-
-/// Every card of a batch file; an unreadable file or card is an error naming its line.
-pub fn from_file(path: &Path) -> Result<Vec<Draft>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let batch: Batch = toml::from_str(&text).map_err(|e| {
-        let (line, col) = Locator::new(&text).locate(e.span().map_or(0, |s| s.start));
-        anyhow::anyhow!(
-            "{}:{line}:{col}: {}; nothing was written",
-            path.display(),
-            e.message().trim()
-        )
-    })?;
-    if batch.card.is_empty() {
-        bail!(
-            "{} has no `[[card]]` entries; nothing was written",
-            path.display()
-        );
-    }
-    let mut drafts = Vec::new();
-    for (n, card) in batch.card.into_iter().enumerate() {
-        let kind = match card.kind.as_deref() {
-            None => Kind::Basic,
-            Some(k) => Kind::parse(k).with_context(|| {
-                format!(
-                    "{}: card {}: unknown kind `{k}`; expected one of basic, typed, mcq, cloze, \
-                     mains; nothing was written",
-                    path.display(),
-                    n + 1
-                )
-            })?,
-        };
-        drafts.push(Draft {
-            id: card.id.trim().to_owned(),
-            kind,
-            q: trimmed(&card.q),
-            a: trimmed(&card.a),
-            accept: trimmed_all(&card.accept),
-            options: trimmed_all(&card.options),
-            distractors: trimmed_all(&card.distractors),
-            group: trimmed(&card.group),
-            shuffle: card.shuffle.unwrap_or(true),
-            text: trimmed(&card.text),
-            points: trimmed_all(&card.points),
-            year: card.year,
-            word_limit: card.word_limit,
-            as_of: card.as_of,
-            tags: tidy_tags(card.tags.iter().map(String::as_str)),
-            source: trimmed(&card.source),
-            explain: trimmed(&card.explain).filter(|e| !e.is_empty()),
-        });
-    }
-    Ok(drafts)
 }
 
 #[cfg(test)]
