@@ -437,13 +437,22 @@ fn duplicates_are_found_despite_punctuation_and_across_decks() {
     assert_eq!(read(&path), HAND_WRITTEN);
 
     let builtin_question = "what does a 2+2 dialogue mean in India’s foreign policy";
+    // The built-in card's `[[card]]` line, wherever the deck's edits have put it.
+    let source = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("decks/india-us-2plus2-prelims.toml"),
+    )
+    .unwrap();
+    let id_line = source
+        .lines()
+        .position(|l| l == "id = \"two-plus-two-meaning\"")
+        .unwrap();
     env.add(&["--q", builtin_question, "--a", "x", "--source", "s"])
         .success()
         .stdout(predicate::str::contains("added \"my-notes/"))
-        .stderr(predicate::str::contains(
+        .stderr(predicate::str::contains(format!(
             "asks what \"india-us-2plus2-prelims/two-plus-two-meaning\" already asks \
-             (decks/india-us-2plus2-prelims.toml:28)",
-        ));
+             (decks/india-us-2plus2-prelims.toml:{id_line})"
+        )));
 }
 
 #[test]
