@@ -22,6 +22,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use smriti::clock::{Clock, Millis, from_ms};
+use smriti::plan::weighted;
 use smriti::quiz::queue::{Limits, Slot, pick_by};
 use smriti::schedule::exam::ExamGoal;
 use smriti::schedule::{CardState, Grade, STEP_MS, Scheduler};
@@ -130,26 +131,19 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
             limits,
             horizon,
         );
-        let shown = picked.learning.len() + picked.due.len() + picked.new.len();
+        let shown = picked.len();
         if budget.is_some_and(|b| shown > b) {
             over += 1;
         }
-        let order: Vec<usize> = picked
-            .learning
-            .iter()
-            .map(|(i, _)| *i)
-            .chain(picked.due.iter().copied())
-            .chain(picked.new.iter().copied())
-            .collect();
         let mut answers = 0;
-        for i in order {
+        for i in picked.in_order() {
             let mut now = at;
             loop {
                 let c = &mut cards[i];
                 let now_clock = Clock::new(from_ms(now), tz.clone(), 4);
                 let (grade, memory) = match c.truth {
                     None => {
-                        let g = draw(&sim.first_rating_prob, &mut rng);
+                        let g = weighted(&sim.first_rating_prob, &mut rng);
                         let next = truth.next_states(None, 0.9, 0).expect("first review");
                         (Grade::ALL[g], pick_memory(&next, g))
                     }
@@ -159,7 +153,7 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
                         let g = if c.state.is_some_and(|s| s.in_step()) {
                             2
                         } else if rng.random::<f32>() < p {
-                            1 + draw(&sim.review_rating_prob, &mut rng)
+                            1 + weighted(&sim.review_rating_prob, &mut rng)
                         } else {
                             0
                         };
@@ -231,17 +225,6 @@ fn old_clamp(clock: &Clock, due: Millis, exam: Date, key: &str) -> Millis {
 
 fn pick_memory(next: &fsrs::NextStates, g: usize) -> MemoryState {
     [&next.again, &next.hard, &next.good, &next.easy][g].memory
-}
-
-fn draw(probs: &[f32], rng: &mut StdRng) -> usize {
-    let mut x = rng.random::<f32>() * probs.iter().sum::<f32>();
-    for (i, p) in probs.iter().enumerate() {
-        if x < *p {
-            return i;
-        }
-        x -= p;
-    }
-    probs.len() - 1
 }
 
 fn mean(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>) -> Outcome {

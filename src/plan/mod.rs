@@ -353,15 +353,8 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             limits,
             goals.horizon(&day_clock),
         );
-        let order: Vec<usize> = picked
-            .learning
-            .iter()
-            .map(|(i, _)| *i)
-            .chain(picked.due.iter().copied())
-            .chain(picked.new.iter().copied())
-            .collect();
         let mut answers = 0;
-        for i in order {
+        for i in picked.in_order() {
             let card = cards[i];
             let mut state = states[i];
             let mut now = at;
@@ -382,12 +375,24 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             due[i] = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
         }
         result.days.push([
-            picked.learning.len() + picked.due.len() + picked.new.len(),
+            picked.len(),
             picked.new.len(),
             answers,
         ]);
     }
     result
+}
+
+/// An index drawn with the given weights.
+pub fn weighted(probs: &[f32], rng: &mut StdRng) -> usize {
+    let mut x = rng.random::<f32>() * probs.iter().sum::<f32>();
+    for (i, p) in probs.iter().enumerate() {
+        if x < *p {
+            return i;
+        }
+        x -= p;
+    }
+    probs.len() - 1
 }
 
 fn exam_due(
@@ -413,23 +418,12 @@ fn draw_grade(
     sim: &fsrs::SimulatorConfig,
     rng: &mut StdRng,
 ) -> Grade {
-    let pick = |probs: &[f32], rng: &mut StdRng| {
-        let total: f32 = probs.iter().sum();
-        let mut x = rng.random::<f32>() * total;
-        for (i, p) in probs.iter().enumerate() {
-            if x < *p {
-                return i;
-            }
-            x -= p;
-        }
-        probs.len() - 1
-    };
     match state {
-        None => Grade::ALL[pick(&sim.first_rating_prob, rng)],
+        None => Grade::ALL[weighted(&sim.first_rating_prob, rng)],
         Some(s) if s.in_step() => Grade::Good,
         Some(s) => {
             if rng.random::<f32>() < sched.retrievability(s, now) {
-                Grade::ALL[1 + pick(&sim.review_rating_prob, rng)]
+                Grade::ALL[1 + weighted(&sim.review_rating_prob, rng)]
             } else {
                 Grade::Again
             }

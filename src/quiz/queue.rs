@@ -63,6 +63,15 @@ impl Picked {
         self.len() == 0
     }
 
+    /// The cards in the order a session first shows them: steps, due reviews, new cards.
+    pub fn in_order(&self) -> impl Iterator<Item = usize> + '_ {
+        self.learning
+            .iter()
+            .map(|(i, _)| *i)
+            .chain(self.due.iter().copied())
+            .chain(self.new.iter().copied())
+    }
+
     /// Keeps at most `limit` cards, dropping new cards first, then the least urgent reviews.
     pub fn truncate(&mut self, limit: usize) {
         self.learning.truncate(limit);
