@@ -101,7 +101,7 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
                 new: NEW_PER_DAY,
                 new_over_budget: false,
                 today: b,
-                per_day: b,
+                level: smriti::quiz::queue::level_for(b, NEW_PER_DAY),
             },
             None => Limits::unbounded(NEW_PER_DAY),
         };

@@ -171,6 +171,12 @@ impl Scheduler {
         self.recall_after(state.stability, days)
     }
 
+    /// Days until recall falls to the desired retention, for a memory of `stability`.
+    pub fn interval_for(&self, stability: f32) -> f32 {
+        let factor = 0.9f32.powf(-1.0 / self.decay) - 1.0;
+        stability / factor * (self.retention.powf(-1.0 / self.decay) - 1.0)
+    }
+
     /// Probability of recall `days` after a review that left `stability`.
     pub fn recall_after(&self, stability: f32, days: f32) -> f32 {
         let m = MemoryState {

@@ -118,7 +118,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
                 .unwrap_or_else(|| (app.config.new_per_day as usize).saturating_sub(introduced)),
             new_over_budget: args.new_cards.is_some(),
             today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
-            per_day: budget,
+            level: queue::level_for(budget, app.config.new_per_day as usize),
         };
         let goals = queue::Goals::new(&app.config, &clock);
         let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, limits, &goals);

@@ -238,7 +238,8 @@ fn exam_plan(
 }
 
 fn share(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns the -0 that an empty f64 sum starts from into 0.
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 /// The runs, spread over the machine's cores (each run is independent).
@@ -343,7 +344,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             new: (input.config.new_per_day as usize).saturating_sub(introduced),
             new_over_budget: false,
             today: input.budget.cards.saturating_sub(answered),
-            per_day: input.budget.cards,
+            level: queue::level_for(input.budget.cards, input.config.new_per_day as usize),
         };
         let picked = queue::pick_by(
             cards.len(),
@@ -374,11 +375,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             states[i] = state;
             due[i] = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
         }
-        result.days.push([
-            picked.len(),
-            picked.new.len(),
-            answers,
-        ]);
+        result.days.push([picked.len(), picked.new.len(), answers]);
     }
     result
 }

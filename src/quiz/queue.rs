@@ -17,9 +17,13 @@ use crate::schedule::exam::ExamGoal;
 use crate::schedule::{CardState, Scheduler};
 use crate::store::States;
 
-/// Share of the daily budget that leveling plans the coming days to: the rest is room for the
-/// reviews that answers given in between will add (failed cards, new cards' first intervals).
+/// Share of the daily budget that leveling plans the coming days to at most: the rest is room
+/// for the reviews that answers given in between will add (failed cards, new cards' first
+/// intervals).
 const LEVEL_SHARE: f64 = 0.85;
+/// Reviews a day at full new-card pace holds, per new card a day (a new card and its first
+/// reviews): the run-up to an exam is levelled to such an ordinary learning day.
+const LEVEL_PER_NEW_CARD: usize = 3;
 const DAY_MS: f64 = 86_400_000.0;
 
 /// The `--deck`, `--tag` and `--exam` filters. Empty lists match everything.
@@ -120,8 +124,9 @@ pub struct Limits {
     pub new_over_budget: bool,
     /// Cards (reviews and new) left in today's budget.
     pub today: usize,
-    /// The whole budget of a study day, for planning the days ahead.
-    pub per_day: usize,
+    /// Reviews a coming day is planned to hold at most (see `level_for`); more are brought
+    /// forward into today.
+    pub level: usize,
 }
 
 impl Limits {
@@ -131,7 +136,7 @@ impl Limits {
             new,
             new_over_budget: false,
             today: usize::MAX,
-            per_day: usize::MAX,
+            level: usize::MAX,
         }
     }
 }
@@ -264,12 +269,6 @@ pub fn pick_by<'s>(
     let room = limits.today;
     picked.held_back = picked.due.len().saturating_sub(room);
     picked.due.truncate(room);
-    let pull = excess_ahead(&load, limits.per_day).min(room - picked.due.len());
-    if pull > 0 {
-        ahead.sort_unstable();
-        picked.due.extend(ahead.iter().take(pull).map(|(_, i)| *i));
-        picked.pulled_forward = pull;
-    }
     let new_room = if limits.new_over_budget {
         usize::MAX
     } else {
@@ -277,16 +276,36 @@ pub fn pick_by<'s>(
     };
     picked.new_held_back = picked.new.len().saturating_sub(new_room);
     picked.new.truncate(new_room);
+    // Reviews brought forward take only the room left after due reviews and new cards: they
+    // are not due yet, and a card never introduced is worth more than a review brought early.
+    let spare = room.saturating_sub(picked.due.len() + picked.new.len());
+    let pull = excess_ahead(&load, limits.level).min(spare);
+    if pull > 0 {
+        ahead.sort_unstable();
+        let mut pulled: Vec<usize> = ahead.iter().take(pull).map(|(_, i)| *i).collect();
+        picked.due.append(&mut pulled);
+        picked.pulled_forward = pull;
+    }
     picked
 }
 
-/// Reviews the coming days hold beyond what leveling plans each day to, that must so be done
-/// today: each day's excess moves to the day before, from the last day back.
-fn excess_ahead(load: &[usize], per_day: usize) -> usize {
-    if per_day == usize::MAX {
+/// The most reviews a coming day is planned to hold: an ordinary learning day's load at
+/// `new_per_day`, and never more than 85% of the daily budget. No day of the run-up to an exam
+/// is so busier than a day of learning new cards.
+pub fn level_for(budget: usize, new_per_day: usize) -> usize {
+    let share = (budget as f64 * LEVEL_SHARE).floor() as usize;
+    if new_per_day == 0 {
+        return share.max(1);
+    }
+    share.min(LEVEL_PER_NEW_CARD * new_per_day).max(1)
+}
+
+/// Reviews the coming days hold beyond the level, that must so be done today: each day's
+/// excess moves to the day before, from the last day back.
+fn excess_ahead(load: &[usize], cap: usize) -> usize {
+    if cap == usize::MAX {
         return 0;
     }
-    let cap = (per_day as f64 * LEVEL_SHARE).floor() as usize;
     load.iter()
         .skip(1)
         .rev()
@@ -461,7 +480,7 @@ mod tests {
             new: 3,
             new_over_budget: false,
             today: 2,
-            per_day: 2,
+            level: 2,
         };
         let picked = pick(&cards, &states, &sched, &clock, limits, &Goals::default());
         assert_eq!(picked.due, vec![1, 2]);
@@ -489,7 +508,7 @@ mod tests {
             4,
         );
         let day_start = |d: i32| clock.day_start_ms(Clock::add_days(clock.today(), d));
-        // 10 cards due tomorrow and 10 the day after; budget 10 a day, planned to 8.
+        // 10 cards due tomorrow and 10 the day after; budget 10 a day, levelled to 8.
         let states: Vec<CardState> = (0..20)
             .map(|i| state(day_start(1 + i / 10), 0, 50.0, Phase::Review))
             .collect();
@@ -497,7 +516,7 @@ mod tests {
             new: 0,
             new_over_budget: false,
             today: 10,
-            per_day: 10,
+            level: level_for(10, 0),
         };
         let slot = |i: usize| {
             Some(Slot {
