@@ -44,7 +44,7 @@ def main():
     subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), home,
                     "--cards", str(args.cards), "--reviews", str(args.reviews)], check=True)
     with open(os.path.join(home, "config.toml"), "w") as f:
-        f.write("[exams]\nprelims = 2027-05-23\nmains = 2027-08-20\n")
+        f.write("[exams]\nprelims = 2027-05-23\n")
     env = {"PATH": os.environ.get("PATH", ""), "SMRITI_HOME": home, "SMRITI_NOW": NOW,
            "SMRITI_SEED": "7", "TZ": "UTC"}
     cmds = {"plan": [args.bin, "plan", "--json"], "stats": [args.bin, "stats", "--json"]}

@@ -25,7 +25,7 @@ use crate::schedule::{CardState, Grade, STEP_MS, Scheduler};
 use crate::store::States;
 
 /// Simulated runs behind each figure.
-pub const RUNS: usize = 16;
+pub const RUNS: usize = 8;
 /// A simulated day's session starts this long after the study day does.
 const SESSION_OFFSET_MS: Millis = 3 * 3_600_000;
 /// The longest road simulated, in days; an exam further off is shown as not yet planned.

@@ -24,7 +24,7 @@ const LEVEL_SHARE: f64 = 0.85;
 /// Reviews a day at full new-card pace holds, per new card a day (a new card and its first
 /// reviews): the run-up to an exam is levelled to such an ordinary learning day.
 const LEVEL_PER_NEW_CARD: usize = 3;
-const DAY_MS: f64 = 86_400_000.0;
+const DAY_MS: Millis = 86_400_000;
 
 /// The `--deck`, `--tag` and `--exam` filters. Empty lists match everything.
 #[derive(Debug, Clone, Default)]
@@ -241,9 +241,14 @@ pub fn pick_by<'s>(
     let cutoff = due_cutoff(clock);
     let today_start = clock.day_start_ms(clock.today());
     let horizon = usize::try_from(horizon).unwrap_or(0);
+    // The study day (from today) a due instant falls on, if within the leveled days; review
+    // due dates are day starts, so rounding to the nearest day finds it across DST shifts.
+    let day_ahead = |due: Millis| {
+        let day = (due - today_start + DAY_MS / 2).div_euclid(DAY_MS);
+        (day >= 1 && (day as usize) < horizon).then_some(day as usize)
+    };
     let mut picked = Picked::default();
     let mut due: Vec<(f32, usize)> = Vec::new();
-    let mut ahead: Vec<(usize, usize)> = Vec::new();
     let mut load = vec![0usize; horizon];
     for i in 0..n {
         match slot(i) {
@@ -252,17 +257,15 @@ pub fn pick_by<'s>(
             Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
             Some(s) if s.due < cutoff => due.push((recall_now(s.state), i)),
             Some(s) if horizon > 0 => {
-                // Review due dates are day starts, so rounding finds the day across DST shifts.
-                let day = ((s.due - today_start) as f64 / DAY_MS).round();
-                if day >= 1.0 && day < horizon as f64 {
-                    load[day as usize] += 1;
-                    ahead.push((day as usize, i));
+                if let Some(day) = day_ahead(s.due) {
+                    load[day] += 1;
                 }
             }
             Some(_) => {}
         }
     }
-    due.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Indices are unique, so an unstable sort gives the same order as a stable one.
+    due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     picked.due = due.into_iter().map(|(_, i)| i).collect();
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
 
@@ -281,10 +284,25 @@ pub fn pick_by<'s>(
     let spare = room.saturating_sub(picked.due.len() + picked.new.len());
     let pull = excess_ahead(&load, limits.level).min(spare);
     if pull > 0 {
+        // Rarely needed, so the cards ahead are gathered only now: the soonest due first.
+        let mut ahead: Vec<(usize, usize)> = (0..n)
+            .filter_map(|i| {
+                let s = slot(i)?;
+                let day = if s.state.in_step() || s.due < cutoff {
+                    None
+                } else {
+                    day_ahead(s.due)
+                };
+                day.map(|d| (d, i))
+            })
+            .collect();
+        if pull < ahead.len() {
+            ahead.select_nth_unstable(pull);
+            ahead.truncate(pull);
+        }
         ahead.sort_unstable();
-        let mut pulled: Vec<usize> = ahead.iter().take(pull).map(|(_, i)| *i).collect();
-        picked.due.append(&mut pulled);
-        picked.pulled_forward = pull;
+        picked.due.extend(ahead.iter().map(|(_, i)| *i));
+        picked.pulled_forward = ahead.len();
     }
     picked
 }
