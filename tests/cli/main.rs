@@ -12,4 +12,5 @@ mod mock;
 mod pty;
 mod quiz;
 mod stats;
+mod store;
 mod tui;
