@@ -1,7 +1,9 @@
 //! A cache of parsed user decks, so a large collection starts in milliseconds instead of
 //! re-parsing megabytes of TOML on every run. Each file's entry is keyed by its length and
-//! modification time; a changed file is parsed again. The cache is only an accelerator:
-//! an unreadable or stale cache is ignored, and failing to write it is not an error.
+//! modification time; a changed file is parsed again. The cache is only an accelerator, and
+//! never trusted unchecked: the file starts with the CRC-32C of the rest, and a cache that
+//! does not verify, cannot be decoded or is stale is ignored (the decks are parsed again and
+//! the cache rewritten). Failing to write it is not an error.
 //! `check` never uses it, so validation always reads the files themselves.
 
 use std::collections::HashMap;
@@ -16,7 +18,13 @@ use super::load::{LoadError, load_file};
 use super::{Card, Deck, Exam, Origin};
 
 /// Bumped whenever the cached layout changes, so an old cache is simply ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The cache's bytes without their checksum, if the checksum matches.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let (crc, payload) = bytes.split_first_chunk::<4>()?;
+    (u32::from_le_bytes(*crc) == crc32c::crc32c(payload)).then_some(payload)
+}
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
@@ -61,7 +69,7 @@ impl DeckCache {
     pub fn open(file: &Path) -> DeckCache {
         let entries = fs::read(file)
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(verified(&bytes)?).ok())
             .filter(|c| c.format == FORMAT && c.version == env!("CARGO_PKG_VERSION"))
             .map(|c| c.entries.into_iter().map(|e| (e.path.clone(), e)).collect())
             .unwrap_or_default();
@@ -125,9 +133,11 @@ impl DeckCache {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             entries,
         };
-        let Ok(bytes) = postcard::to_allocvec(&cache) else {
+        let Ok(payload) = postcard::to_allocvec(&cache) else {
             return;
         };
+        let mut bytes = crc32c::crc32c(&payload).to_le_bytes().to_vec();
+        bytes.extend_from_slice(&payload);
         let Some(dir) = self.file.parent() else {
             return;
         };
@@ -189,6 +199,25 @@ mod tests {
         let mut cache = DeckCache::open(&cache_file);
         assert!(cache.entries.is_empty());
         assert_eq!(cache.load(&deck).unwrap().id, "d");
+    }
+
+    #[test]
+    fn a_cache_with_any_byte_changed_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let deck = dir.path().join("d.toml");
+        let cache_file = dir.path().join("decks.bin");
+        fs::write(&deck, DECK).unwrap();
+        let mut cache = DeckCache::open(&cache_file);
+        let loaded = cache.load(&deck).unwrap();
+        cache.save(&[loaded]);
+        let good = fs::read(&cache_file).unwrap();
+        assert!(!DeckCache::open(&cache_file).entries.is_empty());
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x04;
+            fs::write(&cache_file, &bad).unwrap();
+            assert!(DeckCache::open(&cache_file).entries.is_empty(), "byte {at}");
+        }
     }
 
     #[test]
