@@ -60,6 +60,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             cmd::add::Outcome::Interrupted => return Ok(ExitCode::from(130)),
         },
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
+        Command::Restore(args) => {
+            let mut input = io::stdin().lock();
+            if !cmd::restore::restore(&app, args, &mut input, &mut out)? && args.backup.is_some() {
+                out.flush()?;
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Completions { .. } => {}
     }
     out.flush()?;

@@ -5,4 +5,5 @@ pub mod check;
 pub mod completions;
 pub mod decks;
 pub mod quiz;
+pub mod restore;
 pub mod stats;

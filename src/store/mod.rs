@@ -271,6 +271,19 @@ impl Store {
         backup::take_daily(&self.dir, clock, w.len)
     }
 
+    /// Puts `backup` back as the journal under the lock (no session may be writing), keeping
+    /// the current journal aside as `backups/<aside_name>`; returns where it was kept.
+    pub fn restore(
+        dir: &Path,
+        backup: &Path,
+        aside_name: &str,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let _lock = lock::Lock::acquire(dir)?;
+        remove_temp_files(dir);
+        backup::restore(dir, backup, aside_name)
+    }
+
     pub fn state(&self, key: &str) -> Option<&CardState> {
         self.cards.get(key)
     }

@@ -259,3 +259,161 @@ fn temporary_files_left_by_a_killed_write_are_removed_at_the_next_start() {
     assert!(!state.join(".tmpAbC123").exists());
     assert!(!state.join("backups/.tmpXyZ789").exists());
 }
+
+fn backups(env: &Env) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(state_file(env, "backups"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn on_day(env: &mut Env, day: u32) {
+    env.now = format!("2026-11-{day:02}T10:00:00Z");
+}
+
+#[test]
+fn a_backup_is_taken_only_when_the_journal_holds_something_new() {
+    let mut env = Env::new();
+    env.write_deck("t.toml", &basic_deck(20));
+    on_day(&mut env, 10);
+    env.quiz(&["--deck", "t"], &all_good(2));
+    assert_eq!(backups(&env), ["journal-2026-11-10.tsv"]);
+    // A day with no answers keeps no copy of its own.
+    on_day(&mut env, 11);
+    env.quiz(&["--deck", "t"], "q\n");
+    assert_eq!(backups(&env), ["journal-2026-11-10.tsv"]);
+    on_day(&mut env, 12);
+    env.quiz(&["--deck", "t"], &all_good(1));
+    assert_eq!(
+        backups(&env),
+        ["journal-2026-11-10.tsv", "journal-2026-11-12.tsv"]
+    );
+}
+
+#[test]
+fn rotation_never_replaces_the_longest_good_copy_with_shorter_ones() {
+    let mut env = Env::new();
+    env.write_deck("t.toml", &basic_deck(40));
+    for day in 10..14 {
+        on_day(&mut env, day);
+        env.quiz(&["--deck", "t"], &all_good(3));
+    }
+    let longest = "journal-2026-11-13.tsv";
+    assert!(
+        backups(&env).contains(&longest.to_owned()),
+        "{:?}",
+        backups(&env)
+    );
+    // The journal shrinks (an old copy is put back), then three days of study follow.
+    on_day(&mut env, 14);
+    let out = env
+        .cmd(&["restore", "2026-11-11", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for day in 15..18 {
+        on_day(&mut env, day);
+        env.quiz(&["--deck", "t"], &all_good(1));
+    }
+    let kept = backups(&env);
+    assert!(kept.contains(&longest.to_owned()), "{kept:?}");
+    let dailies = kept.iter().filter(|n| n.starts_with("journal-")).count();
+    assert_eq!(dailies, 4, "three newest and the longest: {kept:?}");
+}
+
+#[test]
+fn restore_lists_backups_and_puts_one_back_after_asking_keeping_the_current_aside() {
+    let mut env = Env::new();
+    env.write_deck("t.toml", &basic_deck(20));
+    on_day(&mut env, 10);
+    env.quiz(&["--deck", "t"], &all_good(2));
+    on_day(&mut env, 11);
+    env.quiz(&["--deck", "t"], &all_good(3));
+    let out = env.cmd(&["restore"]).output().unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{list}");
+    let first = list.find("journal-2026-11-11.tsv").unwrap();
+    let second = list.find("journal-2026-11-10.tsv").unwrap();
+    assert!(first < second, "newest first: {list}");
+    assert!(
+        list.contains("5 answers") && list.contains("2 answers"),
+        "{list}"
+    );
+    assert!(list.contains("2026-"), "dates: {list}");
+
+    let current = fs::read(env.journal_path()).unwrap();
+    // Declining changes nothing.
+    let err_out = env
+        .cmd(&["restore", "2026-11-10"])
+        .write_stdin("n\n")
+        .output()
+        .unwrap();
+    assert_eq!(err_out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&err_out.stdout).contains("Nothing changed."));
+    assert_eq!(fs::read(env.journal_path()).unwrap(), current);
+
+    let out = env
+        .cmd(&["restore", "journal-2026-11-10.tsv"])
+        .write_stdin("y\n")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("Restored journal-2026-11-10.tsv (2 answers)"),
+        "{said}"
+    );
+    assert_eq!(
+        fs::read(env.journal_path()).unwrap(),
+        fs::read(state_file(&env, "backups/journal-2026-11-10.tsv")).unwrap()
+    );
+    let aside: Vec<String> = backups(&env)
+        .into_iter()
+        .filter(|n| n.starts_with("before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{:?}", backups(&env));
+    assert_eq!(
+        fs::read(state_file(&env, &format!("backups/{}", aside[0]))).unwrap(),
+        current
+    );
+    // The stale snapshot of the longer journal is not trusted: 2 answers, not 5.
+    assert_eq!(stats_json(&env)["reviews_total"].as_u64(), Some(2));
+}
+
+#[test]
+fn the_damage_message_names_the_newest_backup_that_reads_clean() {
+    let mut env = Env::new();
+    env.write_deck("t.toml", &basic_deck(20));
+    on_day(&mut env, 10);
+    env.quiz(&["--deck", "t"], &all_good(2));
+    on_day(&mut env, 11);
+    env.quiz(&["--deck", "t"], &all_good(2));
+    // The newest backup is damaged too: the message names the one before it.
+    let newest = state_file(&env, "backups/journal-2026-11-11.tsv");
+    let mut text = fs::read_to_string(&newest).unwrap();
+    text.push_str("r\tgarbage\n");
+    fs::write(&newest, text).unwrap();
+    let mut journal = fs::read_to_string(env.journal_path()).unwrap();
+    journal.push_str("r\tgarbage\n");
+    fs::write(env.journal_path(), journal).unwrap();
+    let err = env.fails(&["stats"], "");
+    assert!(
+        err.contains("journal.tsv:6: the state file is damaged"),
+        "{err}"
+    );
+    assert!(err.contains("journal-2026-11-10.tsv"), "{err}");
+    assert!(err.contains("smriti restore"), "{err}");
+    let list = String::from_utf8(env.cmd(&["restore"]).output().unwrap().stdout).unwrap();
+    assert!(list.contains("damaged: line 6"), "{list}");
+    let err = env.fails(&["restore", "2026-11-11", "--yes"], "");
+    assert!(err.contains("does not read clean"), "{err}");
+}

@@ -1,0 +1,126 @@
+//! `smriti restore`: the way back from a damaged or lost journal. Without an argument it
+//! lists the backups (newest first) with their dates and answer counts, or what is wrong with
+//! each; with one it puts that backup back as the journal after asking (or with `--yes`),
+//! keeping the current journal aside in `backups/` so the restore itself can be undone.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+use crate::app::App;
+use crate::cli::RestoreArgs;
+use crate::store::Store;
+use crate::store::backup::{self, Backup};
+
+/// Whether the restore happened (false: listed, or the user said no).
+pub fn restore(
+    app: &App,
+    args: &RestoreArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let dir = app.home.state();
+    let clock = app.time.clock();
+    let mut backups = backup::list(&dir);
+    backups.reverse();
+    let date = |b: &Backup| {
+        b.modified
+            .and_then(|t| jiff::Timestamp::try_from(t).ok())
+            .map(|t| {
+                t.to_zoned_datetime(clock.tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "date unknown".to_owned())
+    };
+    let name = |b: &Backup| {
+        b.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let Some(wanted) = &args.backup else {
+        if backups.is_empty() {
+            writeln!(out, "No backups yet in {}.", dir.join("backups").display())?;
+            return Ok(false);
+        }
+        writeln!(
+            out,
+            "Backups in {}, newest first:",
+            dir.join("backups").display()
+        )?;
+        for b in &backups {
+            let verdict = match &b.verdict {
+                Ok(n) => format!("{n} answers"),
+                Err(reason) => format!("damaged: {reason}"),
+            };
+            writeln!(out, "  {:<28} {}  {verdict}", name(b), date(b))?;
+        }
+        writeln!(
+            out,
+            "`smriti restore NAME` puts one back (the current journal is kept aside)."
+        )?;
+        return Ok(false);
+    };
+    let Some(chosen) = backups
+        .iter()
+        .find(|b| name(b) == *wanted)
+        .or_else(|| backups.iter().find(|b| name(b).contains(wanted.as_str())))
+    else {
+        let names: Vec<String> = backups.iter().map(name).collect();
+        bail!(
+            "no backup `{}` in {} (there are: {})",
+            crate::sanitize::clean(wanted),
+            dir.join("backups").display(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        );
+    };
+    let answers = match &chosen.verdict {
+        Ok(n) => *n,
+        Err(reason) => bail!(
+            "{} does not read clean ({reason}); choose another backup",
+            chosen.path.display()
+        ),
+    };
+    let current = match backup::verify(&Store::journal_path(&dir)) {
+        Ok(n) => format!("{n} answers"),
+        Err(reason) => reason,
+    };
+    let stamp = clock.now_ms();
+    let aside = format!(
+        "before-restore-{}.tsv",
+        jiff::Timestamp::from_millisecond(stamp)
+            .map(|t| t.strftime("%Y-%m-%dT%H%M%S").to_string())
+            .unwrap_or_else(|_| stamp.to_string())
+    );
+    if !args.yes {
+        write!(
+            out,
+            "Put {} ({answers} answers, {}) back as the journal? The current one ({current}) is kept as backups/{aside}. [y/N] ",
+            name(chosen),
+            date(chosen)
+        )?;
+        out.flush()?;
+        let mut reply = String::new();
+        input.read_line(&mut reply)?;
+        if !matches!(reply.trim().to_lowercase().as_str(), "y" | "yes") {
+            writeln!(out, "Nothing changed.")?;
+            return Ok(false);
+        }
+    }
+    let kept: Option<PathBuf> = Store::restore(&dir, &chosen.path, &aside)?;
+    writeln!(out, "Restored {} ({answers} answers).", name(chosen))?;
+    if let Some(kept) = kept {
+        writeln!(
+            out,
+            "The journal it replaced is kept as {}.",
+            kept.display()
+        )?;
+    }
+    Ok(true)
+}
