@@ -7,7 +7,9 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::CheckArgs;
-use crate::deck::load::{LoadError, builtin_decks, deck_files, load_file};
+use crate::deck::load::{
+    DANGLING, LoadError, builtin_decks, dangling_links, deck_files, load_file,
+};
 
 /// Returns whether every deck is valid.
 pub fn check(
@@ -32,6 +34,9 @@ pub fn check(
                 cards += builtin.iter().map(|d| d.cards.len()).sum::<usize>();
             }
             Err(e) => errors.extend(e.iter().map(ToString::to_string)),
+        }
+        for link in dangling_links(&app.home.decks()) {
+            errors.push(format!("{}:1:1: {DANGLING}", link.display()));
         }
         deck_files(&app.home.decks())?
     } else {

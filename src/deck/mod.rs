@@ -10,6 +10,7 @@ pub mod cache;
 pub mod cloze;
 pub mod draft;
 pub mod edit;
+pub mod limits;
 pub mod load;
 pub mod parse;
 pub mod rules;

@@ -5,6 +5,7 @@
 
 mod add;
 mod add_tty;
+mod bounds;
 mod builtin_decks;
 mod check;
 mod env;
