@@ -76,7 +76,13 @@ pub fn verify(path: &Path) -> Result<usize, String> {
     fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|e| format!("cannot be read: {e}"))?;
-    let (version, start) = match journal::check_header(&bytes) {
+    verify_bytes(&bytes)
+}
+
+/// The answers in a whole journal's bytes, or what is wrong with them: the journal reader
+/// from header to last line (the fuzz target's entry point).
+pub fn verify_bytes(bytes: &[u8]) -> Result<usize, String> {
+    let (version, start) = match journal::check_header(bytes) {
         Ok(Some(found)) => found,
         Ok(None) => return Err("it has no header".into()),
         Err(HeaderError::Newer(v)) => return Err(format!("written by a newer smriti (v{v})")),

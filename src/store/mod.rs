@@ -14,6 +14,8 @@ pub mod history;
 pub mod journal;
 mod lock;
 mod snapshot;
+#[cfg(test)]
+mod tests;
 mod upgrade;
 
 use std::fs::{self, File, OpenOptions};
