@@ -9,6 +9,7 @@ mod bounds;
 mod builtin_decks;
 mod check;
 mod env;
+mod kill;
 mod mock;
 mod pty;
 mod quiz;
