@@ -147,6 +147,17 @@ pub fn parse_deck(src: &str, origin: Origin) -> Result<Deck, Vec<DeckError>> {
         report.error(None, None, too_large);
         return Err(report.errors);
     }
+    if let Some(at) = limits::too_many_values(src) {
+        report.error(
+            Some(at..at + 1),
+            None,
+            format!(
+                "the deck holds over {} values; split it into several decks",
+                limits::MAX_VALUES
+            ),
+        );
+        return Err(report.errors);
+    }
     let table = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
         Err(e) => {

@@ -50,6 +50,10 @@ pub enum StoreError {
         found: u32,
         backup: Option<PathBuf>,
     },
+    #[error(
+        "{path}: written by a newer smriti (one journal per device); it was left as it is. Update smriti to use it."
+    )]
+    NewerLayout { path: String },
     #[error("another smriti session is using {path} (pid {pid}); finish or quit it first")]
     Locked { path: String, pid: String },
     #[error(
@@ -317,6 +321,14 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         lines: 0,
         from_snapshot: false,
     };
+    // The multi-device layout keeps each device's journal in `devices/` (same line format);
+    // this version reads one journal, so it must not read part of such a home.
+    let devices = dir.join("devices");
+    if devices.is_dir() {
+        return Err(StoreError::NewerLayout {
+            path: devices.display().to_string(),
+        });
+    }
     if !check_regular(&path)? {
         return Ok(empty(journal::VERSION));
     }

@@ -143,3 +143,26 @@ proptest! {
         prop_assert!(snapshot || detected, "a journal flip must be reported");
     }
 }
+
+#[test]
+fn a_key_that_would_break_its_line_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    home(dir.path());
+    let path = Store::journal_path(dir.path());
+    let before = fs::read(&path).unwrap();
+    let mut store = Store::open_write(dir.path()).unwrap();
+    for key in ["d/a\tb", "d/a\nb", "d/a b", "", "d/\u{1b}[31m"] {
+        let e = store
+            .record(&Entry::Review {
+                at: 1,
+                key: key.into(),
+                grade: Grade::Good,
+                took_ms: 1,
+                state: state(1),
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("cannot be recorded"), "{e}");
+    }
+    drop(store);
+    assert_eq!(fs::read(&path).unwrap(), before);
+}

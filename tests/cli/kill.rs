@@ -33,6 +33,7 @@ fn kill_sessions(kills: usize, seed: u64) -> (usize, usize) {
                 }
             }
         });
+        let (seen, cards_shown) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
             let mut shown = 0usize;
             let mut line = String::new();
@@ -40,12 +41,24 @@ fn kill_sessions(kills: usize, seed: u64) -> (usize, usize) {
             while out.read_line(&mut line).is_ok_and(|n| n > 0) {
                 if line.starts_with("── ") {
                     shown += 1;
+                    let _ = seen.send(shown);
                 }
                 line.clear();
             }
             shown
         });
-        std::thread::sleep(Duration::from_micros(rng.random_range(0..250_000)));
+        // Mostly while answers are being saved: after a random number of cards were shown,
+        // a few milliseconds more. Sometimes at any moment, start-up and the end included.
+        if rng.random_range(0..4) > 0 {
+            let target = rng.random_range(1..=answers + 1);
+            while cards_shown
+                .recv_timeout(Duration::from_secs(10))
+                .is_ok_and(|n| n < target)
+            {}
+            std::thread::sleep(Duration::from_micros(rng.random_range(0..4_000)));
+        } else {
+            std::thread::sleep(Duration::from_micros(rng.random_range(0..150_000)));
+        }
         let _ = child.kill();
         child.wait().unwrap();
         writer.join().unwrap();

@@ -98,6 +98,18 @@ fn a_journal_of_a_newer_format_is_refused_and_v2_is_what_v1_called_newer() {
 }
 
 #[test]
+fn a_home_in_the_multi_device_layout_is_refused_as_newer() {
+    let env = Env::new();
+    fs::create_dir_all(env.path().join("state/devices")).unwrap();
+    fs::write(env.journal_path(), "# smriti journal v2\n").unwrap();
+    let err = env.fails(&["stats"], "");
+    assert!(
+        err.contains("written by a newer smriti (one journal per device)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn lenient_headers_are_damage_not_v1() {
     let env = Env::new();
     fs::create_dir_all(env.path().join("state")).unwrap();
@@ -416,4 +428,21 @@ fn the_damage_message_names_the_newest_backup_that_reads_clean() {
     assert!(list.contains("damaged: line 6"), "{list}");
     let err = env.fails(&["restore", "2026-11-11", "--yes"], "");
     assert!(err.contains("does not read clean"), "{err}");
+}
+
+#[test]
+fn a_second_session_is_told_the_pid_of_the_first() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    let mut first = env.spawn(&["quiz", "--plain", "--deck", "t"]);
+    let mut stdout = BufReader::new(first.stdout.take().unwrap());
+    let mut line = String::new();
+    while stdout.read_line(&mut line).unwrap() > 0 && !line.contains("Question") {
+        line.clear();
+    }
+    let err = env.fails(&["quiz", "--plain", "--deck", "t"], "");
+    assert!(err.contains(&format!("(pid {})", first.id())), "{err}");
+    drop(first.stdin.take());
+    first.wait().unwrap();
 }
