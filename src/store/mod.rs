@@ -145,6 +145,8 @@ pub struct Store {
 struct Writer {
     file: File,
     len: u64,
+    /// The CRC-32C of the journal's first `len` bytes.
+    crc: u32,
     _lock: lock::Lock,
 }
 
@@ -185,20 +187,20 @@ impl Store {
             .append(true)
             .open(&path)
             .map_err(io_err(&path))?;
-        let len = if loaded.good_len == 0 {
+        let (len, crc) = if loaded.good_len == 0 {
             // A new journal (or one torn inside its header): start it afresh.
             file.set_len(0).map_err(io_err(&path))?;
             file.write_all(HEADER.as_bytes()).map_err(io_err(&path))?;
             file.sync_all().map_err(io_err(&path))?;
             sync_dir(dir);
-            HEADER.len() as u64
+            (HEADER.len() as u64, crc32c::crc32c(HEADER.as_bytes()))
         } else {
             // Drop a line torn by a crash mid-write, so the next one starts on its own line.
             if file.metadata().map_err(io_err(&path))?.len() != loaded.good_len {
                 file.set_len(loaded.good_len).map_err(io_err(&path))?;
                 file.sync_all().map_err(io_err(&path))?;
             }
-            loaded.good_len
+            (loaded.good_len, loaded.crc)
         };
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -206,6 +208,7 @@ impl Store {
             writer: Some(Writer {
                 file,
                 len,
+                crc,
                 _lock: lock,
             }),
             lines_since_snapshot: loaded.lines,
@@ -252,6 +255,7 @@ impl Store {
             return Err(io_err(&path)(e));
         }
         w.len += line.len() as u64;
+        w.crc = crc32c::crc32c_append(w.crc, line.as_bytes());
         self.lines_since_snapshot += 1;
         if let Entry::Review { key, .. } = entry {
             self.answered.push((key.clone(), id));
@@ -268,7 +272,7 @@ impl Store {
         if self.lines_since_snapshot >= snapshot::REFRESH_AFTER
             || (self.snapshot_stale && self.lines_since_snapshot > 0)
         {
-            snapshot::write(&self.dir, &self.cards, w.len)?;
+            snapshot::write(&self.dir, &self.cards, w.len, w.crc)?;
             self.lines_since_snapshot = 0;
             self.snapshot_stale = false;
         }
@@ -308,6 +312,8 @@ struct Loaded {
     /// Lines read past the snapshot.
     lines: usize,
     from_snapshot: bool,
+    /// The CRC-32C of the intact part, kept up to date as lines are added, for the snapshot.
+    crc: u32,
 }
 
 /// Reads the journal: the snapshot's state when it verifies (its own checksum, and the
@@ -320,6 +326,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         good_len: 0,
         lines: 0,
         from_snapshot: false,
+        crc: 0,
     };
     // The multi-device layout keeps each device's journal in `devices/` (same line format);
     // this version reads one journal, so it must not read part of such a home.
@@ -360,14 +367,17 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     } else {
         None
     };
-    let (mut cards, from, from_snapshot) = match snap {
+    let (mut cards, from, from_snapshot, crc) = match snap {
         Some(s)
             if s.covered >= body_start
                 && prefix_crc(&mut file, s.covered) == Some(s.journal_crc) =>
         {
-            (s.cards, s.covered, true)
+            (s.cards, s.covered, true, s.journal_crc)
         }
-        _ => (States::default(), body_start, false),
+        _ => {
+            let header = crc32c::crc32c(&head[..body_start as usize]);
+            (States::default(), body_start, false, header)
+        }
     };
     let mut bytes = Vec::with_capacity((len - from) as usize);
     file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
@@ -380,6 +390,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         cards,
         version,
         good_len: from + end as u64,
+        crc: crc32c::crc32c_append(crc, &bytes[..end]),
         lines,
         from_snapshot,
     })

@@ -166,3 +166,25 @@ fn a_key_that_would_break_its_line_is_refused_before_anything_is_written() {
     drop(store);
     assert_eq!(fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn an_intact_snapshot_is_used_and_covers_the_first_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = home(dir.path());
+    let store = Store::open_read(dir.path()).unwrap();
+    assert!(!store.snapshot_stale, "the snapshot verified");
+    assert_eq!(store.lines_since_snapshot, 12, "only the second session was replayed");
+    assert_eq!(store.cards, want);
+    // After a session that ends with a fresh snapshot, nothing is left to replay.
+    let clock = Clock::new(
+        "2026-11-25T10:00:00Z".parse().unwrap(),
+        jiff::tz::TimeZone::UTC,
+        4,
+    );
+    let mut store = Store::open_write(dir.path()).unwrap();
+    store.snapshot_stale = true;
+    store.finish(&clock).unwrap();
+    let store = Store::open_read(dir.path()).unwrap();
+    assert!(!store.snapshot_stale);
+    assert_eq!((store.lines_since_snapshot, &store.cards), (0, &want));
+}
