@@ -12,10 +12,10 @@ import tempfile
 HEAD = '[deck]\nid = "h"\nname = "Hostile"\nexam = "prelims"\n\n'
 
 
-def fill(make, mb):
-    """Cards from make(i) until the deck is `mb` megabytes."""
+def fill(make, mb, most=None):
+    """Cards from make(i) until the deck is `mb` megabytes (or has `most` cards)."""
     parts, size, i = [HEAD], len(HEAD), 0
-    while size < mb * 1024 * 1024:
+    while size < mb * 1024 * 1024 and (most is None or i < most):
         card = make(i)
         parts.append(card)
         size += len(card)
@@ -35,9 +35,13 @@ def shapes(mb):
     opts = ", ".join(f'"o{j}"' for j in range(26))
     yield "mcq, 26 options", fill(
         lambda i: f'[[card]]\nid = "c{i}"\nkind = "mcq"\nq = "Q{i}?"\na = "o1"\noptions = [{opts}]\nsource = "s"\n', mb)
+    yield "mcq, 26 options, under the value limit", fill(
+        lambda i: f'[[card]]\nid = "c{i}"\nkind = "mcq"\nq = "Q{i}?"\na = "o1"\noptions = [{opts}]\nsource = "s"\n', mb, 17_500)
     tags = ", ".join(f'"tag-{j}"' for j in range(100))
     yield "100 tags per card", fill(
         lambda i: f'[[card]]\nid = "c{i}"\nq = "Q{i}?"\na = "A"\ntags = [{tags}]\nsource = "s"\n', mb)
+    yield "100 tags per card, under the value limit", fill(
+        lambda i: f'[[card]]\nid = "c{i}"\nq = "Q{i}?"\na = "A"\ntags = [{tags}]\nsource = "s"\n', mb, 5_500)
     yield "one line, nested arrays", HEAD + "[[card]]\nid = \"n\"\nq = " + "[" * (mb * 1024 * 512) + "\n"
     yield "one huge comment", HEAD + "# " + "z" * (mb * 1024 * 1024) + "\n"
 

@@ -117,10 +117,14 @@ pub fn keep_v1(dir: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
     Ok(target)
 }
 
-/// Writes `bytes` to `target` through a temporary file, durably.
-fn write_new(folder: &Path, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// Writes `bytes` to `target` through a temporary file, durably, keeping the permissions of
+/// the file it replaces.
+pub(crate) fn write_new(folder: &Path, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let mut tmp = tempfile::NamedTempFile::new_in(folder).map_err(io_err(folder))?;
     tmp.write_all(bytes).map_err(io_err(target))?;
+    if let Ok(meta) = fs::metadata(target) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
     tmp.as_file().sync_all().map_err(io_err(target))?;
     tmp.persist(target).map_err(|e| io_err(target)(e.error))?;
     sync_dir(folder);

@@ -173,7 +173,10 @@ fn an_intact_snapshot_is_used_and_covers_the_first_session() {
     let want = home(dir.path());
     let store = Store::open_read(dir.path()).unwrap();
     assert!(!store.snapshot_stale, "the snapshot verified");
-    assert_eq!(store.lines_since_snapshot, 12, "only the second session was replayed");
+    assert_eq!(
+        store.lines_since_snapshot, 12,
+        "only the second session was replayed"
+    );
     assert_eq!(store.cards, want);
     // After a session that ends with a fresh snapshot, nothing is left to replay.
     let clock = Clock::new(

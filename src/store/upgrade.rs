@@ -4,13 +4,12 @@
 //! old one by a rename, so a crash at any point leaves either whole file.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
 use super::journal::{self, Entry, HEADER, Kind};
-use super::{Store, StoreError, backup, damaged_at, io_err, read_lines, sync_dir};
+use super::{Store, StoreError, backup, damaged_at, io_err, read_lines};
 
 /// Rewrites the v1 journal's first `good_len` bytes (its whole lines) as a v2 journal.
 pub fn to_v2(dir: &Path, good_len: u64) -> Result<(), StoreError> {
@@ -63,10 +62,5 @@ pub fn to_v2(dir: &Path, good_len: u64) -> Result<(), StoreError> {
         let line = memchr::memchr_iter(b'\n', &whole[..start]).count() + 1 + index;
         damaged_at(dir, &path, line, reason)
     })?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
-    tmp.write_all(out.as_bytes()).map_err(io_err(&path))?;
-    tmp.as_file().sync_all().map_err(io_err(&path))?;
-    tmp.persist(&path).map_err(|e| io_err(&path)(e.error))?;
-    sync_dir(dir);
-    Ok(())
+    backup::write_new(dir, &path, out.as_bytes())
 }

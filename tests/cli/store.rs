@@ -446,3 +446,20 @@ fn a_second_session_is_told_the_pid_of_the_first() {
     drop(first.stdin.take());
     first.wait().unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn the_upgrade_keeps_the_journal_s_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(8));
+    fs::create_dir_all(env.path().join("state")).unwrap();
+    fs::write(env.journal_path(), v1_journal(2)).unwrap();
+    fs::set_permissions(env.journal_path(), fs::Permissions::from_mode(0o640)).unwrap();
+    env.quiz(&["--deck", "t"], &all_good(1));
+    let mode = fs::metadata(env.journal_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+}
