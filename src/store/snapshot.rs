@@ -28,27 +28,64 @@ pub struct Snapshot {
     pub journal_crc: u32,
 }
 
-/// The snapshot, if there is one that verifies and covers no more than `journal_len` bytes.
-/// An error only for a state file that is not a regular file.
-pub fn read(dir: &Path, journal_len: u64) -> Result<Option<Snapshot>, StoreError> {
+/// The snapshot, if there is one that verifies and covers no more than `journal_len` bytes,
+/// and whose journal prefix `prefix_crc` (given the bytes covered) finds unchanged. The
+/// prefix is checksummed on a second thread while this one parses the snapshot, so the
+/// check costs start-up little time on a large journal. An error only for a state file that
+/// is not a regular file.
+pub fn read(
+    dir: &Path,
+    journal_len: u64,
+    prefix_crc: impl FnOnce(u64) -> Option<u32> + Send,
+) -> Result<Option<Snapshot>, StoreError> {
     let path = dir.join("snapshot.tsv");
     if !check_regular(&path)? {
         return Ok(None);
     }
-    Ok(fs::read(&path).ok().and_then(|b| parse(&b, journal_len)))
+    let Ok(bytes) = fs::read(&path) else {
+        return Ok(None);
+    };
+    let Some(header) = parse_header(&bytes, journal_len) else {
+        return Ok(None);
+    };
+    let (prefix, parsed) = std::thread::scope(|s| {
+        let prefix = s.spawn(|| prefix_crc(header.covered));
+        let parsed = parse_body(&bytes, &header);
+        (prefix.join().ok().flatten(), parsed)
+    });
+    Ok(parsed.filter(|_| prefix == Some(header.journal_crc)))
 }
 
-fn parse(bytes: &[u8], journal_len: u64) -> Option<Snapshot> {
+struct Header {
+    covered: u64,
+    journal_crc: u32,
+    /// Where the body starts, and the checksum the header and body must have.
+    body_at: usize,
+    crc: u32,
+    checked_len: usize,
+}
+
+fn parse_header(bytes: &[u8], journal_len: u64) -> Option<Header> {
     let header_end = memchr::memchr(b'\n', bytes)?;
     let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
     let (checked, crc) = header.rsplit_once(" crc=")?;
     let crc = hex32(crc)?;
     let (covered, journal_crc) = checked.strip_prefix(PREFIX)?.split_once(" journal-crc=")?;
     let covered: u64 = covered.parse().ok()?;
-    let journal_crc = hex32(journal_crc)?;
-    let body = &bytes[header_end + 1..];
-    let actual = crc32c::crc32c_append(crc32c::crc32c(checked.as_bytes()), body);
-    if covered > journal_len || actual != crc {
+    (covered <= journal_len).then_some(())?;
+    Some(Header {
+        covered,
+        journal_crc: hex32(journal_crc)?,
+        body_at: header_end + 1,
+        crc,
+        checked_len: checked.len(),
+    })
+}
+
+fn parse_body(bytes: &[u8], header: &Header) -> Option<Snapshot> {
+    let body = &bytes[header.body_at..];
+    let actual = crc32c::crc32c_append(crc32c::crc32c(&bytes[..header.checked_len]), body);
+    if actual != header.crc {
         return None;
     }
     let mut cards = States::with_capacity_and_hasher(body.len() / 64, Default::default());
@@ -72,8 +109,8 @@ fn parse(bytes: &[u8], journal_len: u64) -> Option<Snapshot> {
     }
     Some(Snapshot {
         cards,
-        covered,
-        journal_crc,
+        covered: header.covered,
+        journal_crc: header.journal_crc,
     })
 }
 
@@ -143,13 +180,15 @@ mod tests {
         let journal = crate::store::Store::journal_path(dir.path());
         fs::write(&journal, vec![b'x'; 100]).unwrap();
         write(dir.path(), &states(), 100, crc32c::crc32c(&[b'x'; 100])).unwrap();
-        let got = read(dir.path(), 100).unwrap().unwrap();
+        let read = |len| {
+            read(dir.path(), len, |n| {
+                (n == 100).then(|| crc32c::crc32c(&[b'x'; 100]))
+            })
+        };
+        let got = read(100).unwrap().unwrap();
         assert_eq!((got.cards, got.covered), (states(), 100));
         assert_eq!(got.journal_crc, crc32c::crc32c(&[b'x'; 100]));
-        assert!(
-            read(dir.path(), 99).unwrap().is_none(),
-            "covers more than the journal"
-        );
+        assert!(read(99).unwrap().is_none(), "covers more than the journal");
         let path = dir.path().join("snapshot.tsv");
         let bytes = fs::read(&path).unwrap();
         let header_end = bytes.iter().position(|b| *b == b'\n').unwrap();
@@ -158,9 +197,12 @@ mod tests {
             let mut bad = bytes.clone();
             bad[at] ^= 0x01;
             fs::write(&path, &bad).unwrap();
-            assert!(read(dir.path(), 100).unwrap().is_none(), "byte {at}");
+            assert!(read(100).unwrap().is_none(), "byte {at}");
         }
         fs::write(&path, &bytes[..header_end + 5]).unwrap();
-        assert!(read(dir.path(), 100).unwrap().is_none(), "cut short");
+        assert!(read(100).unwrap().is_none(), "cut short");
+        fs::write(&path, &bytes).unwrap();
+        let other_prefix = super::read(dir.path(), 100, |_| Some(7)).unwrap();
+        assert!(other_prefix.is_none(), "the journal prefix changed");
     }
 }
