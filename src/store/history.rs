@@ -109,7 +109,7 @@ fn reviews_of(buf: &[u8], start: usize, version: u32) -> Result<Vec<Review>, (us
     // Journal lines are about 130 bytes: one allocation instead of twenty doublings.
     let mut reviews: Vec<Review> = Vec::with_capacity((buf.len() - start) / 128);
     let base = buf.as_ptr() as usize;
-    super::read_lines(&buf[start..], version, |line| {
+    super::read_lines_by(&buf[start..], version, journal::parse_line_head, |line| {
         let key_at = line.key.as_ptr() as usize - base;
         let key_len = line.key.len() as u32;
         match line.kind {

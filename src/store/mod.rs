@@ -403,12 +403,22 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
 pub(crate) fn read_lines<'b>(
     buf: &'b [u8],
     version: u32,
+    each: impl FnMut(journal::Line<'b>),
+) -> Result<(usize, usize), (usize, String)> {
+    read_lines_by(buf, version, journal::parse_line, each)
+}
+
+/// `read_lines` with the line reader given (`journal::parse_line_head` for the history).
+pub(crate) fn read_lines_by<'b>(
+    buf: &'b [u8],
+    version: u32,
+    parse: fn(&'b [u8], u32) -> Result<journal::Line<'b>, String>,
     mut each: impl FnMut(journal::Line<'b>),
 ) -> Result<(usize, usize), (usize, String)> {
     let mut offset = 0;
     let mut index = 0;
     for end in memchr::memchr_iter(b'\n', buf) {
-        let line = journal::parse_line(&buf[offset..end], version).map_err(|r| (index, r))?;
+        let line = parse(&buf[offset..end], version).map_err(|r| (index, r))?;
         each(line);
         offset = end + 1;
         index += 1;
