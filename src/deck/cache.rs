@@ -144,10 +144,30 @@ impl DeckCache {
         if fs::create_dir_all(dir).is_err() {
             return;
         }
+        remove_stale_temp_files(dir);
         if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
             && tmp.write_all(&bytes).is_ok()
         {
             let _ = tmp.persist(&self.file);
+        }
+    }
+}
+
+/// Removes temporary files a killed run left while writing the cache. Cache writes take no
+/// lock, so only files older than any write could take are removed (and removing a live one
+/// would only make that best-effort write fail).
+fn remove_stale_temp_files(dir: &Path) {
+    let stale = |e: &fs::DirEntry| {
+        e.file_name().to_string_lossy().starts_with(".tmp")
+            && e.metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600))
+    };
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.filter_map(Result::ok).filter(stale) {
+            let _ = fs::remove_file(e.path());
         }
     }
 }
@@ -199,6 +219,33 @@ mod tests {
         let mut cache = DeckCache::open(&cache_file);
         assert!(cache.entries.is_empty());
         assert_eq!(cache.load(&deck).unwrap().id, "d");
+    }
+
+    #[test]
+    fn old_temporary_files_of_killed_cache_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let deck = dir.path().join("d.toml");
+        fs::write(&deck, DECK).unwrap();
+        let cache_dir = dir.path().join("cache");
+        fs::create_dir_all(&cache_dir).unwrap();
+        let (old, fresh) = (cache_dir.join(".tmpOld123"), cache_dir.join(".tmpNew456"));
+        fs::write(&old, "half a cache").unwrap();
+        fs::write(&fresh, "a cache being written").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        let mut cache = DeckCache::open(&cache_dir.join("decks.bin"));
+        let loaded = cache.load(&deck).unwrap();
+        cache.save(&[loaded]);
+        assert!(!old.exists());
+        assert!(
+            fresh.exists(),
+            "a write that may still be going on is left alone"
+        );
     }
 
     #[test]
