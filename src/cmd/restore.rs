@@ -63,11 +63,20 @@ pub fn restore(
         )?;
         return Ok(false);
     };
-    let Some(chosen) = backups
+    let exact = backups.iter().find(|b| name(b) == *wanted);
+    let partial: Vec<&Backup> = backups
         .iter()
-        .find(|b| name(b) == *wanted)
-        .or_else(|| backups.iter().find(|b| name(b).contains(wanted.as_str())))
-    else {
+        .filter(|b| name(b).contains(wanted.as_str()))
+        .collect();
+    if exact.is_none() && partial.len() > 1 {
+        let names: Vec<String> = partial.iter().map(|b| name(b)).collect();
+        bail!(
+            "`{}` matches several backups ({}); give one whole name",
+            crate::sanitize::clean(wanted),
+            names.join(", ")
+        );
+    }
+    let Some(chosen) = exact.or(partial.first().copied()) else {
         let names: Vec<String> = backups.iter().map(name).collect();
         bail!(
             "no backup `{}` in {} (there are: {})",
@@ -87,17 +96,23 @@ pub fn restore(
             chosen.path.display()
         ),
     };
-    let current = match backup::verify(&Store::journal_path(&dir)) {
+    let journal = Store::journal_path(&dir);
+    let current = match backup::verify(&journal) {
         Ok(n) => format!("{n} answers"),
+        Err(_) if !journal.exists() => "none yet".to_owned(),
         Err(reason) => reason,
     };
-    let stamp = clock.now_ms();
-    let aside = format!(
-        "before-restore-{}.tsv",
-        jiff::Timestamp::from_millisecond(stamp)
-            .map(|t| t.strftime("%Y-%m-%dT%H%M%S").to_string())
-            .unwrap_or_else(|_| stamp.to_string())
-    );
+    let stamp = jiff::Timestamp::from_millisecond(clock.now_ms())
+        .map(|t| t.strftime("%Y-%m-%dT%H%M%S").to_string())
+        .unwrap_or_else(|_| clock.now_ms().to_string());
+    // A second restore within the same second keeps both journals it replaced.
+    let aside = (1..)
+        .map(|n| match n {
+            1 => format!("before-restore-{stamp}.tsv"),
+            n => format!("before-restore-{stamp}-{n}.tsv"),
+        })
+        .find(|name| !dir.join("backups").join(name).exists())
+        .unwrap_or_else(|| format!("before-restore-{stamp}.tsv"));
     if !args.yes {
         write!(
             out,

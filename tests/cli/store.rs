@@ -363,6 +363,8 @@ fn restore_lists_backups_and_puts_one_back_after_asking_keeping_the_current_asid
     assert!(list.contains("2026-"), "dates: {list}");
 
     let current = fs::read(env.journal_path()).unwrap();
+    let err = env.fails(&["restore", "2026-11-1", "--yes"], "");
+    assert!(err.contains("matches several backups"), "{err}");
     // Declining changes nothing.
     let err_out = env
         .cmd(&["restore", "2026-11-10"])
