@@ -267,6 +267,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever byte changes, the cards loaded are the deck file's own.
+        #[test]
+        fn a_damaged_cache_gives_the_cards_of_the_file(at in 0usize..4096, mask in 1u8..=255) {
+            let dir = tempfile::tempdir().unwrap();
+            let deck = dir.path().join("d.toml");
+            let cache_file = dir.path().join("decks.bin");
+            fs::write(&deck, DECK.replace("\"A\"", "\"An answer\"")).unwrap();
+            let mut cache = DeckCache::open(&cache_file);
+            let loaded = cache.load(&deck).unwrap();
+            cache.save(&[loaded]);
+            let mut bytes = fs::read(&cache_file).unwrap();
+            let at = at % bytes.len();
+            bytes[at] ^= mask;
+            fs::write(&cache_file, &bytes).unwrap();
+            let got = DeckCache::open(&cache_file).load(&deck).unwrap();
+            let want = load_file(&deck).unwrap();
+            proptest::prop_assert_eq!(format!("{:?}", got.cards), format!("{:?}", want.cards));
+            proptest::prop_assert_eq!((got.id, got.name), (want.id, want.name));
+        }
+    }
+
     #[test]
     fn an_invalid_deck_is_reported_not_cached() {
         let dir = tempfile::tempdir().unwrap();
