@@ -136,6 +136,13 @@ pub fn known_tags(library: &Library, tags: &[String]) -> Result<Vec<String>> {
 }
 
 pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Library> {
+    for link in crate::deck::load::dangling_links(user_dir) {
+        eprintln!(
+            "smriti: warning: {}: {}; it was skipped",
+            crate::sanitize::clean_line(&link.display().to_string()),
+            crate::deck::load::DANGLING
+        );
+    }
     load_library(user_dir, extra, cache).map_err(|e| match e {
         LoadError::Invalid(errors) => {
             anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect()))

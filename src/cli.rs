@@ -72,11 +72,22 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// Show where state, decks, config, backups and caches live, and the settings in effect
     Paths(PathsArgs),
+    /// List the journal's backups, or put one back (the current journal is kept aside)
+    Restore(RestoreArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to put back: its name or date as the list shows it [default: list them]
+    pub backup: Option<String>,
+    /// Restore without asking first
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Which decks to use: all of them unless narrowed.

@@ -55,6 +55,10 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
         Command::Plan(args) => cmd::plan::plan(&app, args, &mut out)?,
         Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
+        Command::Restore(args) => {
+            let mut input = io::stdin().lock();
+            cmd::restore::restore(&app, args, &mut input, &mut out)?
+        }
         Command::Completions { .. } | Command::Paths(_) => Exit::Success,
     };
     out.flush()?;

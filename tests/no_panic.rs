@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use smriti::deck::Origin;
 use smriti::deck::parse::parse_deck;
-use smriti::store::journal::Entry;
+use smriti::store::journal::parse_line;
 
 const VALID: &str = r#"[deck]
 id = "d"
@@ -57,15 +57,17 @@ proptest! {
 
     #[test]
     fn any_journal_line_parses_or_is_refused(line in proptest::collection::vec(any::<u8>(), 0..200)) {
-        let _ = Entry::parse(&line);
+        let _ = parse_line(&line, 1);
+        let _ = parse_line(&line, 2);
     }
 
     #[test]
     fn journal_lines_with_the_right_shape_but_odd_values_never_panic(
-        fields in proptest::collection::vec("[-0-9a-zA-Z.#/]{0,12}", 13)
+        fields in proptest::collection::vec("[-0-9a-zA-Z.#/]{0,17}", 13..=17)
     ) {
         let line = fields.join("\t");
-        let _ = Entry::parse(line.as_bytes());
+        let _ = parse_line(line.as_bytes(), 1);
+        let _ = parse_line(line.as_bytes(), 2);
     }
 
     #[test]

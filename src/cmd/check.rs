@@ -12,7 +12,8 @@ use crate::app::App;
 use crate::cli::CheckArgs;
 use crate::deck::lint::Lint;
 use crate::deck::load::{
-    LoadError, builtin_decks, builtin_decks_linted, deck_files, load_file_linted,
+    DANGLING, LoadError, builtin_decks, builtin_decks_linted, dangling_links, deck_files,
+    load_file_linted,
 };
 use crate::deck::{Body, Card, Deck, DeckError, cloze, dated};
 use crate::exit::{Exit, chain};
@@ -62,6 +63,11 @@ pub fn check(
                 .iter()
                 .map(|d| (d.id.clone(), d.origin.to_string())),
         );
+        for link in dangling_links(&app.home.decks()) {
+            found
+                .errors
+                .push(format!("{}:1:1: {DANGLING}", link.display()));
+        }
         deck_files(&app.home.decks())?
     } else {
         if let Ok(builtin) = builtin_decks() {

@@ -8,4 +8,5 @@ pub mod optimize;
 pub mod paths;
 pub mod plan;
 pub mod quiz;
+pub mod restore;
 pub mod stats;

@@ -1,7 +1,9 @@
 //! A cache of parsed user decks, so a large collection starts in milliseconds instead of
 //! re-parsing megabytes of TOML on every run. Each file's entry is keyed by its length and
-//! modification time; a changed file is parsed again. The cache is only an accelerator:
-//! an unreadable or stale cache is ignored, and failing to write it is not an error.
+//! modification time; a changed file is parsed again. The cache is only an accelerator, and
+//! never trusted unchecked: the file starts with the CRC-32C of the rest, and a cache that
+//! does not verify, cannot be decoded or is stale is ignored (the decks are parsed again and
+//! the cache rewritten). Failing to write it is not an error.
 //! `check` never uses it, so validation always reads the files themselves.
 
 use std::collections::HashMap;
@@ -16,7 +18,13 @@ use super::load::{LoadError, load_file};
 use super::{Card, Deck, Exam, Origin};
 
 /// Bumped whenever the cached layout changes, so an old cache is simply ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The cache's bytes without their checksum, if the checksum matches.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let (crc, payload) = bytes.split_first_chunk::<4>()?;
+    (u32::from_le_bytes(*crc) == crc32c::crc32c(payload)).then_some(payload)
+}
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
@@ -61,7 +69,7 @@ impl DeckCache {
     pub fn open(file: &Path) -> DeckCache {
         let entries = fs::read(file)
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(verified(&bytes)?).ok())
             .filter(|c| c.format == FORMAT && c.version == env!("CARGO_PKG_VERSION"))
             .map(|c| c.entries.into_iter().map(|e| (e.path.clone(), e)).collect())
             .unwrap_or_default();
@@ -125,19 +133,41 @@ impl DeckCache {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             entries,
         };
-        let Ok(bytes) = postcard::to_allocvec(&cache) else {
+        let Ok(payload) = postcard::to_allocvec(&cache) else {
             return;
         };
+        let mut bytes = crc32c::crc32c(&payload).to_le_bytes().to_vec();
+        bytes.extend_from_slice(&payload);
         let Some(dir) = self.file.parent() else {
             return;
         };
         if fs::create_dir_all(dir).is_err() {
             return;
         }
+        remove_stale_temp_files(dir);
         if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
             && tmp.write_all(&bytes).is_ok()
         {
             let _ = tmp.persist(&self.file);
+        }
+    }
+}
+
+/// Removes temporary files a killed run left while writing the cache. Cache writes take no
+/// lock, so only files older than any write could take are removed (and removing a live one
+/// would only make that best-effort write fail).
+fn remove_stale_temp_files(dir: &Path) {
+    let stale = |e: &fs::DirEntry| {
+        e.file_name().to_string_lossy().starts_with(".tmp")
+            && e.metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600))
+    };
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.filter_map(Result::ok).filter(stale) {
+            let _ = fs::remove_file(e.path());
         }
     }
 }
@@ -189,6 +219,76 @@ mod tests {
         let mut cache = DeckCache::open(&cache_file);
         assert!(cache.entries.is_empty());
         assert_eq!(cache.load(&deck).unwrap().id, "d");
+    }
+
+    #[test]
+    fn old_temporary_files_of_killed_cache_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let deck = dir.path().join("d.toml");
+        fs::write(&deck, DECK).unwrap();
+        let cache_dir = dir.path().join("cache");
+        fs::create_dir_all(&cache_dir).unwrap();
+        let (old, fresh) = (cache_dir.join(".tmpOld123"), cache_dir.join(".tmpNew456"));
+        fs::write(&old, "half a cache").unwrap();
+        fs::write(&fresh, "a cache being written").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        let mut cache = DeckCache::open(&cache_dir.join("decks.bin"));
+        let loaded = cache.load(&deck).unwrap();
+        cache.save(&[loaded]);
+        assert!(!old.exists());
+        assert!(
+            fresh.exists(),
+            "a write that may still be going on is left alone"
+        );
+    }
+
+    #[test]
+    fn a_cache_with_any_byte_changed_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let deck = dir.path().join("d.toml");
+        let cache_file = dir.path().join("decks.bin");
+        fs::write(&deck, DECK).unwrap();
+        let mut cache = DeckCache::open(&cache_file);
+        let loaded = cache.load(&deck).unwrap();
+        cache.save(&[loaded]);
+        let good = fs::read(&cache_file).unwrap();
+        assert!(!DeckCache::open(&cache_file).entries.is_empty());
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x04;
+            fs::write(&cache_file, &bad).unwrap();
+            assert!(DeckCache::open(&cache_file).entries.is_empty(), "byte {at}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever byte changes, the cards loaded are the deck file's own.
+        #[test]
+        fn a_damaged_cache_gives_the_cards_of_the_file(at in 0usize..4096, mask in 1u8..=255) {
+            let dir = tempfile::tempdir().unwrap();
+            let deck = dir.path().join("d.toml");
+            let cache_file = dir.path().join("decks.bin");
+            fs::write(&deck, DECK.replace("\"A\"", "\"An answer\"")).unwrap();
+            let mut cache = DeckCache::open(&cache_file);
+            let loaded = cache.load(&deck).unwrap();
+            cache.save(&[loaded]);
+            let mut bytes = fs::read(&cache_file).unwrap();
+            let at = at % bytes.len();
+            bytes[at] ^= mask;
+            fs::write(&cache_file, &bytes).unwrap();
+            let got = DeckCache::open(&cache_file).load(&deck).unwrap();
+            let want = load_file(&deck).unwrap();
+            proptest::prop_assert_eq!(format!("{:?}", got.cards), format!("{:?}", want.cards));
+            proptest::prop_assert_eq!((got.id, got.name), (want.id, want.name));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::cache::DeckCache;
 use super::lint::Lint;
 use super::parse::{Linted, parse_deck, parse_deck_linted};
-use super::{Card, Deck, DeckError, Origin};
+use super::{Card, Deck, DeckError, Origin, limits};
 
 /// The built-in decks: `(file name, TOML)`. Their source is the repository's `decks/` folder.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -49,7 +49,7 @@ pub enum LoadError {
     },
 }
 
-/// Reads one deck file.
+/// Reads one deck file; one past the size limit is refused before it is read.
 pub fn load_file(path: &Path) -> Result<Deck, LoadError> {
     parse_deck(&read(path)?, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
 }
@@ -65,11 +65,42 @@ pub fn load_file_linted(path: &Path, lint: Lint) -> (Result<Deck, LoadError>, Ve
     }
 }
 
+/// A deck file's text; a file over the size limit is refused before it is read.
 fn read(path: &Path) -> Result<String, LoadError> {
-    fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let io = |source| LoadError::Io {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let len = fs::metadata(path).map_err(io)?.len();
+    if let Some(message) = limits::file_too_large(len) {
+        return Err(LoadError::Invalid(vec![DeckError {
+            path: path.display().to_string(),
+            line: 1,
+            col: 1,
+            card: None,
+            message,
+        }]));
+    }
+    fs::read_to_string(path).map_err(io)
+}
+
+/// What a deck that is a symbolic link to nothing is called: a warning where decks are
+/// used, an error in `check`.
+pub const DANGLING: &str = "a symbolic link to a file that does not exist";
+
+/// The `*.toml` entries of a folder that are symbolic links to nothing, sorted.
+pub fn dangling_links(dir: &Path) -> Vec<PathBuf> {
+    let mut links: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .filter(|p| p.is_symlink() && !p.exists())
+                .collect()
+        })
+        .unwrap_or_default();
+    links.sort();
+    links
 }
 
 /// The `*.toml` files of a folder, sorted; none when the folder does not exist.

@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::lint::{self, Lint};
-use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, rules};
+use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, limits, rules};
 
 /// Turns byte offsets into 1-based line and column (columns count characters).
 pub struct Locator<'a> {
@@ -186,6 +186,21 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
         lint,
         warnings: Vec::new(),
     };
+    if let Some(too_large) = limits::file_too_large(src.len() as u64) {
+        report.error(None, None, too_large);
+        return (Err(report.errors), Vec::new());
+    }
+    if let Some(at) = limits::too_many_values(src) {
+        report.error(
+            Some(at..at + 1),
+            None,
+            format!(
+                "the deck holds over {} values; split it into several decks",
+                limits::MAX_VALUES
+            ),
+        );
+        return (Err(report.errors), Vec::new());
+    }
     let table = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
         Err(e) => {
@@ -231,12 +246,35 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
         return (Err(report.errors), Vec::new());
     };
 
+    if let Some(extra) = raw_cards.get(limits::MAX_CARDS) {
+        report.error(
+            Some(extra.span()),
+            None,
+            format!(
+                "a deck may hold at most {} cards; split it into several decks",
+                limits::MAX_CARDS
+            ),
+        );
+        return (Err(report.errors), Vec::new());
+    }
     let mut cards = Vec::new();
+    let mut expanded = 0;
     // A map, not a list: a deck of 100k cards made this check quadratic (a minute to load).
     let mut seen_ids: std::collections::HashMap<String, Range<usize>> =
         std::collections::HashMap::new();
     for item in raw_cards {
         let span = item.span();
+        let over = limits::check_card(&item);
+        if !over.is_empty() {
+            for (at, message) in over {
+                let named = item.get_ref().as_table().and_then(|t| t.get("id"));
+                let named = named
+                    .and_then(|id| id.get_ref().as_str())
+                    .map(str::to_owned);
+                report.error(Some(at), named.as_deref(), message);
+            }
+            continue;
+        }
         // Read before deserializing, so even a card with a wrong type in it is named, and its
         // id is taken: a later card reusing it is a duplicate whatever else is wrong.
         let id_value = item.get_ref().as_table().and_then(|t| t.get("id"));
@@ -295,7 +333,19 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
             continue;
         }
         let line = report.locator.locate(span.start).0;
-        if let Some(built) = build_card(raw, &header, &deck_tags, line, span, &mut report) {
+        if let Some(built) = build_card(raw, &header, &deck_tags, line, span.clone(), &mut report) {
+            expanded += built.iter().map(limits::card_bytes).sum::<usize>();
+            if expanded > limits::MAX_EXPANDED_BYTES {
+                report.error(
+                    Some(span),
+                    Some(id.get_ref()),
+                    format!(
+                        "the deck's cards hold over {} MB of text once each cloze gap is its own card; split it into several decks",
+                        limits::MAX_EXPANDED_BYTES / (1024 * 1024)
+                    ),
+                );
+                return (Err(report.errors), Vec::new());
+            }
             cards.extend(built);
         }
     }

@@ -3,10 +3,10 @@
 //! and `recent_streak` for the quiz summary); the quiz itself never needs it.
 
 use std::fs;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::journal::{self, check_header};
+use super::journal::{self, Kind, check_header};
 use super::{Store, StoreError, io_err};
 use crate::clock::{Clock, DayCursor, Millis};
 use crate::schedule::Grade;
@@ -16,6 +16,8 @@ use crate::schedule::Grade;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Review {
     pub at: Millis,
+    /// The answer's id (0 on a v1 journal, which has none), which an undo names.
+    id: u64,
     key_at: usize,
     key_len: u32,
     pub grade: Grade,
@@ -49,6 +51,7 @@ impl History {
         for (at, key, grade, took_ms) in reviews {
             h.reviews.push(Review {
                 at,
+                id: 0,
                 key_at: h.buf.len(),
                 key_len: key.len() as u32,
                 grade,
@@ -74,62 +77,65 @@ impl History {
 
 pub fn read(dir: &Path) -> Result<History, StoreError> {
     let path = Store::journal_path(dir);
-    let buf = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(History::default()),
-        Err(e) => return Err(io_err(&path)(e)),
+    if !super::check_regular(&path)? {
+        return Ok(History::default());
+    }
+    let buf = fs::read(&path).map_err(io_err(&path))?;
+    let Some((version, start)) = header(dir, &path, &buf)? else {
+        return Ok(History::default());
     };
-    let start = match check_header(&buf) {
-        Ok(Some(start)) => start,
-        Ok(None) => return Ok(History::default()),
-        Err(_) => {
-            return Err(super::damaged_at(
-                dir,
-                &path,
-                1,
-                "the first line is not a smriti journal header".into(),
-            ));
-        }
-    };
-    let reviews =
-        reviews_of(&buf, start).map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
+    let reviews = reviews_of(&buf, start, version)
+        .map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
     Ok(History { buf, reviews })
 }
 
-/// The reviews in `buf[start..]`, which holds whole journal lines. An undo takes out the
-/// latest earlier review of its key in `buf`. A damaged line is an error with its index
-/// (0 for the line at `start`).
-fn reviews_of(buf: &[u8], start: usize) -> Result<Vec<Review>, (usize, String)> {
-    // Journal lines are about 100 bytes: one allocation instead of twenty doublings.
-    let mut reviews: Vec<Review> = Vec::with_capacity((buf.len() - start) / 96);
-    let mut offset = start;
-    // Only lines ended by a newline: a torn last line is the answer being written, never a
-    // saved one. Lines are found with memchr, which skips ~100 bytes at a time.
-    for (index, end) in memchr::memchr_iter(b'\n', &buf[start..]).enumerate() {
-        let line = &buf[offset..start + end];
-        let parsed = parse_line(line).map_err(|r| (index, r))?;
-        let key_at = offset + parsed.key.start;
-        let key_len = (parsed.key.end - parsed.key.start) as u32;
-        match parsed.grade {
-            Some(grade) => reviews.push(Review {
-                at: parsed.at,
+/// The journal's version and first line, `None` for a journal with no whole header yet.
+fn header(dir: &Path, path: &Path, head: &[u8]) -> Result<Option<(u32, usize)>, StoreError> {
+    match check_header(head) {
+        Ok(found) => Ok(found),
+        Err(journal::HeaderError::Newer(found)) => Err(StoreError::Newer {
+            path: path.display().to_string(),
+            found,
+            backup: super::backup::newest_clean(dir),
+        }),
+        Err(journal::HeaderError::Invalid(reason)) => Err(super::damaged_at(dir, path, 1, reason)),
+    }
+}
+
+/// The reviews in `buf[start..]`, which holds whole journal lines of `version`. An undo takes
+/// out the review it names (a v1 undo: the latest earlier review of its key). A damaged line
+/// is an error with its index (0 for the line at `start`).
+fn reviews_of(buf: &[u8], start: usize, version: u32) -> Result<Vec<Review>, (usize, String)> {
+    // Journal lines are about 130 bytes: one allocation instead of twenty doublings.
+    let mut reviews: Vec<Review> = Vec::with_capacity((buf.len() - start) / 128);
+    let base = buf.as_ptr() as usize;
+    super::read_lines_by(&buf[start..], version, journal::parse_line_head, |line| {
+        let key_at = line.key.as_ptr() as usize - base;
+        let key_len = line.key.len() as u32;
+        match line.kind {
+            Kind::Review(grade) => reviews.push(Review {
+                at: line.at,
+                id: line.id.unwrap_or(0),
                 key_at,
                 key_len,
                 grade,
-                took_ms: parsed.took_ms,
+                took_ms: line.took_ms,
             }),
-            None => {
-                let key = &line[parsed.key];
-                if let Some(i) = reviews
-                    .iter()
-                    .rposition(|r| buf.get(r.key_at..r.key_at + r.key_len as usize) == Some(key))
-                {
+            Kind::Undo => {
+                let key = line.key.as_bytes();
+                let undone = match line.undoes {
+                    Some(id) => reviews.iter().rposition(|r| r.id == id),
+                    None => reviews.iter().rposition(|r| {
+                        buf.get(r.key_at..r.key_at + r.key_len as usize) == Some(key)
+                    }),
+                };
+                if let Some(i) = undone {
                     reviews.remove(i);
                 }
             }
+            Kind::Other(_) => {}
         }
-        offset = start + end + 1;
-    }
+    })?;
     Ok(reviews)
 }
 
@@ -140,15 +146,14 @@ fn reviews_of(buf: &[u8], start: usize) -> Result<Vec<Review>, (usize, String)> 
 ///
 /// The journal is appended in time order, but a clock set wrong may have written a line out
 /// of order, so reading stops only once a whole chunk is older than what is needed. An undo
-/// takes out the latest earlier review of its key within what was read: if that review is
-/// older, it is outside the returned part anyway.
+/// takes out the review it names within what was read: if that review is older, it is
+/// outside the returned part anyway.
 pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History, StoreError> {
     let path = Store::journal_path(dir);
-    let mut file = match fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(History::default()),
-        Err(e) => return Err(io_err(&path)(e)),
-    };
+    if !super::check_regular(&path)? {
+        return Ok(History::default());
+    }
+    let mut file = fs::File::open(&path).map_err(io_err(&path))?;
     let len = file.metadata().map_err(io_err(&path))?.len();
     let read_at = |file: &mut fs::File, from: u64, to: u64| -> Result<Vec<u8>, StoreError> {
         let mut buf = vec![0; (to - from) as usize];
@@ -157,18 +162,10 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
         Ok(buf)
     };
     let head = read_at(&mut file, 0, len.min(HEAD_BYTES))?;
-    let body = match check_header(&head) {
-        Ok(Some(start)) => start as u64,
-        Ok(None) => return Ok(History::default()),
-        Err(_) => {
-            return Err(super::damaged_at(
-                dir,
-                &path,
-                1,
-                "the first line is not a smriti journal header".into(),
-            ));
-        }
+    let Some((version, body)) = header(dir, &path, &head)? else {
+        return Ok(History::default());
     };
+    let body = body as u64;
     let today = clock.today();
     let mut cursor = DayCursor::new(clock);
     // Bytes `tail_start..len` of the journal, starting at a line start.
@@ -190,7 +187,7 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
         };
         let mut newest: Option<Millis> = None;
         for line in piece[skip..].split(|b| *b == b'\n') {
-            if let Some(at) = review_time(line) {
+            if let Some(at) = review_time(line, version) {
                 days.push(cursor.offset(at));
                 newest = newest.max(Some(at));
             }
@@ -206,7 +203,7 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
         }
         chunk = chunk.saturating_mul(2);
     }
-    let reviews = reviews_of(&tail, 0).map_err(|(i, r)| {
+    let reviews = reviews_of(&tail, 0, version).map_err(|(i, r)| {
         // Only on this error path is the journal counted up to the tail, for the line number.
         let before =
             read_at(&mut file, 0, tail_start).map_or(0, |b| memchr::memchr_iter(b'\n', &b).count());
@@ -218,88 +215,14 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
 /// Enough of the journal's start to hold its header line.
 const HEAD_BYTES: u64 = 4096;
 
-/// The time of a review line, read loosely: only to decide how far back to read.
-fn review_time(line: &[u8]) -> Option<Millis> {
-    let rest = line.strip_prefix(b"r\t")?;
-    let end = memchr::memchr(b'\t', rest)?;
-    journal::int_of_bytes(&rest[..end])
-}
-
-/// The fields of a journal line that history needs; `grade` is `None` for an undo.
-struct Line {
-    at: Millis,
-    key: std::ops::Range<usize>,
-    grade: Option<Grade>,
-    took_ms: u32,
-}
-
-/// Reads only the leading fields of a line (the state fields are the store's business), but
-/// still refuses a line that is not one the journal writes. Works on bytes: a million lines
-/// are read per `stats`, so no field is copied or UTF-8-checked beyond the key.
-fn parse_line(line: &[u8]) -> Result<Line, String> {
-    // The five leading fields are found byte by byte (they are short, so a memchr call per
-    // field costs more than it saves); the rest is only counted, which vectorises.
-    let mut fields: [&[u8]; 5] = [&[]; 5];
-    let mut rest = line;
-    let mut key_start = 0;
-    let mut count = 0;
-    let mut more = true;
-    for slot in &mut fields {
-        if count == 2 {
-            key_start = line.len() - rest.len();
-        }
-        count += 1;
-        match rest.iter().position(|b| *b == b'\t') {
-            Some(end) => {
-                *slot = &rest[..end];
-                rest = &rest[end + 1..];
-            }
-            None => {
-                *slot = rest;
-                more = false;
-                break;
-            }
-        }
+/// The time of a review line, read loosely: only to decide how far back to read (the lines
+/// kept are then read in full).
+fn review_time(line: &[u8], version: u32) -> Option<Millis> {
+    let mut fields = line.strip_prefix(b"r\t")?.split(|b| *b == b'\t');
+    if version >= 2 {
+        fields.next()?;
     }
-    if more {
-        count += 1 + rest.iter().filter(|b| **b == b'\t').count();
-    }
-    if count != 13 {
-        return Err(format!("expected 13 tab-separated fields, found {count}"));
-    }
-    let text = |f: &[u8]| String::from_utf8_lossy(f).into_owned();
-    let at = journal::int_of_bytes(fields[1])
-        .ok_or_else(|| format!("bad time `{}`", text(fields[1])))?;
-    journal::check_key(fields[2])?;
-    let key = key_start..key_start + fields[2].len();
-    match fields[0] {
-        b"r" => Ok(Line {
-            at,
-            key,
-            grade: Some(
-                grade_of(fields[3])
-                    .ok_or_else(|| format!("unknown grade `{}`", text(fields[3])))?,
-            ),
-            took_ms: journal::int_of_bytes(fields[4])
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| format!("bad answer time `{}`", text(fields[4])))?,
-        }),
-        b"u" => Ok(Line {
-            at,
-            key,
-            grade: None,
-            took_ms: 0,
-        }),
-        other => Err(format!("unknown entry kind `{}`", text(other))),
-    }
-}
-
-/// The journal writes a digit; anything else goes through the general parser.
-fn grade_of(field: &[u8]) -> Option<Grade> {
-    match field {
-        [digit] => digit.checked_sub(b'0').and_then(Grade::from_number),
-        _ => Grade::parse(std::str::from_utf8(field).ok()?),
-    }
+    journal::int_of_bytes(fields.next()?)
 }
 
 /// The streak, read from the end of the journal only as far back as it reaches (the same
@@ -341,7 +264,14 @@ pub fn streak_of_days(mut days: Vec<i32>) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::journal::{Entry, HEADER, new_card_state};
+    use crate::store::journal::{Entry, HEADER, new_card_state, write_line};
+
+    /// The v1 header, for journals written line by line in the v1 format.
+    const V1: &str = "# smriti journal v1\n";
+
+    fn line(e: &Entry) -> String {
+        write_line(e, rand::random(), None)
+    }
 
     fn review_entry(at: &str, key: &str, grade: Grade) -> Entry {
         let ts: jiff::Timestamp = at.parse().unwrap();
@@ -363,7 +293,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::from(HEADER);
         for e in entries {
-            text.push_str(&e.to_line());
+            text.push_str(&line(e));
         }
         fs::write(Store::journal_path(dir.path()), text).unwrap();
         read(dir.path()).unwrap()
@@ -399,27 +329,19 @@ mod tests {
     #[test]
     fn a_damaged_line_is_an_error_naming_the_line() {
         let dir = tempfile::tempdir().unwrap();
-        let good = review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good).to_line();
-        let text = format!("{HEADER}{good}r\t12\td/a\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0\n");
+        let good = line(&review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good));
+        let bad = good.replacen("\t3\t1500\t", "\t9\t1500\t", 1);
+        let text = format!("{HEADER}{good}{bad}");
         fs::write(Store::journal_path(dir.path()), text).unwrap();
         let e = read(dir.path()).unwrap_err().to_string();
-        assert!(e.contains(":3:") && e.contains("grade"), "{e}");
-    }
-
-    #[test]
-    fn lines_with_too_few_or_too_many_fields_are_refused() {
-        for n in [1, 3, 5, 6, 12, 14] {
-            let line = vec!["1"; n].join("\t");
-            let e = parse_line(line.as_bytes()).err().unwrap_or_default();
-            assert!(e.contains(&format!("found {n}")), "{n}: {e}");
-        }
+        assert!(e.contains(":3:") && e.contains("checksum"), "{e}");
     }
 
     #[test]
     fn a_torn_last_line_is_ignored_and_a_missing_journal_is_empty() {
         let dir = tempfile::tempdir().unwrap();
         assert!(read(dir.path()).unwrap().is_empty());
-        let good = review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good).to_line();
+        let good = line(&review_entry("2026-01-07T12:00:00Z", "d/a", Grade::Good));
         fs::write(
             Store::journal_path(dir.path()),
             format!("{HEADER}{good}r\t12\td/"),
@@ -469,7 +391,7 @@ mod tests {
             jiff::tz::TimeZone::UTC,
             4,
         );
-        let mut text = String::from(crate::store::journal::HEADER);
+        let mut text = String::from(V1);
         let state = "0\t0\t0\t1\t5\tr\t1\t0";
         // 40 days of many answers each, a gap, then 10 more: long enough to need several chunks.
         let mut times = Vec::new();
@@ -492,7 +414,7 @@ mod tests {
     /// A journal of `per_day` answers a day for `days` days up to the clock's day, skipping
     /// the days in `gaps` (days back from today), with keys `deck/card-{i}`.
     fn long_journal(clock: &Clock, days: i64, per_day: i64, gaps: &[i64]) -> String {
-        let mut text = String::from(HEADER);
+        let mut text = String::from(V1);
         let state = "0\t0\t0\t1\t5\tr\t1\t0";
         for back in (0..days).rev().filter(|d| !gaps.contains(d)) {
             for i in 0..per_day {
@@ -556,14 +478,7 @@ mod tests {
     fn an_undo_in_the_recent_part_takes_out_its_review_and_a_short_journal_is_read_whole() {
         let clock = clock();
         let mut text = long_journal(&clock, 3, 2, &[]);
-        text.push_str(
-            &Entry::Undo {
-                at: 0,
-                key: "deck/card-1".into(),
-                state: new_card_state(),
-            }
-            .to_line(),
-        );
+        text.push_str("u\t0\tdeck/card-1\t-\t-\t0\t0\t0\t0\t0\tn\t0\t0\n");
         let (whole, recent) = recent_of(&text, &clock, 30);
         assert_eq!(whole.len(), 5);
         let keys = |h: &History| -> Vec<(String, Millis)> {

@@ -1,16 +1,22 @@
-//! The state file: every answer ever given, kept so that none is lost.
+//! The state file: every answer ever given, kept so that none is lost, and nothing read from
+//! it trusted without a check.
 //!
-//! `<home>/state/journal.tsv` is the record: an append-only text file, one line per answer
-//! (or undo), each line carrying the card's whole new state, written and fsynced before the
-//! next card is shown. `snapshot.tsv` is a cache of every card's latest state and the journal
-//! length it covers, so start-up reads 100k card lines instead of replaying a million answers;
-//! it is rebuilt from the journal if missing or stale. `lock` keeps two sessions from writing
-//! at once. `backups/` holds a daily copy of the journal. The format is in README.md.
+//! `<home>/state/journal.tsv` is the record: an append-only text file, one checksummed line
+//! per answer (or undo), each line carrying the card's whole new state, written and fsynced
+//! before the next card is shown. `snapshot.tsv` is a cache of every card's latest state,
+//! with checksums of itself and of the journal prefix it covers, so start-up reads 100k card
+//! lines instead of replaying a million answers; any mismatch means a full replay. `lock`
+//! keeps two sessions from writing at once. `backups/` holds copies of the journal that
+//! verified when taken. The format is in README.md and `journal`.
 
+pub mod backup;
 pub mod history;
 pub mod journal;
 mod lock;
 mod snapshot;
+#[cfg(test)]
+mod tests;
+mod upgrade;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -44,8 +50,18 @@ pub enum StoreError {
         found: u32,
         backup: Option<PathBuf>,
     },
-    #[error("another smriti session is using {path}{}; finish or quit it first", .pid.as_ref().map(|p| format!(" (pid {p})")).unwrap_or_default())]
-    Locked { path: String, pid: Option<String> },
+    #[error(
+        "{path}: written by a newer smriti (one journal per device); it was left as it is. Update smriti to use it."
+    )]
+    NewerLayout { path: String },
+    #[error("another smriti session is using {path} (pid {pid}); finish or quit it first")]
+    Locked { path: String, pid: String },
+    #[error(
+        "{path} is not a regular file ({what}); smriti keeps its state in plain files, so it was left as it is: move it away"
+    )]
+    NotAFile { path: String, what: &'static str },
+    #[error("card key `{key}` cannot be recorded: {reason}; nothing was written")]
+    BadKey { key: String, reason: String },
     #[error("{path}")]
     Io { path: String, source: io::Error },
 }
@@ -55,14 +71,17 @@ pub(crate) fn damaged_at(dir: &Path, path: &Path, line: usize, reason: String) -
         path: path.display().to_string(),
         line,
         reason,
-        backup: latest_backup(dir),
+        backup: backup::newest_clean(dir),
     }
 }
 
 fn backup_hint(backup: &Option<PathBuf>) -> String {
     match backup {
-        Some(b) => format!("The latest backup is {}.", b.display()),
-        None => "There is no backup yet.".to_owned(),
+        Some(b) => format!(
+            "The newest backup that reads clean is {}; `smriti restore` puts it back.",
+            b.display()
+        ),
+        None => "There is no backup that reads clean.".to_owned(),
     }
 }
 
@@ -73,6 +92,42 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
     }
 }
 
+/// Whether `path` exists; an error if it is there but not a regular file (a FIFO would hang
+/// a read, a directory or device is never ours). Symbolic links to regular files are fine.
+pub(crate) fn check_regular(path: &Path) -> Result<bool, StoreError> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(meta) => Err(StoreError::NotAFile {
+            path: path.display().to_string(),
+            what: file_kind(&meta),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
+fn file_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a plain file"
+    }
+}
+
 /// Every card's latest state, and (when opened for writing) the journal to append to.
 pub struct Store {
     dir: PathBuf,
@@ -80,11 +135,18 @@ pub struct Store {
     writer: Option<Writer>,
     /// Journal lines not covered by the snapshot: when many, the snapshot is refreshed.
     lines_since_snapshot: usize,
+    /// Whether the snapshot on disk could not be used (missing, stale or damaged).
+    snapshot_stale: bool,
+    /// The answers recorded in this session, newest last, so an undo names the one it takes
+    /// back.
+    answered: Vec<(String, u64)>,
 }
 
 struct Writer {
     file: File,
     len: u64,
+    /// The CRC-32C of the journal's first `len` bytes.
+    crc: u32,
     _lock: lock::Lock,
 }
 
@@ -95,20 +157,29 @@ impl Store {
 
     /// Reads the state without taking the lock: for commands that only look.
     pub fn open_read(dir: &Path) -> Result<Store, StoreError> {
-        let (cards, _, lines_since_snapshot) = load(dir)?;
+        let loaded = load(dir)?;
         Ok(Store {
             dir: dir.to_path_buf(),
-            cards,
+            cards: loaded.cards,
             writer: None,
-            lines_since_snapshot,
+            lines_since_snapshot: loaded.lines,
+            snapshot_stale: !loaded.from_snapshot,
+            answered: Vec::new(),
         })
     }
 
-    /// Takes the lock, reads the state and readies the journal for appending.
+    /// Takes the lock, reads the state and readies the journal for appending. A v1 journal
+    /// is upgraded to v2 first (after a copy of it is kept in `backups/`).
     pub fn open_write(dir: &Path) -> Result<Store, StoreError> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let lock = lock::Lock::acquire(dir)?;
-        let (cards, good_len, lines_since_snapshot) = load(dir)?;
+        remove_temp_files(dir);
+        remove_temp_files(&dir.join("backups"));
+        let mut loaded = load(dir)?;
+        if loaded.version == 1 {
+            upgrade::to_v2(dir, loaded.good_len)?;
+            loaded = load(dir)?;
+        }
         let path = Store::journal_path(dir);
         let mut file = OpenOptions::new()
             .create(true)
@@ -116,30 +187,33 @@ impl Store {
             .append(true)
             .open(&path)
             .map_err(io_err(&path))?;
-        let len = if good_len == 0 {
+        let (len, crc) = if loaded.good_len == 0 {
             // A new journal (or one torn inside its header): start it afresh.
             file.set_len(0).map_err(io_err(&path))?;
             file.write_all(HEADER.as_bytes()).map_err(io_err(&path))?;
             file.sync_all().map_err(io_err(&path))?;
             sync_dir(dir);
-            HEADER.len() as u64
+            (HEADER.len() as u64, crc32c::crc32c(HEADER.as_bytes()))
         } else {
             // Drop a line torn by a crash mid-write, so the next one starts on its own line.
-            if file.metadata().map_err(io_err(&path))?.len() != good_len {
-                file.set_len(good_len).map_err(io_err(&path))?;
+            if file.metadata().map_err(io_err(&path))?.len() != loaded.good_len {
+                file.set_len(loaded.good_len).map_err(io_err(&path))?;
                 file.sync_all().map_err(io_err(&path))?;
             }
-            good_len
+            (loaded.good_len, loaded.crc)
         };
         Ok(Store {
             dir: dir.to_path_buf(),
-            cards,
+            cards: loaded.cards,
             writer: Some(Writer {
                 file,
                 len,
+                crc,
                 _lock: lock,
             }),
-            lines_since_snapshot,
+            lines_since_snapshot: loaded.lines,
+            snapshot_stale: !loaded.from_snapshot,
+            answered: Vec::new(),
         })
     }
 
@@ -153,7 +227,20 @@ impl Store {
                 source: io::Error::other("the state was opened read-only"),
             });
         };
-        let line = entry.to_line();
+        journal::check_key(entry.key().as_bytes()).map_err(|reason| StoreError::BadKey {
+            key: crate::sanitize::clean(entry.key()),
+            reason,
+        })?;
+        let id = rand::random::<u64>();
+        let undoes = match entry {
+            Entry::Review { .. } => None,
+            Entry::Undo { key, .. } => self
+                .answered
+                .iter()
+                .rposition(|(k, _)| k == key)
+                .map(|i| self.answered.remove(i).1),
+        };
+        let line = journal::write_line(entry, id, undoes);
         let written = w
             .file
             .write_all(line.as_bytes())
@@ -162,24 +249,49 @@ impl Store {
             // A full disk may have taken part of the line: cut it off again.
             let _ = w.file.set_len(w.len);
             let _ = w.file.sync_data();
+            if let Some(u) = undoes {
+                self.answered.push((entry.key().to_owned(), u));
+            }
             return Err(io_err(&path)(e));
         }
         w.len += line.len() as u64;
+        w.crc = crc32c::crc32c_append(w.crc, line.as_bytes());
         self.lines_since_snapshot += 1;
+        if let Entry::Review { key, .. } = entry {
+            self.answered.push((key.clone(), id));
+        }
         entry.apply(&mut self.cards);
         Ok(())
     }
 
-    /// At the end of a session: refresh the snapshot when the journal has grown past it, and
-    /// keep a daily backup. Failures here lose nothing (the journal is the record), so they
-    /// are reported but not fatal.
+    /// At the end of a session: refresh the snapshot when the journal has grown past it (or
+    /// it could not be used), and keep a daily backup. Failures here lose nothing (the journal
+    /// is the record), so they are reported but not fatal.
     pub fn finish(&mut self, clock: &Clock) -> Result<(), StoreError> {
         let Some(w) = &self.writer else { return Ok(()) };
-        if self.lines_since_snapshot >= snapshot::REFRESH_AFTER {
-            snapshot::write(&self.dir, &self.cards, w.len)?;
+        if self.lines_since_snapshot >= snapshot::REFRESH_AFTER
+            || (self.snapshot_stale && self.lines_since_snapshot > 0)
+        {
+            snapshot::write(&self.dir, &self.cards, w.len, w.crc)?;
             self.lines_since_snapshot = 0;
+            self.snapshot_stale = false;
         }
-        backup_daily(&self.dir, clock)
+        // The journal verified when it was opened and only whole lines were added since,
+        // under the lock: it is a good copy to keep.
+        backup::take_daily(&self.dir, clock, w.len)
+    }
+
+    /// Puts `backup` back as the journal under the lock (no session may be writing), keeping
+    /// the current journal aside as `backups/<aside_name>`; returns where it was kept.
+    pub fn restore(
+        dir: &Path,
+        backup: &Path,
+        aside_name: &str,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let _lock = lock::Lock::acquire(dir)?;
+        remove_temp_files(dir);
+        backup::restore(dir, backup, aside_name)
     }
 
     pub fn state(&self, key: &str) -> Option<&CardState> {
@@ -191,66 +303,156 @@ impl Store {
     }
 }
 
-/// Card states, the byte length of the journal's intact part, and lines read past the snapshot.
-fn load(dir: &Path) -> Result<(States, u64, usize), StoreError> {
+/// What reading the journal found.
+struct Loaded {
+    cards: States,
+    version: u32,
+    /// The byte length of the journal's intact part (0: no journal, or a torn header).
+    good_len: u64,
+    /// Lines read past the snapshot.
+    lines: usize,
+    from_snapshot: bool,
+    /// The CRC-32C of the intact part, kept up to date as lines are added, for the snapshot.
+    crc: u32,
+}
+
+/// Reads the journal: the snapshot's state when it verifies (its own checksum, and the
+/// checksum of the journal prefix it covers), then every line past it; else every line.
+fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let path = Store::journal_path(dir);
-    let mut file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((States::default(), 0, 0)),
-        Err(e) => return Err(io_err(&path)(e)),
+    let empty = |version| Loaded {
+        cards: States::default(),
+        version,
+        good_len: 0,
+        lines: 0,
+        from_snapshot: false,
+        crc: 0,
     };
+    // The multi-device layout keeps each device's journal in `devices/` (same line format);
+    // this version reads one journal, so it must not read part of such a home.
+    let devices = dir.join("devices");
+    if devices.is_dir() {
+        return Err(StoreError::NewerLayout {
+            path: devices.display().to_string(),
+        });
+    }
+    if !check_regular(&path)? {
+        return Ok(empty(journal::VERSION));
+    }
+    let mut file = File::open(&path).map_err(io_err(&path))?;
     let len = file.metadata().map_err(io_err(&path))?.len();
     let mut head = Vec::with_capacity(64);
     (&mut file)
         .take(64)
         .read_to_end(&mut head)
         .map_err(io_err(&path))?;
-    let damaged = |line: usize, reason: String| damaged_at(dir, &path, line, reason);
-    let body_start = match journal::check_header(&head) {
-        Ok(Some(start)) => start as u64,
+    let (version, body_start) = match journal::check_header(&head) {
+        Ok(Some((version, start))) => (version, start as u64),
         // Empty, or a header cut short by a crash while the journal was being created.
-        Ok(None) => return Ok((States::default(), 0, 0)),
+        Ok(None) => return Ok(empty(journal::VERSION)),
         Err(journal::HeaderError::Newer(found)) => {
             return Err(StoreError::Newer {
                 path: path.display().to_string(),
                 found,
-                backup: latest_backup(dir),
+                backup: backup::newest_clean(dir),
             });
         }
-        Err(journal::HeaderError::Invalid(reason)) => return Err(damaged(1, reason)),
-    };
-    // Only the part of the journal past the snapshot is read.
-    let (mut cards, from) = match snapshot::read(dir, len) {
-        Some((cards, offset)) if offset >= body_start && ends_line(&mut file, offset) => {
-            (cards, offset)
+        Err(journal::HeaderError::Invalid(reason)) => {
+            return Err(damaged_at(dir, &path, 1, reason));
         }
-        _ => (States::default(), body_start),
+    };
+    // Only the part of the journal past a verified snapshot is parsed.
+    let snap = if version == journal::VERSION {
+        let prefix = |covered| {
+            File::open(&path)
+                .ok()
+                .and_then(|mut f| prefix_crc(&mut f, covered))
+        };
+        snapshot::read(dir, len, prefix)?
+    } else {
+        None
+    };
+    let (mut cards, from, from_snapshot, crc) = match snap {
+        Some(s) if s.covered >= body_start => (s.cards, s.covered, true, s.journal_crc),
+        _ => {
+            let header = crc32c::crc32c(&head[..body_start as usize]);
+            (States::default(), body_start, false, header)
+        }
     };
     let mut bytes = Vec::with_capacity((len - from) as usize);
     file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
     file.read_to_end(&mut bytes).map_err(io_err(&path))?;
-    let mut lines = 0;
-    let mut offset = 0;
-    for raw in bytes.split_inclusive(|b| *b == b'\n') {
-        if raw.last() != Some(&b'\n') {
-            break; // torn by a crash mid-write: the answer being written, never a saved one
-        }
-        let entry = Entry::parse(&raw[..raw.len() - 1])
-            .map_err(|reason| damaged(line_number(&path, from + offset as u64), reason))?;
-        entry.apply(&mut cards);
-        offset += raw.len();
-        lines += 1;
-    }
-    Ok((cards, from + offset as u64, lines))
+    let (end, lines) = read_lines(&bytes, version, |line| {
+        journal::apply(&mut cards, line.key, &line.state);
+    })
+    .map_err(|(index, reason)| damaged_at(dir, &path, line_number(&path, from) + index, reason))?;
+    Ok(Loaded {
+        cards,
+        version,
+        good_len: from + end as u64,
+        crc: crc32c::crc32c_append(crc, &bytes[..end]),
+        lines,
+        from_snapshot,
+    })
 }
 
-/// Whether the byte before `offset` ends a line (a snapshot must cover whole lines).
-fn ends_line(file: &mut File, offset: u64) -> bool {
-    let mut byte = [0u8];
-    offset > 0
-        && file.seek(SeekFrom::Start(offset - 1)).is_ok()
-        && file.read_exact(&mut byte).is_ok()
-        && byte[0] == b'\n'
+/// Calls `each` on every whole line of `buf` (which starts at a line start), in order. Returns
+/// the byte length of the whole lines and their count, or the index (from 0) of the first
+/// damaged line with what is wrong. A last line without its newline is one torn by a crash
+/// mid-write, the answer being written and never a saved one: it is left out.
+pub(crate) fn read_lines<'b>(
+    buf: &'b [u8],
+    version: u32,
+    each: impl FnMut(journal::Line<'b>),
+) -> Result<(usize, usize), (usize, String)> {
+    read_lines_by(buf, version, journal::parse_line, each)
+}
+
+/// `read_lines` with the line reader given (`journal::parse_line_head` for the history).
+pub(crate) fn read_lines_by<'b>(
+    buf: &'b [u8],
+    version: u32,
+    parse: fn(&'b [u8], u32) -> Result<journal::Line<'b>, String>,
+    mut each: impl FnMut(journal::Line<'b>),
+) -> Result<(usize, usize), (usize, String)> {
+    let mut offset = 0;
+    let mut index = 0;
+    for end in memchr::memchr_iter(b'\n', buf) {
+        let line = parse(&buf[offset..end], version).map_err(|r| (index, r))?;
+        each(line);
+        offset = end + 1;
+        index += 1;
+    }
+    // A crash cuts a line short; it never adds to one. A whole line with a byte where its
+    // newline should be is damage (a flipped newline), not a torn write.
+    if let [whole @ .., _] = &buf[offset..]
+        && version >= 2
+        && journal::parse_line(whole, version).is_ok()
+    {
+        return Err((
+            index,
+            "its last line ends in a stray byte instead of a newline".into(),
+        ));
+    }
+    Ok((offset, index))
+}
+
+/// The CRC-32C of the journal's first `len` bytes, read in chunks so a large journal costs
+/// no memory; `None` if it is shorter.
+fn prefix_crc(file: &mut File, len: u64) -> Option<u32> {
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let mut crc = 0;
+    // A buffer that stays in the L2 cache: the copy from the page cache and the checksum
+    // then both run from it.
+    let mut buf = vec![0u8; 128 << 10];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(buf.len() as u64) as usize;
+        file.read_exact(&mut buf[..want]).ok()?;
+        crc = crc32c::crc32c_append(crc, &buf[..want]);
+        left -= want as u64;
+    }
+    Some(crc)
 }
 
 /// The 1-based line at a byte offset; only computed for an error message.
@@ -259,7 +461,7 @@ fn line_number(path: &Path, offset: u64) -> usize {
     if let Ok(f) = File::open(path) {
         let _ = f.take(offset).read_to_end(&mut prefix);
     }
-    prefix.iter().filter(|b| **b == b'\n').count() + 1
+    memchr::memchr_iter(b'\n', &prefix).count() + 1
 }
 
 pub(crate) fn sync_dir(dir: &Path) {
@@ -269,42 +471,18 @@ pub(crate) fn sync_dir(dir: &Path) {
     }
 }
 
-const BACKUPS_KEPT: usize = 3;
-
-fn backups(dir: &Path) -> Vec<PathBuf> {
-    let mut list: Vec<PathBuf> = fs::read_dir(dir.join("backups"))
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    list.retain(|p| {
-        p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("journal-"))
-    });
-    list.sort();
-    list
-}
-
-fn latest_backup(dir: &Path) -> Option<PathBuf> {
-    backups(dir).pop()
-}
-
-fn backup_daily(dir: &Path, clock: &Clock) -> Result<(), StoreError> {
-    let target = dir
-        .join("backups")
-        .join(format!("journal-{}.tsv", clock.today()));
-    if target.exists() {
-        return Ok(());
+/// Removes temporary files a killed session left while writing a snapshot or backup; only
+/// called under the lock, so none of them is being written.
+fn remove_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let temp = e.file_name().to_string_lossy().starts_with(".tmp");
+        if temp && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(e.path());
+        }
     }
-    let backup_dir = dir.join("backups");
-    fs::create_dir_all(&backup_dir).map_err(io_err(&backup_dir))?;
-    let tmp = tempfile::NamedTempFile::new_in(&backup_dir).map_err(io_err(&backup_dir))?;
-    fs::copy(Store::journal_path(dir), tmp.path()).map_err(io_err(&target))?;
-    tmp.as_file().sync_all().map_err(io_err(&target))?;
-    tmp.persist(&target).map_err(|e| io_err(&target)(e.error))?;
-    let all = backups(dir);
-    for old in &all[..all.len().saturating_sub(BACKUPS_KEPT)] {
-        let _ = fs::remove_file(old);
-    }
-    Ok(())
 }
 
 /// Reviews given since `since` (used for the new-card limit): cards first answered then.

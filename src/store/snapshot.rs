@@ -1,6 +1,13 @@
 //! A cache of every card's latest state, so start-up need not replay the whole journal.
-//! It records how many journal bytes it covers; if the journal is shorter (replaced, or
-//! restored from a backup) or the snapshot is unreadable, it is ignored and rebuilt.
+//! Never trusted unchecked: its header holds the CRC-32C of its own content and of the
+//! journal prefix it covers. A snapshot whose body does not match is ignored here; the store ignores
+//! one whose journal prefix does not match (the journal was replaced, restored or damaged
+//! there). Either way the state comes from a full replay and the snapshot is written again.
+//!
+//! ```text
+//! # smriti snapshot v2 journal-bytes=<n> journal-crc=<8 hex> crc=<8 hex>
+//! <card key> <the 8 state fields of the journal>
+//! ```
 
 use std::fs;
 use std::io::Write;
@@ -8,63 +15,134 @@ use std::path::Path;
 
 use super::States;
 use super::journal::{parse_state, state_fields};
-use super::{StoreError, io_err, sync_dir};
+use super::{StoreError, check_regular, io_err, sync_dir};
 
 /// Journal lines past the snapshot after which a session's end rewrites it.
 pub const REFRESH_AFTER: usize = 2_000;
-const PREFIX: &str = "# smriti snapshot v1 journal-bytes=";
+const PREFIX: &str = "# smriti snapshot v2 journal-bytes=";
 
-pub fn read(dir: &Path, journal_len: u64) -> Option<(States, u64)> {
-    let text = fs::read_to_string(dir.join("snapshot.tsv")).ok()?;
-    let header_end = text.find('\n').unwrap_or(text.len());
-    let covered: u64 = text[..header_end].strip_prefix(PREFIX)?.parse().ok()?;
-    if covered > journal_len {
+pub struct Snapshot {
+    pub cards: States,
+    /// The journal bytes it covers, and their CRC-32C.
+    pub covered: u64,
+    pub journal_crc: u32,
+}
+
+/// The snapshot, if there is one that verifies and covers no more than `journal_len` bytes,
+/// and whose journal prefix `prefix_crc` (given the bytes covered) finds unchanged. The
+/// prefix is checksummed on a second thread while this one parses the snapshot, so the
+/// check costs start-up little time on a large journal. An error only for a state file that
+/// is not a regular file.
+pub fn read(
+    dir: &Path,
+    journal_len: u64,
+    prefix_crc: impl FnOnce(u64) -> Option<u32> + Send,
+) -> Result<Option<Snapshot>, StoreError> {
+    let path = dir.join("snapshot.tsv");
+    if !check_regular(&path)? {
+        return Ok(None);
+    }
+    let Ok(bytes) = fs::read(&path) else {
+        return Ok(None);
+    };
+    let Some(header) = parse_header(&bytes, journal_len) else {
+        return Ok(None);
+    };
+    let (prefix, parsed) = std::thread::scope(|s| {
+        let prefix = s.spawn(|| prefix_crc(header.covered));
+        let parsed = parse_body(&bytes, &header);
+        (prefix.join().ok().flatten(), parsed)
+    });
+    Ok(parsed.filter(|_| prefix == Some(header.journal_crc)))
+}
+
+struct Header {
+    covered: u64,
+    journal_crc: u32,
+    /// Where the body starts, and the checksum the header and body must have.
+    body_at: usize,
+    crc: u32,
+    checked_len: usize,
+}
+
+fn parse_header(bytes: &[u8], journal_len: u64) -> Option<Header> {
+    let header_end = memchr::memchr(b'\n', bytes)?;
+    let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
+    let (checked, crc) = header.rsplit_once(" crc=")?;
+    let crc = hex32(crc)?;
+    let (covered, journal_crc) = checked.strip_prefix(PREFIX)?.split_once(" journal-crc=")?;
+    let covered: u64 = covered.parse().ok()?;
+    (covered <= journal_len).then_some(())?;
+    Some(Header {
+        covered,
+        journal_crc: hex32(journal_crc)?,
+        body_at: header_end + 1,
+        crc,
+        checked_len: checked.len(),
+    })
+}
+
+fn parse_body(bytes: &[u8], header: &Header) -> Option<Snapshot> {
+    let body = &bytes[header.body_at..];
+    let actual = crc32c::crc32c_append(crc32c::crc32c(&bytes[..header.checked_len]), body);
+    if actual != header.crc {
         return None;
     }
-    let mut cards = States::with_capacity_and_hasher(text.len() / 64, Default::default());
+    let mut cards = States::with_capacity_and_hasher(body.len() / 64, Default::default());
     // Start-up time on a large collection is mostly this loop: lines are found with memchr
-    // and fields with a byte scan (a tab is never inside a UTF-8 sequence, so the cuts are
-    // char boundaries), and nothing is allocated but the key.
-    let body = text.get(header_end + 1..).unwrap_or_default();
-    let bytes = body.as_bytes();
-    let mut fields = [""; 9];
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let mut n = 0;
-        let mut from = start;
-        for (i, b) in bytes[start..end].iter().enumerate() {
-            if *b == b'\t' {
-                *fields.get_mut(n)? = &body[from..start + i];
-                n += 1;
-                from = start + i + 1;
-            }
+    // and fields with a byte scan, and nothing is allocated but the key.
+    let mut fields: [&[u8]; 9] = [&[]; 9];
+    for line in body.split(|b| *b == b'\n') {
+        if line.is_empty() {
+            continue;
         }
-        *fields.get_mut(n)? = &body[from..end];
-        if n + 1 != fields.len() {
+        let mut n = 0;
+        for field in line.split(|b| *b == b'\t') {
+            *fields.get_mut(n)? = field;
+            n += 1;
+        }
+        if n != fields.len() {
             return None;
         }
-        cards.insert(fields[0].to_owned(), parse_state(&fields[1..]).ok()?);
-        start = end + 1;
+        let key = std::str::from_utf8(fields[0]).ok()?;
+        cards.insert(key.to_owned(), parse_state(&fields[1..]).ok()?);
     }
-    Some((cards, covered))
+    Some(Snapshot {
+        cards,
+        covered: header.covered,
+        journal_crc: header.journal_crc,
+    })
+}
+
+fn hex32(s: &str) -> Option<u32> {
+    (s.len() == 8).then_some(())?;
+    u32::from_str_radix(s, 16).ok()
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either.
-pub fn write(dir: &Path, cards: &States, journal_len: u64) -> Result<(), StoreError> {
+/// `journal_crc` is the CRC-32C of the journal's first `journal_len` bytes.
+pub fn write(
+    dir: &Path,
+    cards: &States,
+    journal_len: u64,
+    journal_crc: u32,
+) -> Result<(), StoreError> {
     let path = dir.join("snapshot.tsv");
-    let mut out = String::with_capacity(cards.len() * 80);
-    out.push_str(PREFIX);
-    out.push_str(&journal_len.to_string());
-    out.push('\n');
+    let mut body = String::with_capacity(cards.len() * 80);
     for (key, state) in cards {
-        out.push_str(key);
-        out.push('\t');
-        out.push_str(&state_fields(state));
-        out.push('\n');
+        body.push_str(key);
+        body.push('\t');
+        body.push_str(&state_fields(state));
+        body.push('\n');
     }
+    // The checksum covers the header before it too, so no changed byte goes unnoticed.
+    let checked = format!("{PREFIX}{journal_len} journal-crc={journal_crc:08x}");
+    let crc = crc32c::crc32c_append(crc32c::crc32c(checked.as_bytes()), body.as_bytes());
+    let header = format!("{checked} crc={crc:08x}\n");
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
-    tmp.write_all(out.as_bytes()).map_err(io_err(&path))?;
+    tmp.write_all(header.as_bytes())
+        .and_then(|()| tmp.write_all(body.as_bytes()))
+        .map_err(io_err(&path))?;
     tmp.as_file().sync_all().map_err(io_err(&path))?;
     tmp.persist(&path).map_err(|e| io_err(&path)(e.error))?;
     sync_dir(dir);
@@ -99,19 +177,32 @@ mod tests {
     #[test]
     fn a_written_snapshot_reads_back_and_a_damaged_one_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &states(), 100).unwrap();
-        assert_eq!(read(dir.path(), 100), Some((states(), 100)));
-        assert_eq!(read(dir.path(), 99), None, "covers more than the journal");
+        let journal = crate::store::Store::journal_path(dir.path());
+        fs::write(&journal, vec![b'x'; 100]).unwrap();
+        write(dir.path(), &states(), 100, crc32c::crc32c(&[b'x'; 100])).unwrap();
+        let read = |len| {
+            read(dir.path(), len, |n| {
+                (n == 100).then(|| crc32c::crc32c(&[b'x'; 100]))
+            })
+        };
+        let got = read(100).unwrap().unwrap();
+        assert_eq!((got.cards, got.covered), (states(), 100));
+        assert_eq!(got.journal_crc, crc32c::crc32c(&[b'x'; 100]));
+        assert!(read(99).unwrap().is_none(), "covers more than the journal");
         let path = dir.path().join("snapshot.tsv");
-        let text = fs::read_to_string(&path).unwrap();
-        for damaged in [
-            text.replacen("\t", "", 1),
-            text.replacen("\t", "\t\t", 1),
-            format!("{text}\n"),
-            text.replacen("1.25", "x", 1),
-        ] {
-            fs::write(&path, damaged).unwrap();
-            assert_eq!(read(dir.path(), 100), None);
+        let bytes = fs::read(&path).unwrap();
+        let header_end = bytes.iter().position(|b| *b == b'\n').unwrap();
+        // Every single changed byte is caught.
+        for at in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x01;
+            fs::write(&path, &bad).unwrap();
+            assert!(read(100).unwrap().is_none(), "byte {at}");
         }
+        fs::write(&path, &bytes[..header_end + 5]).unwrap();
+        assert!(read(100).unwrap().is_none(), "cut short");
+        fs::write(&path, &bytes).unwrap();
+        let other_prefix = super::read(dir.path(), 100, |_| Some(7)).unwrap();
+        assert!(other_prefix.is_none(), "the journal prefix changed");
     }
 }

@@ -115,15 +115,26 @@ impl Env {
         self.path().join("state").join("journal.tsv")
     }
 
-    /// The review lines of the journal (`r …`).
+    /// The review lines of the journal (`r …`), in the field order tests read by position:
+    /// kind, time, key, grade, answer ms, the eight state fields (a v2 line's id, undone id,
+    /// hold and checksum left out).
     pub fn reviews(&self) -> Vec<String> {
         fs::read_to_string(self.journal_path())
             .unwrap_or_default()
             .lines()
             .filter(|l| l.starts_with("r\t"))
-            .map(str::to_owned)
+            .map(positional)
             .collect()
     }
+}
+
+/// A v2 journal line's fields in the v1 order (other lines as they are).
+pub fn positional(line: &str) -> String {
+    let f: Vec<&str> = line.split('\t').collect();
+    if f.len() != 17 {
+        return line.to_owned();
+    }
+    [&f[..1], &f[2..4], &f[5..15]].concat().join("\t")
 }
 
 pub fn bin() -> &'static str {

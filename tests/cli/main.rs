@@ -5,12 +5,14 @@
 
 mod add;
 mod add_tty;
+mod bounds;
 mod budget;
 mod builtin_decks;
 mod check;
 mod check_dates;
 mod dates_on_screen;
 mod env;
+mod kill;
 mod mock;
 mod optimize;
 mod paths;
@@ -19,6 +21,7 @@ mod pty;
 mod quiz;
 mod signals;
 mod stats;
+mod store;
 mod timezone;
 mod tui;
 mod usage;

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, positional};
 
 /// Input that answers each of `n` basic cards Good.
 fn all_good(n: usize) -> String {
@@ -96,7 +96,7 @@ fn skip_undo_and_quit_in_plain_mode() {
     let journal = std::fs::read_to_string(env.journal_path()).unwrap();
     let kinds: Vec<&str> = journal.lines().skip(1).map(|l| &l[..1]).collect();
     assert_eq!(kinds, ["r", "u", "r"]);
-    assert!(journal.lines().last().unwrap().contains("\tt/c1\t3\t"));
+    assert!(positional(journal.lines().last().unwrap()).contains("\tt/c1\t3\t"));
     // c0 (skipped) and c2 (quit) are still new: a second session offers them.
     let next = env.quiz(&["--deck", "t"], "q\n");
     assert!(next.contains("Question 0?"), "{next}");
@@ -192,7 +192,7 @@ fn a_wrong_typed_verdict_can_be_overruled() {
     assert!(out.contains("✗ Not quite"), "{out}");
     assert!(out.contains("Overruled"), "{out}");
     let journal = std::fs::read_to_string(env.journal_path()).unwrap();
-    let last = journal.lines().last().unwrap();
+    let last = positional(journal.lines().last().unwrap());
     assert!(
         last.starts_with("r\t") && last.contains("\tk/t\t3\t"),
         "{journal}"
@@ -317,7 +317,10 @@ fn a_state_file_from_a_newer_version_is_refused() {
         err.contains("written by a newer smriti (format v9"),
         "{err}"
     );
-    assert!(err.contains("There is no backup yet."), "{err}");
+    assert!(
+        err.contains("There is no backup that reads clean."),
+        "{err}"
+    );
     assert_eq!(
         std::fs::read_to_string(env.journal_path()).unwrap(),
         "# smriti journal v9\n"
