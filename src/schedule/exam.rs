@@ -27,6 +27,12 @@ use crate::clock::{Clock, Millis};
 /// benchmark in `bench/` weighs it against the answers it costs).
 pub const EXAM_TARGET: f32 = 0.98;
 
+/// How far below the target a card's exam-morning recall may be and still be left alone. A
+/// final review aims at the target, but one taken a little early (where the budget brought it
+/// forward) leaves the card just short of it; chasing that last point with a second review
+/// costs a whole answer for little, and under a tight budget it feeds on itself.
+pub const ENOUGH_SHORT_BY: f32 = 0.015;
+
 /// An exam still ahead: the day, the instant that day's study day begins, and the target.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ExamGoal {
@@ -92,7 +98,7 @@ impl Scheduler {
             return None;
         }
         let untouched = self.recall_after(m.stability, to_exam as f32);
-        if untouched >= target {
+        if untouched >= target - ENOUGH_SHORT_BY {
             return None;
         }
         let eve = to_exam - 1;
@@ -159,6 +165,26 @@ mod tests {
         // Stability 400 days, 5 days to the exam: recall then is well above the target.
         assert!(s.recall_after(400.0, 5.0) > EXAM_TARGET);
         assert_eq!(s.final_review_day(mem(400.0), 5, EXAM_TARGET), None);
+    }
+
+    #[test]
+    fn a_card_just_short_of_the_target_is_left_alone_but_one_well_short_is_not() {
+        let s = sched();
+        let recall = |st: f32| s.recall_after(st, 20.0);
+        let just_short = (1..4000)
+            .map(|i| i as f32 / 4.0)
+            .find(|st| recall(*st) >= EXAM_TARGET - ENOUGH_SHORT_BY && recall(*st) < EXAM_TARGET)
+            .unwrap();
+        assert_eq!(s.final_review_day(mem(just_short), 20, EXAM_TARGET), None);
+        let well_short = (1..4000)
+            .map(|i| i as f32 / 4.0)
+            .find(|st| recall(*st) >= EXAM_TARGET - 3.0 * ENOUGH_SHORT_BY)
+            .unwrap();
+        assert!(recall(well_short) < EXAM_TARGET - ENOUGH_SHORT_BY);
+        assert!(
+            s.final_review_day(mem(well_short), 20, EXAM_TARGET)
+                .is_some()
+        );
     }
 
     #[test]
