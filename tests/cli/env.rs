@@ -152,3 +152,16 @@ pub fn basic_deck(n: usize) -> String {
     }
     s
 }
+
+/// The JSON type of a value, as the README's schema tables name it.
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

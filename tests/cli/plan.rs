@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, json_kind};
 
 /// Eight days after the quiz; the exam is two weeks after that.
 const LATER: &str = "2026-12-02T10:00:00Z";
@@ -32,17 +32,6 @@ fn plan_json(env: &Env, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("plan --json is JSON")
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Asserts `v` has exactly these keys, each of the given JSON type.
 fn keys(v: &Value, expected: &[(&str, &str)]) {
     let obj = v
@@ -54,7 +43,7 @@ fn keys(v: &Value, expected: &[(&str, &str)]) {
     want.sort_unstable();
     assert_eq!(have, want, "keys of {v}");
     for (k, t) in expected {
-        assert_eq!(kind(&obj[*k]), *t, "`{k}` in {v}");
+        assert_eq!(json_kind(&obj[*k]), *t, "`{k}` in {v}");
     }
 }
 

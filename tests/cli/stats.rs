@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, json_kind};
 
 /// Three days after the quizzes, so the failed cards have had time to fade.
 const LATER: &str = "2026-11-27T10:00:00Z";
@@ -94,14 +94,7 @@ fn has(v: &Value, key: &str, types: &[&str]) {
     let field = v
         .get(key)
         .unwrap_or_else(|| panic!("missing key `{key}` in {v}"));
-    let kind = match field {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
+    let kind = json_kind(field);
     assert!(
         types.contains(&kind),
         "`{key}` is {kind}, expected {types:?}"
