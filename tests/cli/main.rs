@@ -19,6 +19,7 @@ mod paths;
 mod plan;
 mod pty;
 mod quiz;
+mod resilient;
 mod signals;
 mod stats;
 mod store;
