@@ -14,6 +14,7 @@ mod dates_on_screen;
 mod env;
 mod kill;
 mod mock;
+mod new_order;
 mod optimize;
 mod paths;
 mod plan;
