@@ -126,6 +126,8 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
                     Slot { state: s, due }
                 })
             },
+            // One deck: new cards in index order.
+            |_| 0,
             |s| sched.retrievability(s, at),
             &clock,
             limits,

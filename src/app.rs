@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use crate::cli::{Cli, DeckFilter};
 use crate::clock::TimeSource;
 use crate::config::{self, Config};
-use crate::deck::load::{LoadError, load_library};
+use crate::deck::load::{Broken, LoadError, load_library};
 use crate::deck::{Card, Library};
 use crate::paths::Home;
 use crate::schedule::Scheduler;
@@ -79,7 +79,8 @@ impl App {
         Ok(crate::budget::Budget::new(&self.config, secs))
     }
 
-    /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names.
+    /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names; a
+    /// broken deck of the user's folder is a warning on stderr and left out (see `load_library`).
     pub fn library(&self, filter: &DeckFilter) -> Result<(Library, Vec<String>)> {
         let mut files = Vec::new();
         let mut ids = Vec::new();
@@ -143,12 +144,32 @@ pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> R
             crate::deck::load::DANGLING
         );
     }
-    load_library(user_dir, extra, cache).map_err(|e| match e {
+    let (library, broken) = load_library(user_dir, extra, cache).map_err(|e| match e {
         LoadError::Invalid(errors) => {
             anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect()))
         }
         io => anyhow::Error::new(io),
-    })
+    })?;
+    for deck in &broken {
+        eprintln!(
+            "smriti: warning: {}",
+            crate::sanitize::clean_line(&left_out(deck))
+        );
+    }
+    Ok(library)
+}
+
+/// The one warning for a user deck left out: where its first error is, what it says, and
+/// what to do. Its cards' progress is untouched: they are simply not offered.
+pub fn left_out(deck: &Broken) -> String {
+    let more = match deck.errors {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!(
+        "{}{more} — its cards are left out until it is fixed; run smriti check",
+        deck.first
+    )
 }
 
 /// Several deck errors, one per line, each already located.

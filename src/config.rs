@@ -29,6 +29,29 @@ pub struct Config {
     pub minutes_per_day: Option<u32>,
     /// The zone whose clock decides the study day; `None` means the system's zone.
     pub timezone: Option<TimeZone>,
+    /// The order new cards are introduced in across decks.
+    pub new_order: NewOrder,
+}
+
+/// The order new cards of several decks are introduced in. Within a deck it is always the
+/// deck's own order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewOrder {
+    /// Round-robin across decks, so prelims and mains both start in the first week.
+    #[default]
+    Interleave,
+    /// All of the first deck's new cards, then the next deck's.
+    Deck,
+}
+
+impl NewOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            NewOrder::Interleave => "interleave",
+            NewOrder::Deck => "deck",
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +66,7 @@ impl Default for Config {
             max_reviews_per_day: 200,
             minutes_per_day: None,
             timezone: None,
+            new_order: NewOrder::default(),
         }
     }
 }
@@ -76,6 +100,7 @@ struct RawConfig {
     exams: Option<RawExams>,
     fsrs: Option<RawFsrs>,
     timezone: Option<toml::Spanned<String>>,
+    new_order: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +240,21 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
         })?;
         config.timezone = Some(zone);
     }
+    if let Some(order) = raw.new_order {
+        config.new_order = [NewOrder::Interleave, NewOrder::Deck]
+            .into_iter()
+            .find(|o| o.name() == order.get_ref().as_str())
+            .ok_or_else(|| {
+                fail(
+                    Some(order.span()),
+                    format!(
+                        "`new_order` must be \"interleave\" (new cards taken in turn from each \
+                         deck) or \"deck\" (one deck after another), not \"{}\"",
+                        order.get_ref()
+                    ),
+                )
+            })?;
+    }
     Ok(config)
 }
 
@@ -278,6 +318,16 @@ mod tests {
         let e = parse("new_per_day = 5\ntimezone = \"Asia/Kolkatta\"\n", "c.toml").unwrap_err();
         assert_eq!((e.line, e.col), (2, 12));
         assert!(e.message.contains("`Asia/Kolkatta`"), "{e}");
+    }
+
+    #[test]
+    fn new_order_is_interleave_unless_set_to_deck() {
+        assert_eq!(parse("", "c.toml").unwrap().new_order, NewOrder::Interleave);
+        let c = parse("new_order = \"deck\"\n", "c.toml").unwrap();
+        assert_eq!(c.new_order, NewOrder::Deck);
+        let e = parse("new_per_day = 5\nnew_order = \"random\"\n", "c.toml").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 13));
+        assert!(e.message.contains("`new_order`"), "{e}");
     }
 
     #[test]

@@ -12,10 +12,10 @@ use crate::app::App;
 use crate::cli::CheckArgs;
 use crate::deck::lint::Lint;
 use crate::deck::load::{
-    DANGLING, LoadError, builtin_decks, builtin_decks_linted, dangling_links, deck_files,
-    load_file_linted,
+    DANGLING, LoadError, builtin_decks, builtin_decks_linted, builtin_source_of, dangling_links,
+    deck_files, load_file_linted,
 };
-use crate::deck::{Body, Card, Deck, DeckError, cloze, dated};
+use crate::deck::{Body, Card, Deck, DeckError, Origin, cloze, dated};
 use crate::exit::{Exit, chain};
 use crate::sanitize::clean_line;
 
@@ -79,7 +79,11 @@ pub fn check(
         let before = found.decks.len();
         found.add(load_file_linted(path, lint));
         if let Some(deck) = found.decks.get(before) {
-            if let Some((_, other)) = ids.iter().find(|(id, _)| *id == deck.id) {
+            let own = builtin_source_of(path).map(|name| Origin::Builtin(name).to_string());
+            if let Some((_, other)) = ids
+                .iter()
+                .find(|(id, origin)| *id == deck.id && Some(origin) != own.as_ref())
+            {
                 found.errors.push(format!(
                     "{}:1:1: deck id `{}` is already used by {other}",
                     path.display(),

@@ -51,6 +51,8 @@ pub struct Settings {
     /// Exam dates as YYYY-MM-DD, or null.
     pub prelims: Option<String>,
     pub mains: Option<String>,
+    /// `interleave` or `deck`: how new cards of several decks take turns.
+    pub new_order: crate::config::NewOrder,
     /// `fitted` (from the config) or `default` (the fsrs crate's).
     pub parameters_from: &'static str,
     pub parameters: Vec<f32>,
@@ -104,6 +106,7 @@ fn settings(config: &Config) -> Settings {
         timezone_from,
         prelims: config.prelims.map(|d| d.to_string()),
         mains: config.mains.map(|d| d.to_string()),
+        new_order: config.new_order,
         parameters_from: if fitted { "fitted" } else { "default" },
         parameters: if fitted {
             config.fsrs_parameters.clone()
@@ -161,6 +164,7 @@ fn write_text(r: &Report, out: &mut dyn Write) -> Result<()> {
         ("timezone", format!("{} ({})", s.timezone, s.timezone_from)),
         ("prelims", date(&s.prelims)),
         ("mains", date(&s.mains)),
+        ("new_order", s.new_order.name().to_owned()),
         (
             "parameters",
             format!("{} ({} values)", s.parameters_from, s.parameters.len()),

@@ -121,7 +121,15 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             level: queue::level_for(budget, app.config.new_per_day as usize),
         };
         let goals = queue::Goals::new(&app.config, &clock);
-        let mut picked = queue::pick(&cards, &store.cards, &sched, &clock, limits, &goals);
+        let mut picked = queue::pick(
+            &cards,
+            &store.cards,
+            &sched,
+            &clock,
+            limits,
+            &goals,
+            app.config.new_order,
+        );
         if let Some(limit) = args.limit {
             picked.truncate(limit as usize);
         }

@@ -21,6 +21,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Which built-in deck (by file name) `path` is the source of: a file with the very text
+/// compiled in, or the repository file it was compiled from (which may be being edited).
+/// `check` checks such a file as that deck rather than as a user deck reusing its id.
+pub fn builtin_source_of(path: &Path) -> Option<&'static str> {
+    let canonical = path.canonicalize().ok()?;
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("decks");
+    let text = read(path).ok();
+    BUILTIN
+        .iter()
+        .find(|(name, src)| {
+            text.as_deref() == Some(*src)
+                || repo.join(name).canonicalize().is_ok_and(|p| p == canonical)
+        })
+        .map(|(name, _)| *name)
+}
+
 /// Every deck in reach, all valid.
 #[derive(Debug, Default)]
 pub struct Library {
@@ -148,57 +164,86 @@ pub fn builtin_decks_linted(lint: Lint) -> Vec<Linted> {
         .collect()
 }
 
-/// The built-in decks, the user's deck folder and the extra files, checked together:
-/// every error of every file is reported, and two decks may not share an id. With a cache
-/// file, unchanged user decks are read from it instead of being parsed again.
+/// A user deck that was left out: its first error, located, and how many it has in all.
+#[derive(Debug)]
+pub struct Broken {
+    pub first: DeckError,
+    pub errors: usize,
+}
+
+/// The built-in decks, the user's deck folder and the extra files, read together. A deck of
+/// the user's folder that does not load (invalid, unreadable, or reusing a deck id) is left
+/// out and said in the second list, so one typo does not stop a day's study; the built-in
+/// decks and the files named in `extra` (the user asked for them) must load, or every error
+/// found is the error. With a cache file, unchanged user decks are read from it instead of
+/// being parsed again.
 pub fn load_library(
     user_dir: &Path,
     extra: &[PathBuf],
     cache: Option<&Path>,
-) -> Result<Library, LoadError> {
+) -> Result<(Library, Vec<Broken>), LoadError> {
     let mut cache = cache.map(DeckCache::open);
     let mut errors = Vec::new();
+    let mut broken = Vec::new();
     let mut decks = builtin_decks().unwrap_or_else(|e| {
         errors.extend(e);
         Vec::new()
     });
-    let mut files = deck_files(user_dir)?;
+    let mut files: Vec<(PathBuf, bool)> = deck_files(user_dir)?
+        .into_iter()
+        .map(|f| {
+            let named = extra.iter().any(|p| same_file(&f, p));
+            (f, named)
+        })
+        .collect();
     for path in extra {
-        if !files.iter().any(|f| same_file(f, path)) {
-            files.push(path.clone());
+        if !files.iter().any(|(f, _)| same_file(f, path)) {
+            files.push((path.clone(), true));
         }
     }
-    for path in files {
+    for (path, named) in files {
         let loaded = match cache.as_mut() {
             Some(cache) => cache.load(&path),
             None => load_file(&path),
         };
-        match loaded {
-            Ok(deck) => {
-                if let Some(other) = decks.iter().find(|d| d.id == deck.id) {
-                    errors.push(DeckError {
-                        path: path.display().to_string(),
-                        line: 1,
-                        col: 1,
-                        card: None,
-                        message: format!(
-                            "deck id `{}` is already used by {}",
-                            deck.id, other.origin
-                        ),
-                    });
-                } else {
+        let failed = match loaded {
+            Ok(deck) => match decks.iter().find(|d| d.id == deck.id) {
+                Some(other) => vec![DeckError {
+                    path: path.display().to_string(),
+                    line: 1,
+                    col: 1,
+                    card: None,
+                    message: format!("deck id `{}` is already used by {}", deck.id, other.origin),
+                }],
+                None => {
                     decks.push(deck);
+                    continue;
                 }
-            }
-            Err(LoadError::Invalid(e)) => errors.extend(e),
+            },
+            Err(LoadError::Invalid(e)) => e,
+            Err(LoadError::Io { source, .. }) if !named => vec![DeckError {
+                path: path.display().to_string(),
+                line: 1,
+                col: 1,
+                card: None,
+                message: format!("cannot be read ({source})"),
+            }],
             Err(io) => return Err(io),
+        };
+        if named {
+            errors.extend(failed);
+        } else if let Some(first) = failed.first().cloned() {
+            broken.push(Broken {
+                first,
+                errors: failed.len(),
+            });
         }
     }
     if let Some(cache) = cache {
         cache.save(&decks);
     }
     if errors.is_empty() {
-        Ok(Library { decks })
+        Ok((Library { decks }, broken))
     } else {
         Err(LoadError::Invalid(errors))
     }
@@ -208,5 +253,50 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "[deck]\nid = \"g\"\nexam = \"prelims\"\n\n[[card]]\nid = \"a\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\n";
+    const BAD: &str = "[deck]\nid = \"b\"\nexam = \"finals\"\n";
+
+    #[test]
+    fn a_broken_user_deck_is_left_out_and_the_rest_load() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("g.toml"), GOOD).unwrap();
+        fs::write(dir.path().join("b.toml"), BAD).unwrap();
+        let (library, broken) = load_library(dir.path(), &[], None).unwrap();
+        assert!(library.deck("g").is_some());
+        assert!(library.deck("b").is_none());
+        assert_eq!(library.decks.len(), BUILTIN.len() + 1);
+        assert_eq!(broken.len(), 1);
+        assert_eq!((broken[0].first.line, broken[0].errors), (3, 1));
+        assert!(broken[0].first.path.ends_with("b.toml"));
+    }
+
+    #[test]
+    fn a_broken_deck_named_explicitly_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("b.toml");
+        fs::write(&bad, BAD).unwrap();
+        let Err(LoadError::Invalid(errors)) = load_library(dir.path(), &[bad], None) else {
+            panic!("a named broken deck must fail the load");
+        };
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn the_built_in_text_is_its_own_source_and_an_edited_copy_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (name, src) = BUILTIN[1];
+        let same = dir.path().join("same.toml");
+        fs::write(&same, src).unwrap();
+        assert_eq!(builtin_source_of(&same), Some(name));
+        let edited = dir.path().join("edited.toml");
+        fs::write(&edited, format!("{src}\n")).unwrap();
+        assert_eq!(builtin_source_of(&edited), None);
     }
 }

@@ -32,7 +32,8 @@ const SESSION_OFFSET_MS: Millis = 3 * 3_600_000;
 pub const MAX_DAYS: i32 = 3 * 366;
 
 pub struct PlanInput<'a> {
-    /// The selected cards, in deck order (new cards are introduced in this order).
+    /// The selected cards, in deck order (new cards are introduced in this order within a
+    /// deck, decks taking turns as `config.new_order` says).
     pub cards: &'a [&'a Card],
     pub states: &'a States,
     pub sched: &'a Scheduler,
@@ -283,6 +284,8 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         .iter()
         .map(|c| input.states.get(&c.key).copied())
         .collect();
+    // The quiz's own turns between decks, so cards are introduced in the order it would.
+    let groups = queue::new_groups(cards, input.config.new_order);
     let mut goals = Goals::new(input.config, clock);
     let mut due: Vec<Millis> = (0..cards.len())
         .map(|i| exam_due(sched, states[i].as_ref(), goals.of(cards[i].exam), clock))
@@ -349,6 +352,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         let picked = queue::pick_by(
             cards.len(),
             |i| states[i].as_ref().map(|state| Slot { state, due: due[i] }),
+            |i| groups[i],
             |s| sched.retrievability(s, at),
             &day_clock,
             limits,

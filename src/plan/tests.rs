@@ -141,3 +141,26 @@ fn each_exam_plans_to_its_own_date() {
     // The road runs to the later exam.
     assert_eq!(p.days.len(), 60);
 }
+
+#[test]
+fn new_cards_of_both_exams_start_together_when_decks_take_turns() {
+    let p = deck("p", "prelims", 100);
+    let m = deck("m", "mains", 40);
+    let cards: Vec<&Card> = p.cards.iter().chain(&m.cards).collect();
+    let mains_introduced = |new_order| {
+        let config = Config {
+            prelims: Some(date(2027, 1, 11)),
+            mains: Some(date(2027, 1, 13)),
+            new_per_day: 4,
+            new_order,
+            ..Config::default()
+        };
+        let plan = run(&cards, &States::default(), &config);
+        let mains = plan.exams.iter().find(|e| e.exam == Exam::Mains).unwrap();
+        mains.introduced_by_exam
+    };
+    // Twelve study days before mains, four new cards a day, the two decks in turn: as the quiz
+    // picks them (two of each a day), not one deck after the other.
+    assert_eq!(mains_introduced(crate::config::NewOrder::Interleave), 24);
+    assert_eq!(mains_introduced(crate::config::NewOrder::Deck), 0);
+}

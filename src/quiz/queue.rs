@@ -8,10 +8,12 @@
 //! ahead, a card is due when its exam-serving date comes (`schedule::exam`), and where the days
 //! before the exam already hold more than the budget, the excess is pulled forward into today,
 //! soonest-due first, so the run-up is level instead of a spike on the eve.
-//! `pick_by` is the one selection the quiz and `plan`'s simulation both use.
+//! New cards are introduced in deck order within each deck and, with `new_order =
+//! "interleave"`, in turn across decks (`new_groups`), so a first week holds both prelims and
+//! mains. `pick_by` is the one selection the quiz and `plan`'s simulation both use.
 
 use crate::clock::{Clock, Millis};
-use crate::config::Config;
+use crate::config::{Config, NewOrder};
 use crate::deck::{Card, Exam};
 use crate::schedule::exam::ExamGoal;
 use crate::schedule::{CardState, Scheduler};
@@ -200,6 +202,27 @@ pub struct Slot<'s> {
     pub due: Millis,
 }
 
+/// Which turn group each card's new cards take: with `Interleave`, its deck's place among
+/// the decks of `cards` (in the order they first appear), so new cards alternate between
+/// decks; with `Deck`, one group, so they come in the cards' own order.
+pub fn new_groups(cards: &[&Card], order: NewOrder) -> Vec<usize> {
+    match order {
+        NewOrder::Deck => vec![0; cards.len()],
+        NewOrder::Interleave => {
+            let mut decks: Vec<&str> = Vec::new();
+            cards
+                .iter()
+                .map(|c| {
+                    decks.iter().position(|d| *d == c.deck).unwrap_or_else(|| {
+                        decks.push(&c.deck);
+                        decks.len() - 1
+                    })
+                })
+                .collect()
+        }
+    }
+}
+
 pub fn pick(
     cards: &[&Card],
     states: &States,
@@ -207,8 +230,10 @@ pub fn pick(
     clock: &Clock,
     limits: Limits,
     goals: &Goals,
+    order: NewOrder,
 ) -> Picked {
     let now = clock.now_ms();
+    let groups = new_groups(cards, order);
     let slot = |i: usize| {
         let card: &Card = cards[i];
         states.get(&card.key).map(|state| Slot {
@@ -221,6 +246,7 @@ pub fn pick(
     pick_by(
         cards.len(),
         slot,
+        |i| groups[i],
         |s| sched.retrievability(s, now),
         clock,
         limits,
@@ -228,11 +254,13 @@ pub fn pick(
     )
 }
 
-/// The day's selection over `n` cards, each given by `slot` (`None` for a new card, which is
-/// introduced in index order). `horizon` is how many days ahead to level (0: none).
+/// The day's selection over `n` cards, each given by `slot` (`None` for a new card). New
+/// cards are introduced in index order within their `group` (see `new_groups`), the groups
+/// taking turns. `horizon` is how many days ahead to level (0: none).
 pub fn pick_by<'s>(
     n: usize,
     slot: impl Fn(usize) -> Option<Slot<'s>>,
+    group: impl Fn(usize) -> usize,
     recall_now: impl Fn(&CardState) -> f32,
     clock: &Clock,
     limits: Limits,
@@ -250,10 +278,19 @@ pub fn pick_by<'s>(
     let mut picked = Picked::default();
     let mut due: Vec<(f32, usize)> = Vec::new();
     let mut load = vec![0usize; horizon];
+    // New cards by turn group; no group can give more than the day's limit.
+    let mut new: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         match slot(i) {
-            None if picked.new.len() < limits.new => picked.new.push(i),
-            None => {}
+            None => {
+                let g = group(i);
+                if new.len() <= g {
+                    new.resize_with(g + 1, Vec::new);
+                }
+                if new[g].len() < limits.new {
+                    new[g].push(i);
+                }
+            }
             Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
             Some(s) if s.due < cutoff => due.push((recall_now(s.state), i)),
             Some(s) if horizon > 0 => {
@@ -264,6 +301,7 @@ pub fn pick_by<'s>(
             Some(_) => {}
         }
     }
+    picked.new = take_turns(&new, limits.new);
     // Indices are unique, so an unstable sort gives the same order as a stable one.
     due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     picked.due = due.into_iter().map(|(_, i)| i).collect();
@@ -305,6 +343,15 @@ pub fn pick_by<'s>(
         picked.pulled_forward = ahead.len();
     }
     picked
+}
+
+/// At most `limit` items, the lists taking turns: the first of each, then the second of each.
+fn take_turns(lists: &[Vec<usize>], limit: usize) -> Vec<usize> {
+    let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|rank| lists.iter().filter_map(move |l| l.get(rank).copied()))
+        .take(limit)
+        .collect()
 }
 
 /// The most reviews a coming day is planned to hold: an ordinary learning day's load at
@@ -409,6 +456,7 @@ mod tests {
             &clock,
             Limits::unbounded(1),
             &Goals::default(),
+            NewOrder::Deck,
         );
         assert_eq!(picked.learning, vec![(3, now + 60_000)]);
         assert_eq!(picked.due, vec![1, 0]);
@@ -455,6 +503,7 @@ mod tests {
             &clock,
             Limits::unbounded(0),
             &goals,
+            NewOrder::Deck,
         );
         assert_eq!(picked.due, vec![0]);
         // Without an exam date nothing is due; after the exam, plain FSRS again.
@@ -465,6 +514,7 @@ mod tests {
             &clock,
             Limits::unbounded(0),
             &Goals::default(),
+            NewOrder::Deck,
         );
         assert!(plain.due.is_empty());
         let after = Clock::new(
@@ -500,7 +550,15 @@ mod tests {
             today: 2,
             level: 2,
         };
-        let picked = pick(&cards, &states, &sched, &clock, limits, &Goals::default());
+        let picked = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            limits,
+            &Goals::default(),
+            NewOrder::Deck,
+        );
         assert_eq!(picked.due, vec![1, 2]);
         assert_eq!(picked.held_back, 1);
         assert!(picked.new.is_empty());
@@ -508,13 +566,29 @@ mod tests {
         assert!(picked.budget_note().unwrap().contains("1 due review left"));
         // Room left after the reviews goes to new cards; `--new` goes past the budget.
         let roomy = Limits { today: 4, ..limits };
-        let picked = pick(&cards, &states, &sched, &clock, roomy, &Goals::default());
+        let picked = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            roomy,
+            &Goals::default(),
+            NewOrder::Deck,
+        );
         assert_eq!((picked.due.len(), picked.new.len()), (3, 1));
         let asked = Limits {
             new_over_budget: true,
             ..limits
         };
-        let picked = pick(&cards, &states, &sched, &clock, asked, &Goals::default());
+        let picked = pick(
+            &cards,
+            &states,
+            &sched,
+            &clock,
+            asked,
+            &Goals::default(),
+            NewOrder::Deck,
+        );
         assert_eq!(picked.new.len(), 3);
     }
 
@@ -542,13 +616,17 @@ mod tests {
                 due: states[i].due,
             })
         };
-        let picked = pick_by(20, slot, |_| 0.9, &clock, limits, 6);
+        let picked = pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 6);
         // The day after tomorrow holds 2 over, which tomorrow takes; tomorrow then holds 4
         // over: those come today, the soonest due first.
         assert_eq!(picked.pulled_forward, 4);
         assert_eq!(picked.due, vec![0, 1, 2, 3]);
         // Without an exam ahead nothing is pulled.
-        assert!(pick_by(20, slot, |_| 0.9, &clock, limits, 0).due.is_empty());
+        assert!(
+            pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 0)
+                .due
+                .is_empty()
+        );
     }
 
     #[test]
@@ -565,6 +643,57 @@ mod tests {
             &state(tomorrow_morning, 0, 1.0, Phase::Review),
             &clock
         ));
+    }
+
+    #[test]
+    fn new_cards_of_several_decks_take_turns_unless_in_deck_order() {
+        let d = deck(3);
+        let mut e = deck(3);
+        for c in &mut e.cards {
+            c.deck = "e".into();
+            c.key = format!("e/{}", c.id);
+        }
+        let cards: Vec<&Card> = d.cards.iter().chain(&e.cards).collect();
+        assert_eq!(new_groups(&cards, NewOrder::Interleave), [0, 0, 0, 1, 1, 1]);
+        assert_eq!(new_groups(&cards, NewOrder::Deck), [0; 6]);
+        let clock = Clock::new(
+            "2026-01-10T10:00:00Z".parse().unwrap(),
+            jiff::tz::TimeZone::UTC,
+            4,
+        );
+        let now = clock.now_ms();
+        // d/c0 is seen: the turns are over each deck's new cards, so e does not wait for d.
+        let mut states = States::default();
+        states.insert(
+            "d/c0".into(),
+            state(now + 86_400_000, now, 5.0, Phase::Review),
+        );
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let new = |order| {
+            let limits = Limits::unbounded(4);
+            pick(
+                &cards,
+                &states,
+                &sched,
+                &clock,
+                limits,
+                &Goals::default(),
+                order,
+            )
+            .new
+        };
+        assert_eq!(new(NewOrder::Interleave), [1, 3, 2, 4]);
+        assert_eq!(new(NewOrder::Deck), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn turns_take_the_first_of_each_list_then_the_second() {
+        assert_eq!(
+            take_turns(&[vec![1, 2, 3], vec![], vec![7]], 9),
+            [1, 7, 2, 3]
+        );
+        assert_eq!(take_turns(&[vec![1, 2], vec![5, 6]], 3), [1, 5, 2]);
+        assert!(take_turns(&[], 3).is_empty());
     }
 
     #[test]

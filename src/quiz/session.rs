@@ -462,6 +462,7 @@ mod tests {
             &clock,
             queue::Limits::unbounded(10),
             &queue::Goals::default(),
+            crate::config::NewOrder::Deck,
         );
         let mut s = Session::new(&lib, cards, &states, picked, Mode::Study, 1);
         test(&mut s, &sched, &clock);

@@ -86,8 +86,11 @@ fn a_deck_file_past_the_size_limit_is_refused_before_it_is_read() {
         err.contains("h.toml:1:1: the file is 17 MB; a deck may be at most 16 MB"),
         "{err}"
     );
-    let err = env.fails(&["decks"], "");
-    assert!(err.contains("the file is 17 MB"), "{err}");
+    // Where decks are used, it is left out with a warning rather than stopping the command.
+    let out = env.cmd(&["decks"]).output().unwrap();
+    assert!(out.status.success());
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(warned.contains("the file is 17 MB"), "{warned}");
 }
 
 #[cfg(unix)]
