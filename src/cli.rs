@@ -95,7 +95,9 @@ pub struct CardArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 when a card matches, 1 when none does (as grep), 2 on a usage error.")]
+#[command(
+    after_help = "Exit status: 0 when a card matches, 1 when none does (as grep), 2 on a usage error."
+)]
 pub struct SearchArgs {
     /// Text to look for in every field (question, answer, options, cloze text, points, explanation, source, tags); several words are one text
     #[arg(required = true, num_args = 1..)]

@@ -85,7 +85,8 @@ pub fn build(
             at: local_minute(r.at, clock),
             grade: r.grade.name(),
             interval_days: ((r.after.due - r.at) as f64 / DAY_MS * 100.0).round() / 100.0,
-            recall: (r.before.phase != Phase::New).then(|| round2(sched.retrievability(&r.before, r.at))),
+            recall: (r.before.phase != Phase::New)
+                .then(|| round2(sched.retrievability(&r.before, r.at))),
         })
         .collect();
     CardInfo {
@@ -126,8 +127,9 @@ fn interval_text(days: f64) -> String {
     }
 }
 
-/// The info as text lines (terminal-safe), for `smriti card` and the quiz's `i` screen.
-pub fn render(info: &CardInfo) -> Vec<String> {
+/// The info as text lines (terminal-safe), for `smriti card` and the quiz's `i` screen; the
+/// quiz leaves the answer out (`with_answer` false), so `i` never gives it away.
+pub fn render(info: &CardInfo, with_answer: bool) -> Vec<String> {
     let mut out = vec![
         format!("card     {}", clean_line(&info.key)),
         format!("kind     {}", info.kind),
@@ -137,7 +139,9 @@ pub fn render(info: &CardInfo) -> Vec<String> {
         _ => out.push(format!("deck     {} (built-in)", clean_line(&info.deck))),
     }
     out.push(format!("prompt   {}", clean_line(&info.prompt)));
-    out.push(format!("answer   {}", clean_line(&info.answer)));
+    if with_answer {
+        out.push(format!("answer   {}", clean_line(&info.answer)));
+    }
     out.push(format!("source   {}", clean_line(&info.source)));
     if let Some(as_of) = &info.as_of {
         out.push(format!("as of    {}", clean_line(as_of)));

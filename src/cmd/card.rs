@@ -49,7 +49,7 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
         let text = serde_json::to_string_pretty(&info).context("cannot serialise the card")?;
         writeln!(out, "{text}")?;
     } else {
-        for line in info::render(&info) {
+        for line in info::render(&info, true) {
             writeln!(out, "{line}")?;
         }
     }
