@@ -183,3 +183,82 @@ pub fn render(info: &CardInfo, with_answer: bool) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::parse::parse_deck;
+    use crate::schedule::Grade;
+    use jiff::tz::TimeZone;
+
+    const DAY: Millis = 86_400_000;
+
+    #[test]
+    fn the_history_gives_each_answers_interval_and_the_recall_it_was_given_at() {
+        let src = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n\n[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\nas_of = 2024-01-02\n";
+        let deck = parse_deck(src, Origin::File("d.toml".into())).expect("parses");
+        let sched = Scheduler::new(&[], 0.9, 1).expect("default parameters");
+        let t0: Millis = 1_800_000_000_000;
+        let clock = Clock::new(from_ms(t0 + 10 * DAY), TimeZone::UTC, 4);
+        let new = crate::store::journal::new_card_state();
+        let first = CardState {
+            intro: t0,
+            last: t0,
+            due: t0 + 3 * DAY,
+            stability: 3.0,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps: 1,
+            lapses: 0,
+        };
+        let second = CardState {
+            last: t0 + 4 * DAY,
+            due: t0 + 14 * DAY,
+            stability: 9.0,
+            reps: 2,
+            ..first
+        };
+        let reviews = [
+            CardReview {
+                at: t0,
+                grade: Grade::Good,
+                before: new,
+                after: first,
+            },
+            CardReview {
+                at: t0 + 4 * DAY,
+                grade: Grade::Good,
+                before: first,
+                after: second,
+            },
+        ];
+        let info = build(
+            &deck.cards[0],
+            &deck.origin,
+            Some(&second),
+            &reviews,
+            &sched,
+            &clock,
+        );
+        assert_eq!(info.key, "d/c");
+        assert_eq!((info.file.as_deref(), info.line), (Some("d.toml"), Some(6)));
+        assert_eq!(info.as_of.as_deref(), Some("2024-01-02"));
+        assert_eq!(info.history[0].interval_days, 3.0);
+        assert_eq!(info.history[0].recall, None);
+        assert_eq!(info.history[1].interval_days, 10.0);
+        let then = info.history[1]
+            .recall
+            .expect("a second answer has a recall");
+        assert!((then - round2(sched.retrievability(&first, t0 + 4 * DAY))).abs() < 1e-6);
+        assert!(then < 0.95 && then > 0.5, "{then}");
+        let memory = info.memory.clone().expect("answered");
+        assert_eq!(memory.due, clock.study_day_ms(t0 + 14 * DAY).to_string());
+        let now = round2(sched.retrievability(&second, t0 + 10 * DAY));
+        assert!((memory.recall_now - now).abs() < 1e-6 && now < 1.0);
+        let text = render(&info, false).join("\n");
+        assert!(
+            text.contains("file     d.toml:6") && !text.contains("answer   A"),
+            "{text}"
+        );
+    }
+}

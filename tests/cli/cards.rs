@@ -217,3 +217,23 @@ fn i_in_the_quiz_shows_key_source_and_as_of_and_any_key_closes_it() {
     // The key that closed the info did nothing else: nothing was answered.
     assert!(env.reviews().is_empty());
 }
+
+#[test]
+fn an_undone_answer_is_not_in_the_cards_history() {
+    let env = env_with_deck();
+    // Good on the first card, undo it at the second, then Again on it.
+    let out = env.quiz(&["--deck", "polity", "--limit", "2"], "\n3\nu\n\n1\nq\n");
+    assert!(out.contains("Undone: polity/speaker"), "{out}");
+    let out = env
+        .cmd(&["card", "polity/speaker", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let grades: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["grade"].as_str().unwrap())
+        .collect();
+    assert_eq!(grades, ["again"], "{v}");
+}
