@@ -58,8 +58,15 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
     } else if hits.is_empty() {
         writeln!(out, "No card matches `{}`.", clean_line(&text))?;
     } else {
+        // Keys padded to the longest (up to 56 columns), so the other columns line up.
+        let key_width = hits
+            .iter()
+            .map(|h| unicode_width::UnicodeWidthStr::width(clean_line(&h.key).as_str()))
+            .max()
+            .unwrap_or(0)
+            .min(56);
         for hit in &hits {
-            writeln!(out, "{}", line(hit))?;
+            writeln!(out, "{}", line(hit, key_width))?;
         }
     }
     Ok(if hits.is_empty() {
@@ -69,11 +76,14 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
     })
 }
 
-/// `key  kind  due  recall  prompt`, the prompt cut so the line fits 80 columns.
-fn line(hit: &Hit) -> String {
+/// `key  kind  due  recall  prompt`, the key padded to `key_width` and the prompt cut so the
+/// line fits 80 columns (unless the key alone is too long for that).
+fn line(hit: &Hit, key_width: usize) -> String {
+    let key = clean_line(&hit.key);
+    let pad = key_width.saturating_sub(unicode_width::UnicodeWidthStr::width(key.as_str()));
     let head = format!(
-        "{}  {:<5}  {:<10}  {:>4}  ",
-        clean_line(&hit.key),
+        "{key}{}  {:<5}  {:<10}  {:>4}  ",
+        " ".repeat(pad),
         hit.kind,
         hit.due.as_deref().unwrap_or("new"),
         hit.recall
@@ -161,7 +171,7 @@ mod tests {
             recall: None,
             prompt: "word ".repeat(40),
         };
-        let shown = line(&hit);
+        let shown = line(&hit, 10);
         assert_eq!(unicode_width::UnicodeWidthStr::width(shown.as_str()), 80);
         assert!(shown.ends_with('…'));
     }
