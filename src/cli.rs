@@ -70,6 +70,10 @@ pub enum Command {
     Plan(PlanArgs),
     /// Fit the scheduler's FSRS-6 parameters to your own answers and save them if they predict better
     Optimize(OptimizeArgs),
+    /// Show everything about one card: where it is written, its source, every answer, its memory now
+    Card(CardArgs),
+    /// Find cards by any of their text, ignoring case, accents and punctuation (exit 1 if none match)
+    Search(SearchArgs),
     /// Show where state, decks, config, backups and caches live, and the settings in effect
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
@@ -79,6 +83,36 @@ pub enum Command {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// The card's key, deck-id/card-id (deck-id/card-id#N for a cloze gap), as `search` lists it
+    pub key: String,
+    /// Print it as JSON (schema in the README) [default: text]
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 when a card matches, 1 when none does (as grep), 2 on a usage error."
+)]
+pub struct SearchArgs {
+    /// Text to look for in every field (question, answer, options, cloze text, points, explanation, source, tags); several words are one text
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub filter: DeckFilter,
+
+    /// Only cards with this tag (repeatable) [default: all tags]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Print the matches as a JSON array (schema in the README) [default: one line per card]
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

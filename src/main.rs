@@ -55,6 +55,8 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => cmd::stats::stats(&app, args, &mut out)?,
         Command::Plan(args) => cmd::plan::plan(&app, args, &mut out)?,
         Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
+        Command::Card(args) => cmd::card::card(&app, args, &mut out)?,
+        Command::Search(args) => cmd::search::search(&app, args, &mut out)?,
         Command::Restore(args) => {
             let mut input = io::stdin().lock();
             cmd::restore::restore(&app, args, &mut input, &mut out)?

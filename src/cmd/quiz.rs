@@ -204,6 +204,7 @@ fn tui_deps<'a>(
         time: &app.time,
         record,
         color: app.color,
+        state_dir: app.home.state(),
     }
 }
 

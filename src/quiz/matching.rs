@@ -44,7 +44,7 @@ fn close_enough(given: &str, expected: &str) -> bool {
     allowed > 0 && edit_distance(given, expected) <= allowed
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -314,6 +314,13 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         if let Some(explain) = &card.explain {
             writeln!(self.out, "Why: {}", clean(explain))?;
         }
+        // So a wrong card can be found (`smriti card KEY`) and reported with where it came from.
+        writeln!(
+            self.out,
+            "Card: {} · source: {}",
+            clean_line(&card.key),
+            clean_line(&card.source)
+        )?;
         if records {
             writeln!(self.out, "{} · {}", grade.name(), next_review(state, clock))?;
         }

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::journal::{self, Kind, check_header};
 use super::{Store, StoreError, io_err};
 use crate::clock::{Clock, DayCursor, Millis};
-use crate::schedule::Grade;
+use crate::schedule::{CardState, Grade};
 
 /// One answer. The card key lives in the history's buffer (see `History::key`), so reading a
 /// million reviews allocates nothing per review.
@@ -137,6 +137,62 @@ fn reviews_of(buf: &[u8], start: usize, version: u32) -> Result<Vec<Review>, (us
         }
     })?;
     Ok(reviews)
+}
+
+/// One answer of one card with the card's state before and after it, so its interval and the
+/// recall it was given at can be shown (`smriti card`, the quiz's `i`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardReview {
+    pub at: Millis,
+    pub grade: Grade,
+    /// The state the answer found: a new card's (phase `New`) for the first answer.
+    pub before: CardState,
+    pub after: CardState,
+}
+
+/// Every answer of the card `key`, oldest first, with undone ones taken out. Reads the whole
+/// journal: it is for one card on demand, not for the quiz loop.
+pub fn card_reviews(dir: &Path, key: &str) -> Result<Vec<CardReview>, StoreError> {
+    let path = Store::journal_path(dir);
+    if !super::check_regular(&path)? {
+        return Ok(Vec::new());
+    }
+    let buf = fs::read(&path).map_err(io_err(&path))?;
+    let Some((version, start)) = header(dir, &path, &buf)? else {
+        return Ok(Vec::new());
+    };
+    let mut current = journal::new_card_state();
+    // With each answer's id, which an undo names (0 on a v1 journal).
+    let mut found: Vec<(u64, CardReview)> = Vec::new();
+    super::read_lines_by(&buf[start..], version, journal::parse_line, |line| {
+        if line.key != key {
+            return;
+        }
+        match line.kind {
+            Kind::Review(grade) => found.push((
+                line.id.unwrap_or(0),
+                CardReview {
+                    at: line.at,
+                    grade,
+                    before: current,
+                    after: line.state,
+                },
+            )),
+            Kind::Undo => {
+                let undone = match line.undoes {
+                    Some(id) => found.iter().rposition(|(i, _)| *i == id),
+                    None => found.len().checked_sub(1),
+                };
+                if let Some(i) = undone {
+                    found.remove(i);
+                }
+            }
+            Kind::Other(_) => {}
+        }
+        current = line.state;
+    })
+    .map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
+    Ok(found.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The recent part of the history: every review from the start of the study day `days_back`

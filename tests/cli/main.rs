@@ -8,6 +8,7 @@ mod add_tty;
 mod bounds;
 mod budget;
 mod builtin_decks;
+mod cards;
 mod check;
 mod check_dates;
 mod dates_on_screen;

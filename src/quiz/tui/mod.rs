@@ -43,6 +43,8 @@ pub struct Deps<'a> {
     /// Makes an entry durable (or, in a cram session, ignores it).
     pub record: &'a mut dyn FnMut(&Entry) -> Result<()>,
     pub color: bool,
+    /// The state folder, whose journal the card info (`i`) reads the card's history from.
+    pub state_dir: std::path::PathBuf,
 }
 
 /// Runs a study or cram session until it ends or the user quits.
@@ -70,6 +72,8 @@ struct Tui<'s, 'a, 'd> {
     ui: Option<UiState>,
     /// When the card on screen was first shown, for the answer's time.
     shown_at: Instant,
+    /// The key of the card on screen (it stays there after a verdict), for its info.
+    shown_key: Option<String>,
     /// What the last action did, carried onto the next card's screen.
     status: Option<Status>,
     /// Set by SIGTERM (exit 143) and by SIGINT sent from outside (interrupt, exit 130).
@@ -101,6 +105,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             out: BufWriter::new(io::stdout()),
             ui: None,
             shown_at: Instant::now(),
+            shown_key: None,
             status: None,
             terminate,
             interrupt,
@@ -163,8 +168,47 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                         self.regrade(Grade::Good, true)?;
                     }
                 }
+                Action::Info => self.show_info(),
                 Action::Quit => return Ok(Ended::Quit),
                 Action::Interrupt => return Ok(Ended::Interrupted),
+            }
+        }
+    }
+
+    /// Puts the info of the card on screen over it; if its history cannot be read, says so
+    /// in the status line instead (the quiz goes on).
+    fn show_info(&mut self) {
+        let Some(key) = self.shown_key.as_deref() else {
+            return;
+        };
+        let Some(card) = self.deps.library.cards().find(|c| c.key == key) else {
+            return;
+        };
+        let Some(origin) = self.deps.library.deck(&card.deck).map(|d| &d.origin) else {
+            return;
+        };
+        let lines = crate::store::history::card_reviews(&self.deps.state_dir, key).map(|reviews| {
+            let info = crate::info::build(
+                card,
+                origin,
+                self.session.state(key),
+                &reviews,
+                self.deps.sched,
+                &self.deps.time.clock(),
+            );
+            crate::info::render(&info, false)
+        });
+        let Some(ui) = self.ui.as_mut() else { return };
+        match lines {
+            Ok(lines) => {
+                ui.info = Some(lines);
+                ui.scroll = 0;
+            }
+            Err(e) => {
+                ui.status = Some(Status {
+                    text: format!("cannot read the card's history: {}", crate::exit::chain(&e)),
+                    ok: Some(false),
+                });
             }
         }
     }
@@ -272,6 +316,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         };
         let card = self.session.card(&shown);
         let state = self.session.state(&card.key).copied();
+        self.shown_key = Some(card.key.clone());
         let view = self.card_view(&shown);
         let (done, left) = self.session.progress();
         let (due, new) = self.session.left_by_reason();

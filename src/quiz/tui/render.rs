@@ -27,6 +27,8 @@ pub fn render(ui: &UiState, width: u16, height: u16) -> Vec<Line> {
     let room = h.saturating_sub(header.len() + footer.len()).max(1);
     let (body, focus) = if ui.help {
         (help(w), None)
+    } else if let Some(info) = &ui.info {
+        (info_rows(info, w), None)
     } else {
         body(ui, w)
     };
@@ -386,6 +388,7 @@ fn footer(ui: &UiState, w: usize) -> Vec<Line> {
     }
     let keys: Vec<Span> = match (&ui.phase, ui.help) {
         (_, true) => hints(&[("PgUp PgDn", "scroll"), ("any key", "back to the card")]),
+        _ if ui.info.is_some() => hints(&[("any key", "back to the card")]),
         (Phase::Asking, _) => hints(&[
             ("space", "reveal"),
             ("s", "skip"),
@@ -560,6 +563,10 @@ fn help(w: usize) -> Vec<Line> {
         ("u", "undo the last answer (the card comes back)"),
         ("s", "skip this card"),
         ("e", "show or hide the explanation"),
+        (
+            "i",
+            "card info: its key, deck file and line, source, as-of date, tags, every answer, memory now",
+        ),
         ("PgUp PgDn", "scroll a long card"),
         ("q, esc, ^C", "quit; every answer so far is saved"),
     ];
@@ -573,6 +580,22 @@ fn help(w: usize) -> Vec<Line> {
             w,
             2,
         ));
+    }
+    rows
+}
+
+/// The card info screen: a title, then the lines `info::render` gives, wrapped to the width.
+fn info_rows(info: &[String], w: usize) -> Vec<Line> {
+    let mut rows = vec![
+        vec![Span::new("Card info", Style::PLAIN.bold())],
+        Vec::new(),
+    ];
+    for line in info {
+        if line.is_empty() {
+            rows.push(Vec::new());
+        } else {
+            rows.extend(wrap(&[Span::plain(line.clone())], w, 9));
+        }
     }
     rows
 }

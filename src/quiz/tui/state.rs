@@ -207,6 +207,8 @@ pub struct UiState {
     pub status: Option<Status>,
     pub show_explain: bool,
     pub help: bool,
+    /// The card info (`i`) on screen instead of the card: its lines, as `info::render` gives.
+    pub info: Option<Vec<String>>,
     /// Body rows scrolled past (PgDn/PgUp), for cards taller than the screen.
     pub scroll: usize,
     pub mock: Option<MockInfo>,
@@ -222,6 +224,7 @@ impl UiState {
             status: None,
             show_explain: true,
             help: false,
+            info: None,
             scroll: 0,
             mock,
         }
@@ -259,6 +262,8 @@ pub enum Action {
     HandIn,
     /// Mock paper: no, back to the question.
     Back,
+    /// i: show the card's info (key, source, history) over the card.
+    Info,
     /// q or Esc: end the session, progress kept.
     Quit,
     /// Ctrl-C: as Quit, but the process exits with 130.
@@ -279,6 +284,12 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
             ui.scroll = 0;
             return Action::None;
         }
+    }
+    if ui.info.is_some() {
+        // Any key closes the info and does nothing else.
+        ui.info = None;
+        ui.scroll = 0;
+        return Action::None;
     }
     if let Phase::HandIn { .. } = ui.phase {
         return hand_in_key(key.code);
@@ -303,6 +314,8 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
             ui.show_explain = !ui.show_explain;
             return Action::None;
         }
+        // Not in a mock paper: its history and stability would give hints an exam does not.
+        KeyCode::Char('i') if ui.mock.is_none() => return Action::Info,
         _ => {}
     }
     let phase = std::mem::replace(&mut ui.phase, Phase::Asking);

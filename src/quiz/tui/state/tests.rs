@@ -477,3 +477,20 @@ fn handing_in_is_confirmed_or_taken_back() {
     assert_eq!(handle_key(&mut hand_in(), ch('a')), Action::None);
     assert_eq!(handle_key(&mut hand_in(), ctrl('c')), Action::Interrupt);
 }
+
+#[test]
+fn i_asks_for_the_card_info_which_any_key_closes_but_not_while_typing() {
+    let mut ui = fixtures::ui(BASIC);
+    assert_eq!(handle_key(&mut ui, ch('i')), Action::Info);
+    ui.info = Some(vec!["card     d/meaning".to_owned()]);
+    assert_eq!(
+        handle_key(&mut ui, ch('q')),
+        Action::None,
+        "the key only closes the info"
+    );
+    assert!(ui.info.is_none());
+
+    let mut ui = fixtures::ui(TYPED);
+    typed(&mut ui, "i");
+    assert!(ui.info.is_none());
+}
