@@ -9,6 +9,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::stats::render::whole_percent;
+
 /// UPSC gives 2 hours for 100 questions.
 pub const SECS_PER_QUESTION: u64 = 72;
 /// A right answer earns +2 marks, in thirds.
@@ -63,9 +65,9 @@ impl Tally {
     }
 
     /// Percent of attempted answers that were right.
-    pub fn accuracy(&self) -> Option<usize> {
+    pub fn accuracy(&self) -> Option<u32> {
         let n = self.attempted();
-        (n > 0).then(|| self.right * 100 / n)
+        (n > 0).then(|| whole_percent(self.right as f64 / n as f64))
     }
 }
 
@@ -238,6 +240,21 @@ mod tests {
             right: "a".into(),
             as_of: None,
         }
+    }
+
+    #[test]
+    fn accuracy_rounds_to_the_nearest_percent() {
+        let two_of_three = Report::new(
+            3,
+            vec![
+                answer(Mark::Right, false),
+                answer(Mark::Right, false),
+                answer(Mark::Wrong, false),
+            ],
+            60,
+            false,
+        );
+        assert_eq!(two_of_three.all().accuracy(), Some(67));
     }
 
     #[test]

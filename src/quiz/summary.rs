@@ -6,6 +6,7 @@ use super::queue::{due_cutoff, is_due_before};
 use super::session::Outcome;
 use crate::clock::Clock;
 use crate::deck::Kind;
+use crate::stats::render::whole_percent;
 use crate::store::States;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +66,7 @@ impl Summary {
     }
 
     pub fn accuracy(&self) -> Option<u32> {
-        (self.answered > 0).then(|| (self.passed * 100 / self.answered) as u32)
+        (self.answered > 0).then(|| whole_percent(self.passed as f64 / self.answered as f64))
     }
 
     /// Plain text, a few lines.
@@ -89,7 +90,9 @@ impl Summary {
             let parts: Vec<String> = self
                 .by_kind
                 .iter()
-                .map(|(k, n, ok)| format!("{k} {ok}/{n} ({}%)", ok * 100 / n))
+                .map(|(k, n, ok)| {
+                    format!("{k} {ok}/{n} ({}%)", whole_percent(*ok as f64 / *n as f64))
+                })
                 .collect();
             let _ = writeln!(out, "By kind: {}", parts.join(", "));
         }
@@ -101,5 +104,27 @@ impl Summary {
             if self.streak == 1 { "" } else { "s" }
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accuracy_rounds_to_the_nearest_percent_and_says_so_per_kind() {
+        let summary = Summary {
+            answered: 3,
+            passed: 2,
+            new: 0,
+            skipped: 0,
+            took_ms: 0,
+            by_kind: vec![(Kind::Basic, 3, 2), (Kind::Mcq, 3, 1)],
+            due_tomorrow: 0,
+            streak: 0,
+        };
+        assert_eq!(summary.accuracy(), Some(67));
+        let text = summary.render();
+        assert!(text.contains("(67%)") && text.contains("(33%)"), "{text}");
     }
 }
