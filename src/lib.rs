@@ -14,6 +14,7 @@ pub mod exit;
 pub mod info;
 pub mod optimize;
 pub mod paths;
+pub mod percent;
 pub mod plan;
 pub mod quiz;
 pub mod sanitize;

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{ExamPlan, Plan};
+use crate::percent::show;
 use crate::stats::charts;
 use crate::stats::render::Look;
 
@@ -37,11 +38,6 @@ pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
     out
 }
 
-fn pct(x: f64) -> String {
-    // `+ 0.0` turns the -0 that an empty f64 sum starts from into 0.
-    format!("{}%", (x * 100.0).round() + 0.0)
-}
-
 fn exam(out: &mut String, e: &ExamPlan, configured: Option<&ExamPlan>) {
     let pad = " ".repeat(11);
     let when = match e.days_left {
@@ -52,19 +48,19 @@ fn exam(out: &mut String, e: &ExamPlan, configured: Option<&ExamPlan>) {
     let range = if e.recall.low == e.recall.high {
         String::new()
     } else {
-        format!(" (runs: {} to {})", pct(e.recall.low), pct(e.recall.high))
+        format!(" (runs: {} to {})", show(e.recall.low), show(e.recall.high))
     };
     let _ = writeln!(
         out,
         "{pad}{} of {} cards recalled on exam morning{range}",
-        pct(e.recall.median),
+        show(e.recall.median),
         e.cards,
     );
     if let Some(c) = configured {
         let _ = writeln!(
             out,
             "{pad}(at your configured budget: {}, introducing {} cards)",
-            pct(c.recall.median),
+            show(c.recall.median),
             c.introduced_by_exam
         );
     }
@@ -72,21 +68,28 @@ fn exam(out: &mut String, e: &ExamPlan, configured: Option<&ExamPlan>) {
     let _ = writeln!(
         out,
         "{pad}{} with no more reviews; {} seen, {} by the exam; {} answers",
-        pct(e.recall_no_review),
+        show(e.recall_no_review),
         e.seen,
         e.introduced_by_exam,
         e.answers
     );
-    if e.seen * 2 < e.cards {
+    caveats(out, e.seen, e.cards, left_new);
+}
+
+/// What an exam figure counts on, under it (`plan` and `stats` alike): that most cards are
+/// still to learn, and how many the budget leaves new on the day.
+pub(crate) fn caveats(out: &mut String, seen: usize, cards: usize, still_new: usize) {
+    let pad = " ".repeat(11);
+    if seen * 2 < cards {
         let _ = writeln!(
             out,
             "{pad}Most cards are not seen yet: that counts on learning them as planned."
         );
     }
-    if left_new > 0 {
+    if still_new > 0 {
         let _ = writeln!(
             out,
-            "{pad}{left_new} cards still new on exam day: the budget or new_per_day is too low."
+            "{pad}{still_new} still new on exam day: the budget or new_per_day is too low."
         );
     }
 }

@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::stats::render::whole_percent;
+use crate::percent::whole_percent;
 
 /// UPSC gives 2 hours for 100 questions.
 pub const SECS_PER_QUESTION: u64 = 72;

@@ -6,7 +6,7 @@ use super::queue::{due_cutoff, is_due_before};
 use super::session::Outcome;
 use crate::clock::Clock;
 use crate::deck::Kind;
-use crate::stats::render::whole_percent;
+use crate::percent::whole_percent;
 use crate::store::States;
 
 #[derive(Debug, Clone, PartialEq)]

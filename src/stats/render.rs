@@ -162,19 +162,7 @@ fn table<'a>(
 
 /// A share as a whole percentage, or `-` when there is none.
 fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_owned(), |s| format!("{}%", whole_percent(s)))
-}
-
-/// A share rounded to the nearest whole percent (2/3 is 67%, not 66%), except that only all
-/// is 100% and only none is 0%: 99.6% predicted recall still leaves cards to forget.
-pub fn whole_percent(share: f64) -> u32 {
-    let share = share.clamp(0.0, 1.0);
-    let rounded = (share * 100.0).round() as u32;
-    match rounded {
-        100 if share < 1.0 => 99,
-        0 if share > 0.0 => 1,
-        n => n,
-    }
+    share.map_or_else(|| "-".to_owned(), crate::percent::show)
 }
 
 /// A recall share, right-aligned in `width`, coloured by how safe it is.
@@ -354,18 +342,9 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
             e.cards,
             e.new_introduced
         );
-        if e.seen * 2 < e.cards {
-            let _ = writeln!(
-                out,
-                "{pad}Most cards are not seen yet: that counts on learning them as planned."
-            );
-        }
-        let left_new = e.cards.saturating_sub(e.seen + e.new_introduced);
-        if e.recall_on_schedule.is_some() && left_new > 0 {
-            let _ = writeln!(
-                out,
-                "{pad}{left_new} still new on exam day: the budget or new_per_day is too low."
-            );
+        if e.recall_on_schedule.is_some() {
+            let still_new = e.cards.saturating_sub(e.seen + e.new_introduced);
+            crate::plan::render::caveats(out, e.seen, e.cards, still_new);
         }
     }
 }
@@ -395,14 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn percentages_round_to_the_nearest_but_only_all_is_100() {
-        assert_eq!(whole_percent(2.0 / 3.0), 67);
-        assert_eq!(whole_percent(0.125), 13);
-        assert_eq!(whole_percent(0.124), 12);
-        assert_eq!(whole_percent(0.996), 99);
-        assert_eq!(whole_percent(1.0), 100);
-        assert_eq!(whole_percent(0.001), 1);
-        assert_eq!(whole_percent(0.0), 0);
+    fn a_missing_share_is_a_dash() {
         assert_eq!(percent(Some(0.5)), "50%");
         assert_eq!(percent(None), "-");
     }
