@@ -70,6 +70,12 @@ impl Clock {
     }
 }
 
+/// A clock at `at` (RFC 3339) in UTC with Anki's 4 a.m. day start, for tests.
+#[cfg(test)]
+pub(crate) fn utc(at: &str) -> Clock {
+    Clock::new(at.parse().expect("an RFC 3339 time"), TimeZone::UTC, 4)
+}
+
 pub fn from_ms(ms: Millis) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }

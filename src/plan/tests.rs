@@ -3,7 +3,6 @@ use crate::deck::parse::parse_deck;
 use crate::deck::{Deck, Origin};
 use crate::schedule::Phase;
 use jiff::civil::date;
-use jiff::tz::TimeZone;
 
 fn deck(id: &str, exam: &str, n: usize) -> Deck {
     let mut src = format!("[deck]\nid = \"{id}\"\nexam = \"{exam}\"\n");
@@ -16,7 +15,7 @@ fn deck(id: &str, exam: &str, n: usize) -> Deck {
 }
 
 fn clock() -> Clock {
-    Clock::new("2027-01-01T10:00:00Z".parse().unwrap(), TimeZone::UTC, 4)
+    crate::clock::utc("2027-01-01T10:00:00Z")
 }
 
 fn config(prelims_in: i32, budget: u32) -> Config {

@@ -424,11 +424,7 @@ mod tests {
     fn learning_then_due_by_lowest_recall_then_new_up_to_the_limit() {
         let d = deck(6);
         let cards: Vec<&Card> = d.cards.iter().collect();
-        let clock = Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let day = 86_400_000;
         let now = clock.now_ms();
         let mut states = States::default();
@@ -467,11 +463,7 @@ mod tests {
     fn with_an_exam_ahead_a_card_that_would_miss_its_target_is_due_before_it() {
         let d = deck(3);
         let cards: Vec<&Card> = d.cards.iter().collect();
-        let clock = Clock::new(
-            "2027-05-21T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2027-05-21T10:00:00Z");
         let day = 86_400_000;
         let now = clock.now_ms();
         let mut states = States::default();
@@ -517,11 +509,7 @@ mod tests {
             NewOrder::Deck,
         );
         assert!(plain.due.is_empty());
-        let after = Clock::new(
-            "2027-05-24T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let after = crate::clock::utc("2027-05-24T10:00:00Z");
         assert_eq!(Goals::new(&config, &after), Goals::default());
     }
 
@@ -529,11 +517,7 @@ mod tests {
     fn the_budget_keeps_the_most_at_risk_reviews_and_slows_new_cards_first() {
         let d = deck(6);
         let cards: Vec<&Card> = d.cards.iter().collect();
-        let clock = Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let day = 86_400_000;
         let now = clock.now_ms();
         let mut states = States::default();
@@ -594,11 +578,7 @@ mod tests {
 
     #[test]
     fn days_before_an_exam_over_the_budget_pull_their_excess_into_today() {
-        let clock = Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let day_start = |d: i32| clock.day_start_ms(Clock::add_days(clock.today(), d));
         // 10 cards due tomorrow and 10 the day after; budget 10 a day, levelled to 8.
         let states: Vec<CardState> = (0..20)
@@ -631,11 +611,7 @@ mod tests {
 
     #[test]
     fn a_review_due_later_today_counts_as_due() {
-        let clock = Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let tonight = clock.now_ms() + 3 * 3_600_000;
         assert!(is_due(&state(tonight, 0, 1.0, Phase::Review), &clock));
         let tomorrow_morning = clock.day_start_ms(jiff::civil::date(2026, 1, 11));
@@ -656,11 +632,7 @@ mod tests {
         let cards: Vec<&Card> = d.cards.iter().chain(&e.cards).collect();
         assert_eq!(new_groups(&cards, NewOrder::Interleave), [0, 0, 0, 1, 1, 1]);
         assert_eq!(new_groups(&cards, NewOrder::Deck), [0; 6]);
-        let clock = Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        );
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let now = clock.now_ms();
         // d/c0 is seen: the turns are over each deck's new cards, so e does not wait for d.
         let mut states = States::default();

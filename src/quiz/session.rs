@@ -442,11 +442,7 @@ mod tests {
     }
 
     fn clock() -> Clock {
-        Clock::new(
-            "2026-01-10T10:00:00Z".parse().unwrap(),
-            jiff::tz::TimeZone::UTC,
-            4,
-        )
+        crate::clock::utc("2026-01-10T10:00:00Z")
     }
 
     fn with_session(test: impl FnOnce(&mut Session<'_>, &Scheduler, &Clock)) {

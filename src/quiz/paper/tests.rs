@@ -24,11 +24,7 @@ fn library() -> Library {
 }
 
 fn clock() -> Clock {
-    Clock::new(
-        "2026-01-10T10:00:00Z".parse().unwrap(),
-        jiff::tz::TimeZone::UTC,
-        4,
-    )
+    crate::clock::utc("2026-01-10T10:00:00Z")
 }
 
 /// Runs `test` on a paper of the three questions, then hands it in and returns the report
