@@ -13,6 +13,9 @@ use crate::stats::render::{Look, render};
 use crate::stats::{StatsInput, compute, window_days};
 use crate::store::{Store, history};
 
+/// Most selected cards for which `stats` runs `plan`'s simulation for its exam view.
+pub const SIMULATE_UP_TO: usize = 5_000;
+
 pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, deck_ids) = app.library(&args.filter)?;
     let filter = Filter {
@@ -34,7 +37,10 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     // Only the recent reviews are read: counts over all time come from the card states.
     let history = history::read_recent(&state_dir, &clock, window_days())?;
     let sched = app.scheduler()?;
-    let plan = if crate::cmd::plan::has_exam_ahead(app, &cards, &clock) {
+    // The simulation costs about a second per 10,000 cards: beyond this, `stats` stays quick
+    // and leaves the figure to `smriti plan`.
+    let simulate = cards.len() <= SIMULATE_UP_TO;
+    let plan = if simulate && crate::cmd::plan::has_exam_ahead(app, &cards, &clock) {
         let budget = app.budget()?;
         Some(crate::cmd::plan::simulate(
             app,

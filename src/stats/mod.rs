@@ -234,7 +234,8 @@ pub struct ExamView {
     pub recall_no_review: Option<f64>,
     /// Expected share recalled on the day if the user keeps to the schedule, by `plan`'s
     /// simulation (recall drawn from the model's probabilities, within the daily budget): the
-    /// median of its runs; `null` once the exam is past.
+    /// median of its runs; `null` once the exam is past, or when `stats` did not simulate
+    /// (more than `cmd::stats::SIMULATE_UP_TO` cards selected: `plan` gives it).
     pub recall_on_schedule: Option<f64>,
     /// The lowest and highest run of that simulation; `null` with it.
     pub recall_on_schedule_range: Option<[f64; 2]>,

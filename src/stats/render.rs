@@ -329,11 +329,18 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
             }
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "{pad}{} recalled if you keep to the schedule{range}",
-            recall(e.recall_on_schedule, 0, look),
-        );
+        if e.recall_on_schedule.is_some() {
+            let _ = writeln!(
+                out,
+                "{pad}{} recalled if you keep to the schedule{range}",
+                recall(e.recall_on_schedule, 0, look),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{pad}`smriti plan` shows what keeping to the schedule gives"
+            );
+        }
         let _ = writeln!(
             out,
             "{pad}{} with no more reviews; {}/{} cards seen, {} new to come",

@@ -216,3 +216,30 @@ fn before_any_review_only_the_cards_per_topic_and_how_to_start() {
     assert!(!text.contains("Due in the next"), "{text}");
     assert!(!text.contains("Reviews, last"), "{text}");
 }
+
+#[test]
+fn above_five_thousand_cards_stats_leaves_the_simulation_to_plan() {
+    let mut env = Env::new();
+    env.write_config("[exams]\nprelims = 2027-05-23\n");
+    env.write_deck(
+        "t.toml",
+        &basic_deck(smriti::cmd::stats::SIMULATE_UP_TO + 1),
+    );
+    // One card answered, so the text shows the full view with its exam section.
+    env.quiz(&["--deck", "t", "--limit", "1"], "\n3\n");
+    env.now = LATER.to_owned();
+    let j = json(&env, &["--deck", "t"]);
+    let exam = &j["exams"][0];
+    assert_eq!(exam["recall_on_schedule"], Value::Null, "{exam}");
+    assert!(exam["recall_no_review"].is_number(), "{exam}");
+    let text = stats(&env, &["--deck", "t"], "C.UTF-8");
+    assert!(
+        text.contains("`smriti plan` shows what keeping to the schedule gives"),
+        "{text}"
+    );
+    // At the limit, the figure is there.
+    let env = Env::new();
+    env.write_config("[exams]\nprelims = 2027-05-23\n");
+    env.write_deck("t.toml", &basic_deck(20));
+    assert!(json(&env, &["--deck", "t"])["exams"][0]["recall_on_schedule"].is_number());
+}
