@@ -9,7 +9,8 @@ use jiff::tz::TimeZone;
 use crate::cli::{Cli, DeckFilter};
 use crate::clock::TimeSource;
 use crate::config::{self, Config};
-use crate::deck::load::{Broken, LoadError, load_library};
+use crate::deck::index::{Index, load_index};
+use crate::deck::load::{Broken, LoadError};
 use crate::deck::{Card, Library};
 use crate::paths::Home;
 use crate::schedule::Scheduler;
@@ -82,6 +83,13 @@ impl App {
     /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names; a
     /// broken deck of the user's folder is a warning on stderr and left out (see `load_library`).
     pub fn library(&self, filter: &DeckFilter) -> Result<(Library, Vec<String>)> {
+        let (index, ids) = self.index(filter)?;
+        Ok((index.library()?, ids))
+    }
+
+    /// `library` as the deck index: every card's key, deck, exam, kind and tags, its text
+    /// decoded only when asked for (the start-up commands show few of 100k cards).
+    pub fn index(&self, filter: &DeckFilter) -> Result<(Index, Vec<String>)> {
         let mut files = Vec::new();
         let mut ids = Vec::new();
         for d in &filter.decks {
@@ -94,20 +102,20 @@ impl App {
                 ids.push(d.clone());
             }
         }
-        let library = load_decks(
+        let index = load_index_warned(
             &self.home.decks(),
             &files,
             Some(&self.home.cache().join("decks.bin")),
         )?;
         for id in &ids {
-            if library.deck(id).is_none() {
-                let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
+            if index.deck_by_id(id).is_none() {
+                let known: Vec<&str> = index.decks.iter().map(|d| d.id.as_str()).collect();
                 bail!("no deck has the id `{id}` (decks: {})", known.join(", "));
             }
         }
         for path in &files {
             let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-            if let Some(deck) = library.decks.iter().find(|d| match &d.origin {
+            if let Some(deck) = index.decks.iter().find(|d| match &d.origin {
                 crate::deck::Origin::File(p) => {
                     p.canonicalize().unwrap_or_else(|_| p.clone()) == canonical
                 }
@@ -116,7 +124,7 @@ impl App {
                 ids.push(deck.id.clone());
             }
         }
-        Ok((library, ids))
+        Ok((index, ids))
     }
 }
 
@@ -136,7 +144,25 @@ pub fn known_tags(library: &Library, tags: &[String]) -> Result<Vec<String>> {
     Ok(tags.to_vec())
 }
 
+/// `known_tags` over the deck index.
+pub fn known_tags_in(index: &Index, tags: &[String]) -> Result<Vec<String>> {
+    for tag in tags {
+        if !(0..index.len()).any(|i| index.has_tag(i, tag)) {
+            bail!(
+                "no card has the tag `{tag}` (tags: {})",
+                index.all_tags().join(", ")
+            );
+        }
+    }
+    Ok(tags.to_vec())
+}
+
 pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Library> {
+    Ok(load_index_warned(user_dir, extra, cache)?.library()?)
+}
+
+/// The deck index of `load_index`, each broken deck of the user's folder a warning on stderr.
+pub fn load_index_warned(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Index> {
     for link in crate::deck::load::dangling_links(user_dir) {
         eprintln!(
             "smriti: warning: {}: {}; it was skipped",
@@ -144,7 +170,7 @@ pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> R
             crate::deck::load::DANGLING
         );
     }
-    let (library, broken) = load_library(user_dir, extra, cache).map_err(|e| match e {
+    let (index, broken) = load_index(user_dir, extra, cache).map_err(|e| match e {
         LoadError::Invalid(errors) => {
             anyhow::Error::new(DeckErrors(errors.iter().map(ToString::to_string).collect()))
         }
@@ -156,7 +182,7 @@ pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> R
             crate::sanitize::clean_line(&left_out(deck))
         );
     }
-    Ok(library)
+    Ok(index)
 }
 
 /// The one warning for a user deck left out: where its first error is, what it says, and

@@ -12,7 +12,8 @@ use crate::sanitize::clean_line;
 use crate::store::Store;
 
 pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit> {
-    let (library, only) = app.library(filter)?;
+    // Counting needs only the cards' keys: the deck index gives them without decoding a card.
+    let (index, only) = app.index(filter)?;
     let store = Store::open_read(&app.home.state())?;
     let cutoff = due_cutoff(&app.time.clock());
     writeln!(
@@ -20,22 +21,19 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
         "{:<32} {:>7} {:>6} {:>6} {:>6}  source",
         "deck", "exam", "cards", "new", "due"
     )?;
-    for deck in library
+    for deck in index
         .decks
         .iter()
         .filter(|d| only.is_empty() || only.contains(&d.id))
     {
-        let new = deck
-            .cards
-            .iter()
-            .filter(|c| store.state(&c.key).is_none())
-            .count();
-        let due = deck
-            .cards
-            .iter()
-            .filter_map(|c| store.state(&c.key))
-            .filter(|s| s.in_step() || is_due_before(s, cutoff))
-            .count();
+        let (mut new, mut due) = (0, 0);
+        for i in deck.cards.clone() {
+            match store.state(index.key(i)) {
+                None => new += 1,
+                Some(s) if s.in_step() || is_due_before(s, cutoff) => due += 1,
+                Some(_) => {}
+            }
+        }
         writeln!(
             out,
             "{:<32} {:>7} {:>6} {:>6} {:>6}  {}",
@@ -51,5 +49,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
             }
         )?;
     }
+    // The process ends right after: the index and states go back to the OS at once.
+    std::mem::forget((index, store));
     Ok(Exit::Success)
 }

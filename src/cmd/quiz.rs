@@ -5,8 +5,9 @@ use std::io::Write;
 
 use anyhow::{Result, bail};
 
-use crate::app::{App, select};
+use crate::app::App;
 use crate::cli::QuizArgs;
+use crate::deck::index::{Decoded, Index};
 use crate::deck::{Kind, Library};
 use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
@@ -34,24 +35,27 @@ fn exit(ended: Ended) -> Exit {
 }
 
 fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
-    let (library, deck_ids) = app.library(&args.filter)?;
+    // Cards are selected over the deck index; only those the session shows are decoded.
+    let (index, deck_ids) = app.index(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
-        tags: crate::app::known_tags(&library, &args.tags)?,
+        tags: crate::app::known_tags_in(&index, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
-    let mut cards = select(&library, |c| filter.matches(c));
+    let mut sel: Vec<usize> = (0..index.len())
+        .filter(|&i| matches(&index, i, &filter))
+        .collect();
     if args.mock.is_some() {
-        cards.retain(|c| c.kind() == Kind::Mcq);
+        sel.retain(|&i| index.kind(i) == Kind::Mcq);
     }
-    if cards.is_empty() && args.mock.is_some() {
+    if sel.is_empty() && args.mock.is_some() {
         // A paper was asked for and none can be set: a script must not take that for one sat.
         bail!(
             "no MCQ cards match, so there is no paper to set (mains decks have none; check \
              --deck, --tag and --exam; `smriti decks` lists the decks)"
         );
     }
-    if cards.is_empty() {
+    if sel.is_empty() {
         writeln!(
             out,
             "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
@@ -66,9 +70,10 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     };
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();
+    let key = |p: usize| index.key(sel[p]);
 
     if let Some(n) = args.mock {
-        let chosen = mock::choose((0..cards.len()).collect(), usize::from(n), app.seed);
+        let chosen = mock::choose((0..sel.len()).collect(), usize::from(n), app.seed);
         let questions = chosen.len();
         if questions < usize::from(n) {
             writeln!(
@@ -80,11 +85,14 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             due: chosen,
             ..Picked::default()
         };
-        let mut session = Session::new(&library, cards, &store.cards, picked, Mode::Mock, app.seed);
+        let (decoded, picked) = decode(&index, &sel, picked)?;
+        let cards = decoded.cards();
+        let library = &decoded.library;
+        let mut session = Session::new(library, cards, &store.cards, picked, Mode::Mock, app.seed);
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
-                let deps = tui_deps(app, &library, &sched, &mut record);
+                let deps = tui_deps(app, library, &sched, &mut record);
                 tui::run_mock(&mut session, deps)?
             } else {
                 let deps = Deps {
@@ -102,12 +110,16 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
 
     let mut budget_note = None;
-    let mut session = if args.cram {
-        let mut order = queue::pick_cram(&cards, &store.cards, &sched, &clock);
+    let (picked, mode) = if args.cram {
+        let mut order = queue::pick_cram_keyed(sel.len(), key, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
             order.truncate(limit as usize);
         }
-        Session::cram(&library, cards, &store.cards, order, app.seed)
+        let picked = Picked {
+            due: order,
+            ..Picked::default()
+        };
+        (picked, Mode::Cram)
     } else {
         let day_start = clock.day_start_ms(clock.today());
         let introduced = introduced_since(&store.cards, day_start);
@@ -121,14 +133,21 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             level: queue::level_for(budget, app.config.new_per_day as usize),
         };
         let goals = queue::Goals::new(&app.config, &clock);
-        let mut picked = queue::pick(
-            &cards,
+        let groups = queue::new_groups_by(
+            sel.len(),
+            |p| index.deck(sel[p]).id.as_str(),
+            app.config.new_order,
+        );
+        let card = |p: usize| (index.key(sel[p]), index.exam(sel[p]));
+        let mut picked = queue::pick_keyed(
+            sel.len(),
+            card,
+            &groups,
             &store.cards,
             &sched,
             &clock,
             limits,
             &goals,
-            app.config.new_order,
         );
         if let Some(limit) = args.limit {
             picked.truncate(limit as usize);
@@ -144,8 +163,18 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             }
             return Ok(Ended::Finished);
         }
-        Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed)
+        (picked, Mode::Study)
     };
+    let (decoded, picked) = decode(&index, &sel, picked)?;
+    let library = &decoded.library;
+    let mut session = Session::new(
+        library,
+        decoded.cards(),
+        &store.cards,
+        picked,
+        mode,
+        app.seed,
+    );
 
     let ended = {
         let cram = args.cram;
@@ -157,7 +186,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         };
         // However the session ends (finished, quit, end of input), every answer is saved.
         if terminal {
-            let deps = tui_deps(app, &library, &sched, &mut record);
+            let deps = tui_deps(app, library, &sched, &mut record);
             tui::run(&mut session, deps)?
         } else {
             let deps = Deps {
@@ -206,6 +235,33 @@ fn tui_deps<'a>(
         color: app.color,
         state_dir: app.home.state(),
     }
+}
+
+/// Whether card `i` of the index passes the `--deck`, `--tag` and `--exam` filters (as
+/// `Filter::matches` on a decoded card).
+fn matches(index: &Index, i: usize, filter: &Filter) -> bool {
+    (filter.decks.is_empty() || filter.decks.contains(&index.deck(i).id))
+        && (filter.tags.is_empty() || filter.tags.iter().any(|t| index.has_tag(i, t)))
+        && filter.exam.is_none_or(|e| index.exam(i) == e)
+}
+
+/// Decodes the cards `picked` holds (places in `sel`, the selected places of the index) and
+/// renumbers it over the decoded cards, in the order `Picked::in_order` gives.
+fn decode(index: &Index, sel: &[usize], picked: Picked) -> Result<(Decoded, Picked)> {
+    let order: Vec<usize> = picked.in_order().collect();
+    let wanted: Vec<usize> = order.iter().map(|&p| sel[p]).collect();
+    let decoded = index.library_of(&wanted)?;
+    let mut at = vec![usize::MAX; sel.len()];
+    for (k, &p) in order.iter().enumerate() {
+        at[p] = k;
+    }
+    let renumbered = Picked {
+        learning: picked.learning.iter().map(|&(p, due)| (at[p], due)).collect(),
+        due: picked.due.iter().map(|&p| at[p]).collect(),
+        new: picked.new.iter().map(|&p| at[p]).collect(),
+        ..picked
+    };
+    Ok((decoded, renumbered))
 }
 
 /// Refreshes the snapshot and backup; the journal already holds every answer, so a failure

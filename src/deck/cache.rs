@@ -1,155 +1,352 @@
-//! A cache of parsed user decks, so a large collection starts in milliseconds instead of
-//! re-parsing megabytes of TOML on every run. Each file's entry is keyed by its length and
-//! modification time; a changed file is parsed again. The cache is only an accelerator, and
-//! never trusted unchecked: the file starts with the CRC-32C of the rest, and a cache that
-//! does not verify, cannot be decoded or is stale is ignored (the decks are parsed again and
-//! the cache rewritten). Failing to write it is not an error.
-//! `check` never uses it, so validation always reads the files themselves.
+//! The deck index's file: every deck (built-in and the user's) as parsed, in a compact binary
+//! form whose hot part (card keys, kinds, tags, mcq groups) is read on every start-up while
+//! each card's text stays encoded until a command asks for that card (`index`). A large
+//! collection so starts without re-parsing megabytes of TOML or decoding a million strings.
+//!
+//! Each deck's entry is keyed by its source (a file's path, or `builtin:<name>`) and stamped
+//! with the source's length and modification time (a built-in deck's: its text's CRC-32C), so a
+//! changed deck is parsed again. The cache is only an accelerator, and never trusted
+//! unchecked: the file starts with the CRC-32C of the rest, then a magic, a format number and
+//! the smriti version with a fingerprint of the card layout; anything that does not match is
+//! ignored (the decks are parsed again and the file rewritten). Failing to write it is not an
+//! error. `check` never uses it, so validation always reads the files themselves.
+//!
+//! ```text
+//! crc u32 · magic (16) · format u32 · str version · entries u32 · entries
+//! entry: u32 length · str source · u64 len · u128 stamp · str id · str name · u8 exam ·
+//!        u32 tags · tags × str · u32 cards · cards × (u16 key length · u32 text length ·
+//!        u8 kind · u8 first-of-its-answer · u32 mcq group · u16 tags · tags × u16) ·
+//!        keys · texts (each card postcard-encoded)
+//! ```
+//! Integers are little-endian; a `str` is a u32 length and UTF-8 bytes.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::ops::Range;
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use rustc_hash::FxHashMap;
 
-use super::load::{LoadError, load_file};
-use super::{Card, Deck, Exam, Origin};
+use super::{Body, Card, Choices, Deck, Exam, Kind};
 
-/// Bumped whenever the cached layout changes, so an old cache is simply ignored.
-const FORMAT: u32 = 2;
+const MAGIC: &[u8; 16] = b"smriti deck idx\n";
+/// Bumped whenever the entry layout changes, so an old file is simply ignored.
+const FORMAT: u32 = 3;
+/// `group` of a card that is not a grouped mcq.
+pub const NO_GROUP: u32 = u32::MAX;
 
-/// The cache's bytes without their checksum, if the checksum matches.
-fn verified(bytes: &[u8]) -> Option<&[u8]> {
+/// What a deck's source was when its entry was made: (length, modification time in ns) for a
+/// file, (length, CRC-32C of the text) for a built-in deck.
+pub type Stamp = (u64, u128);
+
+/// The entries of a cache file that verified: its bytes, and each source's stamp and entry.
+pub struct CacheFile {
+    pub bytes: Vec<u8>,
+    pub entries: FxHashMap<String, (Stamp, Range<usize>)>,
+}
+
+/// The cache at `file`, if it reads and verifies; `None` for any problem.
+pub fn read(file: &Path) -> Option<CacheFile> {
+    let bytes = fs::read(file).ok()?;
     let (crc, payload) = bytes.split_first_chunk::<4>()?;
-    (u32::from_le_bytes(*crc) == crc32c::crc32c(payload)).then_some(payload)
-}
-
-#[derive(Serialize, Deserialize)]
-struct CacheFile {
-    format: u32,
-    version: String,
-    entries: Vec<Entry>,
-}
-
-#[derive(Serialize, Deserialize, Clone)]
-struct Entry {
-    path: PathBuf,
-    len: u64,
-    mtime_ns: u128,
-    id: String,
-    name: String,
-    exam: Exam,
-    cards: Vec<Card>,
-}
-
-pub struct DeckCache {
-    file: PathBuf,
-    /// Entries not yet asked for; a hit takes its entry out (no copy of the cards).
-    entries: HashMap<PathBuf, Entry>,
-    /// The stamp of every file loaded, to write the cache again from the decks themselves.
-    stamps: HashMap<PathBuf, (u64, u128)>,
-    dirty: bool,
-}
-
-fn stamp(path: &Path) -> Option<(u64, u128)> {
-    let meta = fs::metadata(path).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((meta.len(), mtime))
-}
-
-impl DeckCache {
-    /// Opens the cache at `file`; any problem reading it means an empty cache.
-    pub fn open(file: &Path) -> DeckCache {
-        let entries = fs::read(file)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(verified(&bytes)?).ok())
-            .filter(|c| c.format == FORMAT && c.version == env!("CARGO_PKG_VERSION"))
-            .map(|c| c.entries.into_iter().map(|e| (e.path.clone(), e)).collect())
-            .unwrap_or_default();
-        DeckCache {
-            file: file.to_path_buf(),
-            entries,
-            stamps: HashMap::new(),
-            dirty: false,
-        }
+    (u32::from_le_bytes(*crc) == crc32c::crc32c(payload)).then_some(())?;
+    let mut r = Reader { b: &bytes, at: 4 };
+    (r.take(16)? == MAGIC && r.u32()? == FORMAT && r.str()? == version()).then_some(())?;
+    let count = r.u32()?;
+    let mut entries = FxHashMap::default();
+    for _ in 0..count {
+        let start = r.at;
+        let len = r.u32()? as usize;
+        let end = start.checked_add(4 + len)?;
+        let source = r.str()?.to_owned();
+        let stamp = (r.u64()?, r.u128()?);
+        bytes.get(start..end)?;
+        r.at = end;
+        entries.insert(source, (stamp, start..end));
     }
+    (r.at == bytes.len()).then_some(())?;
+    Some(CacheFile { bytes, entries })
+}
 
-    /// The deck in `path`, from the cache when the file is unchanged, else parsed.
-    pub fn load(&mut self, path: &Path) -> Result<Deck, LoadError> {
-        let stamp = stamp(path);
-        let cached = self.entries.remove(path);
-        if let Some(stamp) = stamp {
-            self.stamps.insert(path.to_path_buf(), stamp);
-        }
-        if let (Some((len, mtime_ns)), Some(e)) = (stamp, cached)
-            && e.len == len
-            && e.mtime_ns == mtime_ns
-        {
-            return Ok(Deck {
-                id: e.id,
-                name: e.name,
-                exam: e.exam,
-                origin: Origin::File(path.to_path_buf()),
-                cards: e.cards,
+/// The smriti version and a fingerprint of how a card is encoded: a build whose `Card` differs
+/// in any field reads no older cache.
+fn version() -> String {
+    let sample = sample_cards();
+    let layout = postcard::to_allocvec(&sample).map_or(0, |b| crc32c::crc32c(&b));
+    format!("{} {layout:08x}", env!("CARGO_PKG_VERSION"))
+}
+
+/// One card of every body, each field set, for the layout fingerprint.
+fn sample_cards() -> Vec<Card> {
+    let s = || "s".to_owned();
+    let bodies = [
+        Body::Basic { q: s(), a: s() },
+        Body::Typed {
+            q: s(),
+            a: s(),
+            accept: vec![s()],
+        },
+        Body::Mcq {
+            q: s(),
+            a: s(),
+            choices: Choices::Group(s()),
+        },
+        Body::Cloze { text: s(), gap: 1 },
+        Body::Mains {
+            q: s(),
+            year: Some(1),
+            points: vec![s()],
+            word_limit: Some(1),
+        },
+    ];
+    bodies
+        .into_iter()
+        .map(|body| Card {
+            key: s(),
+            id: s(),
+            deck: s(),
+            exam: Exam::Mains,
+            tags: vec![s()],
+            source: s(),
+            explain: Some(s()),
+            as_of: Some(s()),
+            line: 1,
+            body,
+        })
+        .collect()
+}
+
+/// Writes the cache from entries of `buf`, in order; best effort (a cache that cannot be
+/// written is simply not used next time).
+pub fn write(file: &Path, buf: &[u8], entries: &[Range<usize>]) {
+    let mut payload = Vec::with_capacity(entries.iter().map(|e| e.len()).sum::<usize>() + 64);
+    payload.extend_from_slice(MAGIC);
+    payload.extend_from_slice(&FORMAT.to_le_bytes());
+    put_str(&mut payload, &version());
+    payload.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    for e in entries {
+        payload.extend_from_slice(&buf[e.clone()]);
+    }
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    if fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    remove_stale_temp_files(dir);
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && tmp
+            .write_all(&crc32c::crc32c(&payload).to_le_bytes())
+            .and_then(|()| tmp.write_all(&payload))
+            .is_ok()
+    {
+        let _ = tmp.persist(file);
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn kind_code(kind: Kind) -> u8 {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8
+}
+
+/// Appends the entry of `deck` (from `source`, as it was at `stamp`) to `out`; returns its
+/// range there, or `None` for a deck too large for the format (then it is not cached).
+pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Option<Range<usize>> {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    put_str(out, source);
+    out.extend_from_slice(&stamp.0.to_le_bytes());
+    out.extend_from_slice(&stamp.1.to_le_bytes());
+    put_str(out, &deck.id);
+    put_str(out, &deck.name);
+    out.push(match deck.exam {
+        Exam::Prelims => 0,
+        Exam::Mains => 1,
+    });
+    let mut tags: Vec<&str> = Vec::new();
+    let mut groups: Vec<&str> = Vec::new();
+    let mut answers: Vec<(usize, &str)> = Vec::new();
+    let mut heads = Vec::new();
+    let mut bodies = Vec::new();
+    for card in &deck.cards {
+        let body = postcard::to_allocvec(card).ok()?;
+        let (group, first) = match &card.body {
+            Body::Mcq {
+                a,
+                choices: Choices::Group(g),
+                ..
+            } => {
+                let id = groups.iter().position(|x| x == g).unwrap_or_else(|| {
+                    groups.push(g);
+                    groups.len() - 1
+                });
+                let first = !answers.contains(&(id, a.as_str()));
+                if first {
+                    answers.push((id, a));
+                }
+                (id as u32, first)
+            }
+            _ => (NO_GROUP, false),
+        };
+        heads.extend_from_slice(&u16::try_from(card.key.len()).ok()?.to_le_bytes());
+        heads.extend_from_slice(&u32::try_from(body.len()).ok()?.to_le_bytes());
+        heads.push(kind_code(card.kind()));
+        heads.push(u8::from(first));
+        heads.extend_from_slice(&group.to_le_bytes());
+        heads.extend_from_slice(&u16::try_from(card.tags.len()).ok()?.to_le_bytes());
+        for t in &card.tags {
+            let id = tags.iter().position(|x| x == t).unwrap_or_else(|| {
+                tags.push(t);
+                tags.len() - 1
             });
+            heads.extend_from_slice(&u16::try_from(id).ok()?.to_le_bytes());
         }
-        self.dirty = true;
-        load_file(path)
+        bodies.extend_from_slice(&body);
     }
+    out.extend_from_slice(&u32::try_from(tags.len()).ok()?.to_le_bytes());
+    for t in &tags {
+        put_str(out, t);
+    }
+    out.extend_from_slice(&u32::try_from(deck.cards.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&heads);
+    for card in &deck.cards {
+        out.extend_from_slice(card.key.as_bytes());
+    }
+    out.extend_from_slice(&bodies);
+    let len = u32::try_from(out.len() - start - 4).ok()?;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    Some(start..out.len())
+}
 
-    /// Writes the cache again if any file was parsed or dropped, from the decks loaded.
-    /// Best effort: a cache that cannot be written is simply not used next time.
-    pub fn save(self, decks: &[Deck]) {
-        if !self.dirty && self.entries.is_empty() {
-            return;
-        }
-        let entries = decks
-            .iter()
-            .filter_map(|d| {
-                let Origin::File(path) = &d.origin else {
-                    return None;
-                };
-                let (len, mtime_ns) = *self.stamps.get(path)?;
-                Some(Entry {
-                    path: path.clone(),
-                    len,
-                    mtime_ns,
-                    id: d.id.clone(),
-                    name: d.name.clone(),
-                    exam: d.exam,
-                    cards: d.cards.clone(),
-                })
-            })
-            .collect();
-        let cache = CacheFile {
-            format: FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            entries,
+/// A deck's entry as read: its card heads, with offsets into the whole buffer.
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    pub exam: Exam,
+    pub tags: Vec<String>,
+    pub cards: Vec<Head>,
+}
+
+/// What every start-up reads of a card; its text stays encoded at `text`.
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub key: u32,
+    pub key_len: u16,
+    pub kind: Kind,
+    /// The first card of its mcq group with its answer (see `rules::answers_in_group`).
+    pub first_of_answer: bool,
+    pub tag_count: u16,
+    pub group: u32,
+    pub text: u32,
+    pub text_len: u32,
+    /// Where its tag ids start in `tag_ids`.
+    pub tags: u32,
+}
+
+/// Reads the entry at `range` of `buf`; its tag ids are appended to `tag_ids`. `None` if it
+/// does not decode (the cache is then not used).
+pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option<Entry> {
+    let mut r = Reader {
+        b: buf.get(..range.end)?,
+        at: range.start + 4,
+    };
+    r.str()?;
+    r.u64()?;
+    r.u128()?;
+    let id = r.str()?.to_owned();
+    let name = r.str()?.to_owned();
+    let exam = match r.u8()? {
+        0 => Exam::Prelims,
+        1 => Exam::Mains,
+        _ => return None,
+    };
+    let tags = (0..r.u32()?)
+        .map(|_| r.str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()?;
+    let count = r.u32()? as usize;
+    let mut cards = Vec::with_capacity(count.min(range.len() / 12));
+    for _ in 0..count {
+        let key_len = r.u16()?;
+        let text_len = r.u32()?;
+        let kind = *Kind::ALL.get(usize::from(r.u8()?))?;
+        let first_of_answer = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
         };
-        let Ok(payload) = postcard::to_allocvec(&cache) else {
-            return;
-        };
-        let mut bytes = crc32c::crc32c(&payload).to_le_bytes().to_vec();
-        bytes.extend_from_slice(&payload);
-        let Some(dir) = self.file.parent() else {
-            return;
-        };
-        if fs::create_dir_all(dir).is_err() {
-            return;
+        let group = r.u32()?;
+        let tag_count = r.u16()?;
+        let at = u32::try_from(tag_ids.len()).ok()?;
+        for _ in 0..tag_count {
+            let t = r.u16()?;
+            (usize::from(t) < tags.len()).then_some(())?;
+            tag_ids.push(t);
         }
-        remove_stale_temp_files(dir);
-        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
-            && tmp.write_all(&bytes).is_ok()
-        {
-            let _ = tmp.persist(&self.file);
-        }
+        cards.push(Head {
+            key: 0,
+            key_len,
+            kind,
+            first_of_answer,
+            tag_count,
+            group,
+            text: 0,
+            text_len,
+            tags: at,
+        });
+    }
+    for c in &mut cards {
+        c.key = u32::try_from(r.at).ok()?;
+        std::str::from_utf8(r.take(usize::from(c.key_len))?).ok()?;
+    }
+    for c in &mut cards {
+        c.text = u32::try_from(r.at).ok()?;
+        r.take(c.text_len as usize)?;
+    }
+    (r.at == range.end).then_some(Entry {
+        id,
+        name,
+        exam,
+        tags,
+        cards,
+    })
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.array().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+    fn u128(&mut self) -> Option<u128> {
+        self.array().map(u128::from_le_bytes)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
     }
 }
 
@@ -169,137 +366,5 @@ fn remove_stale_temp_files(dir: &Path) {
         for e in entries.filter_map(Result::ok).filter(stale) {
             let _ = fs::remove_file(e.path());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DECK: &str = "[deck]\nid = \"d\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nq = \"Q\"\na = \"A\"\nsource = \"s\"\n";
-
-    #[test]
-    fn an_unchanged_file_comes_from_the_cache_and_a_changed_one_is_parsed_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let deck = dir.path().join("d.toml");
-        let cache_file = dir.path().join("cache/decks.bin");
-        fs::write(&deck, DECK).unwrap();
-        let mut cache = DeckCache::open(&cache_file);
-        let loaded = cache.load(&deck).unwrap();
-        assert_eq!(loaded.cards[0].prompt(), "Q");
-        cache.save(&[loaded]);
-        assert!(cache_file.exists());
-
-        // Prove the second load is served from the cache: the entry is there and matches.
-        let mut cache = DeckCache::open(&cache_file);
-        assert!(cache.entries.contains_key(&deck));
-        let d = cache.load(&deck).unwrap();
-        assert!(cache.entries.is_empty(), "the hit took its entry");
-        assert_eq!((d.id.as_str(), d.cards.len()), ("d", 1));
-        assert_eq!(d.origin, Origin::File(deck.clone()));
-        assert!(!cache.dirty);
-
-        // A change of content (and so of length) is parsed again.
-        fs::write(&deck, DECK.replace("\"Q\"", "\"Changed question\"")).unwrap();
-        let mut cache = DeckCache::open(&cache_file);
-        assert_eq!(
-            cache.load(&deck).unwrap().cards[0].prompt(),
-            "Changed question"
-        );
-        assert!(cache.dirty);
-    }
-
-    #[test]
-    fn a_broken_cache_is_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let deck = dir.path().join("d.toml");
-        let cache_file = dir.path().join("decks.bin");
-        fs::write(&deck, DECK).unwrap();
-        fs::write(&cache_file, b"not a cache").unwrap();
-        let mut cache = DeckCache::open(&cache_file);
-        assert!(cache.entries.is_empty());
-        assert_eq!(cache.load(&deck).unwrap().id, "d");
-    }
-
-    #[test]
-    fn old_temporary_files_of_killed_cache_writes_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let deck = dir.path().join("d.toml");
-        fs::write(&deck, DECK).unwrap();
-        let cache_dir = dir.path().join("cache");
-        fs::create_dir_all(&cache_dir).unwrap();
-        let (old, fresh) = (cache_dir.join(".tmpOld123"), cache_dir.join(".tmpNew456"));
-        fs::write(&old, "half a cache").unwrap();
-        fs::write(&fresh, "a cache being written").unwrap();
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(hour_ago)
-            .unwrap();
-        let mut cache = DeckCache::open(&cache_dir.join("decks.bin"));
-        let loaded = cache.load(&deck).unwrap();
-        cache.save(&[loaded]);
-        assert!(!old.exists());
-        assert!(
-            fresh.exists(),
-            "a write that may still be going on is left alone"
-        );
-    }
-
-    #[test]
-    fn a_cache_with_any_byte_changed_is_not_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let deck = dir.path().join("d.toml");
-        let cache_file = dir.path().join("decks.bin");
-        fs::write(&deck, DECK).unwrap();
-        let mut cache = DeckCache::open(&cache_file);
-        let loaded = cache.load(&deck).unwrap();
-        cache.save(&[loaded]);
-        let good = fs::read(&cache_file).unwrap();
-        assert!(!DeckCache::open(&cache_file).entries.is_empty());
-        for at in 0..good.len() {
-            let mut bad = good.clone();
-            bad[at] ^= 0x04;
-            fs::write(&cache_file, &bad).unwrap();
-            assert!(DeckCache::open(&cache_file).entries.is_empty(), "byte {at}");
-        }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-
-        /// Whatever byte changes, the cards loaded are the deck file's own.
-        #[test]
-        fn a_damaged_cache_gives_the_cards_of_the_file(at in 0usize..4096, mask in 1u8..=255) {
-            let dir = tempfile::tempdir().unwrap();
-            let deck = dir.path().join("d.toml");
-            let cache_file = dir.path().join("decks.bin");
-            fs::write(&deck, DECK.replace("\"A\"", "\"An answer\"")).unwrap();
-            let mut cache = DeckCache::open(&cache_file);
-            let loaded = cache.load(&deck).unwrap();
-            cache.save(&[loaded]);
-            let mut bytes = fs::read(&cache_file).unwrap();
-            let at = at % bytes.len();
-            bytes[at] ^= mask;
-            fs::write(&cache_file, &bytes).unwrap();
-            let got = DeckCache::open(&cache_file).load(&deck).unwrap();
-            let want = load_file(&deck).unwrap();
-            proptest::prop_assert_eq!(format!("{:?}", got.cards), format!("{:?}", want.cards));
-            proptest::prop_assert_eq!((got.id, got.name), (want.id, want.name));
-        }
-    }
-
-    #[test]
-    fn an_invalid_deck_is_reported_not_cached() {
-        let dir = tempfile::tempdir().unwrap();
-        let deck = dir.path().join("d.toml");
-        fs::write(&deck, "[deck]\nid = \"d\"\n").unwrap();
-        let mut cache = DeckCache::open(&dir.path().join("decks.bin"));
-        assert!(cache.load(&deck).is_err());
-        let cache_file = cache.file.clone();
-        cache.save(&[]);
-        assert!(DeckCache::open(&cache_file).entries.is_empty());
     }
 }

@@ -4,7 +4,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::cache::DeckCache;
 use super::lint::Lint;
 use super::parse::{Linted, parse_deck, parse_deck_linted};
 use super::{Card, Deck, DeckError, Origin, limits};
@@ -175,85 +174,15 @@ pub struct Broken {
 /// the user's folder that does not load (invalid, unreadable, or reusing a deck id) is left
 /// out and said in the second list, so one typo does not stop a day's study; the built-in
 /// decks and the files named in `extra` (the user asked for them) must load, or every error
-/// found is the error. With a cache file, unchanged user decks are read from it instead of
-/// being parsed again.
+/// found is the error. With a cache file, unchanged decks are read from it instead of being
+/// parsed again (see `index`).
 pub fn load_library(
     user_dir: &Path,
     extra: &[PathBuf],
     cache: Option<&Path>,
 ) -> Result<(Library, Vec<Broken>), LoadError> {
-    let mut cache = cache.map(DeckCache::open);
-    let mut errors = Vec::new();
-    let mut broken = Vec::new();
-    let mut decks = builtin_decks().unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
-    let mut files: Vec<(PathBuf, bool)> = deck_files(user_dir)?
-        .into_iter()
-        .map(|f| {
-            let named = extra.iter().any(|p| same_file(&f, p));
-            (f, named)
-        })
-        .collect();
-    for path in extra {
-        if !files.iter().any(|(f, _)| same_file(f, path)) {
-            files.push((path.clone(), true));
-        }
-    }
-    for (path, named) in files {
-        let loaded = match cache.as_mut() {
-            Some(cache) => cache.load(&path),
-            None => load_file(&path),
-        };
-        let failed = match loaded {
-            Ok(deck) => match decks.iter().find(|d| d.id == deck.id) {
-                Some(other) => vec![DeckError {
-                    path: path.display().to_string(),
-                    line: 1,
-                    col: 1,
-                    card: None,
-                    message: format!("deck id `{}` is already used by {}", deck.id, other.origin),
-                }],
-                None => {
-                    decks.push(deck);
-                    continue;
-                }
-            },
-            Err(LoadError::Invalid(e)) => e,
-            Err(LoadError::Io { source, .. }) if !named => vec![DeckError {
-                path: path.display().to_string(),
-                line: 1,
-                col: 1,
-                card: None,
-                message: format!("cannot be read ({source})"),
-            }],
-            Err(io) => return Err(io),
-        };
-        if named {
-            errors.extend(failed);
-        } else if let Some(first) = failed.first().cloned() {
-            broken.push(Broken {
-                first,
-                errors: failed.len(),
-            });
-        }
-    }
-    if let Some(cache) = cache {
-        cache.save(&decks);
-    }
-    if errors.is_empty() {
-        Ok((Library { decks }, broken))
-    } else {
-        Err(LoadError::Invalid(errors))
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
+    let (index, broken) = super::index::load_index(user_dir, extra, cache)?;
+    Ok((index.library()?, broken))
 }
 
 #[cfg(test)]

@@ -206,15 +206,20 @@ pub struct Slot<'s> {
 /// the decks of `cards` (in the order they first appear), so new cards alternate between
 /// decks; with `Deck`, one group, so they come in the cards' own order.
 pub fn new_groups(cards: &[&Card], order: NewOrder) -> Vec<usize> {
+    new_groups_by(cards.len(), |i| cards[i].deck.as_str(), order)
+}
+
+/// `new_groups` over `n` cards given by their deck id.
+pub fn new_groups_by<'c>(n: usize, deck: impl Fn(usize) -> &'c str, order: NewOrder) -> Vec<usize> {
     match order {
-        NewOrder::Deck => vec![0; cards.len()],
+        NewOrder::Deck => vec![0; n],
         NewOrder::Interleave => {
             let mut decks: Vec<&str> = Vec::new();
-            cards
-                .iter()
-                .map(|c| {
-                    decks.iter().position(|d| *d == c.deck).unwrap_or_else(|| {
-                        decks.push(&c.deck);
+            (0..n)
+                .map(|i| {
+                    let d = deck(i);
+                    decks.iter().position(|x| *x == d).unwrap_or_else(|| {
+                        decks.push(d);
                         decks.len() - 1
                     })
                 })
@@ -232,19 +237,36 @@ pub fn pick(
     goals: &Goals,
     order: NewOrder,
 ) -> Picked {
-    let now = clock.now_ms();
     let groups = new_groups(cards, order);
+    let card = |i: usize| (cards[i].key.as_str(), cards[i].exam);
+    pick_keyed(cards.len(), card, &groups, states, sched, clock, limits, goals)
+}
+
+/// `pick` over `n` cards given by their key and exam (the deck index gives them without
+/// decoding any card), with their new-card `groups`.
+#[allow(clippy::too_many_arguments)]
+pub fn pick_keyed<'c>(
+    n: usize,
+    card: impl Fn(usize) -> (&'c str, Exam),
+    groups: &[usize],
+    states: &States,
+    sched: &Scheduler,
+    clock: &Clock,
+    limits: Limits,
+    goals: &Goals,
+) -> Picked {
+    let now = clock.now_ms();
     let slot = |i: usize| {
-        let card: &Card = cards[i];
-        states.get(&card.key).map(|state| Slot {
+        let (key, exam) = card(i);
+        states.get(key).map(|state| Slot {
             state,
             due: goals
-                .of(card.exam)
+                .of(exam)
                 .map_or(state.due, |g| sched.due_for_exam(state, g, clock)),
         })
     };
     pick_by(
-        cards.len(),
+        n,
         slot,
         |i| groups[i],
         |s| sched.retrievability(s, now),
@@ -302,8 +324,14 @@ pub fn pick_by<'s>(
         }
     }
     picked.new = take_turns(&new, limits.new);
-    // Indices are unique, so an unstable sort gives the same order as a stable one.
-    due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Indices are unique, so an unstable sort gives the same order as a stable one. Only the
+    // reviews today's budget takes are put in order: the rest wait for the coming days.
+    let order = |a: &(f32, usize), b: &(f32, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    if limits.today < due.len() {
+        due.select_nth_unstable_by(limits.today, order);
+    }
+    let taken = due.len().min(limits.today);
+    due[..taken].sort_unstable_by(order);
     picked.due = due.into_iter().map(|(_, i)| i).collect();
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
 
@@ -379,11 +407,22 @@ fn excess_ahead(load: &[usize], cap: usize) -> usize {
 
 /// Every card, weakest first: seen cards by predicted recall now, then the unseen.
 pub fn pick_cram(cards: &[&Card], states: &States, sched: &Scheduler, clock: &Clock) -> Vec<usize> {
+    pick_cram_keyed(cards.len(), |i| cards[i].key.as_str(), states, sched, clock)
+}
+
+/// `pick_cram` over `n` cards given by their key.
+pub fn pick_cram_keyed<'c>(
+    n: usize,
+    key: impl Fn(usize) -> &'c str,
+    states: &States,
+    sched: &Scheduler,
+    clock: &Clock,
+) -> Vec<usize> {
     let now = clock.now_ms();
     let mut seen: Vec<(f32, usize)> = Vec::new();
     let mut unseen = Vec::new();
-    for (i, card) in cards.iter().enumerate() {
-        match states.get(&card.key) {
+    for i in 0..n {
+        match states.get(key(i)) {
             Some(s) => seen.push((sched.retrievability(s, now), i)),
             None => unseen.push(i),
         }

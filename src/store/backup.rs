@@ -195,11 +195,7 @@ pub fn restore(dir: &Path, backup: &Path, aside_name: &str) -> Result<Option<Pat
     } else {
         None
     };
-    let snapshot = dir.join("snapshot.tsv");
-    match fs::remove_file(&snapshot) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&snapshot)(e)),
-        _ => {}
-    }
+    super::snapshot::remove(dir)?;
     write_new(dir, &journal, &bytes)?;
     Ok(aside)
 }

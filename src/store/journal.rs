@@ -20,7 +20,7 @@
 //! Version 1 lines (`<kind> <at> <key> <grade> <answer ms> <8 state fields>`, no id and no
 //! checksum) are still read, so a v1 journal works until its first write upgrades it.
 
-use super::States;
+use super::{Holds, States};
 use crate::clock::Millis;
 use crate::schedule::{CardState, Grade, Phase};
 
@@ -93,7 +93,7 @@ pub enum Kind {
 }
 
 /// Whether a card is kept out of study (reserved for the card-control events).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
     None,
     Suspended,
@@ -321,6 +321,20 @@ pub fn apply(cards: &mut States, key: &str, state: &CardState) {
         *slot = *state;
     } else {
         cards.insert(key.to_owned(), *state);
+    }
+}
+
+/// Makes `hold` the card's hold. Costs nothing while no card was ever held, so replaying a
+/// journal of answers only stays as fast as before.
+pub fn apply_hold(holds: &mut Holds, key: &str, hold: Hold) {
+    match hold {
+        Hold::None if holds.is_empty() => {}
+        Hold::None => {
+            holds.remove(key);
+        }
+        hold => {
+            holds.insert(key.to_owned(), hold);
+        }
     }
 }
 

@@ -66,7 +66,7 @@ fn home(dir: &Path) -> States {
 /// Flips `mask` into byte `at` of `file` in a copy of `from`, and reads the state back.
 fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<States, String>> {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["journal.tsv", "snapshot.tsv"] {
+    for name in ["journal.tsv", "snapshot.bin"] {
         fs::copy(from.join(name), dir.path().join(name)).unwrap();
     }
     let path = dir.path().join(file);
@@ -104,10 +104,10 @@ fn clear_or_exact(got: Result<States, String>, want: &States, what: &str) -> boo
 fn every_single_flip_in_journal_or_snapshot_is_an_error_or_the_full_replay_state() {
     let dir = tempfile::tempdir().unwrap();
     let want = home(dir.path());
-    assert!(dir.path().join("snapshot.tsv").exists());
+    assert!(dir.path().join("snapshot.bin").exists());
     let mut detected = 0;
     let mut same = 0;
-    for file in ["journal.tsv", "snapshot.tsv"] {
+    for file in ["journal.tsv", "snapshot.bin"] {
         let len = fs::metadata(dir.path().join(file)).unwrap().len() as usize;
         for at in 0..len {
             for mask in [0x01, 0x10, 0x80] {
@@ -137,7 +137,7 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let want = home(dir.path());
-        let file = if snapshot { "snapshot.tsv" } else { "journal.tsv" };
+        let file = if snapshot { "snapshot.bin" } else { "journal.tsv" };
         let got = read_flipped(dir.path(), file, at, mask).unwrap();
         let detected = clear_or_exact(got, &want, file);
         prop_assert!(snapshot || detected, "a journal flip must be reported");

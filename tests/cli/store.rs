@@ -133,7 +133,7 @@ fn studied(n: usize) -> Env {
     env.write_deck("t.toml", &basic_deck(n + 2));
     env.write_config("new_per_day = 1000\n");
     env.quiz(&["--deck", "t"], &all_good(n));
-    assert!(state_file(&env, "snapshot.tsv").exists());
+    assert!(state_file(&env, "snapshot.bin").exists());
     env
 }
 
@@ -151,20 +151,23 @@ fn decks_out(env: &Env) -> String {
 fn a_truncated_or_edited_snapshot_is_not_trusted() {
     let env = studied(6);
     let want = decks_out(&env);
-    let snap = state_file(&env, "snapshot.tsv");
-    let text = fs::read_to_string(&snap).unwrap();
-    let header = &text[..text.find('\n').unwrap() + 1];
-    for damaged in [
-        header.to_owned(),
-        text.replacen("\tr\t", "\tn\t", 1),
-        text.replacen("t/c0", "t/c9", 1),
-    ] {
+    let snap = state_file(&env, "snapshot.bin");
+    let bytes = fs::read(&snap).unwrap();
+    let key_at = bytes.windows(4).position(|w| w == b"t/c0").unwrap();
+    let mut other_key = bytes.clone();
+    other_key[key_at + 3] = b'9';
+    let mut other_phase = bytes.clone();
+    // The first record's phase byte (after the 40-byte header and 52 bytes of fields).
+    other_phase[40 + 52] = b'n';
+    for damaged in [bytes[..40].to_vec(), other_key, other_phase, Vec::new()] {
         fs::write(&snap, &damaged).unwrap();
-        assert_eq!(decks_out(&env), want, "{damaged}");
+        assert_eq!(decks_out(&env), want, "{damaged:?}");
     }
     // The next write session rebuilds it.
     env.quiz(&["--deck", "t"], &all_good(1));
-    assert_ne!(fs::read_to_string(&snap).unwrap(), text);
+    let rebuilt = fs::read(&snap).unwrap();
+    assert_ne!(rebuilt, bytes);
+    assert_eq!(&rebuilt[..16], b"smriti state idx");
 }
 
 #[test]

@@ -1,0 +1,369 @@
+//! Every deck in reach as an index of its cards' hot fields (key, deck, exam, kind, tags, mcq
+//! group), with each card's text left encoded until it is asked for. Start-up commands
+//! (`quiz`, `decks`) select over the index and decode only the cards they show, so a 100k-card
+//! collection costs them a few fixed-size reads per card rather than a dozen allocations.
+//! `load_library` builds the full `Library` through it too, so both see the same decks.
+//!
+//! The index comes from the deck cache (`cache`) where a deck's source is unchanged, else
+//! from parsing the deck; the cache file is rewritten when anything was parsed or dropped.
+
+use std::fs;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use super::cache::{self, Head, NO_GROUP, Stamp};
+use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
+use super::parse::parse_deck;
+use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin};
+
+/// The decks, in load order; each card addressed by its place in the whole index.
+#[derive(Default)]
+pub struct Index {
+    /// The cache file's bytes and the entries of decks parsed in this run, after them.
+    buf: Vec<u8>,
+    pub decks: Vec<IndexDeck>,
+    cards: Vec<(u16, Head)>,
+    tag_ids: Vec<u16>,
+}
+
+pub struct IndexDeck {
+    pub id: String,
+    pub name: String,
+    pub exam: Exam,
+    pub origin: Origin,
+    /// Its cards' places in the index.
+    pub cards: Range<usize>,
+    tags: Vec<String>,
+}
+
+/// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
+pub struct Decoded {
+    pub library: Library,
+    /// (deck, card) in `library` of each card asked for, in the order asked.
+    pub places: Vec<(usize, usize)>,
+}
+
+impl Decoded {
+    pub fn cards(&self) -> Vec<&Card> {
+        self.places
+            .iter()
+            .map(|&(d, c)| &self.library.decks[d].cards[c])
+            .collect()
+    }
+}
+
+fn damaged() -> LoadError {
+    LoadError::Io {
+        path: "the deck cache".into(),
+        source: io::Error::other("a card in it does not decode; run the command again to rebuild it"),
+    }
+}
+
+impl Index {
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    fn head(&self, i: usize) -> &Head {
+        &self.cards[i].1
+    }
+
+    pub fn key(&self, i: usize) -> &str {
+        let h = self.head(i);
+        let at = h.key as usize;
+        // Checked to be UTF-8 when the entry was read.
+        std::str::from_utf8(&self.buf[at..at + usize::from(h.key_len)]).unwrap_or_default()
+    }
+
+    pub fn deck(&self, i: usize) -> &IndexDeck {
+        &self.decks[usize::from(self.cards[i].0)]
+    }
+
+    pub fn exam(&self, i: usize) -> Exam {
+        self.deck(i).exam
+    }
+
+    pub fn kind(&self, i: usize) -> Kind {
+        self.head(i).kind
+    }
+
+    pub fn tags(&self, i: usize) -> impl Iterator<Item = &str> {
+        let h = self.head(i);
+        let deck = self.deck(i);
+        let at = h.tags as usize;
+        self.tag_ids[at..at + usize::from(h.tag_count)]
+            .iter()
+            .map(|t| deck.tags[usize::from(*t)].as_str())
+    }
+
+    /// As `Card::has_tag`: whatever its case.
+    pub fn has_tag(&self, i: usize, tag: &str) -> bool {
+        let folded = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let wanted = folded(tag);
+        self.tags(i).any(|t| t == tag || folded(t) == wanted)
+    }
+
+    /// Every distinct tag, sorted.
+    pub fn all_tags(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .decks
+            .iter()
+            .flat_map(|d| d.tags.iter().map(String::as_str))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    pub fn deck_by_id(&self, id: &str) -> Option<&IndexDeck> {
+        self.decks.iter().find(|d| d.id == id)
+    }
+
+    /// The card at `i`, its text decoded.
+    pub fn card(&self, i: usize) -> Result<Card, LoadError> {
+        let h = self.head(i);
+        let at = h.text as usize;
+        postcard::from_bytes(&self.buf[at..at + h.text_len as usize]).map_err(|_| damaged())
+    }
+
+    /// Every deck with every card decoded.
+    pub fn library(&self) -> Result<Library, LoadError> {
+        let all: Vec<usize> = (0..self.len()).collect();
+        Ok(self.library_of(&all)?.library)
+    }
+
+    /// Every deck, holding only the cards of `wanted` (index places, each once) and what
+    /// showing them needs: for a grouped mcq, the first card of each answer of its group in
+    /// its deck, so `rules::answers_in_group` gives the options it gives on the whole deck.
+    pub fn library_of(&self, wanted: &[usize]) -> Result<Decoded, LoadError> {
+        let mut take = vec![false; self.len()];
+        let mut groups: Vec<(u16, u32)> = Vec::new();
+        for &i in wanted {
+            take[i] = true;
+            let (deck, h) = self.cards[i];
+            if h.group != NO_GROUP && !groups.contains(&(deck, h.group)) {
+                groups.push((deck, h.group));
+            }
+        }
+        for &(deck, group) in &groups {
+            for j in self.decks[usize::from(deck)].cards.clone() {
+                let h = self.head(j);
+                if h.group == group && h.first_of_answer {
+                    take[j] = true;
+                }
+            }
+        }
+        let mut place = vec![(0, 0); self.len()];
+        let mut decks = Vec::with_capacity(self.decks.len());
+        for (d, deck) in self.decks.iter().enumerate() {
+            let mut cards = Vec::new();
+            for j in deck.cards.clone().filter(|j| take[*j]) {
+                place[j] = (d, cards.len());
+                cards.push(self.card(j)?);
+            }
+            decks.push(Deck {
+                id: deck.id.clone(),
+                name: deck.name.clone(),
+                exam: deck.exam,
+                origin: deck.origin.clone(),
+                cards,
+            });
+        }
+        Ok(Decoded {
+            library: Library { decks },
+            places: wanted.iter().map(|&i| place[i]).collect(),
+        })
+    }
+
+    /// Adds the deck whose entry is at `range` of the buffer; `None` if it does not decode.
+    fn add(&mut self, range: Range<usize>, origin: Origin) -> Option<()> {
+        let entry = cache::decode(&self.buf, range, &mut self.tag_ids)?;
+        let deck = u16::try_from(self.decks.len()).ok()?;
+        let start = self.cards.len();
+        self.cards.extend(entry.cards.into_iter().map(|h| (deck, h)));
+        self.decks.push(IndexDeck {
+            id: entry.id,
+            name: entry.name,
+            exam: entry.exam,
+            origin,
+            cards: start..self.cards.len(),
+            tags: entry.tags,
+        });
+        Some(())
+    }
+}
+
+fn file_stamp(path: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), mtime))
+}
+
+/// Builds an index, deck by deck, from the cache where it can.
+struct Builder {
+    index: Index,
+    cached: rustc_hash::FxHashMap<String, (Stamp, Range<usize>)>,
+    /// The entries of the decks kept, to write the cache again.
+    kept: Vec<Range<usize>>,
+    dirty: bool,
+}
+
+impl Builder {
+    /// The entry of the deck from `source`: the cached one if its stamp matches, else the
+    /// deck `parse` gives, encoded. An entry of the cache that does not decode is parsed.
+    fn entry(
+        &mut self,
+        source: &str,
+        stamp: Option<Stamp>,
+        parse: impl FnOnce() -> Result<Deck, LoadError>,
+    ) -> Result<(Range<usize>, cache::Entry), LoadError> {
+        if let Some((s, range)) = self.cached.remove(source)
+            && Some(s) == stamp
+        {
+            let mut scratch = Vec::new();
+            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), &mut scratch) {
+                return Ok((range, entry));
+            }
+        }
+        self.dirty = true;
+        let deck = parse()?;
+        let too_large = || {
+            LoadError::Invalid(vec![DeckError {
+                path: deck.origin.to_string(),
+                line: 1,
+                col: 1,
+                card: None,
+                message: "the deck is too large to index".into(),
+            }])
+        };
+        let range = cache::encode(&mut self.index.buf, source, stamp.unwrap_or((0, 0)), &deck)
+            .ok_or_else(too_large)?;
+        let entry = cache::decode(&self.index.buf, range.clone(), &mut Vec::new())
+            .ok_or_else(too_large)?;
+        Ok((range, entry))
+    }
+
+    fn keep(&mut self, range: Range<usize>, origin: Origin, cacheable: bool) -> Result<(), LoadError> {
+        self.index.add(range.clone(), origin).ok_or_else(damaged)?;
+        if cacheable {
+            self.kept.push(range);
+        }
+        Ok(())
+    }
+}
+
+/// The built-in decks, the user's deck folder and the extra files, read together, as
+/// `load::load_library` describes; `cache` is the deck cache file to read and refresh.
+pub fn load_index(
+    user_dir: &Path,
+    extra: &[PathBuf],
+    cache_file: Option<&Path>,
+) -> Result<(Index, Vec<Broken>), LoadError> {
+    let (buf, cached) = cache_file
+        .and_then(cache::read)
+        .map(|c| (c.bytes, c.entries))
+        .unwrap_or_default();
+    let mut b = Builder {
+        index: Index {
+            buf,
+            ..Index::default()
+        },
+        cached,
+        kept: Vec::new(),
+        dirty: false,
+    };
+    let mut errors = Vec::new();
+    let mut broken = Vec::new();
+    for (name, src) in BUILTIN {
+        let source = format!("builtin:{name}");
+        let stamp = (src.len() as u64, u128::from(crc32c::crc32c(src.as_bytes())));
+        let parse = || parse_deck(src, Origin::Builtin(name)).map_err(LoadError::Invalid);
+        match b.entry(&source, Some(stamp), parse) {
+            Ok((range, _)) => b.keep(range, Origin::Builtin(name), true)?,
+            Err(LoadError::Invalid(e)) => errors.extend(e),
+            Err(io) => return Err(io),
+        }
+    }
+    let mut files: Vec<(PathBuf, bool)> = deck_files(user_dir)?
+        .into_iter()
+        .map(|f| {
+            let named = extra.iter().any(|p| same_file(&f, p));
+            (f, named)
+        })
+        .collect();
+    for path in extra {
+        if !files.iter().any(|(f, _)| same_file(f, path)) {
+            files.push((path.clone(), true));
+        }
+    }
+    for (path, named) in files {
+        // A path that is not UTF-8 cannot be a cache key: such a deck is parsed every time.
+        let source = path.to_str().map(str::to_owned);
+        let stamp = source.as_ref().and_then(|_| file_stamp(&path));
+        let loaded = b.entry(source.as_deref().unwrap_or(""), stamp, || load_file(&path));
+        let failed = match loaded {
+            Ok((range, entry)) => match b.index.decks.iter().find(|d| d.id == entry.id) {
+                Some(other) => vec![DeckError {
+                    path: path.display().to_string(),
+                    line: 1,
+                    col: 1,
+                    card: None,
+                    message: format!("deck id `{}` is already used by {}", entry.id, other.origin),
+                }],
+                None => {
+                    b.keep(range, Origin::File(path.clone()), stamp.is_some())?;
+                    continue;
+                }
+            },
+            Err(LoadError::Invalid(e)) => e,
+            Err(LoadError::Io { source, .. }) if !named => vec![DeckError {
+                path: path.display().to_string(),
+                line: 1,
+                col: 1,
+                card: None,
+                message: format!("cannot be read ({source})"),
+            }],
+            Err(io) => return Err(io),
+        };
+        if named {
+            errors.extend(failed);
+        } else if let Some(first) = failed.first().cloned() {
+            broken.push(Broken {
+                first,
+                errors: failed.len(),
+            });
+        }
+    }
+    if let Some(file) = cache_file
+        && (b.dirty || !b.cached.is_empty())
+    {
+        cache::write(file, &b.index.buf, &b.kept);
+    }
+    if errors.is_empty() {
+        Ok((b.index, broken))
+    } else {
+        Err(LoadError::Invalid(errors))
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+#[path = "index_tests.rs"]
+mod tests;

@@ -1,0 +1,290 @@
+//! The deck index against the decks themselves, and the state read through it against a full
+//! replay of the journal, with decks edited and caches removed or damaged between runs.
+
+use std::fs;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::clock::Clock;
+use crate::deck::load::load_file;
+use crate::deck::rules::answers_in_group;
+use crate::schedule::{CardState, Grade, Phase};
+use crate::store::journal::{Entry, new_card_state};
+use crate::store::{States, Store};
+
+const DECK: &str = "[deck]\nid = \"d\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nq = \"Q\"\na = \"A\"\nsource = \"s\"\n";
+
+/// A deck of `n` cards of every kind, cards `gone` left out and card `renamed` given another
+/// id; `text` changes every prompt.
+fn deck_src(n: usize, gone: &[usize], renamed: Option<usize>, text: u8) -> String {
+    let mut src = String::from("[deck]\nid = \"p\"\nname = \"P\"\nexam = \"prelims\"\n");
+    for i in (0..n).filter(|i| !gone.contains(i)) {
+        let id = if renamed == Some(i) {
+            format!("r{i}")
+        } else {
+            format!("c{i}")
+        };
+        let head = format!("\n[[card]]\nid = \"{id}\"\nsource = \"s\"\ntags = [\"t{}\", \"Both\"]\n", i % 3);
+        let body = match i % 4 {
+            0 => format!("q = \"Q{i} v{text}\"\na = \"A{i}\"\n"),
+            1 => format!("kind = \"mcq\"\nq = \"Year {i} v{text}?\"\na = \"{}\"\ngroup = \"years\"\n", 1990 + i % 3),
+            2 => format!("kind = \"cloze\"\ntext = \"{{{{one {i}}}}} and {{{{two}}}} v{text}\"\n"),
+            _ => format!("kind = \"typed\"\nq = \"T{i} v{text}\"\na = \"x{i}\"\n"),
+        };
+        src.push_str(&(head + &body));
+    }
+    src
+}
+
+fn index_of(home: &Path, cache: bool) -> Index {
+    let file = home.join("cache/decks.bin");
+    load_index(&home.join("decks"), &[], cache.then_some(file.as_path()))
+        .unwrap()
+        .0
+}
+
+/// Every card of the index, decoded, as text; and its hot fields as the decoded card has them.
+fn cards_of(index: &Index) -> Vec<String> {
+    (0..index.len())
+        .map(|i| {
+            let card = index.card(i).unwrap();
+            assert_eq!(index.key(i), card.key);
+            assert_eq!(index.deck(i).id, card.deck);
+            assert_eq!((index.exam(i), index.kind(i)), (card.exam, card.kind()));
+            assert_eq!(index.tags(i).collect::<Vec<_>>(), card.tags);
+            format!("{card:?}")
+        })
+        .collect()
+}
+
+fn parsed(home: &Path) -> Vec<String> {
+    let (library, _) = crate::deck::load::load_library(&home.join("decks"), &[], None).unwrap();
+    library.cards().map(|c| format!("{c:?}")).collect()
+}
+
+#[test]
+fn an_unchanged_file_comes_from_the_cache_and_a_changed_one_is_parsed_again() {
+    let home = tempfile::tempdir().unwrap();
+    let decks = home.path().join("decks");
+    fs::create_dir_all(&decks).unwrap();
+    let deck = decks.join("d.toml");
+    fs::write(&deck, DECK).unwrap();
+    let first = index_of(home.path(), true);
+    assert!(home.path().join("cache/decks.bin").exists());
+    let key = first.decks.iter().find(|d| d.id == "d").unwrap().cards.start;
+    assert_eq!(first.card(key).unwrap().prompt(), "Q");
+
+    // Same length and modification time, other text: only the cache can still say "Q".
+    let mtime = fs::metadata(&deck).unwrap().modified().unwrap();
+    fs::write(&deck, DECK.replace("\"Q\"", "\"R\"")).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&deck)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(index_of(home.path(), true).card(key).unwrap().prompt(), "Q");
+
+    // A change of length is parsed again.
+    fs::write(&deck, DECK.replace("\"Q\"", "\"Changed question\"")).unwrap();
+    let changed = index_of(home.path(), true);
+    assert_eq!(changed.card(key).unwrap().prompt(), "Changed question");
+    assert_eq!(cards_of(&changed), parsed(home.path()));
+}
+
+#[test]
+fn a_cache_with_any_byte_changed_is_not_used() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/p.toml"), deck_src(6, &[], None, 0)).unwrap();
+    index_of(home.path(), true);
+    let file = home.path().join("cache/decks.bin");
+    let good = fs::read(&file).unwrap();
+    assert!(cache::read(&file).is_some());
+    // Every byte of the header and of the user deck's entry (the last one), and a sample of
+    // the built-in decks' entries.
+    let user_entry = good.len() - deck_src(6, &[], None, 0).len().min(good.len() / 2);
+    let ats = (0..64).chain(user_entry..good.len()).chain((64..user_entry).step_by(997));
+    for at in ats {
+        let mut bad = good.clone();
+        bad[at] ^= 0x04;
+        fs::write(&file, &bad).unwrap();
+        assert!(cache::read(&file).is_none(), "byte {at}");
+    }
+    fs::write(&file, b"not a cache").unwrap();
+    assert_eq!(cards_of(&index_of(home.path(), true)), parsed(home.path()));
+}
+
+#[test]
+fn a_grouped_mcq_decoded_alone_has_the_options_of_its_whole_deck() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/p.toml"), deck_src(40, &[], None, 0)).unwrap();
+    let index = index_of(home.path(), true);
+    let full = index.library().unwrap();
+    let whole = answers_in_group(full.deck("p").unwrap(), "years");
+    assert_eq!(whole.len(), 3);
+    let p = index.deck_by_id("p").unwrap().cards.clone();
+    // The last mcq card of the deck: its group's first answers come earlier.
+    let last = p.rev().find(|&i| index.kind(i) == Kind::Mcq).unwrap();
+    let decoded = index.library_of(&[last]).unwrap();
+    let deck = decoded.library.deck("p").unwrap();
+    assert_eq!(answers_in_group(deck, "years"), whole);
+    assert!(deck.cards.len() <= 4, "only the first card of each answer, and the card");
+    assert_eq!(decoded.cards()[0].key, index.key(last));
+}
+
+#[test]
+fn an_invalid_deck_is_reported_not_cached() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/b.toml"), "[deck]\nid = \"b\"\n").unwrap();
+    let file = home.path().join("cache/decks.bin");
+    let (index, broken) = load_index(&home.path().join("decks"), &[], Some(&file)).unwrap();
+    assert_eq!(broken.len(), 1);
+    assert!(index.deck_by_id("b").is_none());
+    let cached = cache::read(&file).unwrap();
+    assert!(cached.entries.keys().all(|k| k.starts_with("builtin:")));
+}
+
+#[test]
+fn old_temporary_files_of_killed_cache_writes_are_removed() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/d.toml"), DECK).unwrap();
+    let cache_dir = home.path().join("cache");
+    fs::create_dir_all(&cache_dir).unwrap();
+    let (old, fresh) = (cache_dir.join(".tmpOld123"), cache_dir.join(".tmpNew456"));
+    fs::write(&old, "half a cache").unwrap();
+    fs::write(&fresh, "a cache being written").unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    index_of(home.path(), true);
+    assert!(!old.exists());
+    assert!(fresh.exists(), "a write that may still be going on is left alone");
+    assert!(load_file(&home.path().join("decks/d.toml")).is_ok());
+}
+
+/// What happens between two runs of smriti.
+#[derive(Debug, Clone)]
+enum Step {
+    /// A session answers these cards (by place in the deck's index) with these grades, and
+    /// undoes its last answer if asked.
+    Session(Vec<(usize, u8)>, bool),
+    /// The deck is written again: cards dropped, one renamed, every prompt changed.
+    EditDeck(Vec<usize>, Option<usize>, u8),
+    Remove(&'static str),
+    Damage(&'static str, usize, u8),
+}
+
+const CACHES: [&str; 2] = ["state/snapshot.bin", "cache/decks.bin"];
+
+fn step() -> impl Strategy<Value = Step> {
+    let file = prop::sample::select(CACHES.to_vec());
+    prop_oneof![
+        4 => (prop::collection::vec((0usize..40, 1u8..=4), 0..30), any::<bool>())
+            .prop_map(|(a, u)| Step::Session(a, u)),
+        1 => (prop::collection::vec(0usize..12, 0..3), prop::option::of(0usize..12), any::<u8>())
+            .prop_map(|(g, r, t)| Step::EditDeck(g, r, t)),
+        1 => file.clone().prop_map(Step::Remove),
+        2 => (file, any::<usize>(), 1u8..=255).prop_map(|(f, at, m)| Step::Damage(f, at, m)),
+    ]
+}
+
+/// The state a full replay of the journal gives: the journal alone, in another folder.
+fn replayed(state: &Path) -> States {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(Store::journal_path(state), Store::journal_path(dir.path())).unwrap();
+    Store::open_read(dir.path()).unwrap().cards
+}
+
+fn run_steps(steps: &[Step]) {
+    let home = tempfile::tempdir().unwrap();
+    let (decks, state) = (home.path().join("decks"), home.path().join("state"));
+    fs::create_dir_all(&decks).unwrap();
+    fs::write(decks.join("p.toml"), deck_src(12, &[], None, 0)).unwrap();
+    let clock = Clock::new(
+        "2026-11-24T10:00:00Z".parse().unwrap(),
+        jiff::tz::TimeZone::UTC,
+        4,
+    );
+    let sched = crate::schedule::Scheduler::new(&[], 0.9, 1).unwrap();
+    for (n, step) in steps.iter().enumerate() {
+        match step {
+            Step::Session(answers, undo) => {
+                let index = index_of(home.path(), true);
+                let p = index.deck_by_id("p").unwrap().cards.clone();
+                let mut store = Store::open_write(&state).unwrap();
+                let mut last: Option<(String, Option<CardState>)> = None;
+                for (k, (card, grade)) in answers.iter().enumerate() {
+                    let i = p.start + card % p.len();
+                    let key = index.key(i).to_owned();
+                    let prev = store.state(&key).copied();
+                    let grade = Grade::from_number(*grade).unwrap();
+                    let at = clock.now_ms() + (n * 100 + k) as i64 * 60_000;
+                    let state = sched.answer(prev.as_ref(), grade, &clock, &key);
+                    let entry = Entry::Review {
+                        at,
+                        key: key.clone(),
+                        grade,
+                        took_ms: 1000,
+                        state,
+                    };
+                    store.record(&entry).unwrap();
+                    last = Some((key, prev));
+                }
+                if let (true, Some((key, prev))) = (*undo, last) {
+                    let state = prev.unwrap_or_else(new_card_state);
+                    store.record(&Entry::Undo { at: 1, key, state }).unwrap();
+                }
+                store.finish(&clock).unwrap();
+            }
+            Step::EditDeck(gone, renamed, text) => {
+                fs::write(decks.join("p.toml"), deck_src(12, gone, *renamed, *text)).unwrap();
+            }
+            Step::Remove(file) => {
+                let _ = fs::remove_file(home.path().join(file));
+            }
+            Step::Damage(file, at, mask) => {
+                let path = home.path().join(file);
+                if let Ok(mut bytes) = fs::read(&path)
+                    && !bytes.is_empty()
+                {
+                    let at = at % bytes.len();
+                    bytes[at] ^= mask;
+                    fs::write(&path, bytes).unwrap();
+                }
+            }
+        }
+        // What a start-up command reads: every card's state through the index's key.
+        let index = index_of(home.path(), true);
+        let store = Store::open_read(&state).unwrap();
+        let want = if state.join("journal.tsv").exists() {
+            replayed(&state)
+        } else {
+            States::default()
+        };
+        assert_eq!(store.cards, want, "after step {n}: {step:?}");
+        for i in 0..index.len() {
+            assert_eq!(store.state(index.key(i)), want.get(index.key(i)), "card {i}");
+        }
+        assert_eq!(cards_of(&index), parsed(home.path()), "after step {n}");
+        assert!(store.cards.values().all(|s| s.phase != Phase::New));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn the_state_through_the_index_is_the_full_replay(steps in prop::collection::vec(step(), 1..10)) {
+        run_steps(&steps);
+    }
+}
