@@ -328,6 +328,10 @@ def worker(mode, path, *extra):
         resp = col._backend.graphs(search="", days=0)
         info = {"reviews_counted": sum(resp.buttons.all_time.learning) + sum(resp.buttons.all_time.young)
                 + sum(resp.buttons.all_time.mature)}
+    elif mode == "decks":
+        # The deck list with its due counts, as Anki's deck browser shows it (`smriti decks`).
+        tree = col.sched.deck_due_tree()
+        info = {"decks": len(tree.children)}
     elif mode == "check":
         text, ok = col.fix_integrity()  # Tools > Check Database; runs the backend's check_database
         info = {"problems": [] if ok else text.splitlines()}
@@ -388,24 +392,14 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def main():
-    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
-        worker(*sys.argv[2:])
-        return
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cards", type=int, default=100_000)
-    ap.add_argument("--reviews", type=int, default=1_000_000)
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--json", help="also write the medians and every run's times to this file")
-    args = ap.parse_args()
-    require_anki()
+def prepare(cards, reviews, python):
+    """The path of a fresh working copy of the Anki collection for this size (built and
+    cached on first use, from the smriti home generate.py makes)."""
     import anki.buildinfo
-    python = sys.executable
-
-    base = f"/tmp/smriti-bench-{args.cards}-{args.reviews}"
+    base = f"/tmp/smriti-bench-{cards}-{reviews}"
     if not os.path.isdir(base):
         subprocess.run([python, os.path.join(HERE, "generate.py"), base,
-                        "--cards", str(args.cards), "--reviews", str(args.reviews)], check=True)
+                        "--cards", str(cards), "--reviews", str(reviews)], check=True)
     # Whole days from the synthetic today to the real one (days start at 04:00 UTC, as in Anki
     # with TZ=UTC and smriti's default day_start_hour); the build shifts every instant by this.
     def day_of(dt):
@@ -436,6 +430,25 @@ def main():
     shutil.rmtree(run_dir, ignore_errors=True)
     shutil.copytree(cache, run_dir)
     path = os.path.join(run_dir, "collection.anki2")
+
+    return path
+
+
+def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
+        worker(*sys.argv[2:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cards", type=int, default=100_000)
+    ap.add_argument("--reviews", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--json", help="also write the medians and every run's times to this file")
+    args = ap.parse_args()
+    require_anki()
+    import anki.buildinfo
+    python = sys.executable
+
+    path = prepare(args.cards, args.reviews, python)
 
     def count():
         p = Proc(python, "count", path)

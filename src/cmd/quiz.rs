@@ -43,7 +43,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         exam: args.exam.map(Into::into),
     };
     let mut sel: Vec<usize> = (0..index.len())
-        .filter(|&i| matches(&index, i, &filter))
+        .filter(|&i| index.matches(i, &filter.decks, &filter.tags, filter.exam))
         .collect();
     if args.mock.is_some() {
         sel.retain(|&i| index.kind(i) == Kind::Mcq);
@@ -217,6 +217,10 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     if let Some(note) = budget_note {
         writeln!(out, "{note}")?;
     }
+    // The process ends right after: the index and 100k card states go back to the OS at once
+    // rather than one allocation at a time. The store itself is dropped, releasing its lock.
+    drop(session);
+    std::mem::forget((index, decoded, std::mem::take(&mut store.cards)));
     Ok(ended)
 }
 
@@ -235,14 +239,6 @@ fn tui_deps<'a>(
         color: app.color,
         state_dir: app.home.state(),
     }
-}
-
-/// Whether card `i` of the index passes the `--deck`, `--tag` and `--exam` filters (as
-/// `Filter::matches` on a decoded card).
-fn matches(index: &Index, i: usize, filter: &Filter) -> bool {
-    (filter.decks.is_empty() || filter.decks.contains(&index.deck(i).id))
-        && (filter.tags.is_empty() || filter.tags.iter().any(|t| index.has_tag(i, t)))
-        && filter.exam.is_none_or(|e| index.exam(i) == e)
 }
 
 /// Decodes the cards `picked` holds (places in `sel`, the selected places of the index) and

@@ -5,10 +5,12 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use crate::app::{App, select};
+use crate::app::App;
+use crate::deck::index::Decoded;
 use crate::cli::StatsArgs;
 use crate::exit::Exit;
 use crate::quiz::queue::Filter;
+use crate::stats::cards::Indexed;
 use crate::stats::render::{Look, render};
 use crate::stats::{StatsInput, compute, window_days};
 use crate::store::{Store, history};
@@ -17,14 +19,18 @@ use crate::store::{Store, history};
 pub const SIMULATE_UP_TO: usize = 5_000;
 
 pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (library, deck_ids) = app.library(&args.filter)?;
+    // Counted over the deck index: no card is decoded but the few at-risk ones listed (and,
+    // for a small selection, those `plan`'s simulation needs).
+    let (index, deck_ids) = app.index(&args.filter)?;
     let filter = Filter {
         decks: deck_ids,
-        tags: crate::app::known_tags(&library, &args.tags)?,
+        tags: crate::app::known_tags_in(&index, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
-    let cards = select(&library, |c| filter.matches(c));
-    if cards.is_empty() && !args.json {
+    let places: Vec<usize> = (0..index.len())
+        .filter(|&i| index.matches(i, &filter.decks, &filter.tags, filter.exam))
+        .collect();
+    if places.is_empty() && !args.json {
         writeln!(
             out,
             "No cards match (check --deck, --tag and --exam; `smriti decks` lists the decks)."
@@ -39,7 +45,13 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let sched = app.scheduler()?;
     // The simulation costs about a second per 10,000 cards: beyond this, `stats` stays quick
     // and leaves the figure to `smriti plan`.
-    let simulate = cards.len() <= SIMULATE_UP_TO;
+    let simulate = places.len() <= SIMULATE_UP_TO;
+    let decoded = if simulate {
+        Some(index.library_of(&places)?)
+    } else {
+        None
+    };
+    let cards = decoded.as_ref().map(Decoded::cards).unwrap_or_default();
     let plan = if simulate && crate::cmd::plan::has_exam_ahead(app, &cards, &clock) {
         let budget = app.budget()?;
         Some(crate::cmd::plan::simulate(
@@ -53,8 +65,12 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     } else {
         None
     };
+    let indexed = Indexed {
+        index: &index,
+        places: &places,
+    };
     let stats = compute(&StatsInput {
-        cards: &cards,
+        cards: &indexed,
         states: &store.cards,
         history: &history,
         whole_history: false,
@@ -74,6 +90,6 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     // The process ends right after: freeing 100k cards and a million reviews one allocation
     // at a time would cost more than computing the stats, and the OS takes it all back at once.
     // The store was opened read-only, so it holds no lock to release.
-    std::mem::forget((library, store, history));
+    std::mem::forget((index, store, history));
     Ok(Exit::Success)
 }

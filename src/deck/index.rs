@@ -109,6 +109,14 @@ impl Index {
         self.tags(i).any(|t| t == tag || folded(t) == wanted)
     }
 
+    /// Whether card `i` passes the `--deck`, `--tag` and `--exam` filters (as
+    /// `queue::Filter::matches` on the decoded card).
+    pub fn matches(&self, i: usize, decks: &[String], tags: &[String], exam: Option<Exam>) -> bool {
+        (decks.is_empty() || decks.contains(&self.deck(i).id))
+            && (tags.is_empty() || tags.iter().any(|t| self.has_tag(i, t)))
+            && exam.is_none_or(|e| self.exam(i) == e)
+    }
+
     /// Every distinct tag, sorted.
     pub fn all_tags(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self

@@ -80,6 +80,9 @@ pub struct Session<'a> {
     rng: StdRng,
     /// Cards the session started with, by reason: (due reviews incl. learning, new).
     pub planned: (usize, usize),
+    /// Cards still to come (queue, steps, on screen) never answered: kept up to date as cards
+    /// come and go, so the header's counts cost nothing however long the queue.
+    new_waiting: usize,
 }
 
 impl<'a> Session<'a> {
@@ -105,7 +108,7 @@ impl<'a> Session<'a> {
             })
             .collect();
         let planned = (picked.learning.len() + picked.due.len(), picked.new.len());
-        Session {
+        let mut session = Session {
             library,
             queue: picked.due.iter().chain(&picked.new).copied().collect(),
             steps: picked
@@ -122,7 +125,10 @@ impl<'a> Session<'a> {
             mode,
             rng: StdRng::seed_from_u64(seed),
             planned,
-        }
+            new_waiting: 0,
+        };
+        session.new_waiting = session.recount_new();
+        session
     }
 
     /// A cram session: `order` is every card to practise, weakest first.
@@ -209,7 +215,11 @@ impl<'a> Session<'a> {
     pub fn draw_all(&mut self, now: Millis) -> Vec<Shown> {
         let mut all = Vec::new();
         while self.current(now).is_some() {
-            all.extend(self.current.take());
+            let drawn = self.current.take();
+            if let Some(d) = &drawn {
+                self.leave(d.idx);
+            }
+            all.extend(drawn);
         }
         all
     }
@@ -223,6 +233,7 @@ impl<'a> Session<'a> {
         clock: &Clock,
     ) -> Option<Entry> {
         let shown = self.current.take()?;
+        self.leave(shown.idx);
         Some(self.answer_card(shown, grade, took_ms, sched, clock))
     }
 
@@ -251,6 +262,7 @@ impl<'a> Session<'a> {
             Mode::Mock => false,
         };
         if queued_step {
+            self.enter(shown.idx);
             self.steps.push(Step {
                 idx: shown.idx,
                 due: if self.mode == Mode::Cram {
@@ -283,7 +295,8 @@ impl<'a> Session<'a> {
 
     /// Moves on without grading; the card stays as it was in the schedule.
     pub fn skip(&mut self) {
-        if self.current.take().is_some() {
+        if let Some(skipped) = self.current.take() {
+            self.leave(skipped.idx);
             self.skipped += 1;
         }
     }
@@ -305,6 +318,7 @@ impl<'a> Session<'a> {
         if last.queued_step
             && let Some(i) = self.steps.iter().rposition(|s| s.idx == last.shown.idx)
         {
+            self.leave(last.shown.idx);
             self.steps.remove(i);
         }
         self.outcomes.pop();
@@ -314,6 +328,7 @@ impl<'a> Session<'a> {
             None => self.states.remove(&key),
         };
         let state = last.prev.unwrap_or_else(new_card_state);
+        self.enter(last.shown.idx);
         self.current = Some(last.shown);
         Some(Entry::Undo {
             at: now,
@@ -353,11 +368,17 @@ impl<'a> Session<'a> {
         // The card on screen (in plain mode, the next one, at any of its prompts) stays there
         // as it was laid out; only the last answer is redone.
         let on_screen = self.current.take();
+        if let Some(s) = &on_screen {
+            self.leave(s.idx);
+        }
         let undo = self.undo(clock.now_ms());
         let redo = undo
             .is_some()
             .then(|| self.answer(grade, took, sched, clock))
             .flatten();
+        if let Some(s) = &on_screen {
+            self.enter(s.idx);
+        }
         self.current = on_screen;
         Some([undo?, redo?])
     }
@@ -371,21 +392,35 @@ impl<'a> Session<'a> {
     /// Of the cards still to come, how many have been answered before (reviews and learning
     /// steps) and how many are new.
     pub fn left_by_reason(&self) -> (usize, usize) {
-        let waiting = self
-            .queue
+        debug_assert_eq!(self.new_waiting, self.recount_new(), "the counter went wrong");
+        let left = self.progress().1;
+        (left - self.new_waiting, self.new_waiting)
+    }
+
+    fn is_new(&self, idx: usize) -> bool {
+        !self.states.contains_key(&self.cards[idx].key)
+    }
+
+    /// Card `idx` joins the cards still to come (as it is now).
+    fn enter(&mut self, idx: usize) {
+        self.new_waiting += usize::from(self.is_new(idx));
+    }
+
+    /// Card `idx` leaves the cards still to come (as it is now).
+    fn leave(&mut self, idx: usize) {
+        self.new_waiting -= usize::from(self.is_new(idx));
+    }
+
+    /// The new cards still to come, counted one by one: at the start, and to check the
+    /// counter in debug builds.
+    fn recount_new(&self) -> usize {
+        self.queue
             .iter()
             .copied()
             .chain(self.steps.iter().map(|s| s.idx))
-            .chain(self.current.as_ref().map(|c| c.idx));
-        let (mut seen, mut new) = (0, 0);
-        for idx in waiting {
-            if self.states.contains_key(&self.cards[idx].key) {
-                seen += 1;
-            } else {
-                new += 1;
-            }
-        }
-        (seen, new)
+            .chain(self.current.as_ref().map(|c| c.idx))
+            .filter(|&idx| self.is_new(idx))
+            .count()
     }
 
     pub fn records(&self) -> bool {

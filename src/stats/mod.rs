@@ -9,6 +9,7 @@
 //! documentation. Shares are numbers in 0..=1 rounded to 4 places, dates are `YYYY-MM-DD`
 //! study days, and `null` means "no data" (see each field).
 
+pub mod cards;
 pub mod charts;
 pub mod render;
 
@@ -19,12 +20,13 @@ use serde::Serialize;
 
 use crate::clock::{Clock, DayCursor, Millis};
 use crate::config::Config;
-use crate::deck::{Card, Exam};
+use crate::deck::Exam;
 use crate::plan::Plan;
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
 use crate::store::States;
 use crate::store::history::{History, streak_of_days};
+pub use cards::Cards;
 
 /// Days (today included) over which `accuracy_30d` is measured.
 pub const ACCURACY_DAYS: i32 = 30;
@@ -51,7 +53,7 @@ pub fn window_days() -> i32 {
 /// What `compute` works on.
 pub struct StatsInput<'a> {
     /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
-    pub cards: &'a [&'a Card],
+    pub cards: &'a dyn Cards,
     pub states: &'a States,
     pub history: &'a History,
     /// `history` holds every review. If not, it is only the recent part (see
@@ -290,10 +292,9 @@ pub fn compute(input: &StatsInput) -> Stats {
             .map(|d| (d, clock.day_start_ms(d)))
     });
 
-    let facts: Vec<CardFacts> = cards
-        .iter()
+    let facts: Vec<CardFacts> = (0..cards.len())
         .map(|c| {
-            let state = input.states.get(&c.key);
+            let state = input.states.get(cards.key(c));
             CardFacts {
                 state,
                 recall_now: state.map_or(0.0, |s| f64::from(input.sched.retrievability(s, now))),
@@ -302,34 +303,45 @@ pub fn compute(input: &StatsInput) -> Stats {
         .collect();
 
     // Groups: topic and deck indices per card, flattened.
-    let mut topic_ids: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut topic_names: Vec<&str> = Vec::new();
-    let mut deck_ids: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut deck_names: Vec<&str> = Vec::new();
+    // Few distinct tags and decks: owned names cost an allocation per name, not per card.
+    let mut topic_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut topic_names: Vec<String> = Vec::new();
+    let mut deck_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut deck_names: Vec<String> = Vec::new();
     let mut card_topics: Vec<usize> = Vec::new();
     let mut card_topic_start: Vec<usize> = Vec::with_capacity(cards.len() + 1);
     let mut card_deck: Vec<usize> = Vec::with_capacity(cards.len());
-    for card in cards {
+    for card in 0..cards.len() {
         let start = card_topics.len();
         card_topic_start.push(start);
         // Iterated in place: collecting them would cost an allocation per card.
-        let untagged = card.tags.is_empty().then_some(UNTAGGED);
-        for tag in card.tags.iter().map(String::as_str).chain(untagged) {
-            let next = topic_names.len();
-            let id = *topic_ids.entry(tag).or_insert(next);
-            if id == next {
-                topic_names.push(tag);
-            }
+        let mut add_topic = |tag: &str, card_topics: &mut Vec<usize>| {
+            let id = match topic_ids.get(tag) {
+                Some(id) => *id,
+                None => {
+                    topic_names.push(tag.to_owned());
+                    topic_ids.insert(tag.to_owned(), topic_names.len() - 1);
+                    topic_names.len() - 1
+                }
+            };
             // A tag written twice on one card counts once.
             if !card_topics[start..].contains(&id) {
                 card_topics.push(id);
             }
+        };
+        cards.each_tag(card, &mut |tag| add_topic(tag, &mut card_topics));
+        if card_topics.len() == start {
+            add_topic(UNTAGGED, &mut card_topics);
         }
-        let next = deck_names.len();
-        let id = *deck_ids.entry(card.deck.as_str()).or_insert(next);
-        if id == next {
-            deck_names.push(card.deck.as_str());
-        }
+        let deck = cards.deck(card);
+        let id = match deck_ids.get(deck) {
+            Some(id) => *id,
+            None => {
+                deck_names.push(deck.to_owned());
+                deck_ids.insert(deck.to_owned(), deck_names.len() - 1);
+                deck_names.len() - 1
+            }
+        };
         card_deck.push(id);
     }
     card_topic_start.push(card_topics.len());
@@ -351,7 +363,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     let mut due_cursor = DayCursor::new(clock);
     let bounds = forecast_bounds(clock);
 
-    for (i, (card, f)) in cards.iter().zip(&facts).enumerate() {
+    for (i, f) in facts.iter().enumerate() {
         let add = |acc: &mut Acc| {
             acc.cards += 1;
             if let Some(s) = f.state {
@@ -364,7 +376,7 @@ pub fn compute(input: &StatsInput) -> Stats {
                     acc.leeches.push(i);
                 }
                 acc.recall_sum += f.recall_now;
-                let slot = exam_slot(card.exam);
+                let slot = exam_slot(cards.exam(i));
                 if let Some((_, at)) = exam_at[slot] {
                     let r = f64::from(input.sched.retrievability(s, at));
                     acc.exam_sum[slot].0 += r;
@@ -404,11 +416,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     counts.due_today = forecast[0];
 
     // The review history, in one pass.
-    let key_index: FxHashMap<&str, usize> = cards
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.key.as_str(), i))
-        .collect();
+    let key_index: FxHashMap<&str, usize> = (0..cards.len()).map(|i| (cards.key(i), i)).collect();
     let heat_first = monday_of(Clock::add_days(today, -7 * (HEATMAP_WEEKS - 1)));
     let heat_first_offset = (heat_first - today).get_days();
     let mut heat = vec![0u32; (1 - heat_first_offset) as usize];
@@ -561,7 +569,7 @@ pub const WEEKDAYS: [Weekday; 7] = [
     Weekday::Sunday,
 ];
 
-fn row_of(acc: &Acc, cards: &[&Card]) -> Row {
+fn row_of(acc: &Acc, cards: &dyn Cards) -> Row {
     let mean = |sum: f64, n: usize| (n > 0).then(|| share(sum / n as f64));
     let recall_now = mean(acc.recall_sum, acc.seen);
     Row {
@@ -569,7 +577,7 @@ fn row_of(acc: &Acc, cards: &[&Card]) -> Row {
         seen: acc.seen,
         reviews: acc.reviews,
         lapses: acc.lapses,
-        leeches: acc.leeches.iter().map(|i| cards[*i].key.clone()).collect(),
+        leeches: acc.leeches.iter().map(|i| cards.key(*i).to_owned()).collect(),
         reviews_30d: acc.reviews_30d,
         accuracy_30d: (acc.reviews_30d > 0)
             .then(|| share(acc.passed_30d as f64 / acc.reviews_30d as f64)),
@@ -604,7 +612,7 @@ fn weakest_first(a: &Row, a_name: &str, b: &Row, b_name: &str) -> std::cmp::Orde
 fn at_risk_in(
     topic: &Topic,
     members: impl Iterator<Item = usize>,
-    cards: &[&Card],
+    cards: &dyn Cards,
     facts: &[CardFacts],
     clock: &Clock,
 ) -> AtRisk {
@@ -623,8 +631,8 @@ fn at_risk_in(
             .into_iter()
             .take(AT_RISK_CARDS)
             .map(|(i, s)| RiskCard {
-                key: clean_line(&cards[i].key),
-                prompt: clean_line(&cards[i].prompt()),
+                key: clean_line(cards.key(i)),
+                prompt: clean_line(&cards.prompt(i)),
                 recall_now: share(facts[i].recall_now),
                 lapses: s.lapses,
                 leech: s.is_leech(),
@@ -641,7 +649,7 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
     let clock = input.clock;
     let today = clock.today();
     let of_exam: Vec<usize> = (0..input.cards.len())
-        .filter(|i| input.cards[*i].exam == exam)
+        .filter(|i| input.cards.exam(*i) == exam)
         .collect();
     if of_exam.is_empty() {
         return None;

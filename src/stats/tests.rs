@@ -4,6 +4,7 @@ use jiff::civil::date;
 use jiff::tz::TimeZone;
 
 use super::*;
+use crate::deck::Card;
 use crate::deck::parse::parse_deck;
 use crate::deck::{Deck, Origin};
 use crate::store::States;

@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""smriti against Anki's backend on the same synthetic collections, in one run.
+
+Usage (with the venv's Python, so that Anki's backend can be driven; see README.md):
+
+    /tmp/anki-venv/bin/python bench/compare.py [--sizes 10000,100000] [--runs 7]
+        [--with-300k] [--bin target/release/smriti] [--no-anki] [--markdown FILE]
+
+For each size (cards; reviews are ten times that), the smriti home comes from generate.py and
+the Anki collection from anki.py's `prepare` (both cached under /tmp). Every round runs each
+measure once on each side, interleaved, so that load from other work on the machine hits both
+alike. Per measure it reports CPU time (user + sys of the process, which barely moves with
+load), wall time (min and median), and peak RSS; and the load average before and after.
+
+  first card   `smriti quiz --plain` killed once the first card is on stdout (so its CPU
+               is what it took to get there) | Anki: open the collection, v3 queue, render
+               the question, killed once it is shown
+  save, plain  from the grade sent to the next card on stdout (journal line fsynced) |
+               Anki: answer_card (an fsynced SQLite commit) and the next card rendered
+  save, full   the same in the full-screen quiz, through a pseudo-terminal (basic cards:
+  screen       others are skipped)
+  decks        a whole `smriti decks` | Anki: open, deck_due_tree() (the deck list), close
+  stats        a whole `smriti stats` | Anki: open, graphs() over all history, close
+  plan         a whole `smriti plan` (180-day horizon; no Anki counterpart)
+
+"Anki backend" is Anki's figure minus the median of a process that only starts Python and
+imports anki (also measured each round).
+"""
+import argparse
+import fcntl
+import importlib.util
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NOW = "2026-11-24T10:00:00Z"
+
+
+def load_anki_bench():
+    spec = importlib.util.spec_from_file_location("anki_bench", os.path.join(HERE, "anki.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def smriti_env(home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMRITI_")}
+    env.update(SMRITI_HOME=home, SMRITI_NOW=NOW, SMRITI_SEED="1", TZ="UTC", NO_COLOR="1",
+               TERM="xterm")
+    return env
+
+
+def cpu_of(rusage):
+    return rusage.ru_utime + rusage.ru_stime
+
+
+def read_until(fd, marker, buf=b"", timeout=60):
+    end = time.perf_counter() + timeout
+    while marker not in buf:
+        left = end - time.perf_counter()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise RuntimeError(f"timed out waiting for {marker!r}: {buf[-400:]!r}")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise RuntimeError(f"output ended before {marker!r}: {buf[-400:]!r}")
+        buf += chunk
+    return buf
+
+
+def smriti_whole(binary, home, args):
+    """(wall s, cpu s) of a whole smriti run."""
+    start = time.perf_counter()
+    p = subprocess.Popen([binary] + args, env=smriti_env(home), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"smriti {' '.join(args)} failed: {p.stderr.read()[-400:]!r}")
+    p.stderr.close()
+    return wall, cpu_of(ru)
+
+
+def smriti_first(binary, home):
+    """(wall to the first card, cpu to it, wall of saving one answer) in plain mode."""
+    start = time.perf_counter()
+    p = subprocess.Popen([binary, "quiz", "--plain"], env=smriti_env(home), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    fd = p.stdout.fileno()
+    card = read_until(fd, b"> ")
+    t_first = time.perf_counter() - start
+    text = card.decode("utf-8", "replace")
+    replies = [b"a\n"] if "answer (letter)" in text else [b"x\n"] if text.rstrip().endswith("answer>") \
+        else [b"\n", b"3\n"]
+    for r in replies[:-1]:
+        p.stdin.write(r)
+        p.stdin.flush()
+        read_until(fd, b"> ")
+    t0 = time.perf_counter()
+    p.stdin.write(replies[-1])
+    p.stdin.flush()
+    read_until(fd, "── ".encode())
+    t_save = time.perf_counter() - t0
+    p.kill()
+    _, _, ru = os.wait4(p.pid, 0)
+    return t_first, cpu_of(ru), t_save
+
+
+def smriti_first_cpu(binary, home):
+    """CPU of getting to the first card alone: killed as soon as it is on stdout."""
+    p = subprocess.Popen([binary, "quiz", "--plain"], env=smriti_env(home), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    read_until(p.stdout.fileno(), b"> ")
+    p.kill()
+    _, _, ru = os.wait4(p.pid, 0)
+    return cpu_of(ru)
+
+
+ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Screen:
+    """What a full-screen program wrote since the last `clear`, without escapes."""
+
+    def __init__(self, fd):
+        self.fd, self.text = fd, b""
+
+    def wait_for(self, needle, timeout=60):
+        end = time.perf_counter() + timeout
+        while needle not in self.text:
+            left = end - time.perf_counter()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise RuntimeError(f"timed out waiting for {needle!r}: {self.text[-400:]!r}")
+            chunk = os.read(self.fd, 65536)
+            self.text += ESCAPE.sub(b"", chunk).replace("\u00a0".encode(), b" ")
+
+    def clear(self):
+        self.text = b""
+
+
+def smriti_tui_save(binary, home):
+    """Wall time of one full-screen save: a basic card revealed, graded Good, to the next card."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        # The terminal's size is set before smriti starts, so its first screen is whole.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.execve(binary, [binary, "quiz"], smriti_env(home))
+    try:
+        screen = Screen(fd)
+        for _ in range(200):
+            screen.wait_for(b"quit")
+            if b"space reveal" in screen.text:
+                screen.clear()
+                os.write(fd, b" ")
+                screen.wait_for(b"good")
+                screen.wait_for(b"quit")
+                screen.clear()
+                t0 = time.perf_counter()
+                os.write(fd, b"3")
+                screen.wait_for(b"next review in")
+                return time.perf_counter() - t0
+            typing = b"^S" in screen.text
+            screen.clear()
+            os.write(fd, b"\x13" if typing else b"s")  # skip a card of another kind
+        raise RuntimeError("no basic card came up")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def peak_mb(binary, home, args, stdin=b""):
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", binary] + args, env=smriti_env(home),
+                       input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return int(r.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+class Anki:
+    def __init__(self, mod, path):
+        self.mod, self.path, self.python = mod, path, sys.executable
+
+    def run(self, mode, kill_after_ready=False):
+        """(wall to READY, cpu, info, wall to exit)."""
+        p = self.mod.Proc(self.python, mode, self.path)
+        t, info = p.read_line("READY ")
+        if kill_after_ready:
+            p.p.send_signal(signal.SIGKILL)
+        else:
+            p.p.stdin.close()
+        _, status, ru = os.wait4(p.p.pid, 0)
+        end = time.perf_counter()
+        p.p.stdout.close()
+        p.p.stderr.close()
+        return t - p.start, cpu_of(ru), info, end - p.start
+
+    def save(self):
+        p = self.mod.Proc(self.python, "first", self.path)
+        p.read_line("READY ")
+        t0 = time.perf_counter()
+        p.send("3\n")
+        t1, _ = p.read_line("SAVED ")
+        p.finish(kill=True)
+        return t1 - t0
+
+
+def fmt_ms(xs):
+    if not xs:
+        return "—"
+    return f"{min(xs) * 1000:.1f} / {statistics.median(xs) * 1000:.1f}"
+
+
+def measure(size, args, mod):
+    cards, reviews = size, size * 10
+    base = f"/tmp/smriti-bench-{cards}-{reviews}"
+    if not os.path.isdir(base):
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), base,
+                        "--cards", str(cards), "--reviews", str(reviews)], check=True)
+    home = base + "-run"
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(base, home)
+    anki = None
+    if not args.no_anki:
+        anki = Anki(mod, mod.prepare(cards, reviews, sys.executable))
+    b = args.bin
+    # Warm-up: builds the index and caches a real user would already have, and fills the
+    # page cache on both sides.
+    for _ in range(2):
+        # A session that ends (input closed) writes the state index; one killed does not.
+        smriti_whole(b, home, ["quiz", "--plain"])
+        smriti_whole(b, home, ["decks"])
+        smriti_first(b, home)
+    if anki:
+        anki.run("first", kill_after_ready=True)
+    load_before = os.getloadavg()
+    s = {k: ([], []) for k in ("first", "decks", "stats", "plan")}
+    s_save, s_tui = [], []
+    a = {k: ([], []) for k in ("startup", "first", "decks", "stats")}
+    a_save = []
+    for _ in range(args.runs):
+        wall, _, save = smriti_first(b, home)
+        s["first"][0].append(wall)
+        s["first"][1].append(smriti_first_cpu(b, home))
+        s_save.append(save)
+        try:
+            s_tui.append(smriti_tui_save(b, home))
+        except (RuntimeError, OSError) as e:
+            print(f"full-screen save not measured: {e}", file=sys.stderr)
+        for name, cmd in (("decks", ["decks"]), ("stats", ["stats"]), ("plan", ["plan"])):
+            wall, cpu = smriti_whole(b, home, cmd)
+            s[name][0].append(wall)
+            s[name][1].append(cpu)
+        if anki:
+            for mode in ("startup", "first", "decks", "stats"):
+                ready, cpu, _, exit_wall = anki.run(mode, kill_after_ready=(mode == "first"))
+                a[mode][0].append(ready if mode == "first" else exit_wall)
+                a[mode][1].append(cpu)
+            a_save.append(anki.save())
+    mem = {
+        "quiz": peak_mb(b, home, ["quiz", "--plain"]),
+        "stats": peak_mb(b, home, ["stats"]),
+        "decks": peak_mb(b, home, ["decks"]),
+    }
+    load_after = os.getloadavg()
+    return {
+        "size": size, "smriti": s, "save": s_save, "tui": s_tui, "mem": mem, "anki": a,
+        "anki_save": a_save, "load": (load_before, load_after),
+    }
+
+
+def backend(a, k):
+    """Anki's per-run figure minus the median of its Python start-up alone."""
+    up_wall = statistics.median(a["startup"][0]) if a["startup"][0] else 0
+    up_cpu = statistics.median(a["startup"][1]) if a["startup"][1] else 0
+    return [w - up_wall for w in a[k][0]], [c - up_cpu for c in a[k][1]]
+
+
+def table(r, runs):
+    s, a = r["smriti"], r["anki"]
+    lines = [
+        f"#### {r['size']:,} cards, {r['size'] * 10:,} reviews ({runs} runs; load average "
+        f"{r['load'][0][0]:.1f} before, {r['load'][1][0]:.1f} after)",
+        "",
+        "| measure | smriti CPU | smriti wall | Anki CPU | Anki wall | Anki backend CPU | Anki backend wall |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, key in (("first card", "first"), ("decks", "decks"), ("stats", "stats")):
+        bw, bc = backend(a, key) if a[key][0] else ([], [])
+        lines.append(f"| {name} | {fmt_ms(s[key][1])} | {fmt_ms(s[key][0])} | {fmt_ms(a[key][1])} | "
+                     f"{fmt_ms(a[key][0])} | {fmt_ms(bc)} | {fmt_ms(bw)} |")
+    lines.append(f"| plan (180 days) | {fmt_ms(s['plan'][1])} | {fmt_ms(s['plan'][0])} | — | — | — | — |")
+    lines.append(f"| save an answer, plain | — | {fmt_ms(r['save'])} | — | {fmt_ms(r['anki_save'])} | — | — |")
+    lines.append(f"| save an answer, full screen | — | {fmt_ms(r['tui'])} | — | — | — | — |")
+    lines.append(f"| Python + import anki | — | — | {fmt_ms(a['startup'][1])} | {fmt_ms(a['startup'][0])} | — | — |")
+    m = r["mem"]
+    lines.append(f"| peak RSS quiz / stats / decks | {m['quiz']:.0f} / {m['stats']:.0f} / {m['decks']:.0f} MB "
+                 "| | | | | |")
+    lines.append("")
+    lines.append("Times are min / median in ms.")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--with-300k", action="store_true", help="also 300,000 cards (slow to build)")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "smriti"))
+    ap.add_argument("--no-anki", action="store_true", help="smriti alone")
+    ap.add_argument("--markdown", help="also write the tables to this file")
+    args = ap.parse_args()
+    mod = None
+    if not args.no_anki:
+        mod = load_anki_bench()
+        mod.require_anki()
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    if args.with_300k:
+        sizes.append(300_000)
+    out = []
+    for size in sizes:
+        t = table(measure(size, args, mod), args.runs)
+        print(t + "\n", flush=True)
+        out.append(t)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write("\n\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

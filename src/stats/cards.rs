@@ -1,0 +1,68 @@
+//! The selected cards as `compute` reads them: by place, only the fields it counts by (key,
+//! deck, exam, tags), and the prompt only for the few at-risk cards it lists. Decoded cards
+//! and the deck index both give them, so `stats` on 100k cards decodes none but those few.
+
+use crate::deck::index::Index;
+use crate::deck::{Card, Exam};
+
+pub trait Cards {
+    fn len(&self) -> usize;
+    fn key(&self, i: usize) -> &str;
+    fn deck(&self, i: usize) -> &str;
+    fn exam(&self, i: usize) -> Exam;
+    /// Calls `each` with every tag of card `i`, in order.
+    fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str));
+    /// The prompt as shown (decoded on demand).
+    fn prompt(&self, i: usize) -> String;
+}
+
+impl Cards for Vec<&Card> {
+    fn len(&self) -> usize {
+        <[&Card]>::len(self)
+    }
+    fn key(&self, i: usize) -> &str {
+        &self[i].key
+    }
+    fn deck(&self, i: usize) -> &str {
+        &self[i].deck
+    }
+    fn exam(&self, i: usize) -> Exam {
+        self[i].exam
+    }
+    fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str)) {
+        self[i].tags.iter().for_each(|t| each(t));
+    }
+    fn prompt(&self, i: usize) -> String {
+        self[i].prompt()
+    }
+}
+
+/// Cards of the deck index, by their places in it.
+pub struct Indexed<'a> {
+    pub index: &'a Index,
+    pub places: &'a [usize],
+}
+
+impl Cards for Indexed<'_> {
+    fn len(&self) -> usize {
+        self.places.len()
+    }
+    fn key(&self, i: usize) -> &str {
+        self.index.key(self.places[i])
+    }
+    fn deck(&self, i: usize) -> &str {
+        &self.index.deck(self.places[i]).id
+    }
+    fn exam(&self, i: usize) -> Exam {
+        self.index.exam(self.places[i])
+    }
+    fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str)) {
+        self.index.tags(self.places[i]).for_each(each);
+    }
+    fn prompt(&self, i: usize) -> String {
+        // The index verified when read; a card that still fails to decode shows its key.
+        self.index
+            .card(self.places[i])
+            .map_or_else(|_| self.key(i).to_owned(), |c| c.prompt())
+    }
+}
