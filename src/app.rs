@@ -162,7 +162,11 @@ pub fn load_decks(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> R
 }
 
 /// The deck index of `load_index`, each broken deck of the user's folder a warning on stderr.
-pub fn load_index_warned(user_dir: &Path, extra: &[PathBuf], cache: Option<&Path>) -> Result<Index> {
+pub fn load_index_warned(
+    user_dir: &Path,
+    extra: &[PathBuf],
+    cache: Option<&Path>,
+) -> Result<Index> {
     for link in crate::deck::load::dangling_links(user_dir) {
         eprintln!(
             "smriti: warning: {}: {}; it was skipped",

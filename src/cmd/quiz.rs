@@ -252,7 +252,11 @@ fn decode(index: &Index, sel: &[usize], picked: Picked) -> Result<(Decoded, Pick
         at[p] = k;
     }
     let renumbered = Picked {
-        learning: picked.learning.iter().map(|&(p, due)| (at[p], due)).collect(),
+        learning: picked
+            .learning
+            .iter()
+            .map(|&(p, due)| (at[p], due))
+            .collect(),
         due: picked.due.iter().map(|&p| at[p]).collect(),
         new: picked.new.iter().map(|&p| at[p]).collect(),
         ..picked

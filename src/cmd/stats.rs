@@ -6,8 +6,8 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use crate::app::App;
-use crate::deck::index::Decoded;
 use crate::cli::StatsArgs;
+use crate::deck::index::Decoded;
 use crate::exit::Exit;
 use crate::quiz::queue::Filter;
 use crate::stats::cards::Indexed;

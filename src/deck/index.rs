@@ -57,7 +57,9 @@ impl Decoded {
 fn damaged() -> LoadError {
     LoadError::Io {
         path: "the deck cache".into(),
-        source: io::Error::other("a card in it does not decode; run the command again to rebuild it"),
+        source: io::Error::other(
+            "a card in it does not decode; run the command again to rebuild it",
+        ),
     }
 }
 
@@ -194,7 +196,8 @@ impl Index {
         let entry = cache::decode(&self.buf, range, &mut self.tag_ids)?;
         let deck = u16::try_from(self.decks.len()).ok()?;
         let start = self.cards.len();
-        self.cards.extend(entry.cards.into_iter().map(|h| (deck, h)));
+        self.cards
+            .extend(entry.cards.into_iter().map(|h| (deck, h)));
         self.decks.push(IndexDeck {
             id: entry.id,
             name: entry.name,
@@ -257,12 +260,17 @@ impl Builder {
         };
         let range = cache::encode(&mut self.index.buf, source, stamp.unwrap_or((0, 0)), &deck)
             .ok_or_else(too_large)?;
-        let entry = cache::decode(&self.index.buf, range.clone(), &mut Vec::new())
-            .ok_or_else(too_large)?;
+        let entry =
+            cache::decode(&self.index.buf, range.clone(), &mut Vec::new()).ok_or_else(too_large)?;
         Ok((range, entry))
     }
 
-    fn keep(&mut self, range: Range<usize>, origin: Origin, cacheable: bool) -> Result<(), LoadError> {
+    fn keep(
+        &mut self,
+        range: Range<usize>,
+        origin: Origin,
+        cacheable: bool,
+    ) -> Result<(), LoadError> {
         self.index.add(range.clone(), origin).ok_or_else(damaged)?;
         if cacheable {
             self.kept.push(range);

@@ -26,10 +26,16 @@ fn deck_src(n: usize, gone: &[usize], renamed: Option<usize>, text: u8) -> Strin
         } else {
             format!("c{i}")
         };
-        let head = format!("\n[[card]]\nid = \"{id}\"\nsource = \"s\"\ntags = [\"t{}\", \"Both\"]\n", i % 3);
+        let head = format!(
+            "\n[[card]]\nid = \"{id}\"\nsource = \"s\"\ntags = [\"t{}\", \"Both\"]\n",
+            i % 3
+        );
         let body = match i % 4 {
             0 => format!("q = \"Q{i} v{text}\"\na = \"A{i}\"\n"),
-            1 => format!("kind = \"mcq\"\nq = \"Year {i} v{text}?\"\na = \"{}\"\ngroup = \"years\"\n", 1990 + i % 3),
+            1 => format!(
+                "kind = \"mcq\"\nq = \"Year {i} v{text}?\"\na = \"{}\"\ngroup = \"years\"\n",
+                1990 + i % 3
+            ),
             2 => format!("kind = \"cloze\"\ntext = \"{{{{one {i}}}}} and {{{{two}}}} v{text}\"\n"),
             _ => format!("kind = \"typed\"\nq = \"T{i} v{text}\"\na = \"x{i}\"\n"),
         };
@@ -73,7 +79,13 @@ fn an_unchanged_file_comes_from_the_cache_and_a_changed_one_is_parsed_again() {
     fs::write(&deck, DECK).unwrap();
     let first = index_of(home.path(), true);
     assert!(home.path().join("cache/decks.bin").exists());
-    let key = first.decks.iter().find(|d| d.id == "d").unwrap().cards.start;
+    let key = first
+        .decks
+        .iter()
+        .find(|d| d.id == "d")
+        .unwrap()
+        .cards
+        .start;
     assert_eq!(first.card(key).unwrap().prompt(), "Q");
 
     // Same length and modification time, other text: only the cache can still say "Q".
@@ -106,7 +118,9 @@ fn a_cache_with_any_byte_changed_is_not_used() {
     // Every byte of the header and of the user deck's entry (the last one), and a sample of
     // the built-in decks' entries.
     let user_entry = good.len() - deck_src(6, &[], None, 0).len().min(good.len() / 2);
-    let ats = (0..64).chain(user_entry..good.len()).chain((64..user_entry).step_by(997));
+    let ats = (0..64)
+        .chain(user_entry..good.len())
+        .chain((64..user_entry).step_by(997));
     for at in ats {
         let mut bad = good.clone();
         bad[at] ^= 0x04;
@@ -132,7 +146,10 @@ fn a_grouped_mcq_decoded_alone_has_the_options_of_its_whole_deck() {
     let decoded = index.library_of(&[last]).unwrap();
     let deck = decoded.library.deck("p").unwrap();
     assert_eq!(answers_in_group(deck, "years"), whole);
-    assert!(deck.cards.len() <= 4, "only the first card of each answer, and the card");
+    assert!(
+        deck.cards.len() <= 4,
+        "only the first card of each answer, and the card"
+    );
     assert_eq!(decoded.cards()[0].key, index.key(last));
 }
 
@@ -168,7 +185,10 @@ fn old_temporary_files_of_killed_cache_writes_are_removed() {
         .unwrap();
     index_of(home.path(), true);
     assert!(!old.exists());
-    assert!(fresh.exists(), "a write that may still be going on is left alone");
+    assert!(
+        fresh.exists(),
+        "a write that may still be going on is left alone"
+    );
     assert!(load_file(&home.path().join("decks/d.toml")).is_ok());
 }
 
@@ -273,7 +293,11 @@ fn run_steps(steps: &[Step]) {
         };
         assert_eq!(store.cards, want, "after step {n}: {step:?}");
         for i in 0..index.len() {
-            assert_eq!(store.state(index.key(i)), want.get(index.key(i)), "card {i}");
+            assert_eq!(
+                store.state(index.key(i)),
+                want.get(index.key(i)),
+                "card {i}"
+            );
         }
         assert_eq!(cards_of(&index), parsed(home.path()), "after step {n}");
         assert!(store.cards.values().all(|s| s.phase != Phase::New));

@@ -239,7 +239,16 @@ pub fn pick(
 ) -> Picked {
     let groups = new_groups(cards, order);
     let card = |i: usize| (cards[i].key.as_str(), cards[i].exam);
-    pick_keyed(cards.len(), card, &groups, states, sched, clock, limits, goals)
+    pick_keyed(
+        cards.len(),
+        card,
+        &groups,
+        states,
+        sched,
+        clock,
+        limits,
+        goals,
+    )
 }
 
 /// `pick` over `n` cards given by their key and exam (the deck index gives them without

@@ -392,7 +392,11 @@ impl<'a> Session<'a> {
     /// Of the cards still to come, how many have been answered before (reviews and learning
     /// steps) and how many are new.
     pub fn left_by_reason(&self) -> (usize, usize) {
-        debug_assert_eq!(self.new_waiting, self.recount_new(), "the counter went wrong");
+        debug_assert_eq!(
+            self.new_waiting,
+            self.recount_new(),
+            "the counter went wrong"
+        );
         let left = self.progress().1;
         (left - self.new_waiting, self.new_waiting)
     }

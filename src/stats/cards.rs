@@ -7,6 +7,9 @@ use crate::deck::{Card, Exam};
 
 pub trait Cards {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn key(&self, i: usize) -> &str;
     fn deck(&self, i: usize) -> &str;
     fn exam(&self, i: usize) -> Exam;

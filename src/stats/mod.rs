@@ -577,7 +577,11 @@ fn row_of(acc: &Acc, cards: &dyn Cards) -> Row {
         seen: acc.seen,
         reviews: acc.reviews,
         lapses: acc.lapses,
-        leeches: acc.leeches.iter().map(|i| cards.key(*i).to_owned()).collect(),
+        leeches: acc
+            .leeches
+            .iter()
+            .map(|i| cards.key(*i).to_owned())
+            .collect(),
         reviews_30d: acc.reviews_30d,
         accuracy_30d: (acc.reviews_30d > 0)
             .then(|| share(acc.passed_30d as f64 / acc.reviews_30d as f64)),

@@ -291,7 +291,10 @@ mod tests {
         fs::write(dir.path().join(OLD_FILE), "old").unwrap();
         let crc = crc32c::crc32c(&[b'x'; 100]);
         write(dir.path(), &states(), &holds(), 100, crc).unwrap();
-        assert!(!dir.path().join(OLD_FILE).exists(), "the text snapshot goes");
+        assert!(
+            !dir.path().join(OLD_FILE).exists(),
+            "the text snapshot goes"
+        );
         let read = |len| read(dir.path(), len, |n| (n == 100).then_some(crc));
         let got = read(100).unwrap().unwrap();
         assert_eq!((got.cards, got.covered), (states(), 100));
