@@ -13,8 +13,14 @@ use crate::store::Store;
 
 pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit> {
     // Counting needs only the cards' keys: the deck index gives them without decoding a card.
-    let (index, only) = app.index(filter)?;
-    let store = Store::open_read(&app.home.state())?;
+    // The state is read on another core meanwhile; its errors come after the decks' as before.
+    let state_dir = app.home.state();
+    let (indexed, store) = std::thread::scope(|s| {
+        let store = s.spawn(|| Store::open_read(&state_dir));
+        (app.index(filter), store.join())
+    });
+    let (index, only) = indexed?;
+    let store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
     let cutoff = due_cutoff(&app.time.clock());
     writeln!(
         out,

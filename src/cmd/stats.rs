@@ -20,8 +20,14 @@ pub const SIMULATE_UP_TO: usize = 5_000;
 
 pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     // Counted over the deck index: no card is decoded but the few at-risk ones listed (and,
-    // for a small selection, those `plan`'s simulation needs).
-    let (index, deck_ids) = app.index(&args.filter)?;
+    // for a small selection, those `plan`'s simulation needs). The state is read on another
+    // core meanwhile; its errors come after the decks' as before.
+    let state_dir = app.home.state();
+    let (indexed, store) = std::thread::scope(|s| {
+        let store = s.spawn(|| Store::open_read(&state_dir));
+        (app.index(&args.filter), store.join())
+    });
+    let (index, deck_ids) = indexed?;
     let filter = Filter {
         decks: deck_ids,
         tags: crate::app::known_tags_in(&index, &args.tags)?,
@@ -37,8 +43,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         )?;
         return Ok(Exit::Success);
     }
-    let state_dir = app.home.state();
-    let store = Store::open_read(&state_dir)?;
+    let store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
     let clock = app.time.clock();
     // Only the recent reviews are read: counts over all time come from the card states.
     let history = history::read_recent(&state_dir, &clock, window_days())?;

@@ -229,11 +229,14 @@ pub struct Entry {
     pub exam: Exam,
     pub tags: Vec<String>,
     pub cards: Vec<Head>,
+    /// Every card's key, one after the other (`Head::key` is where each starts).
+    pub keys: String,
 }
 
 /// What every start-up reads of a card; its text stays encoded at `text`.
 #[derive(Debug, Clone, Copy)]
 pub struct Head {
+    /// Where its key starts in its entry's `keys`.
     pub key: u32,
     pub key_len: u16,
     pub kind: Kind,
@@ -298,10 +301,13 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
             tags: at,
         });
     }
+    let mut keys_len = 0usize;
     for c in &mut cards {
-        c.key = u32::try_from(r.at).ok()?;
-        std::str::from_utf8(r.take(usize::from(c.key_len))?).ok()?;
+        c.key = u32::try_from(keys_len).ok()?;
+        keys_len += usize::from(c.key_len);
     }
+    // Checked as UTF-8 once for the whole deck, not once per card.
+    let keys = String::from_utf8(r.take(keys_len)?.to_vec()).ok()?;
     for c in &mut cards {
         c.text = u32::try_from(r.at).ok()?;
         r.take(c.text_len as usize)?;
@@ -312,6 +318,7 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
         exam,
         tags,
         cards,
+        keys,
     })
 }
 

@@ -36,6 +36,7 @@ pub struct IndexDeck {
     /// Its cards' places in the index.
     pub cards: Range<usize>,
     tags: Vec<String>,
+    keys: String,
 }
 
 /// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
@@ -79,8 +80,10 @@ impl Index {
     pub fn key(&self, i: usize) -> &str {
         let h = self.head(i);
         let at = h.key as usize;
-        // Checked to be UTF-8 when the entry was read.
-        std::str::from_utf8(&self.buf[at..at + usize::from(h.key_len)]).unwrap_or_default()
+        self.deck(i)
+            .keys
+            .get(at..at + usize::from(h.key_len))
+            .unwrap_or_default()
     }
 
     pub fn deck(&self, i: usize) -> &IndexDeck {
@@ -191,9 +194,8 @@ impl Index {
         })
     }
 
-    /// Adds the deck whose entry is at `range` of the buffer; `None` if it does not decode.
-    fn add(&mut self, range: Range<usize>, origin: Origin) -> Option<()> {
-        let entry = cache::decode(&self.buf, range, &mut self.tag_ids)?;
+    /// Adds the deck of `entry`, read from this index's buffer; `None` past 65,536 decks.
+    fn add(&mut self, entry: cache::Entry, origin: Origin) -> Option<()> {
         let deck = u16::try_from(self.decks.len()).ok()?;
         let start = self.cards.len();
         self.cards
@@ -205,6 +207,7 @@ impl Index {
             origin,
             cards: start..self.cards.len(),
             tags: entry.tags,
+            keys: entry.keys,
         });
         Some(())
     }
@@ -242,8 +245,9 @@ impl Builder {
         if let Some((s, range)) = self.cached.remove(source)
             && Some(s) == stamp
         {
-            let mut scratch = Vec::new();
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), &mut scratch) {
+            // A deck left out later (its id taken) leaves its tag ids unused here: harmless.
+            let tag_ids = &mut self.index.tag_ids;
+            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), tag_ids) {
                 return Ok((range, entry));
             }
         }
@@ -260,18 +264,27 @@ impl Builder {
         };
         let range = cache::encode(&mut self.index.buf, source, stamp.unwrap_or((0, 0)), &deck)
             .ok_or_else(too_large)?;
-        let entry =
-            cache::decode(&self.index.buf, range.clone(), &mut Vec::new()).ok_or_else(too_large)?;
+        let entry = cache::decode(&self.index.buf, range.clone(), &mut self.index.tag_ids)
+            .ok_or_else(too_large)?;
         Ok((range, entry))
     }
 
     fn keep(
         &mut self,
-        range: Range<usize>,
+        (range, entry): (Range<usize>, cache::Entry),
         origin: Origin,
         cacheable: bool,
     ) -> Result<(), LoadError> {
-        self.index.add(range.clone(), origin).ok_or_else(damaged)?;
+        if self.index.decks.len() > usize::from(u16::MAX) {
+            return Err(LoadError::Invalid(vec![DeckError {
+                path: origin.to_string(),
+                line: 1,
+                col: 1,
+                card: None,
+                message: "one deck too many: at most 65,536 are read".into(),
+            }]));
+        }
+        self.index.add(entry, origin).ok_or_else(damaged)?;
         if cacheable {
             self.kept.push(range);
         }
@@ -306,7 +319,7 @@ pub fn load_index(
         let stamp = (src.len() as u64, u128::from(crc32c::crc32c(src.as_bytes())));
         let parse = || parse_deck(src, Origin::Builtin(name)).map_err(LoadError::Invalid);
         match b.entry(&source, Some(stamp), parse) {
-            Ok((range, _)) => b.keep(range, Origin::Builtin(name), true)?,
+            Ok(entry) => b.keep(entry, Origin::Builtin(name), true)?,
             Err(LoadError::Invalid(e)) => errors.extend(e),
             Err(io) => return Err(io),
         }
@@ -338,7 +351,7 @@ pub fn load_index(
                     message: format!("deck id `{}` is already used by {}", entry.id, other.origin),
                 }],
                 None => {
-                    b.keep(range, Origin::File(path.clone()), stamp.is_some())?;
+                    b.keep((range, entry), Origin::File(path.clone()), stamp.is_some())?;
                     continue;
                 }
             },
