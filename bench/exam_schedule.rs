@@ -31,7 +31,7 @@ const NEW_PER_DAY: usize = 20;
 const LEARNERS: u64 = 5;
 const START: Date = date(2027, 1, 1);
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Policy {
     Plain,
     Clamp,
@@ -183,6 +183,25 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
             }
         }
         per_day.push(answers);
+        if tracing() && seed == 1 && policy != Policy::Clamp {
+            let tomorrow = at + 86_400_000;
+            let left: Vec<&CardState> = cards
+                .iter()
+                .filter(|c| c.due < tomorrow)
+                .filter_map(|c| c.state.as_ref())
+                .collect();
+            eprintln!(
+                "{policy:?} day {d}: answers {answers}, new {}, due {} (pulled forward {}), held back {}, due by tomorrow {}",
+                picked.new.len(),
+                picked.due.len(),
+                picked.pulled_forward,
+                picked.held_back,
+                left.len()
+            );
+            if d + 2 == to_exam {
+                trace_eve(&left, exam_at);
+            }
+        }
     }
     let exam_at = Clock::new(from_ms(0), tz, 4).day_start_ms(exam_day);
     let recall: f64 = cards
@@ -198,6 +217,14 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
         })
         .sum::<f64>()
         / n as f64;
+    if tracing() {
+        trace_ages(
+            &cards,
+            exam_at,
+            decay,
+            &format!("{policy:?} learner {seed}"),
+        );
+    }
     let total: usize = per_day.iter().sum();
     let last7: usize = per_day.iter().rev().take(7).sum();
     Outcome {
@@ -207,6 +234,51 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
         busiest: per_day.iter().copied().max().unwrap_or(0) as f64,
         over_budget_days: over as f64,
     }
+}
+
+/// `TRACE=1` prints, for the first learner, what each day did and what was left for the eve:
+/// the diagnostics behind bench/README.md's notes on the 3,000-card run.
+fn tracing() -> bool {
+    std::env::var_os("TRACE").is_some()
+}
+
+/// The cards left for the exam's eve, counted by (stability in 5-day bands, lapses, days
+/// since their last review in 5-day bands).
+fn trace_eve(left: &[&CardState], exam_at: Millis) {
+    let mut bands = std::collections::BTreeMap::new();
+    for s in left {
+        let band = |x: f32| (x as i32).clamp(0, 40) / 5 * 5;
+        let key = (
+            band(s.stability),
+            s.lapses.min(2),
+            band(days(exam_at - s.last)),
+        );
+        *bands.entry(key).or_insert(0) += 1;
+    }
+    eprintln!("left for the eve (stability, lapses, days since last review): {bands:?}");
+}
+
+/// Mean true exam-morning recall of the cards introduced, by days between introduction and
+/// the exam.
+fn trace_ages(cards: &[Card], exam_at: Millis, decay: f32, who: &str) {
+    const EDGES: [usize; 8] = [0, 3, 7, 14, 30, 60, 90, 120];
+    let mut sums = [(0.0f64, 0usize); EDGES.len()];
+    for c in cards {
+        let (Some(m), Some(s)) = (c.truth, c.state) else {
+            continue;
+        };
+        let age = days(exam_at - s.intro) as usize;
+        let b = EDGES.iter().rposition(|e| age >= *e).unwrap_or(0);
+        let r = fsrs::current_retrievability(m, days(exam_at - c.truth_last), decay);
+        sums[b].0 += f64::from(r);
+        sums[b].1 += 1;
+    }
+    let cells: Vec<String> = EDGES
+        .iter()
+        .zip(sums)
+        .map(|(e, (r, k))| format!("{e}+ d: {:.3} ({k} cards)", r / k.max(1) as f64))
+        .collect();
+    eprintln!("{who}: exam-morning recall by age: {}", cells.join(", "));
 }
 
 /// The clamp smriti had before the exam scheduler: a review that would land on or after the
@@ -257,7 +329,12 @@ fn main() {
         "| cards | exam in | budget | policy | recall | answers | last 7 days | busiest day | days over budget |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
+    // `cargo bench --bench exam_schedule -- 3000` runs only the scenarios of that many cards.
+    let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
     for (n, to_exam, budget) in [(300, 60, 200), (300, 120, 200), (3000, 150, 150)] {
+        if only.is_some_and(|o| o != n) {
+            continue;
+        }
         let rows = [
             ("(a) plain FSRS", Policy::Plain, Some(budget)),
             ("(b) old clamp, no budget", Policy::Clamp, None),
