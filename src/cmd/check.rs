@@ -53,6 +53,8 @@ pub fn check(
     let mut found = Found::default();
     // Built-in ids are taken whatever is checked: a user deck may not reuse one.
     let mut ids: Vec<(String, String)> = Vec::new();
+    // What patch decks may patch when only some files are checked.
+    let mut targets = Vec::new();
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         for (deck, warnings) in builtin_decks_linted(lint) {
             found.add((deck.map_err(LoadError::Invalid), warnings));
@@ -72,13 +74,16 @@ pub fn check(
     } else {
         if let Ok(builtin) = builtin_decks() {
             ids.extend(builtin.iter().map(|d| (d.id.clone(), d.origin.to_string())));
+            targets = builtin;
         }
         args.paths.clone()
     };
     for path in &paths {
         let before = found.decks.len();
         found.add(load_file_linted(path, lint));
-        if let Some(deck) = found.decks.get(before) {
+        if let Some(deck) = found.decks.get(before)
+            && deck.patch.is_none()
+        {
             let own = builtin_source_of(path).map(|name| Origin::Builtin(name).to_string());
             if let Some((_, other)) = ids
                 .iter()
@@ -94,6 +99,11 @@ pub fn check(
         }
     }
 
+    found.errors.extend(
+        crate::deck::patch::check(&found.decks, &targets)
+            .iter()
+            .map(ToString::to_string),
+    );
     if let Some(months) = args.stale {
         list_stale(&found.decks, today, months, out)?;
     }
