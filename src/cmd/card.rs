@@ -7,16 +7,16 @@ use anyhow::{Context, Result, bail};
 
 use crate::app::App;
 use crate::cli::{CardArgs, DeckFilter};
+use crate::deck::rename;
 use crate::deck::{Card, Library};
 use crate::exit::Exit;
 use crate::info;
 use crate::quiz::matching::edit_distance;
 use crate::sanitize::clean_line;
-use crate::store::{Store, history};
 
 pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, _) = app.library(&DeckFilter::default())?;
-    let Some(card) = library.cards().find(|c| c.key == args.key) else {
+    let Some(card) = rename::find(&library, &args.key) else {
         let close = close_keys(&library, &args.key);
         if close.is_empty() {
             bail!(
@@ -31,12 +31,11 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
         );
     };
     let origin = library
-        .deck(&card.deck)
-        .map(|d| d.origin.clone())
+        .written_in(card)
         .context("a card without its deck")?;
     let state_dir = app.home.state();
-    let store = Store::open_read(&state_dir)?;
-    let reviews = history::card_reviews(&state_dir, &card.key)?;
+    let store = rename::read_store(&state_dir, &library)?;
+    let reviews = rename::reviews(&state_dir, card)?;
     let info = info::build(
         card,
         &origin,

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
+use crate::deck::rename::{self, read_store};
 use crate::deck::{Kind, Library};
 use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
@@ -60,9 +61,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
     let sched = app.scheduler()?;
     let mut store = if args.cram {
-        Store::open_read(&app.home.state())?
+        read_store(&app.home.state(), &library)?
     } else {
-        Store::open_write(&app.home.state())?
+        let mut store = Store::open_write(&app.home.state())?;
+        rename::carry(&library, &mut store.cards, rename::OldKeys::Keep);
+        store
     };
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();

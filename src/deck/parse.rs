@@ -500,7 +500,11 @@ fn read_patch_header(
     name: Option<String>,
     report: &mut Report<'_>,
 ) -> Option<Header> {
-    if let Some(field) = id.as_ref().map(|f| ("id", f.span())).or(exam.as_ref().map(|f| ("exam", f.span()))) {
+    if let Some(field) = id
+        .as_ref()
+        .map(|f| ("id", f.span()))
+        .or(exam.as_ref().map(|f| ("exam", f.span())))
+    {
         report.error(
             Some(field.1),
             None,

@@ -178,7 +178,9 @@ mod tests {
 
     #[test]
     fn a_patch_replaces_in_place_adds_and_hides() {
-        let p = patch("[[card]]\nid = \"b\"\nq = \"new qb\"\na = \"B2\"\nsource = \"s\"\n[[card]]\nid = \"z\"\nq = \"qz\"\na = \"Z\"\nsource = \"s\"\n[[card]]\nid = \"c\"\nhidden = true\n");
+        let p = patch(
+            "[[card]]\nid = \"b\"\nq = \"new qb\"\na = \"B2\"\nsource = \"s\"\n[[card]]\nid = \"z\"\nq = \"qz\"\na = \"Z\"\nsource = \"s\"\n[[card]]\nid = \"c\"\nhidden = true\n",
+        );
         let (decks, failed) = apply(vec![base(), p]);
         assert!(failed.is_empty(), "{failed:?}");
         assert_eq!(decks.len(), 1);
@@ -186,13 +188,19 @@ mod tests {
         let b = &decks[0].cards[1];
         assert_eq!((b.key.as_str(), b.answer().as_str()), ("base/b", "B2"));
         assert_eq!(b.exam, crate::deck::Exam::Mains, "the patched deck's exam");
-        assert_eq!(b.patch_file.as_deref(), Some(std::path::Path::new("/p.toml")));
+        assert_eq!(
+            b.patch_file.as_deref(),
+            Some(std::path::Path::new("/p.toml"))
+        );
         assert!(decks[0].cards[0].patch_file.is_none());
     }
 
     #[test]
     fn hiding_a_card_there_is_not_or_patching_a_missing_deck_fails_the_patch() {
-        let (decks, failed) = apply(vec![base(), patch("[[card]]\nid = \"nope\"\nhidden = true\n")]);
+        let (decks, failed) = apply(vec![
+            base(),
+            patch("[[card]]\nid = \"nope\"\nhidden = true\n"),
+        ]);
         assert_eq!(ids(&decks[0]), ["a", "b", "c"], "the deck stays as it was");
         assert_eq!(failed.len(), 1);
         assert_eq!(
@@ -200,22 +208,53 @@ mod tests {
             "/p.toml:3:1: card \"nope\": `hidden = true`, but deck `base` has no card `nope` to hide"
         );
         let (_, failed) = apply(vec![patch("[[card]]\nid = \"a\"\nhidden = true\n")]);
-        assert!(failed[0].errors[0].message.contains("names deck `base`, which does not exist"));
+        assert!(
+            failed[0].errors[0]
+                .message
+                .contains("names deck `base`, which does not exist")
+        );
     }
 
     #[test]
     fn a_patch_header_may_not_have_its_own_id_and_hidden_needs_a_patch_deck() {
-        let e = parse_deck("[deck]\npatches = \"base\"\nid = \"x\"\n", Origin::Builtin("p.toml")).unwrap_err();
-        assert!(e[0].message.contains("takes its `id` from the deck it patches"), "{e:?}");
-        let e = parse_deck(&format!("{BASE}hidden = true\n"), Origin::Builtin("p.toml")).unwrap_err();
-        assert!(e[0].message.contains("`hidden` only belongs in a patch deck"), "{e:?}");
+        let e = parse_deck(
+            "[deck]\npatches = \"base\"\nid = \"x\"\n",
+            Origin::Builtin("p.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            e[0].message
+                .contains("takes its `id` from the deck it patches"),
+            "{e:?}"
+        );
+        let e =
+            parse_deck(&format!("{BASE}hidden = true\n"), Origin::Builtin("p.toml")).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("`hidden` only belongs in a patch deck"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn a_patch_that_takes_an_old_id_is_refused() {
-        let base = parse_deck(&BASE.replace("id = \"a\"\n", "id = \"a\"\nwas = [\"old\"]\n"), Origin::Builtin("base.toml")).unwrap();
-        let errors = check(&[patch("[[card]]\nid = \"old\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n")], &[base]);
+        let base = parse_deck(
+            &BASE.replace("id = \"a\"\n", "id = \"a\"\nwas = [\"old\"]\n"),
+            Origin::Builtin("base.toml"),
+        )
+        .unwrap();
+        let errors = check(
+            &[patch(
+                "[[card]]\nid = \"old\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n",
+            )],
+            &[base],
+        );
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.contains("`was` names `old`, which is the id of a live card"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("`was` names `old`, which is the id of a live card"),
+            "{errors:?}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::{Body, Card, Deck, Library};
 use crate::store::history::{self, CardReview};
-use crate::store::{States, StoreError};
+use crate::store::{States, Store, StoreError};
 
 /// The keys the card had before: `deck/old` (`deck/old#N` for a cloze gap).
 pub fn old_keys(card: &Card) -> impl Iterator<Item = String> + '_ {
@@ -99,6 +99,13 @@ pub fn carry(library: &Library, states: &mut States, old_keys_: OldKeys) -> usiz
     carried
 }
 
+/// The state, read only, with each renamed card's progress under its key.
+pub fn read_store(state_dir: &Path, library: &Library) -> Result<Store, StoreError> {
+    let mut store = Store::open_read(state_dir)?;
+    carry(library, &mut store.cards, OldKeys::Drop);
+    Ok(store)
+}
+
 /// The card of `key`, or of an old key of it (a key from before a rename still finds the card).
 pub fn find<'l>(library: &'l Library, key: &str) -> Option<&'l Card> {
     library
@@ -155,7 +162,11 @@ mod tests {
     #[test]
     fn a_cloze_gap_keeps_its_number_under_its_old_id() {
         let d = deck("\n[[card]]\nid = \"new\"\nkind = \"cloze\"\ntext = \"{{a}} {{b}}\"\nsource = \"s\"\nwas = [\"old\"]\n").unwrap();
-        let keys: Vec<String> = d.cards.iter().flat_map(|c| old_keys(c).collect::<Vec<_>>()).collect();
+        let keys: Vec<String> = d
+            .cards
+            .iter()
+            .flat_map(|c| old_keys(c).collect::<Vec<_>>())
+            .collect();
         assert_eq!(keys, ["d/old#1", "d/old#2"]);
     }
 
@@ -171,22 +182,38 @@ mod tests {
         .unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 2, "{text:?}");
-        assert!(text[0].contains("card \"b\": `was` names `a`, which is the id of a live card (line 5)"), "{text:?}");
-        assert!(text[1].contains("card \"e\": `was` names `gone`, which card `c`"), "{text:?}");
+        assert!(
+            text[0]
+                .contains("card \"b\": `was` names `a`, which is the id of a live card (line 5)"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("card \"e\": `was` names `gone`, which card `c`"),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn was_may_not_name_the_card_itself_or_a_bad_id() {
         let errors = deck(&card("a", "was = [\"a\", \"x/y\"]\n")).unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|e| e.contains("names the card's own id")), "{text:?}");
-        assert!(text.iter().any(|e| e.contains("that is not one")), "{text:?}");
+        assert!(
+            text.iter().any(|e| e.contains("names the card's own id")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|e| e.contains("that is not one")),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn carrying_moves_the_newer_state_to_the_new_key() {
         let library = Library {
-            decks: vec![deck(&(card("new", "was = [\"old\"]\n") + &card("kept", "was = [\"older\"]\n"))).unwrap()],
+            decks: vec![
+                deck(&(card("new", "was = [\"old\"]\n") + &card("kept", "was = [\"older\"]\n")))
+                    .unwrap(),
+            ],
         };
         let mut states = States::default();
         states.insert("d/old".into(), state(5));
@@ -195,12 +222,19 @@ mod tests {
         let mut read = states.clone();
         assert_eq!(carry(&library, &mut read, OldKeys::Drop), 1);
         assert_eq!(read.get("d/new").map(|s| s.last), Some(5));
-        assert_eq!(read.get("d/kept").map(|s| s.last), Some(9), "its own answer is newer");
+        assert_eq!(
+            read.get("d/kept").map(|s| s.last),
+            Some(9),
+            "its own answer is newer"
+        );
         assert!(!read.contains_key("d/old") && !read.contains_key("d/older"));
         let mut write = states;
         carry(&library, &mut write, OldKeys::Keep);
         assert_eq!(write.get("d/new").map(|s| s.last), Some(5));
-        assert!(write.contains_key("d/old"), "a writing session keeps what the journal says");
+        assert!(
+            write.contains_key("d/old"),
+            "a writing session keeps what the journal says"
+        );
     }
 
     #[test]
@@ -208,7 +242,10 @@ mod tests {
         let library = Library {
             decks: vec![deck(&card("new", "was = [\"old\"]\n")).unwrap()],
         };
-        assert_eq!(find(&library, "d/old").map(|c| c.key.as_str()), Some("d/new"));
+        assert_eq!(
+            find(&library, "d/old").map(|c| c.key.as_str()),
+            Some("d/new")
+        );
         assert!(find(&library, "d/other").is_none());
     }
 }

@@ -17,6 +17,7 @@ mod kill;
 mod mock;
 mod new_order;
 mod optimize;
+mod patches;
 mod paths;
 mod plan;
 mod pty;

@@ -184,13 +184,13 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         let Some(card) = self.deps.library.cards().find(|c| c.key == key) else {
             return;
         };
-        let Some(origin) = self.deps.library.deck(&card.deck).map(|d| &d.origin) else {
+        let Some(origin) = self.deps.library.written_in(card) else {
             return;
         };
-        let lines = crate::store::history::card_reviews(&self.deps.state_dir, key).map(|reviews| {
+        let lines = crate::deck::rename::reviews(&self.deps.state_dir, card).map(|reviews| {
             let info = crate::info::build(
                 card,
-                origin,
+                &origin,
                 self.session.state(key),
                 &reviews,
                 self.deps.sched,
