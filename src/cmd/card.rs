@@ -16,20 +16,7 @@ use crate::sanitize::clean_line;
 
 pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, _) = app.library(&DeckFilter::default())?;
-    let Some(card) = rename::find(&library, &args.key) else {
-        let close = close_keys(&library, &args.key);
-        if close.is_empty() {
-            bail!(
-                "no card has the key `{}` (keys are deck-id/card-id; `smriti search` finds cards)",
-                args.key
-            );
-        }
-        bail!(
-            "no card has the key `{}`; did you mean: {}",
-            args.key,
-            close.join(", ")
-        );
-    };
+    let card = find(&library, &args.key)?;
     let origin = library
         .written_in(card)
         .context("a card without its deck")?;
@@ -53,6 +40,24 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
         }
     }
     Ok(Exit::Success)
+}
+
+/// The card of `key` (or of a key it had before a rename); an unknown key is an error that
+/// suggests the close ones.
+pub(crate) fn find<'l>(library: &'l Library, key: &str) -> Result<&'l Card> {
+    if let Some(card) = rename::find(library, key) {
+        return Ok(card);
+    }
+    let close = close_keys(library, key);
+    if close.is_empty() {
+        bail!(
+            "no card has the key `{key}` (keys are deck-id/card-id; `smriti search` finds cards)"
+        );
+    }
+    bail!(
+        "no card has the key `{key}`; did you mean: {}",
+        close.join(", ")
+    );
 }
 
 /// Up to five keys like `key`: those containing it or its card id, then the nearest by edits.

@@ -12,6 +12,7 @@ pub mod cloze;
 pub mod dated;
 pub mod draft;
 pub mod edit;
+pub mod fork;
 pub mod limits;
 pub mod lint;
 pub mod load;
