@@ -391,6 +391,35 @@ impl<'a> Session<'a> {
     pub fn records(&self) -> bool {
         self.mode != Mode::Cram
     }
+
+    /// The session's card of `key`, if it holds it.
+    pub fn find(&self, key: &str) -> Option<&'a Card> {
+        self.cards.iter().copied().find(|c| c.key == key)
+    }
+
+    /// Puts `card` (just edited) in place of the card of `old_key`; one on screen is laid out
+    /// again. A card whose key changed (renamed with `was`) keeps its state. False when the
+    /// session does not hold `old_key`.
+    pub fn replace_card(&mut self, old_key: &str, card: &'a Card) -> bool {
+        let mut found = false;
+        for c in self.cards.iter_mut().filter(|c| c.key == old_key) {
+            *c = card;
+            found = true;
+        }
+        if card.key != old_key
+            && let Some(state) = self.states.get(old_key).copied()
+        {
+            self.states.insert(card.key.clone(), state);
+        }
+        if let Some(current) = self.current.take() {
+            self.current = Some(if self.cards[current.idx].key == card.key {
+                self.show(current.idx, current.from_step)
+            } else {
+                current
+            });
+        }
+        found
+    }
 }
 
 /// A right mcq or typed answer given within this time proposes Easy rather than Good.

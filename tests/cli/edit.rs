@@ -202,3 +202,58 @@ fn a_built_in_card_left_unchanged_or_given_up_leaves_no_patch_deck() {
     assert_eq!(code, 1, "{err}");
     assert!(!patch.exists(), "the new patch deck is removed again");
 }
+
+#[test]
+fn e_in_the_quiz_lends_the_terminal_to_the_editor_and_goes_on_with_the_edited_card() {
+    let env = Env::new();
+    let deck = basic_deck(2);
+    env.write_deck("t.toml", &deck);
+    let editor = ScriptedEditor::new(&[]);
+    // Each run says whether the terminal it got is in cooked mode (`icanon`) or raw.
+    let mode = "echo \"MODE:$(stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{0,1\\}icanon')\"\n";
+    let bad = editor.replace_with("bad.toml", &deck.replace("q = \"Question 0?\"", "q = 7"));
+    let good = editor.replace_with("good.toml", &deck.replace("Question 0?", "Question zero?"));
+    fs::write(editor.dir.path().join("step1"), format!("{mode}{bad}")).unwrap();
+    fs::write(editor.dir.path().join("step2"), format!("{mode}{good}")).unwrap();
+    let editor_path = editor.path().display().to_string();
+    let mut t = crate::pty::Term::start(
+        &env,
+        &["quiz", "--deck", "t"],
+        &[
+            ("EDITOR", &editor_path),
+            ("PATH", &std::env::var("PATH").unwrap()),
+        ],
+        80,
+        24,
+    );
+    t.wait_for("Question 0?");
+    t.wait_for("space reveal");
+    t.send("E");
+    t.wait_for("MODE:icanon");
+    t.wait_for("`q`");
+    t.wait_for("Edit it again? [Y/n]");
+    t.send("\r");
+    t.wait_for("MODE:icanon");
+    t.wait_for("Question zero?");
+    t.wait_for("Saved in");
+    t.send(" ");
+    t.wait_for("Answer 0");
+    t.send("3");
+    t.wait_for("Question 1?");
+    t.send("q");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+
+    let raw = t.raw_text();
+    let first_run = raw.find("MODE:").unwrap();
+    let left = raw[..first_run].rfind(crate::pty::LEAVE_ALTERNATE_SCREEN);
+    let back = raw[first_run..].find("\u{1b}[?1049h");
+    assert!(
+        left.is_some() && back.is_some(),
+        "the alternate screen was not lent: {raw:?}"
+    );
+    assert_eq!(editor.runs().len(), 2);
+    let reviews = env.reviews();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert!(reviews[0].contains("\tt/c0\t3\t"), "{reviews:?}");
+    assert!(card(&env, "t/c0").contains("Question zero?"));
+}
