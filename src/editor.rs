@@ -57,8 +57,13 @@ impl Editor {
 
     /// The program's name: the first word's file name, without `.exe`, lowercase.
     fn name(&self) -> String {
-        let first = self.command.split_whitespace().next().unwrap_or_default();
-        let first = first.trim_matches(|c| c == '"' || c == '\'');
+        let command = self.command.trim_start();
+        // A quoted program name may hold spaces: `"/opt/My Apps/vim" -u NONE`.
+        let first = match command.chars().next() {
+            Some(q @ ('"' | '\'')) => command[1..].split(q).next(),
+            _ => command.split_whitespace().next(),
+        }
+        .unwrap_or_default();
         let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
         base.trim_end_matches(".exe").to_lowercase()
     }
@@ -154,6 +159,9 @@ pub struct Edited {
     pub file: std::path::PathBuf,
     pub card: Option<crate::deck::Card>,
 }
+
+/// Edits one card and says what came of it: what the quiz's `E` calls, the terminal lent.
+pub type EditCard<'a> = dyn FnMut(&crate::deck::Card) -> Result<Edited> + 'a;
 
 /// How an edit ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

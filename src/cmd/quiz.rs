@@ -9,7 +9,7 @@ use crate::app::{App, select};
 use crate::cli::QuizArgs;
 use crate::deck::rename::{self, read_store};
 use crate::deck::{Card, DeckError, Kind, Library};
-use crate::editor::{Edited, ask_again};
+use crate::editor::{EditCard, Edited, ask_again};
 use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
 use crate::quiz::plain::{self, Deps, Ended};
@@ -208,7 +208,7 @@ fn tui_deps<'a>(
     library: &'a Library,
     sched: &'a Scheduler,
     record: &'a mut dyn FnMut(&Entry) -> Result<()>,
-    edit: Option<&'a mut dyn FnMut(&Card) -> Result<Edited>>,
+    edit: Option<&'a mut EditCard<'a>>,
 ) -> tui::Deps<'a> {
     tui::Deps {
         library,

@@ -29,7 +29,7 @@ use super::plain::{Ended, next_review};
 use super::session::{Session, Shown, proposed_grade};
 use crate::config::Config;
 use crate::deck::{Card, Library};
-use crate::editor::{Edited, Outcome};
+use crate::editor::{EditCard, Edited, Outcome};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::journal::Entry;
@@ -47,7 +47,7 @@ pub struct Deps<'a> {
     /// The state folder, whose journal the card info (`i`) reads the card's history from.
     pub state_dir: std::path::PathBuf,
     /// Edits a card in the user's editor (`E`), the terminal lent to it; none in a mock paper.
-    pub edit: Option<&'a mut dyn FnMut(&Card) -> Result<Edited>>,
+    pub edit: Option<&'a mut EditCard<'a>>,
 }
 
 /// Runs a study or cram session until it ends or the user quits.
