@@ -143,6 +143,13 @@ impl Editor {
             .command(file, line)
             .status()
             .with_context(|| format!("cannot start the editor `{}`", self.command))?;
+        // The shell's "command not found": say so rather than that the user gave up.
+        if cfg!(unix) && status.code() == Some(127) {
+            anyhow::bail!(
+                "cannot start the editor `{}`: not found; set $VISUAL or $EDITOR",
+                self.command
+            );
+        }
         Ok(status.success())
     }
 

@@ -306,6 +306,18 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
                 format!("duplicate card id; it is already used on line {line}"),
             );
         }
+        // In a patch deck, an entry with nothing but an id is most likely a mistyped id or
+        // a forgotten `hidden = true`: neither replacing, adding nor hiding anything.
+        let bare = item.get_ref().as_table().is_some_and(|t| t.len() == 1);
+        if let (Some(id), true, true) = (&named, bare, header.patches.is_some()) {
+            report.error(
+                Some(span.clone()),
+                Some(id),
+                "an entry with only an `id` does nothing: give the whole card (to replace or \
+                 add it) or `hidden = true` (to leave it out)",
+            );
+            continue;
+        }
         let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
             Ok(raw) => raw,
             Err(e) => {

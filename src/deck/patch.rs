@@ -237,6 +237,22 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_with_only_an_id_is_refused_in_a_patch_deck() {
+        let e = parse_deck(
+            "[deck]\npatches = \"base\"\n[[card]]\nid = \"typo\"\n",
+            Origin::Builtin("p.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].to_string().starts_with(
+                "decks/p.toml:3:1: card \"typo\": an entry with only an `id` does nothing"
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn a_patch_that_takes_an_old_id_is_refused() {
         let base = parse_deck(
             &BASE.replace("id = \"a\"\n", "id = \"a\"\nwas = [\"old\"]\n"),

@@ -257,3 +257,21 @@ fn e_in_the_quiz_lends_the_terminal_to_the_editor_and_goes_on_with_the_edited_ca
     assert!(reviews[0].contains("\tt/c0\t3\t"), "{reviews:?}");
     assert!(card(&env, "t/c0").contains("Question zero?"));
 }
+
+#[test]
+fn a_missing_editor_is_named_and_the_deck_left_as_it_was() {
+    let (env, path, deck) = answered_deck();
+    let out = env
+        .cmd(&["edit", "t/c0"])
+        .env_remove("VISUAL")
+        .env("EDITOR", "/no/such/editor --flag")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cannot start the editor `/no/such/editor --flag`: not found"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), deck);
+}
