@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::env::{Env, basic_deck};
 
 /// A fake editor named `vim` (so it is given `+LINE FILE`) in its own folder: each run logs
-/// its arguments to `args` and runs the shell snippet `stepN` (N counting runs) on `$file`.
+/// its arguments to `args` and runs the shell snippet `stepN` (N counting runs) on `$file`,
+/// its last argument.
 pub struct ScriptedEditor {
     pub dir: tempfile::TempDir,
 }
@@ -21,7 +22,7 @@ impl ScriptedEditor {
             &script,
             "#!/bin/sh\ndir=\"$(dirname \"$0\")\"\necho \"$*\" >> \"$dir/args\"\n\
              n=$(( $(cat \"$dir/count\" 2>/dev/null || echo 0) + 1 ))\necho \"$n\" > \"$dir/count\"\n\
-             file=\"$2\"\n[ -f \"$dir/step$n\" ] && . \"$dir/step$n\"\nexit 0\n",
+             for a; do file=\"$a\"; done\n[ -f \"$dir/step$n\" ] && . \"$dir/step$n\"\nexit 0\n",
         )
         .unwrap();
         #[cfg(unix)]
@@ -274,4 +275,27 @@ fn a_missing_editor_is_named_and_the_deck_left_as_it_was() {
         "{err}"
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), deck);
+}
+
+#[test]
+fn visual_comes_before_editor_and_may_carry_arguments() {
+    let (env, path, deck) = answered_deck();
+    let editor = ScriptedEditor::new(&[]);
+    let step = editor.replace_with("good.toml", &deck.replace("Answer 1", "Answer one"));
+    fs::write(editor.dir.path().join("step1"), step).unwrap();
+    let visual = format!("'{}' -u NONE", editor.path().display());
+    let out = env
+        .cmd(&["edit", "t/c1"])
+        .env("VISUAL", &visual)
+        .env("EDITOR", "/no/such/editor")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The script sees its own arguments first: `-u NONE`, then the line and the file.
+    assert_eq!(editor.runs(), [format!("-u NONE +13 {}", quoted(&path))]);
+    assert!(card(&env, "t/c1").contains("Answer one"));
 }
