@@ -398,13 +398,10 @@ impl<'a> Session<'a> {
     }
 
     /// Puts `card` (just edited) in place of the card of `old_key`; one on screen is laid out
-    /// again. A card whose key changed (renamed with `was`) keeps its state. False when the
-    /// session does not hold `old_key`.
-    pub fn replace_card(&mut self, old_key: &str, card: &'a Card) -> bool {
-        let mut found = false;
+    /// again. A card whose key changed (renamed with `was`) keeps its state.
+    pub fn replace_card(&mut self, old_key: &str, card: &'a Card) {
         for c in self.cards.iter_mut().filter(|c| c.key == old_key) {
             *c = card;
-            found = true;
         }
         if card.key != old_key
             && let Some(state) = self.states.get(old_key).copied()
@@ -418,7 +415,6 @@ impl<'a> Session<'a> {
                 current
             });
         }
-        found
     }
 }
 
