@@ -628,4 +628,37 @@ mod tests {
             assert!(s.undo(now).is_none(), "nothing was answered");
         });
     }
+
+    #[test]
+    fn an_edited_card_takes_the_place_of_the_one_on_screen_and_a_renamed_one_its_state() {
+        with_session(|s, sched, clock| {
+            let first = s.current(clock.now_ms()).cloned().unwrap();
+            let key = s.card(&first).key.clone();
+            // The session borrows its cards for as long as it lives, as the quiz's are.
+            let edited: &Card = Box::leak(Box::new(Card {
+                body: Body::Basic {
+                    q: "edited q".into(),
+                    a: "edited a".into(),
+                },
+                ..s.card(&first).clone()
+            }));
+            s.replace_card(&key, edited);
+            let shown = s.current(clock.now_ms()).cloned().unwrap();
+            assert_eq!(s.card(&shown).prompt(), "edited q");
+            s.answer(Grade::Good, 1000, sched, clock).unwrap();
+            assert!(s.state(&key).is_some());
+
+            let renamed: &Card = Box::leak(Box::new(Card {
+                key: "d/renamed".into(),
+                ..edited.clone()
+            }));
+            s.replace_card(&key, renamed);
+            assert!(s.find(&key).is_none());
+            assert_eq!(
+                s.state("d/renamed"),
+                s.state(&key),
+                "the answer goes with it"
+            );
+        });
+    }
 }
