@@ -13,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::deck::lint::Lint;
 use crate::deck::load::{
     DANGLING, LoadError, builtin_decks, builtin_decks_linted, builtin_source_of, dangling_links,
-    deck_files, load_file_linted,
+    deck_files, load_file, load_file_linted,
 };
 use crate::deck::{Body, Card, Deck, DeckError, Origin, cloze, dated};
 use crate::exit::{Exit, chain};
@@ -75,6 +75,14 @@ pub fn check(
         if let Ok(builtin) = builtin_decks() {
             ids.extend(builtin.iter().map(|d| (d.id.clone(), d.origin.to_string())));
             targets = builtin;
+        }
+        // A patch deck checked alone may patch one of the user's decks.
+        for path in deck_files(&app.home.decks()).unwrap_or_default() {
+            if let Ok(deck) = load_file(&path)
+                && deck.patch.is_none()
+            {
+                targets.push(deck);
+            }
         }
         args.paths.clone()
     };

@@ -205,3 +205,22 @@ fn built_in_ids_carry_no_file_numbers_and_old_ones_still_find_their_card() {
         "{out}"
     );
 }
+
+#[test]
+fn a_patch_deck_checked_alone_may_patch_a_users_deck() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    let patch = env.write_deck(
+        "t-patch.toml",
+        "[deck]\npatches = \"t\"\n\n[[card]]\nid = \"c1\"\nhidden = true\n",
+    );
+    let (out, _) = runs(&env, &["check", &patch.display().to_string()]);
+    assert!(out.contains("no errors"), "{out}");
+    assert_eq!(counts(&env, "t")[0], "1", "c1 is hidden");
+    let bad = env.write_deck(
+        "t-patch.toml",
+        "[deck]\npatches = \"t\"\n\n[[card]]\nid = \"c9\"\nhidden = true\n",
+    );
+    let err = env.fails(&["check", &bad.display().to_string()], "");
+    assert!(err.contains("deck `t` has no card `c9` to hide"), "{err}");
+}
