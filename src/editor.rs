@@ -72,7 +72,7 @@ impl Editor {
         match self.name().as_str() {
             "vi" | "vim" | "nvim" | "gvim" | "mvim" | "view" | "nano" | "pico" | "emacs"
             | "emacsclient" | "micro" | "hx" | "helix" | "kak" | "kakoune" | "joe" | "jed"
-            | "ne" | "mg" | "mcedit" | "vis" | "kate" | "gedit" => LineArg::Plus,
+            | "ne" | "mg" | "mcedit" | "vis" | "gedit" => LineArg::Plus,
             "code" | "code-insiders" | "codium" | "vscodium" | "cursor" | "windsurf" => {
                 LineArg::Goto
             }

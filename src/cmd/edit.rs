@@ -19,7 +19,12 @@ use crate::sanitize::clean_line;
 
 pub fn edit(app: &App, args: &EditArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, _) = app.library(&DeckFilter::default())?;
-    let card = super::card::find(&library, &args.key)?;
+    // A cloze note is edited as a whole: its key without a gap number opens it too.
+    let gap_one = format!("{}#1", args.key);
+    let card = match rename::find(&library, &gap_one) {
+        Some(card) if !args.key.contains('#') => card,
+        _ => super::card::find(&library, &args.key)?,
+    };
     let stdin = io::stdin();
     let mut again = |errors: &[DeckError]| ask_again(errors, &mut stdin.lock(), &mut io::stderr());
     let edited = edit_card(app, &library, card, &[], &mut again)?;

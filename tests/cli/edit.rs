@@ -299,3 +299,17 @@ fn visual_comes_before_editor_and_may_carry_arguments() {
     assert_eq!(editor.runs(), [format!("-u NONE +13 {}", quoted(&path))]);
     assert!(card(&env, "t/c1").contains("Answer one"));
 }
+
+#[test]
+fn a_cloze_note_opens_by_its_key_without_a_gap_number() {
+    let env = Env::new();
+    let path = env.write_deck(
+        "z.toml",
+        "[deck]\nid = \"z\"\nexam = \"prelims\"\n\n[[card]]\nid = \"pacts\"\nkind = \"cloze\"\ntext = \"{{LEMOA}} then {{COMCASA}}\"\nsource = \"s\"\n",
+    );
+    let editor = ScriptedEditor::new(&[]);
+    let (code, out, err) = edit(&env, &editor, "z/pacts", "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("No change to z/pacts#1"), "{out}");
+    assert_eq!(editor.runs(), [format!("+5 {}", quoted(&path))]);
+}
