@@ -72,6 +72,8 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// Show everything about one card: where it is written, its source, every answer, its memory now
     Card(CardArgs),
+    /// Open a card in $VISUAL/$EDITOR at its line (a built-in card: copied into your patch deck first); the deck is checked when the editor exits
+    Edit(EditArgs),
     /// Find cards by any of their text, ignoring case, accents and punctuation (exit 1 if none match)
     Search(SearchArgs),
     /// Show where state, decks, config, backups and caches live, and the settings in effect
@@ -92,6 +94,15 @@ pub struct CardArgs {
     /// Print it as JSON (schema in the README) [default: text]
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The editor is $VISUAL, else $EDITOR, else vi. When the deck has an error after the editor exits, it says which and asks whether to edit again; no puts the file back as it was (exit 1)."
+)]
+pub struct EditArgs {
+    /// The card's key, deck-id/card-id (a cloze gap's deck-id/card-id#N opens its note), as `search` lists it
+    pub key: String,
 }
 
 #[derive(Debug, Args)]

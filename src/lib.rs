@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod deck;
+pub mod editor;
 pub mod exit;
 pub mod info;
 pub mod optimize;

@@ -6,14 +6,14 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DeckFilter;
+use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::quiz::queue::{due_cutoff, is_due_before};
 use crate::sanitize::clean_line;
-use crate::store::Store;
 
 pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit> {
     let (library, only) = app.library(filter)?;
-    let store = Store::open_read(&app.home.state())?;
+    let store = read_store(&app.home.state(), &library)?;
     let cutoff = due_cutoff(&app.time.clock());
     writeln!(
         out,

@@ -10,12 +10,13 @@ use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::Card;
+use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
 use crate::quiz::queue::{Filter, Goals, answered_since};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
-use crate::store::{States, Store, introduced_since};
+use crate::store::{States, introduced_since};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, deck_ids) = app.library(&args.filter)?;
@@ -25,7 +26,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
         exam: args.exam.map(Into::into),
     };
     let cards = select(&library, |c| filter.matches(c));
-    let store = Store::open_read(&app.home.state())?;
+    let store = read_store(&app.home.state(), &library)?;
     let clock = app.time.clock();
     let sched = app.scheduler()?;
     let configured = app.budget()?;

@@ -7,7 +7,9 @@ use anyhow::{Result, bail};
 
 use crate::app::{App, select};
 use crate::cli::QuizArgs;
-use crate::deck::{Kind, Library};
+use crate::deck::rename::{self, read_store};
+use crate::deck::{Card, DeckError, Kind, Library};
+use crate::editor::{EditCard, Edited, ask_again};
 use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
 use crate::quiz::plain::{self, Deps, Ended};
@@ -60,9 +62,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
     let sched = app.scheduler()?;
     let mut store = if args.cram {
-        Store::open_read(&app.home.state())?
+        read_store(&app.home.state(), &library)?
     } else {
-        Store::open_write(&app.home.state())?
+        let mut store = Store::open_write(&app.home.state())?;
+        rename::carry(&library, &mut store.cards, rename::OldKeys::Keep);
+        store
     };
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();
@@ -84,7 +88,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
-                let deps = tui_deps(app, &library, &sched, &mut record);
+                let deps = tui_deps(app, &library, &sched, &mut record, None);
                 tui::run_mock(&mut session, deps)?
             } else {
                 let deps = Deps {
@@ -157,7 +161,15 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         };
         // However the session ends (finished, quit, end of input), every answer is saved.
         if terminal {
-            let deps = tui_deps(app, &library, &sched, &mut record);
+            let files = deck_files_named(&args.filter);
+            let mut edit = |card: &Card| -> Result<Edited> {
+                let stdin = std::io::stdin();
+                let mut again = |errors: &[DeckError]| {
+                    ask_again(errors, &mut stdin.lock(), &mut std::io::stderr())
+                };
+                crate::cmd::edit::edit_card(app, &library, card, &files, &mut again)
+            };
+            let deps = tui_deps(app, &library, &sched, &mut record, Some(&mut edit));
             tui::run(&mut session, deps)?
         } else {
             let deps = Deps {
@@ -196,6 +208,7 @@ fn tui_deps<'a>(
     library: &'a Library,
     sched: &'a Scheduler,
     record: &'a mut dyn FnMut(&Entry) -> Result<()>,
+    edit: Option<&'a mut EditCard<'a>>,
 ) -> tui::Deps<'a> {
     tui::Deps {
         library,
@@ -205,7 +218,18 @@ fn tui_deps<'a>(
         record,
         color: app.color,
         state_dir: app.home.state(),
+        edit,
     }
+}
+
+/// The deck files `--deck` named (not ids): an edit checks them as the session loaded them.
+fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> {
+    filter
+        .decks
+        .iter()
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 /// Refreshes the snapshot and backup; the journal already holds every answer, so a failure

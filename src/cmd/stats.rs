@@ -7,11 +7,12 @@ use anyhow::{Context, Result};
 
 use crate::app::{App, select};
 use crate::cli::StatsArgs;
+use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::quiz::queue::Filter;
 use crate::stats::render::{Look, render};
 use crate::stats::{StatsInput, compute, window_days};
-use crate::store::{Store, history};
+use crate::store::history;
 
 /// Most selected cards for which `stats` runs `plan`'s simulation for its exam view.
 pub const SIMULATE_UP_TO: usize = 5_000;
@@ -32,7 +33,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         return Ok(Exit::Success);
     }
     let state_dir = app.home.state();
-    let store = Store::open_read(&state_dir)?;
+    let store = read_store(&state_dir, &library)?;
     let clock = app.time.clock();
     // Only the recent reviews are read: counts over all time come from the card states.
     let history = history::read_recent(&state_dir, &clock, window_days())?;

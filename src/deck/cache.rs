@@ -15,10 +15,10 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use super::load::{LoadError, load_file};
-use super::{Card, Deck, Exam, Origin};
+use super::{Card, Deck, Exam, Origin, Patch};
 
 /// Bumped whenever the cached layout changes, so an old cache is simply ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The cache's bytes without their checksum, if the checksum matches.
 fn verified(bytes: &[u8]) -> Option<&[u8]> {
@@ -42,6 +42,7 @@ struct Entry {
     name: String,
     exam: Exam,
     cards: Vec<Card>,
+    patch: Option<Patch>,
 }
 
 pub struct DeckCache {
@@ -98,6 +99,7 @@ impl DeckCache {
                 exam: e.exam,
                 origin: Origin::File(path.to_path_buf()),
                 cards: e.cards,
+                patch: e.patch,
             });
         }
         self.dirty = true;
@@ -125,6 +127,7 @@ impl DeckCache {
                     name: d.name.clone(),
                     exam: d.exam,
                     cards: d.cards.clone(),
+                    patch: d.patch.clone(),
                 })
             })
             .collect();

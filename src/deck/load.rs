@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::cache::DeckCache;
 use super::lint::Lint;
 use super::parse::{Linted, parse_deck, parse_deck_linted};
-use super::{Card, Deck, DeckError, Origin, limits};
+use super::{Card, Deck, DeckError, Origin, limits, patch};
 
 /// The built-in decks: `(file name, TOML)`. Their source is the repository's `decks/` folder.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -176,7 +176,8 @@ pub struct Broken {
 /// out and said in the second list, so one typo does not stop a day's study; the built-in
 /// decks and the files named in `extra` (the user asked for them) must load, or every error
 /// found is the error. With a cache file, unchanged user decks are read from it instead of
-/// being parsed again.
+/// being parsed again. Patch decks are merged into the decks they patch last (see `patch`):
+/// one that does not fit is left out or an error in the same way.
 pub fn load_library(
     user_dir: &Path,
     extra: &[PathBuf],
@@ -201,13 +202,21 @@ pub fn load_library(
             files.push((path.clone(), true));
         }
     }
+    let mut named_files = Vec::new();
     for (path, named) in files {
+        if named {
+            named_files.push(path.clone());
+        }
         let loaded = match cache.as_mut() {
             Some(cache) => cache.load(&path),
             None => load_file(&path),
         };
         let failed = match loaded {
-            Ok(deck) => match decks.iter().find(|d| d.id == deck.id) {
+            // A patch deck carries the id of the deck it patches: that is no clash.
+            Ok(deck) => match decks
+                .iter()
+                .find(|d| d.id == deck.id && d.patch.is_none() && deck.patch.is_none())
+            {
                 Some(other) => vec![DeckError {
                     path: path.display().to_string(),
                     line: 1,
@@ -241,6 +250,17 @@ pub fn load_library(
     }
     if let Some(cache) = cache {
         cache.save(&decks);
+    }
+    let (decks, failed) = patch::apply(decks);
+    for failure in failed {
+        if named_files.iter().any(|p| same_file(p, &failure.path)) {
+            errors.extend(failure.errors);
+        } else if let Some(first) = failure.errors.first().cloned() {
+            broken.push(Broken {
+                first,
+                errors: failure.errors.len(),
+            });
+        }
     }
     if errors.is_empty() {
         Ok((Library { decks }, broken))

@@ -391,6 +391,31 @@ impl<'a> Session<'a> {
     pub fn records(&self) -> bool {
         self.mode != Mode::Cram
     }
+
+    /// The session's card of `key`, if it holds it.
+    pub fn find(&self, key: &str) -> Option<&'a Card> {
+        self.cards.iter().copied().find(|c| c.key == key)
+    }
+
+    /// Puts `card` (just edited) in place of the card of `old_key`; one on screen is laid out
+    /// again. A card whose key changed (renamed with `was`) keeps its state.
+    pub fn replace_card(&mut self, old_key: &str, card: &'a Card) {
+        for c in self.cards.iter_mut().filter(|c| c.key == old_key) {
+            *c = card;
+        }
+        if card.key != old_key
+            && let Some(state) = self.states.get(old_key).copied()
+        {
+            self.states.insert(card.key.clone(), state);
+        }
+        if let Some(current) = self.current.take() {
+            self.current = Some(if self.cards[current.idx].key == card.key {
+                self.show(current.idx, current.from_step)
+            } else {
+                current
+            });
+        }
+    }
 }
 
 /// A right mcq or typed answer given within this time proposes Easy rather than Good.
@@ -601,6 +626,39 @@ mod tests {
             assert!(s.state("d/c0").is_none());
             assert_eq!(key(s, now).as_deref(), Some("d/c1"));
             assert!(s.undo(now).is_none(), "nothing was answered");
+        });
+    }
+
+    #[test]
+    fn an_edited_card_takes_the_place_of_the_one_on_screen_and_a_renamed_one_its_state() {
+        with_session(|s, sched, clock| {
+            let first = s.current(clock.now_ms()).cloned().unwrap();
+            let key = s.card(&first).key.clone();
+            // The session borrows its cards for as long as it lives, as the quiz's are.
+            let edited: &Card = Box::leak(Box::new(Card {
+                body: Body::Basic {
+                    q: "edited q".into(),
+                    a: "edited a".into(),
+                },
+                ..s.card(&first).clone()
+            }));
+            s.replace_card(&key, edited);
+            let shown = s.current(clock.now_ms()).cloned().unwrap();
+            assert_eq!(s.card(&shown).prompt(), "edited q");
+            s.answer(Grade::Good, 1000, sched, clock).unwrap();
+            assert!(s.state(&key).is_some());
+
+            let renamed: &Card = Box::leak(Box::new(Card {
+                key: "d/renamed".into(),
+                ..edited.clone()
+            }));
+            s.replace_card(&key, renamed);
+            assert!(s.find(&key).is_none());
+            assert_eq!(
+                s.state("d/renamed"),
+                s.state(&key),
+                "the answer goes with it"
+            );
         });
     }
 }

@@ -28,7 +28,8 @@ use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
 use super::session::{Session, Shown, proposed_grade};
 use crate::config::Config;
-use crate::deck::Library;
+use crate::deck::{Card, Library};
+use crate::editor::{EditCard, Edited, Outcome};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::journal::Entry;
@@ -45,6 +46,8 @@ pub struct Deps<'a> {
     pub color: bool,
     /// The state folder, whose journal the card info (`i`) reads the card's history from.
     pub state_dir: std::path::PathBuf,
+    /// Edits a card in the user's editor (`E`), the terminal lent to it; none in a mock paper.
+    pub edit: Option<&'a mut EditCard<'a>>,
 }
 
 /// Runs a study or cram session until it ends or the user quits.
@@ -169,6 +172,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     }
                 }
                 Action::Info => self.show_info(),
+                Action::Edit => self.edit()?,
                 Action::Quit => return Ok(Ended::Quit),
                 Action::Interrupt => return Ok(Ended::Interrupted),
             }
@@ -181,16 +185,17 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         let Some(key) = self.shown_key.as_deref() else {
             return;
         };
-        let Some(card) = self.deps.library.cards().find(|c| c.key == key) else {
+        // The session's card: it may have been edited since the library was read.
+        let Some(card) = self.session.find(key) else {
             return;
         };
-        let Some(origin) = self.deps.library.deck(&card.deck).map(|d| &d.origin) else {
+        let Some(origin) = self.deps.library.written_in(card) else {
             return;
         };
-        let lines = crate::store::history::card_reviews(&self.deps.state_dir, key).map(|reviews| {
+        let lines = crate::deck::rename::reviews(&self.deps.state_dir, card).map(|reviews| {
             let info = crate::info::build(
                 card,
-                origin,
+                &origin,
                 self.session.state(key),
                 &reviews,
                 self.deps.sched,
@@ -211,6 +216,67 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 });
             }
         }
+    }
+
+    /// Lends the terminal to the user's editor on the card on screen, then goes on with the
+    /// card as edited. A Ctrl-C meant for the editor does not end the session.
+    fn edit(&mut self) -> Result<()> {
+        let Some(key) = self.shown_key.clone() else {
+            return Ok(());
+        };
+        let (Some(edit), Some(card)) = (self.deps.edit.as_mut(), self.session.find(&key)) else {
+            return Ok(());
+        };
+        crate::term::restore();
+        let edited = edit(card);
+        crate::term::resume()?;
+        self.interrupt.store(false, Ordering::Relaxed);
+        let status = match edited {
+            Err(e) => Status {
+                text: format!("cannot edit the card: {}", crate::exit::chain(e.as_ref())),
+                ok: Some(false),
+            },
+            Ok(edited) => self.take_edit(&key, edited),
+        };
+        if let Some(ui) = self.ui.as_mut() {
+            ui.status = Some(status);
+        }
+        Ok(())
+    }
+
+    /// Puts an edited card in the session, its screen drawn again if it is still to answer.
+    fn take_edit(&mut self, key: &str, edited: Edited) -> Status {
+        let place = clean_line(&edited.file.display().to_string());
+        let text = match (edited.outcome, edited.card) {
+            (Outcome::Saved, Some(card)) => {
+                let text = format!("Saved in {place}:{}.", card.line);
+                // The session borrows its cards for its whole length; an edited card must
+                // live as long. Edits are few (one per keypress of E), so it is leaked.
+                let card: &'static Card = Box::leak(Box::new(card));
+                // Not yet answered: asked again from the start, as edited. An answered card
+                // keeps its verdict on screen; the edit shows when it comes back.
+                let unanswered = self.ui.as_ref().is_some_and(|ui| {
+                    !matches!(ui.phase, Phase::Chosen { .. } | Phase::Checked { .. })
+                });
+                self.session.replace_card(key, card);
+                if unanswered {
+                    self.ui = None;
+                }
+                self.shown_key = Some(card.key.clone());
+                text
+            }
+            (Outcome::Saved, None) => format!(
+                "Saved {place}, but the card is no longer in it; it stays as it was for this session."
+            ),
+            (Outcome::Unchanged, _) => "No change.".to_owned(),
+            (Outcome::Restored, _) => format!("{place} had errors and was put back as it was."),
+        };
+        let status = Status {
+            text,
+            ok: Some(edited.outcome != Outcome::Restored),
+        };
+        self.status = Some(status.clone());
+        status
     }
 
     /// Drives a `Paper`: every key becomes a move on it, and the screen is rebuilt whenever

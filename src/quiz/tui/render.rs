@@ -567,6 +567,10 @@ fn help(w: usize) -> Vec<Line> {
             "i",
             "card info: its key, deck file and line, source, as-of date, tags, every answer, memory now",
         ),
+        (
+            "E",
+            "edit this card in $VISUAL/$EDITOR (a built-in one in your patch deck)",
+        ),
         ("PgUp PgDn", "scroll a long card"),
         ("q, esc, ^C", "quit; every answer so far is saved"),
     ];

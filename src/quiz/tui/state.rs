@@ -264,6 +264,8 @@ pub enum Action {
     Back,
     /// i: show the card's info (key, source, history) over the card.
     Info,
+    /// E: edit the card in the user's editor (`e` is the explanation).
+    Edit,
     /// q or Esc: end the session, progress kept.
     Quit,
     /// Ctrl-C: as Quit, but the process exits with 130.
@@ -316,6 +318,8 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         }
         // Not in a mock paper: its history and stability would give hints an exam does not.
         KeyCode::Char('i') if ui.mock.is_none() => return Action::Info,
+        // Not in a mock paper either: a paper is sat, not revised.
+        KeyCode::Char('E') if ui.mock.is_none() => return Action::Edit,
         _ => {}
     }
     let phase = std::mem::replace(&mut ui.phase, Phase::Asking);
