@@ -11,6 +11,8 @@ pub mod cmd;
 pub mod config;
 pub mod deck;
 pub mod exit;
+pub mod export;
+pub mod import;
 pub mod info;
 pub mod optimize;
 pub mod paths;

@@ -264,6 +264,49 @@ impl Store {
         Ok(())
     }
 
+    /// Appends many entries as one write, made durable once (an import of a long review
+    /// history cannot afford a sync per line). All or nothing: on failure the journal is cut
+    /// back to where it was and the in-memory state is unchanged. Undos are not batched.
+    pub fn record_all(&mut self, entries: &[Entry]) -> Result<(), StoreError> {
+        let path = Store::journal_path(&self.dir);
+        let Some(w) = self.writer.as_mut() else {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                source: io::Error::other("the state was opened read-only"),
+            });
+        };
+        let mut text = String::new();
+        let mut ids = Vec::with_capacity(entries.len());
+        for entry in entries {
+            journal::check_key(entry.key().as_bytes()).map_err(|reason| StoreError::BadKey {
+                key: crate::sanitize::clean(entry.key()),
+                reason,
+            })?;
+            let id = rand::random::<u64>();
+            ids.push(id);
+            text.push_str(&journal::write_line(entry, id, None));
+        }
+        let written = w
+            .file
+            .write_all(text.as_bytes())
+            .and_then(|()| w.file.sync_data());
+        if let Err(e) = written {
+            let _ = w.file.set_len(w.len);
+            let _ = w.file.sync_data();
+            return Err(io_err(&path)(e));
+        }
+        w.len += text.len() as u64;
+        w.crc = crc32c::crc32c_append(w.crc, text.as_bytes());
+        self.lines_since_snapshot += entries.len();
+        for (entry, id) in entries.iter().zip(ids) {
+            if let Entry::Review { key, .. } = entry {
+                self.answered.push((key.clone(), id));
+            }
+            entry.apply(&mut self.cards);
+        }
+        Ok(())
+    }
+
     /// At the end of a session: refresh the snapshot when the journal has grown past it (or
     /// it could not be used), and keep a daily backup. Failures here lose nothing (the journal
     /// is the record), so they are reported but not fatal.

@@ -1,0 +1,343 @@
+//! Review logs in the open-spaced-repetition CSV form that py-fsrs, the FSRS optimizer and the
+//! FSRS benchmarks use: a header row, then one review a row with `card_id`, `review_time`
+//! (Unix milliseconds, or an RFC 3339 time), `review_rating` (1–4) and optionally
+//! `review_duration` (milliseconds). We add `card_key` (our `deck-id/card-id`) when we write
+//! one, and need it to put a review back on one of our cards; a log with only numeric card ids
+//! can still be fitted on (`smriti optimize --log`). Other columns are ignored.
+//!
+//! Putting reviews back replays each card's answers through the scheduler, so its memory,
+//! phase and due date are what answering them here would have given.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::ImportError;
+use super::table::{self, Dialect};
+use crate::clock::{Clock, Millis, from_ms};
+use crate::schedule::{CardState, Grade, Phase, Scheduler};
+use crate::store::States;
+use crate::store::history::History;
+use crate::store::journal::Entry;
+
+/// The columns, in the order `export --history` writes them.
+pub const COLUMNS: &[&str] = &[
+    "card_id",
+    "review_time",
+    "review_rating",
+    "review_duration",
+    "card_key",
+];
+
+/// One review of a log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogReview {
+    pub card_id: Option<String>,
+    pub card_key: Option<String>,
+    pub at: Millis,
+    pub grade: Grade,
+    pub took_ms: u32,
+}
+
+/// Reads a review log. Every bad row is reported with its line and column.
+pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>> {
+    let dialect = Dialect {
+        delimiter: if path.extension().is_some_and(|e| e == "tsv") {
+            b'\t'
+        } else {
+            b','
+        },
+        comment: None,
+    };
+    let rows = table::rows(path, text, 0, dialect).map_err(|e| vec![e])?;
+    let Some((header, rows)) = rows.split_first() else {
+        return Err(vec![ImportError::at(
+            path,
+            1,
+            1,
+            format!(
+                "the file is empty; expected a header row ({})",
+                COLUMNS.join(",")
+            ),
+        )]);
+    };
+    let col = |name: &str| header.cells.iter().position(|c| c.trim() == name);
+    let (id, key, time, rating, duration) = (
+        col("card_id"),
+        col("card_key"),
+        col("review_time"),
+        col("review_rating"),
+        col("review_duration"),
+    );
+    let missing: Vec<&str> = [("review_time", time), ("review_rating", rating)]
+        .into_iter()
+        .filter(|(_, c)| c.is_none())
+        .map(|(n, _)| n)
+        .chain((id.is_none() && key.is_none()).then_some("card_id or card_key"))
+        .collect();
+    let (Some(time), Some(rating), true) = (time, rating, missing.is_empty()) else {
+        return Err(vec![ImportError::at(
+            path,
+            1,
+            1,
+            format!(
+                "the header row lacks {}; a review log needs card_id (or card_key), review_time and review_rating",
+                missing.join(", ")
+            ),
+        )]);
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for row in rows {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut bad = |i: usize, message: String| {
+            let (line, col) = row.at(i);
+            errors.push(ImportError::at(path, line, col, message));
+        };
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.cell(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let at = match cell(Some(time)).map(parse_time) {
+            Some(Some(at)) => at,
+            other => {
+                let shown = cell(Some(time)).unwrap_or_default();
+                let _ = other;
+                bad(
+                    time,
+                    format!(
+                        "`review_time` must be Unix milliseconds or an RFC 3339 time, not `{shown}`"
+                    ),
+                );
+                continue;
+            }
+        };
+        let Some(grade) = cell(Some(rating))
+            .and_then(|r| r.parse::<u8>().ok())
+            .and_then(Grade::from_number)
+        else {
+            let shown = cell(Some(rating)).unwrap_or_default();
+            bad(
+                rating,
+                format!("`review_rating` must be 1, 2, 3 or 4, not `{shown}`"),
+            );
+            continue;
+        };
+        let took_ms = match cell(duration) {
+            None => 0,
+            Some(d) => match d.parse::<f64>() {
+                Ok(ms) if (0.0..=f64::from(u32::MAX)).contains(&ms) => ms.round() as u32,
+                _ => {
+                    bad(
+                        duration.unwrap_or(0),
+                        format!("`review_duration` must be milliseconds, not `{d}`"),
+                    );
+                    continue;
+                }
+            },
+        };
+        let card_key = cell(key).map(str::to_owned);
+        let card_id = cell(id).map(str::to_owned);
+        if card_key.is_none() && card_id.is_none() {
+            bad(key.or(id).unwrap_or(0), "the row names no card".to_owned());
+            continue;
+        }
+        out.push(LogReview {
+            card_id,
+            card_key,
+            at,
+            grade,
+            took_ms,
+        });
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Unix milliseconds (digits), else an RFC 3339 time.
+fn parse_time(s: &str) -> Option<Millis> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    s.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_millisecond())
+}
+
+/// What putting a log back onto cards did.
+#[derive(Debug, Default, PartialEq)]
+pub struct Replayed {
+    /// The journal entries to append, in time order.
+    pub entries: Vec<Entry>,
+    pub cards: usize,
+    /// Rows whose card key no deck has, by key.
+    pub unknown: BTreeMap<String, usize>,
+    /// Rows with no card key at all.
+    pub keyless: usize,
+    /// Reviews not after the card's latest answer here (already recorded, or older).
+    pub older: usize,
+}
+
+/// Replays each known card's reviews, oldest first, from its state here through the
+/// scheduler. A review at or before the card's last answer here is skipped, so importing the
+/// same log twice changes nothing.
+pub fn replay(
+    log: &[LogReview],
+    known: impl Fn(&str) -> bool,
+    states: &States,
+    scheduler: &Scheduler,
+    clock: &Clock,
+) -> Replayed {
+    let mut r = Replayed::default();
+    let mut by_card: BTreeMap<&str, Vec<&LogReview>> = BTreeMap::new();
+    for review in log {
+        match review.card_key.as_deref() {
+            None => r.keyless += 1,
+            Some(key) if !known(key) => *r.unknown.entry(key.to_owned()).or_default() += 1,
+            Some(key) => by_card.entry(key).or_default().push(review),
+        }
+    }
+    for (key, mut reviews) in by_card {
+        reviews.sort_by_key(|v| v.at);
+        let mut state: Option<CardState> =
+            states.get(key).copied().filter(|s| s.phase != Phase::New);
+        let mut any = false;
+        for v in reviews {
+            if state.is_some_and(|s| v.at <= s.last) {
+                r.older += 1;
+                continue;
+            }
+            let at = Clock::new(from_ms(v.at), clock.tz.clone(), clock.day_start_hour);
+            let next = scheduler.answer(state.as_ref(), v.grade, &at, key);
+            r.entries.push(Entry::Review {
+                at: v.at,
+                key: key.to_owned(),
+                grade: v.grade,
+                took_ms: v.took_ms,
+                state: next,
+            });
+            state = Some(next);
+            any = true;
+        }
+        r.cards += usize::from(any);
+    }
+    // The journal is kept in time order (the history's recent part is read from its end).
+    r.entries.sort_by_key(|e| match e {
+        Entry::Review { at, .. } | Entry::Undo { at, .. } => *at,
+    });
+    r
+}
+
+/// A log as a history to fit on, each card named by its id (or key), in time order.
+pub fn as_history(log: &[LogReview]) -> History {
+    let mut sorted: Vec<&LogReview> = log.iter().collect();
+    sorted.sort_by_key(|v| v.at);
+    History::from_reviews(sorted.into_iter().map(|v| {
+        let name = v
+            .card_id
+            .as_deref()
+            .or(v.card_key.as_deref())
+            .unwrap_or_default();
+        (v.at, name, v.grade, v.took_ms)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn log(text: &str) -> Result<Vec<LogReview>, Vec<ImportError>> {
+        read(Path::new("log.csv"), text)
+    }
+
+    #[test]
+    fn times_are_millis_or_rfc_3339_and_extra_columns_are_ignored() {
+        let rows = log(
+            "card_id,review_th,review_time,review_rating,review_duration\n\
+                        7,1,1700000000000,3,5400\n7,2,2023-11-15T22:13:20Z,1,\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].at, 1_700_000_000_000);
+        assert_eq!(rows[1].at, 1_700_086_400_000);
+        assert_eq!((rows[0].grade, rows[0].took_ms), (Grade::Good, 5400));
+        assert_eq!((rows[1].grade, rows[1].took_ms), (Grade::Again, 0));
+        assert_eq!(rows[0].card_id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn bad_rows_are_located() {
+        let e = log("card_key,review_time,review_rating\nd/a,yesterday,3\nd/a,1700000000000,5\n")
+            .unwrap_err();
+        let shown: Vec<String> = e.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown[0],
+            "log.csv:2:5: `review_time` must be Unix milliseconds or an RFC 3339 time, not `yesterday`"
+        );
+        assert_eq!(
+            shown[1],
+            "log.csv:3:19: `review_rating` must be 1, 2, 3 or 4, not `5`"
+        );
+        let e = log("card_key,review_rating\nd/a,3\n").unwrap_err();
+        assert!(e[0].to_string().contains("lacks review_time"), "{}", e[0]);
+    }
+
+    #[test]
+    fn replay_skips_unknown_cards_and_what_is_already_here() {
+        let clock = Clock::new("2026-11-24T10:00:00Z".parse().unwrap(), TimeZone::UTC, 4);
+        let sched = Scheduler::new(&[], 0.9, 1).unwrap();
+        let day = 86_400_000;
+        let t0 = clock.now_ms() - 10 * day;
+        let rows = vec![
+            LogReview {
+                card_id: None,
+                card_key: Some("d/a".into()),
+                at: t0,
+                grade: Grade::Good,
+                took_ms: 1,
+            },
+            LogReview {
+                card_id: None,
+                card_key: Some("d/a".into()),
+                at: t0 + 3 * day,
+                grade: Grade::Again,
+                took_ms: 2,
+            },
+            LogReview {
+                card_id: None,
+                card_key: Some("d/x".into()),
+                at: t0,
+                grade: Grade::Good,
+                took_ms: 0,
+            },
+            LogReview {
+                card_id: Some("9".into()),
+                card_key: None,
+                at: t0,
+                grade: Grade::Good,
+                took_ms: 0,
+            },
+        ];
+        let known = |k: &str| k == "d/a";
+        let r = replay(&rows, known, &States::default(), &sched, &clock);
+        assert_eq!((r.entries.len(), r.cards, r.keyless, r.older), (2, 1, 1, 0));
+        assert_eq!(r.unknown.get("d/x"), Some(&1));
+        let Entry::Review { state, .. } = &r.entries[1] else {
+            panic!()
+        };
+        assert_eq!(
+            (state.reps, state.lapses, state.phase),
+            (2, 1, Phase::Relearning)
+        );
+        // Once they are here, the same rows are all older than the card's last answer.
+        let mut states = States::default();
+        states.insert("d/a".into(), *state);
+        let again = replay(&rows, known, &states, &sched, &clock);
+        assert_eq!((again.entries.len(), again.older), (0, 2));
+    }
+}

@@ -1,0 +1,425 @@
+//! Anki's text format ("Notes in Plain Text"): optional `#key:value` header lines (`#separator`,
+//! `#html`, `#tags column`, `#deck column`, `#notetype column`, `#guid column`, `#columns`,
+//! `#notetype`, `#deck`, `#tags`), then one note a row, its fields in the note type's order.
+//! Notes become cards of our kinds: Basic → basic, Basic (and reversed card) → one basic per
+//! direction, Basic (optional reversed card) → the reverse too when its third field is filled,
+//! Basic (type in the answer) → typed, Cloze → cloze (Back Extra as the explanation), and any
+//! other note type → basic from its first two fields, counted in the report.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::anki_notes::{card_id, cloze_from_anki, our_key};
+use super::table::{self, Dialect, Row};
+use super::{ImportError, Incoming, Parsed, Place, deck_id_from, html};
+use crate::deck::Kind;
+use crate::deck::draft::Draft;
+
+/// The header lines Anki writes and reads, as found in a file.
+#[derive(Debug, Default)]
+struct Header {
+    separator: Option<u8>,
+    html: bool,
+    /// 0-based columns.
+    tags: Option<usize>,
+    deck: Option<usize>,
+    notetype: Option<usize>,
+    guid: Option<usize>,
+    notetype_name: Option<String>,
+    deck_name: Option<String>,
+    tags_all: Vec<String>,
+}
+
+/// Whether `text` starts like a file in Anki's text format (a `#separator:`, `#html:` … line).
+pub fn looks_like_anki(text: &str) -> bool {
+    text.lines().next().is_some_and(|l| {
+        l.strip_prefix('#')
+            .and_then(|l| l.split_once(':'))
+            .is_some_and(|(key, _)| KEYS.contains(&key.trim()))
+    })
+}
+
+const KEYS: &[&str] = &[
+    "separator",
+    "html",
+    "tags column",
+    "deck column",
+    "notetype column",
+    "guid column",
+    "columns",
+    "notetype",
+    "deck",
+    "tags",
+    "if matches",
+    "match scope",
+];
+
+pub fn read(path: &Path, text: &str) -> Result<Parsed, Vec<ImportError>> {
+    let (header, body_start) = read_header(path, text).map_err(|e| vec![e])?;
+    let delimiter = header
+        .separator
+        .unwrap_or_else(|| guess_separator(&text[body_start..]));
+    let dialect = Dialect {
+        delimiter,
+        comment: Some(b'#'),
+    };
+    let rows = table::rows(path, text, body_start, dialect).map_err(|e| vec![e])?;
+    let mut parsed = Parsed::default();
+    let mut errors = Vec::new();
+    let mut other_types: BTreeMap<String, usize> = BTreeMap::new();
+    let mut media: Vec<String> = Vec::new();
+    for row in &rows {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        match note(path, &header, row, &mut media) {
+            Ok((cards, known)) => {
+                if !known {
+                    *other_types.entry(notetype_of(&header, row)).or_default() += 1;
+                }
+                parsed.cards.extend(cards);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for (name, n) in other_types {
+        parsed.notes.push(format!(
+            "{n} note{} of type `{name}` became basic cards from their first two fields",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    media.sort();
+    media.dedup();
+    if !media.is_empty() {
+        parsed.notes.push(format!(
+            "media files referred to (left as [image: …] text, not imported): {}",
+            media.join(", ")
+        ));
+    }
+    Ok(parsed)
+}
+
+fn notetype_of(header: &Header, row: &Row) -> String {
+    header
+        .notetype
+        .and_then(|i| row.cell(i))
+        .map(str::to_owned)
+        .or_else(|| header.notetype_name.clone())
+        .unwrap_or_else(|| "Basic".to_owned())
+}
+
+/// The header lines and the byte offset of the first row.
+fn read_header(path: &Path, text: &str) -> Result<(Header, usize), ImportError> {
+    let mut h = Header::default();
+    let mut offset = 0;
+    let mut line_no = 1;
+    for line in text.split_inclusive('\n') {
+        let Some((key, value)) = line
+            .strip_prefix('#')
+            .and_then(|l| l.split_once(':'))
+            .filter(|(k, _)| KEYS.contains(&k.trim()))
+        else {
+            break;
+        };
+        let value = value.trim_end_matches(['\n', '\r']);
+        let col = key.chars().count() + 3;
+        let bad = |what: &str| ImportError::at(path, line_no, col, what.to_owned());
+        let column = || -> Result<Option<usize>, ImportError> {
+            match value.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(Some(n - 1)),
+                _ => Err(bad(&format!(
+                    "`#{key}` must be a column number from 1, not `{}`",
+                    value.trim()
+                ))),
+            }
+        };
+        match key.trim() {
+            "separator" => h.separator = Some(separator(value).ok_or_else(|| {
+                bad(&format!(
+                    "unknown separator `{value}`; expected Comma, Semicolon, Tab, Space, Pipe, Colon or one character"
+                ))
+            })?),
+            "html" => {
+                h.html = match value.trim() {
+                    "true" => true,
+                    "false" => false,
+                    other => return Err(bad(&format!("`#html` must be true or false, not `{other}`"))),
+                }
+            }
+            "tags column" => h.tags = column()?,
+            "deck column" => h.deck = column()?,
+            "notetype column" => h.notetype = column()?,
+            "guid column" => h.guid = column()?,
+            "notetype" => h.notetype_name = Some(value.trim().to_owned()),
+            "deck" => h.deck_name = Some(value.trim().to_owned()),
+            "tags" => h.tags_all = value.split_whitespace().map(str::to_owned).collect(),
+            // Column names and Anki's duplicate handling say nothing our import needs.
+            _ => {}
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Ok((h, offset))
+}
+
+fn separator(value: &str) -> Option<u8> {
+    let named = match value.to_ascii_lowercase().as_str() {
+        "comma" => Some(b','),
+        "semicolon" => Some(b';'),
+        "tab" => Some(b'\t'),
+        "space" => Some(b' '),
+        "pipe" => Some(b'|'),
+        "colon" => Some(b':'),
+        _ => None,
+    };
+    named.or_else(|| match value.as_bytes() {
+        [b] if b.is_ascii() => Some(*b),
+        _ => None,
+    })
+}
+
+/// As Anki guesses: the first of tab, pipe, semicolon, colon, comma and space in the first row.
+fn guess_separator(body: &str) -> u8 {
+    let first = body
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default();
+    [b'\t', b'|', b';', b':', b',', b' ']
+        .into_iter()
+        .find(|b| first.as_bytes().contains(b))
+        .unwrap_or(b'\t')
+}
+
+/// The cards of one note, and whether its note type is one we map (not just its first fields).
+fn note(
+    path: &Path,
+    h: &Header,
+    row: &Row,
+    media: &mut Vec<String>,
+) -> Result<(Vec<Incoming>, bool), ImportError> {
+    let special = [h.tags, h.deck, h.notetype, h.guid];
+    let field_cols: Vec<usize> = (0..row.cells.len())
+        .filter(|i| !special.contains(&Some(*i)))
+        .collect();
+    let mut field = |n: usize| -> Option<String> {
+        let raw = field_cols.get(n).and_then(|&i| row.cells.get(i))?;
+        let text = if h.html {
+            let (text, found) = html::to_text(raw);
+            media.extend(found);
+            text
+        } else {
+            raw.clone()
+        };
+        Some(text).filter(|t| !t.trim().is_empty())
+    };
+    let notetype = notetype_of(h, row);
+    let f0 = field(0);
+    let f1 = field(1);
+    let f2 = field(2);
+    let mut tags = h.tags_all.clone();
+    if let Some(cell) = h.tags.and_then(|i| row.cell(i)) {
+        for t in cell.split_whitespace() {
+            if !tags.iter().any(|x| x == t) {
+                tags.push(t.to_owned());
+            }
+        }
+    }
+    let guid = h.guid.and_then(|i| row.cell(i)).map(str::trim);
+    let deck_name = h
+        .deck
+        .and_then(|i| row.cell(i))
+        .map(str::to_owned)
+        .or_else(|| h.deck_name.clone());
+    let (deck, ours) = match guid.and_then(our_key) {
+        Some((deck, card)) => (deck.to_owned(), Some(card.to_owned())),
+        None => (
+            deck_name.as_deref().map(deck_id_from).unwrap_or_default(),
+            None,
+        ),
+    };
+    let id_for = |ord: usize| match (&ours, guid) {
+        (Some(card), _) if ord == 0 => card.clone(),
+        (Some(card), _) => format!("{card}-{}", ord + 1),
+        (None, Some(g)) => card_id(g, ord),
+        (None, None) => String::new(),
+    };
+    let at = |i: usize| row.at(field_cols.get(i).copied().unwrap_or(0));
+    let place = |fields: &[(&'static str, usize)]| Place {
+        line: row.line,
+        col: 1,
+        fields: fields
+            .iter()
+            .map(|&(f, i)| {
+                let (l, c) = at(i);
+                (f, l, c)
+            })
+            .chain(h.tags.map(|i| {
+                let (l, c) = row.at(i);
+                ("tags", l, c)
+            }))
+            .collect(),
+    };
+    let card = |kind: Kind, ord: usize, draft: Draft, fields: &[(&'static str, usize)]| Incoming {
+        deck: deck.clone(),
+        deck_name: deck_name.clone(),
+        exam: None,
+        draft: Draft {
+            id: id_for(ord),
+            tags: tags.clone(),
+            ..draft_kind(kind, draft)
+        },
+        at: place(fields),
+    };
+    let basic = |q: &Option<String>, a: &Option<String>| Draft {
+        q: q.clone(),
+        a: a.clone(),
+        ..Draft::new(Kind::Basic)
+    };
+    let front_back = [("q", 0), ("a", 1)];
+    let back_front = [("q", 1), ("a", 0)];
+    let (cards, known) = match notetype.as_str() {
+        "Basic" => (
+            vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)],
+            true,
+        ),
+        "Basic (and reversed card)" => (
+            vec![
+                card(Kind::Basic, 0, basic(&f0, &f1), &front_back),
+                card(Kind::Basic, 1, basic(&f1, &f0), &back_front),
+            ],
+            true,
+        ),
+        "Basic (optional reversed card)" => {
+            let mut cards = vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)];
+            if f2.is_some() {
+                cards.push(card(Kind::Basic, 1, basic(&f1, &f0), &back_front));
+            }
+            (cards, true)
+        }
+        "Basic (type in the answer)" => (
+            vec![card(Kind::Typed, 0, basic(&f0, &f1), &front_back)],
+            true,
+        ),
+        "Cloze" => {
+            let draft = Draft {
+                text: f0.as_deref().map(cloze_from_anki),
+                explain: f1.clone(),
+                ..Draft::new(Kind::Cloze)
+            };
+            (
+                vec![card(Kind::Cloze, 0, draft, &[("text", 0), ("explain", 1)])],
+                true,
+            )
+        }
+        _ => (
+            vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)],
+            false,
+        ),
+    };
+    if f0.is_none() {
+        let (line, col) = at(0);
+        return Err(ImportError::at(
+            path,
+            line,
+            col,
+            format!("a `{notetype}` note with an empty first field"),
+        ));
+    }
+    Ok((cards, known))
+}
+
+fn draft_kind(kind: Kind, draft: Draft) -> Draft {
+    Draft { kind, ..draft }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Parsed, Vec<ImportError>> {
+        read(Path::new("n.txt"), text)
+    }
+
+    #[test]
+    fn anki_export_headers_are_followed() {
+        let text = "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n\
+                    Ab%1\tBasic\tUPSC::Polity\t<b>Article 370</b>?\tJ&amp;K<br>special status\tpolity constitution::art\n\
+                    Cd2\tCloze\tUPSC::Polity\t{{c1::LEMOA}} in {{c2::2016::year}}\tsigned in Delhi\t\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.cards.len(), 2);
+        let basic = &p.cards[0];
+        assert_eq!(basic.deck, "upsc-polity");
+        assert_eq!(basic.deck_name.as_deref(), Some("UPSC::Polity"));
+        assert_eq!(basic.draft.id, "anki-Ab.25.1");
+        assert_eq!(basic.draft.q.as_deref(), Some("Article 370?"));
+        assert_eq!(basic.draft.a.as_deref(), Some("J&K\nspecial status"));
+        assert_eq!(basic.draft.tags, ["polity", "constitution::art"]);
+        assert_eq!(basic.at.of("q"), (7, 25));
+        let cloze = &p.cards[1];
+        assert_eq!(cloze.draft.kind, Kind::Cloze);
+        assert_eq!(
+            cloze.draft.text.as_deref(),
+            Some("{{LEMOA}} in {{2016::year}}")
+        );
+        assert_eq!(cloze.draft.explain.as_deref(), Some("signed in Delhi"));
+    }
+
+    #[test]
+    fn reversed_typed_and_other_note_types() {
+        let text = "#separator:Comma\n#notetype column:1\n\
+                    Basic (and reversed card),LEMOA,2016\n\
+                    Basic (type in the answer),Capital?,Delhi\n\
+                    Japanese,猫,cat,neko\n";
+        let p = parse(text).unwrap();
+        let kinds: Vec<(Kind, &str)> = p
+            .cards
+            .iter()
+            .map(|c| (c.draft.kind, c.draft.q.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Basic, "LEMOA"),
+                (Kind::Basic, "2016"),
+                (Kind::Typed, "Capital?"),
+                (Kind::Basic, "猫")
+            ]
+        );
+        assert_eq!(
+            p.notes,
+            ["1 note of type `Japanese` became basic cards from their first two fields"]
+        );
+    }
+
+    #[test]
+    fn our_guids_give_back_our_deck_and_card_ids() {
+        let p = parse("#separator:tab\n#guid column:1\npacts/lemoa-year\tLEMOA?\t2016\n").unwrap();
+        assert_eq!(
+            (p.cards[0].deck.as_str(), p.cards[0].draft.id.as_str()),
+            ("pacts", "lemoa-year")
+        );
+    }
+
+    #[test]
+    fn the_separator_is_guessed_without_a_header() {
+        let p = parse("Q one;A one\nQ two;A two\n").unwrap();
+        assert_eq!(p.cards[1].draft.a.as_deref(), Some("A two"));
+    }
+
+    #[test]
+    fn header_and_row_errors_are_located() {
+        let e = parse("#separator:Comma\n#tags column:zero\nq,a\n").unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "n.txt:2:14: `#tags column` must be a column number from 1, not `zero`"
+        );
+        let e = parse("#separator:Comma\nq,a\n,a\n").unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "n.txt:3:1: a `Basic` note with an empty first field"
+        );
+    }
+}
