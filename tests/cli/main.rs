@@ -13,6 +13,8 @@ mod check;
 mod check_dates;
 mod dates_on_screen;
 mod env;
+mod export;
+mod import;
 mod kill;
 mod mock;
 mod new_order;
