@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::ImportError;
-use super::table::{self, Dialect};
+use super::table::{self, Dialect, RowRef};
 use crate::clock::{Clock, Millis, from_ms};
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
 use crate::store::States;
@@ -38,7 +38,17 @@ pub struct LogReview {
     pub took_ms: u32,
 }
 
-/// Reads a review log. Every bad row is reported with its line and column.
+/// The columns a log's header row names, by position.
+struct Columns {
+    id: Option<usize>,
+    key: Option<usize>,
+    time: usize,
+    rating: usize,
+    duration: Option<usize>,
+}
+
+/// Reads a review log, streaming (a log may hold a million reviews). Every bad row is
+/// reported with its line and column, up to `MAX_ERRORS` of them.
 pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>> {
     let dialect = Dialect {
         delimiter: if path.extension().is_some_and(|e| e == "tsv") {
@@ -48,9 +58,31 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
         },
         comment: None,
     };
-    let rows = table::rows(path, text, 0, dialect).map_err(|e| vec![e])?;
-    let Some((header, rows)) = rows.split_first() else {
-        return Err(vec![ImportError::at(
+    let mut columns: Option<Columns> = None;
+    let mut out = Vec::with_capacity(text.len() / 48);
+    let mut errors = Vec::new();
+    table::for_each_row(path, text, 0, dialect, |row| {
+        if errors.len() >= MAX_ERRORS {
+            return;
+        }
+        let Some(c) = &columns else {
+            match header(path, row) {
+                Ok(c) => columns = Some(c),
+                Err(e) => errors.push(e),
+            }
+            return;
+        };
+        if row.record.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        match review(path, c, row) {
+            Ok(r) => out.push(r),
+            Err(e) => errors.push(e),
+        }
+    })
+    .map_err(|e| vec![e])?;
+    if columns.is_none() && errors.is_empty() {
+        errors.push(ImportError::at(
             path,
             1,
             1,
@@ -58,24 +90,37 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
                 "the file is empty; expected a header row ({})",
                 COLUMNS.join(",")
             ),
-        )]);
-    };
-    let col = |name: &str| header.cells.iter().position(|c| c.trim() == name);
-    let (id, key, time, rating, duration) = (
-        col("card_id"),
-        col("card_key"),
-        col("review_time"),
-        col("review_rating"),
-        col("review_duration"),
-    );
+        ));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Errors reported before reading stops: enough to see a pattern, not a screenful per row.
+const MAX_ERRORS: usize = 20;
+
+fn header(path: &Path, row: &RowRef<'_>) -> Result<Columns, ImportError> {
+    let col = |name: &str| row.record.iter().position(|c| c.trim() == name);
+    let (time, rating) = (col("review_time"), col("review_rating"));
+    let (id, key) = (col("card_id"), col("card_key"));
     let missing: Vec<&str> = [("review_time", time), ("review_rating", rating)]
         .into_iter()
         .filter(|(_, c)| c.is_none())
         .map(|(n, _)| n)
         .chain((id.is_none() && key.is_none()).then_some("card_id or card_key"))
         .collect();
-    let (Some(time), Some(rating), true) = (time, rating, missing.is_empty()) else {
-        return Err(vec![ImportError::at(
+    match (time, rating) {
+        (Some(time), Some(rating)) if missing.is_empty() => Ok(Columns {
+            id,
+            key,
+            time,
+            rating,
+            duration: col("review_duration"),
+        }),
+        _ => Err(ImportError::at(
             path,
             1,
             1,
@@ -83,80 +128,61 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
                 "the header row lacks {}; a review log needs card_id (or card_key), review_time and review_rating",
                 missing.join(", ")
             ),
-        )]);
+        )),
+    }
+}
+
+fn review(path: &Path, c: &Columns, row: &RowRef<'_>) -> Result<LogReview, ImportError> {
+    let bad = |i: usize, message: String| {
+        let (line, col) = row.at(i);
+        ImportError::at(path, line, col, message)
     };
-    let mut out = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    for row in rows {
-        if row.cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut bad = |i: usize, message: String| {
-            let (line, col) = row.at(i);
-            errors.push(ImportError::at(path, line, col, message));
-        };
-        let cell = |i: Option<usize>| {
-            i.and_then(|i| row.cell(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        let at = match cell(Some(time)).map(parse_time) {
-            Some(Some(at)) => at,
-            other => {
-                let shown = cell(Some(time)).unwrap_or_default();
-                let _ = other;
-                bad(
-                    time,
-                    format!(
-                        "`review_time` must be Unix milliseconds or an RFC 3339 time, not `{shown}`"
-                    ),
-                );
-                continue;
-            }
-        };
-        let Some(grade) = cell(Some(rating))
-            .and_then(|r| r.parse::<u8>().ok())
-            .and_then(Grade::from_number)
-        else {
-            let shown = cell(Some(rating)).unwrap_or_default();
+    let cell = |i: Option<usize>| i.and_then(|i| row.cell(i));
+    let time = cell(Some(c.time)).unwrap_or_default();
+    let at = parse_time(time).ok_or_else(|| {
+        bad(
+            c.time,
+            format!("`review_time` must be Unix milliseconds or an RFC 3339 time, not `{time}`"),
+        )
+    })?;
+    let rating = cell(Some(c.rating)).unwrap_or_default();
+    let grade = rating
+        .parse::<u8>()
+        .ok()
+        .and_then(Grade::from_number)
+        .ok_or_else(|| {
             bad(
-                rating,
-                format!("`review_rating` must be 1, 2, 3 or 4, not `{shown}`"),
-            );
-            continue;
-        };
-        let took_ms = match cell(duration) {
-            None => 0,
-            Some(d) => match d.parse::<f64>() {
-                Ok(ms) if (0.0..=f64::from(u32::MAX)).contains(&ms) => ms.round() as u32,
-                _ => {
-                    bad(
-                        duration.unwrap_or(0),
-                        format!("`review_duration` must be milliseconds, not `{d}`"),
-                    );
-                    continue;
-                }
-            },
-        };
-        let card_key = cell(key).map(str::to_owned);
-        let card_id = cell(id).map(str::to_owned);
-        if card_key.is_none() && card_id.is_none() {
-            bad(key.or(id).unwrap_or(0), "the row names no card".to_owned());
-            continue;
-        }
-        out.push(LogReview {
-            card_id,
-            card_key,
-            at,
-            grade,
-            took_ms,
-        });
+                c.rating,
+                format!("`review_rating` must be 1, 2, 3 or 4, not `{rating}`"),
+            )
+        })?;
+    let took_ms = match cell(c.duration) {
+        None => 0,
+        Some(d) => match d.parse::<f64>() {
+            Ok(ms) if (0.0..=f64::from(u32::MAX)).contains(&ms) => ms.round() as u32,
+            _ => {
+                return Err(bad(
+                    c.duration.unwrap_or(0),
+                    format!("`review_duration` must be milliseconds, not `{d}`"),
+                ));
+            }
+        },
+    };
+    let card_key = cell(c.key).map(str::to_owned);
+    let card_id = cell(c.id).map(str::to_owned);
+    if card_key.is_none() && card_id.is_none() {
+        return Err(bad(
+            c.key.or(c.id).unwrap_or(0),
+            "the row names no card".to_owned(),
+        ));
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    Ok(LogReview {
+        card_id,
+        card_key,
+        at,
+        grade,
+        took_ms,
+    })
 }
 
 /// Unix milliseconds (digits), else an RFC 3339 time.

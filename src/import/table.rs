@@ -38,14 +38,61 @@ pub struct Dialect {
     pub comment: Option<u8>,
 }
 
-/// The rows of `text[from..]` (where `from` is a line start). Line numbers count from the
-/// start of `text`.
+/// The rows of `text[from..]` (where `from` is a line start), each with every cell located.
+/// Line numbers count from the start of `text`. For files of cards, which are small.
 pub fn rows(
     path: &Path,
     text: &str,
     from: usize,
     dialect: Dialect,
 ) -> Result<Vec<Row>, ImportError> {
+    let mut out = Vec::new();
+    for_each_row(path, text, from, dialect, |row| {
+        out.push(Row {
+            cells: row.record.iter().map(str::to_owned).collect(),
+            line: row.line(),
+            starts: (0..row.record.len()).map(|i| row.at(i)).collect(),
+        });
+    })?;
+    Ok(out)
+}
+
+/// One row as read, its cells located only when asked (a review log has a million rows
+/// and needs a location only for an error).
+pub struct RowRef<'r> {
+    pub record: &'r csv::StringRecord,
+    text: &'r str,
+    lines: &'r LineIndex<'r>,
+    start: usize,
+    delimiter: u8,
+}
+
+impl RowRef<'_> {
+    /// Cell `i`, trimmed; `None` when it is missing or blank.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        self.record.get(i).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    pub fn line(&self) -> usize {
+        self.lines.locate(self.start).0
+    }
+
+    /// Line and column of cell `i`.
+    pub fn at(&self, i: usize) -> (usize, usize) {
+        let starts = cell_starts(self.text.as_bytes(), self.start, i + 1, self.delimiter);
+        self.lines
+            .locate(starts.last().copied().unwrap_or(self.start))
+    }
+}
+
+/// Calls `each` on every row of `text[from..]` in order, reusing one record.
+pub fn for_each_row(
+    path: &Path,
+    text: &str,
+    from: usize,
+    dialect: Dialect,
+    mut each: impl FnMut(&RowRef<'_>),
+) -> Result<(), ImportError> {
     let lines = LineIndex::new(text);
     let body = &text.as_bytes()[from..];
     let mut reader = csv::ReaderBuilder::new()
@@ -54,11 +101,10 @@ pub fn rows(
         .delimiter(dialect.delimiter)
         .comment(dialect.comment)
         .from_reader(body);
-    let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
                 let (line, col) = e
@@ -72,17 +118,14 @@ pub fn rows(
             from + record.position().map_or(0, |p| p.byte() as usize),
             dialect.comment,
         );
-        let starts = cell_starts(text.as_bytes(), start, record.len(), dialect.delimiter)
-            .into_iter()
-            .map(|at| lines.locate(at))
-            .collect();
-        out.push(Row {
-            cells: record.iter().map(str::to_owned).collect(),
-            line: lines.locate(start).0,
-            starts,
+        each(&RowRef {
+            record: &record,
+            text,
+            lines: &lines,
+            start,
+            delimiter: dialect.delimiter,
         });
     }
-    Ok(out)
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -115,8 +115,7 @@ fn notetype_of(header: &Header, row: &Row) -> String {
 fn read_header(path: &Path, text: &str) -> Result<(Header, usize), ImportError> {
     let mut h = Header::default();
     let mut offset = 0;
-    let mut line_no = 1;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1..).zip(text.split_inclusive('\n')) {
         let Some((key, value)) = line
             .strip_prefix('#')
             .and_then(|l| l.split_once(':'))
@@ -160,7 +159,6 @@ fn read_header(path: &Path, text: &str) -> Result<(Header, usize), ImportError> 
             _ => {}
         }
         offset += line.len();
-        line_no += 1;
     }
     Ok((h, offset))
 }
@@ -193,146 +191,174 @@ fn guess_separator(body: &str) -> u8 {
         .unwrap_or(b'\t')
 }
 
-/// The cards of one note, and whether its note type is one we map (not just its first fields).
+/// One row read as an Anki note: its fields (as text) and what the special columns say.
+struct Note {
+    notetype: String,
+    fields: Vec<Option<String>>,
+    /// The row's column of each field, to locate errors.
+    field_cols: Vec<usize>,
+    tags: Vec<String>,
+    guid: Option<String>,
+    deck_name: Option<String>,
+}
+
+impl Note {
+    fn read(h: &Header, row: &Row, media: &mut Vec<String>) -> Note {
+        let special = [h.tags, h.deck, h.notetype, h.guid];
+        let field_cols: Vec<usize> = (0..row.cells.len())
+            .filter(|i| !special.contains(&Some(*i)))
+            .collect();
+        let fields = field_cols
+            .iter()
+            .map(|&i| {
+                let raw = &row.cells[i];
+                let text = if h.html {
+                    let (text, found) = html::to_text(raw);
+                    media.extend(found);
+                    text
+                } else {
+                    raw.clone()
+                };
+                Some(text).filter(|t| !t.trim().is_empty())
+            })
+            .collect();
+        let mut tags = h.tags_all.clone();
+        for t in h
+            .tags
+            .and_then(|i| row.cell(i))
+            .unwrap_or_default()
+            .split_whitespace()
+        {
+            if !tags.iter().any(|x| x == t) {
+                tags.push(t.to_owned());
+            }
+        }
+        Note {
+            notetype: notetype_of(h, row),
+            fields,
+            field_cols,
+            tags,
+            guid: h
+                .guid
+                .and_then(|i| row.cell(i))
+                .map(|g| g.trim().to_owned()),
+            deck_name: h
+                .deck
+                .and_then(|i| row.cell(i))
+                .map(str::to_owned)
+                .or_else(|| h.deck_name.clone()),
+        }
+    }
+
+    fn field(&self, n: usize) -> Option<String> {
+        self.fields.get(n).cloned().flatten()
+    }
+
+    /// The deck id and, for a GUID we wrote, the card id it names.
+    fn ids(&self) -> (String, Option<String>) {
+        match self.guid.as_deref().and_then(our_key) {
+            Some((deck, card)) => (deck.to_owned(), Some(card.to_owned())),
+            None => (
+                self.deck_name
+                    .as_deref()
+                    .map(deck_id_from)
+                    .unwrap_or_default(),
+                None,
+            ),
+        }
+    }
+
+    /// The id of the note's card `ord`: from the GUID, else left for a slug of the question.
+    fn card_id(&self, ours: Option<&str>, ord: usize) -> String {
+        match (ours, &self.guid) {
+            (Some(card), _) if ord == 0 => card.to_owned(),
+            (Some(card), _) => format!("{card}-{}", ord + 1),
+            (None, Some(g)) => card_id(g, ord),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// One card a note gives: its ordinal, its fields, and which note field each of ours is from.
+type Planned = (usize, Draft, &'static [(&'static str, usize)]);
+
+/// The cards of a note by its type, and whether the type is one we map (rather than falling
+/// back to its first two fields).
+fn cards_by_type(note: &Note) -> (Vec<Planned>, bool) {
+    const FRONT_BACK: &[(&str, usize)] = &[("q", 0), ("a", 1)];
+    const BACK_FRONT: &[(&str, usize)] = &[("q", 1), ("a", 0)];
+    let (f0, f1) = (note.field(0), note.field(1));
+    let qa = |kind, q: &Option<String>, a: &Option<String>| Draft {
+        q: q.clone(),
+        a: a.clone(),
+        ..Draft::new(kind)
+    };
+    let forward = (0, qa(Kind::Basic, &f0, &f1), FRONT_BACK);
+    let reverse = (1, qa(Kind::Basic, &f1, &f0), BACK_FRONT);
+    match note.notetype.as_str() {
+        "Basic" => (vec![forward], true),
+        "Basic (and reversed card)" => (vec![forward, reverse], true),
+        "Basic (optional reversed card)" if note.field(2).is_some() => {
+            (vec![forward, reverse], true)
+        }
+        "Basic (optional reversed card)" => (vec![forward], true),
+        "Basic (type in the answer)" => (vec![(0, qa(Kind::Typed, &f0, &f1), FRONT_BACK)], true),
+        "Cloze" => {
+            let draft = Draft {
+                text: f0.as_deref().map(cloze_from_anki),
+                explain: f1,
+                ..Draft::new(Kind::Cloze)
+            };
+            (vec![(0, draft, &[("text", 0), ("explain", 1)])], true)
+        }
+        _ => (vec![forward], false),
+    }
+}
+
+/// The cards of one note, and whether its note type is one we map.
 fn note(
     path: &Path,
     h: &Header,
     row: &Row,
     media: &mut Vec<String>,
 ) -> Result<(Vec<Incoming>, bool), ImportError> {
-    let special = [h.tags, h.deck, h.notetype, h.guid];
-    let field_cols: Vec<usize> = (0..row.cells.len())
-        .filter(|i| !special.contains(&Some(*i)))
-        .collect();
-    let mut field = |n: usize| -> Option<String> {
-        let raw = field_cols.get(n).and_then(|&i| row.cells.get(i))?;
-        let text = if h.html {
-            let (text, found) = html::to_text(raw);
-            media.extend(found);
-            text
-        } else {
-            raw.clone()
-        };
-        Some(text).filter(|t| !t.trim().is_empty())
-    };
-    let notetype = notetype_of(h, row);
-    let f0 = field(0);
-    let f1 = field(1);
-    let f2 = field(2);
-    let mut tags = h.tags_all.clone();
-    if let Some(cell) = h.tags.and_then(|i| row.cell(i)) {
-        for t in cell.split_whitespace() {
-            if !tags.iter().any(|x| x == t) {
-                tags.push(t.to_owned());
-            }
-        }
-    }
-    let guid = h.guid.and_then(|i| row.cell(i)).map(str::trim);
-    let deck_name = h
-        .deck
-        .and_then(|i| row.cell(i))
-        .map(str::to_owned)
-        .or_else(|| h.deck_name.clone());
-    let (deck, ours) = match guid.and_then(our_key) {
-        Some((deck, card)) => (deck.to_owned(), Some(card.to_owned())),
-        None => (
-            deck_name.as_deref().map(deck_id_from).unwrap_or_default(),
-            None,
-        ),
-    };
-    let id_for = |ord: usize| match (&ours, guid) {
-        (Some(card), _) if ord == 0 => card.clone(),
-        (Some(card), _) => format!("{card}-{}", ord + 1),
-        (None, Some(g)) => card_id(g, ord),
-        (None, None) => String::new(),
-    };
-    let at = |i: usize| row.at(field_cols.get(i).copied().unwrap_or(0));
-    let place = |fields: &[(&'static str, usize)]| Place {
-        line: row.line,
-        col: 1,
-        fields: fields
-            .iter()
-            .map(|&(f, i)| {
-                let (l, c) = at(i);
-                (f, l, c)
-            })
-            .chain(h.tags.map(|i| {
-                let (l, c) = row.at(i);
-                ("tags", l, c)
-            }))
-            .collect(),
-    };
-    let card = |kind: Kind, ord: usize, draft: Draft, fields: &[(&'static str, usize)]| Incoming {
-        deck: deck.clone(),
-        deck_name: deck_name.clone(),
-        exam: None,
-        draft: Draft {
-            id: id_for(ord),
-            tags: tags.clone(),
-            ..draft_kind(kind, draft)
-        },
-        at: place(fields),
-    };
-    let basic = |q: &Option<String>, a: &Option<String>| Draft {
-        q: q.clone(),
-        a: a.clone(),
-        ..Draft::new(Kind::Basic)
-    };
-    let front_back = [("q", 0), ("a", 1)];
-    let back_front = [("q", 1), ("a", 0)];
-    let (cards, known) = match notetype.as_str() {
-        "Basic" => (
-            vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)],
-            true,
-        ),
-        "Basic (and reversed card)" => (
-            vec![
-                card(Kind::Basic, 0, basic(&f0, &f1), &front_back),
-                card(Kind::Basic, 1, basic(&f1, &f0), &back_front),
-            ],
-            true,
-        ),
-        "Basic (optional reversed card)" => {
-            let mut cards = vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)];
-            if f2.is_some() {
-                cards.push(card(Kind::Basic, 1, basic(&f1, &f0), &back_front));
-            }
-            (cards, true)
-        }
-        "Basic (type in the answer)" => (
-            vec![card(Kind::Typed, 0, basic(&f0, &f1), &front_back)],
-            true,
-        ),
-        "Cloze" => {
-            let draft = Draft {
-                text: f0.as_deref().map(cloze_from_anki),
-                explain: f1.clone(),
-                ..Draft::new(Kind::Cloze)
-            };
-            (
-                vec![card(Kind::Cloze, 0, draft, &[("text", 0), ("explain", 1)])],
-                true,
-            )
-        }
-        _ => (
-            vec![card(Kind::Basic, 0, basic(&f0, &f1), &front_back)],
-            false,
-        ),
-    };
-    if f0.is_none() {
+    let note = Note::read(h, row, media);
+    let at = |n: usize| row.at(note.field_cols.get(n).copied().unwrap_or(0));
+    if note.field(0).is_none() {
         let (line, col) = at(0);
         return Err(ImportError::at(
             path,
             line,
             col,
-            format!("a `{notetype}` note with an empty first field"),
+            format!("a `{}` note with an empty first field", note.notetype),
         ));
     }
+    let (deck, ours) = note.ids();
+    let (planned, known) = cards_by_type(&note);
+    let cards = planned
+        .into_iter()
+        .map(|(ord, draft, fields)| Incoming {
+            deck: deck.clone(),
+            deck_name: note.deck_name.clone(),
+            exam: None,
+            draft: Draft {
+                id: note.card_id(ours.as_deref(), ord),
+                tags: note.tags.clone(),
+                ..draft
+            },
+            at: Place {
+                line: row.line,
+                col: 1,
+                fields: fields
+                    .iter()
+                    .map(|&(f, n)| (f, at(n)))
+                    .chain(h.tags.map(|i| ("tags", row.at(i))))
+                    .map(|(f, (l, c))| (f, l, c))
+                    .collect(),
+            },
+        })
+        .collect();
     Ok((cards, known))
-}
-
-fn draft_kind(kind: Kind, draft: Draft) -> Draft {
-    Draft { kind, ..draft }
 }
 
 #[cfg(test)]

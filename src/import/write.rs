@@ -18,7 +18,7 @@ use crate::deck::draft::{self, Draft, Style};
 use crate::deck::edit::Snapshot;
 use crate::deck::load::deck_files;
 use crate::deck::parse::{parse_deck, valid_id};
-use crate::deck::{Deck, Exam, Origin, slug};
+use crate::deck::{Deck, Exam, Kind, Origin, slug};
 use crate::store::journal::Entry;
 use crate::store::{Store, StoreError};
 
@@ -223,15 +223,10 @@ fn plan_deck(
         }
         None => {
             let name = first.deck_name.clone().unwrap_or_else(|| deck.to_owned());
-            (
-                draft::new_deck(deck, &name, first.exam.unwrap_or(Exam::Prelims)),
-                None,
-            )
+            (draft::new_deck(deck, &name, new_deck_exam(list)), None)
         }
     };
-    let exam = old
-        .as_ref()
-        .map_or(first.exam.unwrap_or(Exam::Prelims), |d| d.exam);
+    let exam = old.as_ref().map_or(new_deck_exam(list), |d| d.exam);
     let mut errors = Vec::new();
     for c in list.iter().filter(|c| c.exam.is_some_and(|e| e != exam)) {
         let (line, col) = c.at.of("exam");
@@ -265,6 +260,18 @@ fn plan_deck(
         updated: merged.updated,
         unchanged: merged.unchanged,
         kinds: merged.kinds,
+    })
+}
+
+/// The exam of a deck the import creates: the one the file names, else mains when every
+/// card is a mains question, else prelims.
+fn new_deck_exam(list: &[Incoming]) -> Exam {
+    let named = list.iter().find_map(|c| c.exam);
+    let all_mains = list.iter().all(|c| c.draft.kind == Kind::Mains);
+    named.unwrap_or(if all_mains {
+        Exam::Mains
+    } else {
+        Exam::Prelims
     })
 }
 

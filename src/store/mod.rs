@@ -266,7 +266,8 @@ impl Store {
 
     /// Appends many entries as one write, made durable once (an import of a long review
     /// history cannot afford a sync per line). All or nothing: on failure the journal is cut
-    /// back to where it was and the in-memory state is unchanged. Undos are not batched.
+    /// back to where it was and the in-memory state is unchanged. The entries are not a
+    /// session's answers, so an undo in the same session does not take them back.
     pub fn record_all(&mut self, entries: &[Entry]) -> Result<(), StoreError> {
         let path = Store::journal_path(&self.dir);
         let Some(w) = self.writer.as_mut() else {
@@ -275,33 +276,42 @@ impl Store {
                 source: io::Error::other("the state was opened read-only"),
             });
         };
-        let mut text = String::new();
-        let mut ids = Vec::with_capacity(entries.len());
         for entry in entries {
             journal::check_key(entry.key().as_bytes()).map_err(|reason| StoreError::BadKey {
                 key: crate::sanitize::clean(entry.key()),
                 reason,
             })?;
-            let id = rand::random::<u64>();
-            ids.push(id);
-            text.push_str(&journal::write_line(entry, id, None));
         }
-        let written = w
-            .file
-            .write_all(text.as_bytes())
-            .and_then(|()| w.file.sync_data());
-        if let Err(e) = written {
-            let _ = w.file.set_len(w.len);
-            let _ = w.file.sync_data();
-            return Err(io_err(&path)(e));
-        }
-        w.len += text.len() as u64;
-        w.crc = crc32c::crc32c_append(w.crc, text.as_bytes());
-        self.lines_since_snapshot += entries.len();
-        for (entry, id) in entries.iter().zip(ids) {
-            if let Entry::Review { key, .. } = entry {
-                self.answered.push((key.clone(), id));
+        let ids: Vec<u64> = entries.iter().map(|_| rand::random::<u64>()).collect();
+        // Written a megabyte at a time, so a million answers need no second copy in memory.
+        let mut written = || -> io::Result<(u64, u32)> {
+            let (mut len, mut crc) = (0u64, w.crc);
+            let mut chunk = String::with_capacity(1 << 20);
+            for (i, (entry, id)) in entries.iter().zip(&ids).enumerate() {
+                chunk.push_str(&journal::write_line(entry, *id, None));
+                if chunk.len() >= 1 << 20 || i + 1 == entries.len() {
+                    w.file.write_all(chunk.as_bytes())?;
+                    len += chunk.len() as u64;
+                    crc = crc32c::crc32c_append(crc, chunk.as_bytes());
+                    chunk.clear();
+                }
             }
+            w.file.sync_data()?;
+            Ok((len, crc))
+        };
+        match written() {
+            Ok((len, crc)) => {
+                w.len += len;
+                w.crc = crc;
+            }
+            Err(e) => {
+                let _ = w.file.set_len(w.len);
+                let _ = w.file.sync_data();
+                return Err(io_err(&path)(e));
+            }
+        }
+        self.lines_since_snapshot += entries.len();
+        for entry in entries {
             entry.apply(&mut self.cards);
         }
         Ok(())

@@ -5,9 +5,7 @@
 use std::fs;
 
 use crate::env::{Env, basic_deck};
-
-#[path = "../../bench/learner.rs"]
-mod learner;
+use crate::optimize::learner;
 
 fn run(env: &Env, args: &[&str]) -> String {
     let out = env.cmd(args).output().unwrap();
