@@ -282,3 +282,29 @@ fn an_imported_review_log_can_be_fitted_and_a_log_fitted_without_importing() {
     assert_eq!(params(&outside), params(&fitted));
     assert!(!other.journal_path().exists());
 }
+
+#[test]
+fn with_no_deck_of_ones_own_export_says_how_to_name_a_built_in_one() {
+    let env = Env::new();
+    let err = env.fails(&["export"], "");
+    assert!(err.contains("no decks of your own"), "{err}");
+    assert!(err.contains("--deck ID"), "{err}");
+    let csv = run(&env, &["export", "--deck", "india-us-2plus2-prelims"]);
+    assert!(
+        csv.matches("\nindia-us-2plus2-prelims,prelims,").count() > 10,
+        "{csv}"
+    );
+    assert!(!csv.contains("\nindia-us-2plus2-mains,"), "{csv}");
+    // Into another home under a deck of one's own (the built-in id is taken there).
+    let other = Env::new();
+    let file = other.path().join("copy.csv");
+    fs::write(&file, &csv).unwrap();
+    let err = other.fails(&["import", file.to_str().unwrap()], "");
+    assert!(err.contains("is built in"), "{err}");
+    let out = run(
+        &other,
+        &["import", "--deck", "my-copy", file.to_str().unwrap()],
+    );
+    assert!(out.contains("new deck my-copy"), "{out}");
+    assert!(run(&other, &["check"]).contains("no errors"));
+}
