@@ -109,7 +109,7 @@ fn import_history(app: &App, args: &ImportArgs, out: &mut dyn Write) -> Result<E
     } else {
         let mut store = Store::open_write(&dir)?;
         let r = history::replay(&log, known, &store.cards, &scheduler, &clock);
-        write::append_reviews(&mut store, &r.entries)?;
+        write::append_reviews(&mut store, r.entries(&log))?;
         if let Err(e) = store.finish(&clock) {
             eprintln!("smriti: warning: {}", clean_line(&e.to_string()));
         }
@@ -123,7 +123,7 @@ fn import_history(app: &App, args: &ImportArgs, out: &mut dyn Write) -> Result<E
     writeln!(
         out,
         "{verb} {} reviews of {} cards from {}.",
-        replayed.entries.len(),
+        replayed.reviews.len(),
         replayed.cards,
         args.file.display()
     )?;

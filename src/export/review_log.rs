@@ -52,8 +52,9 @@ mod tests {
         assert!(text.starts_with("card_id,review_time,review_rating,review_duration,card_key\n1,1700000000000,3,4000,d/a\n2,"), "{text}");
         let back = read(std::path::Path::new("h.csv"), &text).unwrap();
         let got: Vec<(Option<&str>, i64, Grade, u32)> = back
+            .reviews
             .iter()
-            .map(|r| (r.card_key.as_deref(), r.at, r.grade, r.took_ms))
+            .map(|r| (r.card_key.map(|k| back.name(k)), r.at, r.grade, r.took_ms))
             .collect();
         assert_eq!(
             got,

@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
 use super::ImportError;
 use super::table::{self, Dialect, RowRef};
 use crate::clock::{Clock, Millis, from_ms};
@@ -28,14 +30,47 @@ pub const COLUMNS: &[&str] = &[
     "card_key",
 ];
 
-/// One review of a log.
-#[derive(Debug, Clone, PartialEq)]
+/// A review log as read. Card names are kept once each (a log of a million reviews names
+/// a hundred thousand cards), and each review points at them by index.
+#[derive(Debug, Default)]
+pub struct Log {
+    pub names: Vec<String>,
+    index: FxHashMap<String, u32>,
+    pub reviews: Vec<LogReview>,
+}
+
+/// One review of a log: its card's `card_id` and `card_key` as indexes into `Log::names`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogReview {
-    pub card_id: Option<String>,
-    pub card_key: Option<String>,
+    pub card_id: Option<u32>,
+    pub card_key: Option<u32>,
     pub at: Millis,
     pub grade: Grade,
     pub took_ms: u32,
+}
+
+impl Log {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.index.insert(name.to_owned(), i);
+        i
+    }
+
+    pub fn name(&self, i: u32) -> &str {
+        self.names.get(i as usize).map_or("", String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.reviews.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reviews.is_empty()
+    }
 }
 
 /// The columns a log's header row names, by position.
@@ -49,7 +84,7 @@ struct Columns {
 
 /// Reads a review log, streaming (a log may hold a million reviews). Every bad row is
 /// reported with its line and column, up to `MAX_ERRORS` of them.
-pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>> {
+pub fn read(path: &Path, text: &str) -> Result<Log, Vec<ImportError>> {
     let dialect = Dialect {
         delimiter: if path.extension().is_some_and(|e| e == "tsv") {
             b'\t'
@@ -59,7 +94,8 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
         comment: None,
     };
     let mut columns: Option<Columns> = None;
-    let mut out = Vec::with_capacity(text.len() / 48);
+    let mut log = Log::default();
+    log.reviews.reserve(text.len() / 48);
     let mut errors = Vec::new();
     table::for_each_row(path, text, 0, dialect, |row| {
         if errors.len() >= MAX_ERRORS {
@@ -75,8 +111,8 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
         if row.record.iter().all(|c| c.trim().is_empty()) {
             return;
         }
-        match review(path, c, row) {
-            Ok(r) => out.push(r),
+        match review(path, c, row, &mut log) {
+            Ok(r) => log.reviews.push(r),
             Err(e) => errors.push(e),
         }
     })
@@ -93,7 +129,7 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<LogReview>, Vec<ImportError>>
         ));
     }
     if errors.is_empty() {
-        Ok(out)
+        Ok(log)
     } else {
         Err(errors)
     }
@@ -132,7 +168,12 @@ fn header(path: &Path, row: &RowRef<'_>) -> Result<Columns, ImportError> {
     }
 }
 
-fn review(path: &Path, c: &Columns, row: &RowRef<'_>) -> Result<LogReview, ImportError> {
+fn review(
+    path: &Path,
+    c: &Columns,
+    row: &RowRef<'_>,
+    log: &mut Log,
+) -> Result<LogReview, ImportError> {
     let bad = |i: usize, message: String| {
         let (line, col) = row.at(i);
         ImportError::at(path, line, col, message)
@@ -168,8 +209,8 @@ fn review(path: &Path, c: &Columns, row: &RowRef<'_>) -> Result<LogReview, Impor
             }
         },
     };
-    let card_key = cell(c.key).map(str::to_owned);
-    let card_id = cell(c.id).map(str::to_owned);
+    let card_key = cell(c.key).map(|k| log.intern(k));
+    let card_id = cell(c.id).map(|i| log.intern(i));
     if card_key.is_none() && card_id.is_none() {
         return Err(bad(
             c.key.or(c.id).unwrap_or(0),
@@ -195,11 +236,21 @@ fn parse_time(s: &str) -> Option<Millis> {
         .map(|t| t.as_millisecond())
 }
 
+/// One review replayed: its card (an index into `Log::names`) and the state it leads to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Replay {
+    pub card: u32,
+    pub at: Millis,
+    pub grade: Grade,
+    pub took_ms: u32,
+    pub state: CardState,
+}
+
 /// What putting a log back onto cards did.
 #[derive(Debug, Default, PartialEq)]
 pub struct Replayed {
-    /// The journal entries to append, in time order.
-    pub entries: Vec<Entry>,
+    /// The reviews to record, in time order.
+    pub reviews: Vec<Replay>,
     pub cards: usize,
     /// Rows whose card key no deck has, by key.
     pub unknown: BTreeMap<String, usize>,
@@ -209,26 +260,43 @@ pub struct Replayed {
     pub older: usize,
 }
 
+impl Replayed {
+    /// The journal entries, made one at a time as they are written.
+    pub fn entries<'a>(&'a self, log: &'a Log) -> impl Iterator<Item = Entry> + 'a {
+        self.reviews.iter().map(|r| Entry::Review {
+            at: r.at,
+            key: log.name(r.card).to_owned(),
+            grade: r.grade,
+            took_ms: r.took_ms,
+            state: r.state,
+        })
+    }
+}
+
 /// Replays each known card's reviews, oldest first, from its state here through the
 /// scheduler. A review at or before the card's last answer here is skipped, so importing the
 /// same log twice changes nothing.
 pub fn replay(
-    log: &[LogReview],
+    log: &Log,
     known: impl Fn(&str) -> bool,
     states: &States,
     scheduler: &Scheduler,
     clock: &Clock,
 ) -> Replayed {
     let mut r = Replayed::default();
-    let mut by_card: BTreeMap<&str, Vec<&LogReview>> = BTreeMap::new();
-    for review in log {
-        match review.card_key.as_deref() {
+    let mut by_card: FxHashMap<u32, Vec<&LogReview>> = FxHashMap::default();
+    for review in &log.reviews {
+        match review.card_key {
             None => r.keyless += 1,
-            Some(key) if !known(key) => *r.unknown.entry(key.to_owned()).or_default() += 1,
+            Some(key) if !known(log.name(key)) => {
+                *r.unknown.entry(log.name(key).to_owned()).or_default() += 1;
+            }
             Some(key) => by_card.entry(key).or_default().push(review),
         }
     }
-    for (key, mut reviews) in by_card {
+    r.reviews.reserve(by_card.values().map(Vec::len).sum());
+    for (card, mut reviews) in by_card {
+        let key = log.name(card);
         reviews.sort_by_key(|v| v.at);
         let mut state: Option<CardState> =
             states.get(key).copied().filter(|s| s.phase != Phase::New);
@@ -240,9 +308,9 @@ pub fn replay(
             }
             let at = Clock::new(from_ms(v.at), clock.tz.clone(), clock.day_start_hour);
             let next = scheduler.answer(state.as_ref(), v.grade, &at, key);
-            r.entries.push(Entry::Review {
+            r.reviews.push(Replay {
+                card,
                 at: v.at,
-                key: key.to_owned(),
                 grade: v.grade,
                 took_ms: v.took_ms,
                 state: next,
@@ -252,23 +320,18 @@ pub fn replay(
         }
         r.cards += usize::from(any);
     }
-    // The journal is kept in time order (the history's recent part is read from its end).
-    r.entries.sort_by_key(|e| match e {
-        Entry::Review { at, .. } | Entry::Undo { at, .. } => *at,
-    });
+    // The journal is kept in time order (the history's recent part is read from its end);
+    // the card breaks ties so the order does not depend on the hash map's.
+    r.reviews.sort_by_key(|v| (v.at, v.card));
     r
 }
 
 /// A log as a history to fit on, each card named by its id (or key), in time order.
-pub fn as_history(log: &[LogReview]) -> History {
-    let mut sorted: Vec<&LogReview> = log.iter().collect();
+pub fn as_history(log: &Log) -> History {
+    let mut sorted: Vec<&LogReview> = log.reviews.iter().collect();
     sorted.sort_by_key(|v| v.at);
     History::from_reviews(sorted.into_iter().map(|v| {
-        let name = v
-            .card_id
-            .as_deref()
-            .or(v.card_key.as_deref())
-            .unwrap_or_default();
+        let name = v.card_id.or(v.card_key).map_or("", |i| log.name(i));
         (v.at, name, v.grade, v.took_ms)
     }))
 }
@@ -278,22 +341,25 @@ mod tests {
     use super::*;
     use jiff::tz::TimeZone;
 
-    fn log(text: &str) -> Result<Vec<LogReview>, Vec<ImportError>> {
+    fn log(text: &str) -> Result<Log, Vec<ImportError>> {
         read(Path::new("log.csv"), text)
     }
 
     #[test]
     fn times_are_millis_or_rfc_3339_and_extra_columns_are_ignored() {
-        let rows = log(
+        let log = log(
             "card_id,review_th,review_time,review_rating,review_duration\n\
-                        7,1,1700000000000,3,5400\n7,2,2023-11-15T22:13:20Z,1,\n",
+             7,1,1700000000000,3,5400\n7,2,2023-11-15T22:13:20Z,1,\n",
         )
         .unwrap();
+        let rows = &log.reviews;
         assert_eq!(rows[0].at, 1_700_000_000_000);
         assert_eq!(rows[1].at, 1_700_086_400_000);
         assert_eq!((rows[0].grade, rows[0].took_ms), (Grade::Good, 5400));
         assert_eq!((rows[1].grade, rows[1].took_ms), (Grade::Again, 0));
-        assert_eq!(rows[0].card_id.as_deref(), Some("7"));
+        assert_eq!(rows[0].card_id.map(|i| log.name(i)), Some("7"));
+        assert_eq!(rows[1].card_id, rows[0].card_id, "one name per card");
+        assert_eq!(log.names.len(), 1);
     }
 
     #[test]
@@ -319,43 +385,27 @@ mod tests {
         let sched = Scheduler::new(&[], 0.9, 1).unwrap();
         let day = 86_400_000;
         let t0 = clock.now_ms() - 10 * day;
-        let rows = vec![
-            LogReview {
-                card_id: None,
-                card_key: Some("d/a".into()),
-                at: t0,
-                grade: Grade::Good,
-                took_ms: 1,
-            },
-            LogReview {
-                card_id: None,
-                card_key: Some("d/a".into()),
-                at: t0 + 3 * day,
-                grade: Grade::Again,
-                took_ms: 2,
-            },
-            LogReview {
-                card_id: None,
-                card_key: Some("d/x".into()),
-                at: t0,
-                grade: Grade::Good,
-                took_ms: 0,
-            },
-            LogReview {
-                card_id: Some("9".into()),
-                card_key: None,
-                at: t0,
-                grade: Grade::Good,
-                took_ms: 0,
-            },
-        ];
+        let log = log(&format!(
+            "card_id,card_key,review_time,review_rating,review_duration\n\
+             ,d/a,{t0},3,1\n,d/x,{t0},3,0\n9,,{t0},3,0\n,d/a,{},1,2\n",
+            t0 + 3 * day
+        ))
+        .unwrap();
         let known = |k: &str| k == "d/a";
-        let r = replay(&rows, known, &States::default(), &sched, &clock);
-        assert_eq!((r.entries.len(), r.cards, r.keyless, r.older), (2, 1, 1, 0));
+        let r = replay(&log, known, &States::default(), &sched, &clock);
+        assert_eq!((r.reviews.len(), r.cards, r.keyless, r.older), (2, 1, 1, 0));
         assert_eq!(r.unknown.get("d/x"), Some(&1));
-        let Entry::Review { state, .. } = &r.entries[1] else {
-            panic!()
+        let entries: Vec<Entry> = r.entries(&log).collect();
+        let Entry::Review {
+            state,
+            key,
+            took_ms,
+            ..
+        } = &entries[1]
+        else {
+            panic!("{entries:?}")
         };
+        assert_eq!((key.as_str(), *took_ms), ("d/a", 2));
         assert_eq!(
             (state.reps, state.lapses, state.phase),
             (2, 1, Phase::Relearning)
@@ -363,7 +413,7 @@ mod tests {
         // Once they are here, the same rows are all older than the card's last answer.
         let mut states = States::default();
         states.insert("d/a".into(), *state);
-        let again = replay(&rows, known, &states, &sched, &clock);
-        assert_eq!((again.entries.len(), again.older), (0, 2));
+        let again = replay(&log, known, &states, &sched, &clock);
+        assert_eq!((again.reviews.len(), again.older), (0, 2));
     }
 }

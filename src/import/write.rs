@@ -384,7 +384,11 @@ fn locate_back(
 }
 
 /// Appends reviews to the journal as one durable write: all of them or, on failure, none.
-pub fn append_reviews(store: &mut Store, entries: &[Entry]) -> Result<(), StoreError> {
+/// Returns how many were written.
+pub fn append_reviews(
+    store: &mut Store,
+    entries: impl IntoIterator<Item = Entry>,
+) -> Result<usize, StoreError> {
     store.record_all(entries)
 }
 

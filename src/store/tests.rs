@@ -214,7 +214,7 @@ fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
             state: state(i),
         })
         .collect();
-    store.record_all(&batch).unwrap();
+    assert_eq!(store.record_all(batch.clone()).unwrap(), batch.len());
     let in_memory = store.cards.clone();
     drop(store);
     let reread = Store::open_read(dir.path()).unwrap();
@@ -235,6 +235,7 @@ fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
         took_ms: 0,
         state: state(9),
     });
-    assert!(store.record_all(&bad).is_err());
+    assert!(store.record_all(bad).is_err());
+    assert_eq!(store.cards.len(), 31, "the in-memory state is unchanged");
     assert_eq!(fs::read(Store::journal_path(dir.path())).unwrap(), before);
 }
