@@ -122,10 +122,24 @@ pub fn plan(target: &Target<'_>, from: &Path, mut cards: Vec<Incoming>) -> Resul
 }
 
 /// Writes every planned deck that changes. Each file is replaced atomically, and only if
-/// nobody saved it since it was read.
+/// nobody saved it since it was read. Files cannot be replaced together, so if one fails
+/// (a full disk, an editor saving it meanwhile) after others were written, the message says
+/// which were: importing again finishes the job, as it updates cards in place.
 pub fn apply(plans: &[DeckPlan]) -> Result<()> {
+    let mut written: Vec<String> = Vec::new();
     for p in plans.iter().filter(|p| p.changes()) {
-        p.snapshot.replace(&p.text)?;
+        match p.snapshot.replace(&p.text) {
+            Ok(()) => {}
+            Err(e) if written.is_empty() => return Err(e.into()),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "{} {} already written; import again to finish",
+                    written.join(", "),
+                    if written.len() == 1 { "was" } else { "were" }
+                )));
+            }
+        }
+        written.push(p.path().display().to_string());
     }
     Ok(())
 }
