@@ -124,114 +124,112 @@ pub fn read(path: &Path, text: &str, delimiter: u8) -> Result<Parsed, Vec<Import
     }
 }
 
+/// A row's cells by column name, and the errors found in them.
+struct Cells<'r> {
+    path: &'r Path,
+    columns: &'r [&'static str],
+    row: &'r Row,
+    errors: Vec<ImportError>,
+}
+
+impl<'r> Cells<'r> {
+    /// The cell as written, `None` when missing or blank.
+    fn text(&self, name: &str) -> Option<&'r str> {
+        let i = self.columns.iter().position(|c| *c == name)?;
+        self.row.cell(i).filter(|s| !s.trim().is_empty())
+    }
+
+    fn trimmed(&self, name: &str) -> Option<&'r str> {
+        self.text(name).map(str::trim)
+    }
+
+    fn list(&self, name: &str) -> Vec<String> {
+        self.trimmed(name).map(split_list).unwrap_or_default()
+    }
+
+    /// The cell read by `parse`; when that fails, an error at the cell saying `expected`.
+    fn parsed<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: impl Fn(&str) -> String,
+    ) -> Option<T> {
+        let value = self.trimmed(name)?;
+        let parsed = parse(value);
+        if parsed.is_none() {
+            let i = self.columns.iter().position(|c| *c == name).unwrap_or(0);
+            let (line, col) = self.row.at(i);
+            self.errors
+                .push(ImportError::at(self.path, line, col, expected(value)));
+        }
+        parsed
+    }
+}
+
 fn card(path: &Path, columns: &[&'static str], row: &Row) -> Result<Incoming, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let cell = |name: &str| {
-        columns
-            .iter()
-            .position(|c| *c == name)
-            .and_then(|i| row.cell(i))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+    let mut c = Cells {
+        path,
+        columns,
+        row,
+        errors: Vec::new(),
     };
-    let mut err = |name: &str, message: String| {
-        let i = columns.iter().position(|c| *c == name).unwrap_or(0);
-        let (line, col) = row.at(i);
-        errors.push(ImportError::at(path, line, col, message));
-    };
-    let list = |name: &str| cell(name).map(split_list).unwrap_or_default();
-    let text = |name: &str| {
-        columns
-            .iter()
-            .position(|c| *c == name)
-            .and_then(|i| row.cell(i))
-            .filter(|s| !s.trim().is_empty())
-            .map(str::to_owned)
-    };
-    let kind = match cell("kind") {
-        None => guess_kind(&cell),
-        Some(k) => Kind::parse(k).unwrap_or_else(|| {
-            err(
-                "kind",
-                format!("unknown kind `{k}`; expected one of basic, typed, mcq, cloze, mains"),
-            );
-            Kind::Basic
-        }),
-    };
-    let exam = cell("exam").and_then(|e| {
-        let exam = Exam::parse(e);
-        if exam.is_none() {
-            err(
-                "exam",
-                format!("unknown exam `{e}`; expected prelims or mains"),
-            );
-        }
-        exam
-    });
-    let mut number = |name: &str| {
-        cell(name).and_then(|n| {
-            let v = n.parse::<i64>().ok();
-            if v.is_none() {
-                err(name, format!("`{name}` must be a whole number, not `{n}`"));
-            }
-            v
+    let kind = c
+        .parsed("kind", Kind::parse, |k| {
+            format!("unknown kind `{k}`; expected one of basic, typed, mcq, cloze, mains")
         })
-    };
-    let year = number("year");
-    let word_limit = number("word_limit");
-    let shuffle = match cell("shuffle") {
-        None | Some("true") => true,
-        Some("false") => false,
-        Some(other) => {
-            err(
-                "shuffle",
-                format!("`shuffle` must be true or false, not `{other}`"),
-            );
-            true
-        }
-    };
-    let as_of = cell("as_of").and_then(|d| match d.parse::<toml_edit::Datetime>() {
-        Ok(dt) if dt.date.is_some() && dt.time.is_none() => Some(dt),
-        _ => {
-            err(
-                "as_of",
-                format!("`as_of` must be a date such as 2023-11-10, not `{d}`"),
-            );
-            None
-        }
+        .unwrap_or_else(|| guess_kind(&|name| c.trimmed(name)));
+    let exam = c.parsed("exam", Exam::parse, |e| {
+        format!("unknown exam `{e}`; expected prelims or mains")
     });
+    let whole =
+        |name: &'static str| move |n: &str| format!("`{name}` must be a whole number, not `{n}`");
+    let year = c.parsed("year", |n| n.parse().ok(), whole("year"));
+    let word_limit = c.parsed("word_limit", |n| n.parse().ok(), whole("word_limit"));
+    let shuffle = c.parsed(
+        "shuffle",
+        |b| b.parse::<bool>().ok(),
+        |b| format!("`shuffle` must be true or false, not `{b}`"),
+    );
+    let as_of = c.parsed(
+        "as_of",
+        |d| {
+            d.parse::<toml_edit::Datetime>()
+                .ok()
+                .filter(|dt| dt.date.is_some() && dt.time.is_none())
+        },
+        |d| format!("`as_of` must be a date such as 2023-11-10, not `{d}`"),
+    );
+    let owned = |v: Option<&str>| v.map(str::to_owned);
     let draft = Draft {
-        id: cell("id").unwrap_or_default().to_owned(),
-        q: text("q"),
-        a: text("a"),
-        accept: list("accept"),
-        options: list("options"),
-        distractors: list("distractors"),
-        group: cell("group").map(str::to_owned),
-        shuffle,
-        text: text("text"),
-        points: list("points"),
+        id: c.trimmed("id").unwrap_or_default().to_owned(),
+        q: owned(c.text("q")),
+        a: owned(c.text("a")),
+        accept: c.list("accept"),
+        options: c.list("options"),
+        distractors: c.list("distractors"),
+        group: owned(c.trimmed("group")),
+        shuffle: shuffle.unwrap_or(true),
+        text: owned(c.text("text")),
+        points: c.list("points"),
         year,
         word_limit,
         as_of,
-        tags: list("tags"),
-        source: text("source"),
-        explain: text("explain"),
+        tags: c.list("tags"),
+        source: owned(c.text("source")),
+        explain: owned(c.text("explain")),
         ..Draft::new(kind)
     };
-    if !errors.is_empty() {
-        return Err(errors);
+    if !c.errors.is_empty() {
+        return Err(c.errors);
     }
-    let fields = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
+    let fields = (0..columns.len())
+        .map(|i| {
             let (line, col) = row.at(i);
-            (*c, line, col)
+            (columns[i], line, col)
         })
         .collect();
     Ok(Incoming {
-        deck: cell("deck").unwrap_or_default().to_owned(),
+        deck: c.trimmed("deck").unwrap_or_default().to_owned(),
         deck_name: None,
         exam,
         draft,
