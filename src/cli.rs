@@ -335,7 +335,7 @@ pub struct OptimizeArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "FILE.txt is Anki's text format (its #separator, #html, #guid column, … header lines are \
-                  followed); FILE.csv and FILE.tsv name our fields in a header row (q,a,tags,source,kind, \
+                  followed); FILE.csv and FILE.tsv name our fields in a header row (q,a,tags,source,kind,\
                   options,…), unless they start with Anki's header lines. With --history, FILE is a review \
                   log: card_key,review_time,review_rating[,review_duration]."
 )]
