@@ -423,3 +423,61 @@ pub fn describe(p: &DeckPlan) -> String {
     }
     what
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Place;
+
+    const DECK: &str = "# my deck\n[deck]\nid = \"d\"\nexam = \"prelims\"\n\n\
+        [[card]]\nid = \"a\"\nq = \"A?\"\na = \"1\"\nsource = \"s\"\n\n\
+        # the tricky one\n[[card]]\nid = \"b\"\nq = \"B?\"\na = \"2\"   # check\nsource = \"s\"\n\n\
+        [[card]]\nid = \"c\"\nq = \"C?\"\na = \"3\"\nsource = \"s\"\n";
+
+    fn incoming(id: &str, q: &str, a: &str) -> Incoming {
+        Incoming {
+            deck: "d".into(),
+            deck_name: None,
+            exam: None,
+            draft: Draft {
+                id: id.into(),
+                q: Some(q.into()),
+                a: Some(a.into()),
+                source: Some("s".into()),
+                ..Draft::new(Kind::Basic)
+            },
+            at: Place::default(),
+        }
+    }
+
+    #[test]
+    fn a_changed_card_is_replaced_where_it_is_and_the_rest_stays_byte_for_byte() {
+        let old = parse_deck(DECK, Origin::File("d.toml".into())).unwrap();
+        let list = [
+            incoming("b", "B?", "two"),
+            incoming("c", "C?", "3"),
+            incoming("n", "New?", "4"),
+        ];
+        let m = merge(DECK, Some(&old), &list);
+        assert_eq!((m.added, m.updated, m.unchanged), (1, 1, 1));
+        let (head, _) = DECK.split_once("[[card]]\nid = \"b\"").unwrap();
+        assert!(m.text.starts_with(head), "{}", m.text);
+        assert!(
+            m.text.contains(
+                "# the tricky one\n[[card]]\nid = \"b\"\nkind = \"basic\"\nq = \"B?\"\na = \"two\""
+            ),
+            "{}",
+            m.text
+        );
+        let order: Vec<String> = parse_deck(&m.text, Origin::File("d.toml".into()))
+            .unwrap()
+            .cards
+            .iter()
+            .map(|c| c.id.clone())
+            .collect();
+        assert_eq!(order, ["a", "b", "c", "n"]);
+        // Nothing to change: the text is the old text.
+        let same = merge(DECK, Some(&old), &[incoming("a", "A?", "1")]);
+        assert_eq!((same.unchanged, same.text.as_str()), (1, DECK));
+    }
+}
