@@ -105,9 +105,15 @@ pub fn read(path: &Path, text: &str, delimiter: u8) -> Result<Parsed, Vec<Import
                 line,
                 col,
                 format!(
-                    "expected {} cells as the header row names, found {}",
+                    "expected {} cells as the header row names, found {}{}",
                     columns.len(),
-                    row.cells.len()
+                    row.cells.len(),
+                    // A quote left open swallows the rest of the file into one cell.
+                    if row.cells.iter().any(|c| c.contains('\n')) {
+                        "; a quoted cell runs over several lines: is its closing `\"` missing?"
+                    } else {
+                        ""
+                    }
                 ),
             ));
             continue;
@@ -346,6 +352,12 @@ mod tests {
         );
         let e = parse("q,a\nQ\n").unwrap_err();
         assert!(e[0].to_string().contains("expected 2 cells"), "{}", e[0]);
+        let e = parse("q,a\n\"open,x\nnext,y\n").unwrap_err();
+        assert!(
+            e[0].to_string().contains("closing `\"` missing"),
+            "{}",
+            e[0]
+        );
         let e = parse("a,tags\nA,x\n").unwrap_err();
         assert!(
             e[0].to_string().contains("neither `q` nor `text`"),
