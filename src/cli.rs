@@ -80,6 +80,10 @@ pub enum Command {
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
     Restore(RestoreArgs),
+    /// Bring in cards from Anki's text format, CSV or TSV, or a review log with --history
+    Import(ImportArgs),
+    /// Write your cards (CSV, or Anki's text format) or your review history (--history)
+    Export(ExportArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -333,4 +337,60 @@ pub struct OptimizeArgs {
     /// Fit and compare, but do not write config.toml [default: off]
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Fit on this review log (open-spaced-repetition CSV) instead of your own answers; nothing is imported [default: your journal]
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "FILE.txt is Anki's text format (its #separator, #html, #guid column, … header lines are \
+                  followed); FILE.csv and FILE.tsv name our fields in a header row (q,a,tags,source,kind,\
+                  options,…), unless they start with Anki's header lines. With --history, FILE is a review \
+                  log: card_key,review_time,review_rating[,review_duration]."
+)]
+pub struct ImportArgs {
+    /// Put every card into this deck (created in <home>/decks if new) [default: the deck the file names, else one named after the file]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Say what would be created, updated and skipped, and write nothing [default: off]
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// FILE is a review log to put back onto your cards, whose states are rebuilt from it [default: off]
+    #[arg(long, conflicts_with = "deck")]
+    pub history: bool,
+
+    /// The file to import
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Our own fields, one card a row (`smriti import` reads it back)
+    Csv,
+    /// Anki's text format with a GUID column, for File > Import in Anki
+    Anki,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write the cards as
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+
+    /// Only this deck, by id; built-in decks too (repeatable) [default: all your own decks]
+    #[arg(long = "deck", value_name = "ID")]
+    pub decks: Vec<String>,
+
+    /// Write the review history (every answer, undone ones left out) as an open-spaced-repetition review log instead of cards [default: off]
+    #[arg(long, conflicts_with_all = ["format", "decks"])]
+    pub history: bool,
+
+    /// The file to write (replaced if it exists; `.tsv` gives tab-separated CSV) [default: stdout]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }

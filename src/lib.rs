@@ -12,6 +12,8 @@ pub mod config;
 pub mod deck;
 pub mod editor;
 pub mod exit;
+pub mod export;
+pub mod import;
 pub mod info;
 pub mod optimize;
 pub mod paths;

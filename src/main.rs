@@ -58,6 +58,8 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Card(args) => cmd::card::card(&app, args, &mut out)?,
         Command::Search(args) => cmd::search::search(&app, args, &mut out)?,
         Command::Edit(args) => cmd::edit::edit(&app, args, &mut out)?,
+        Command::Import(args) => cmd::import::import(&app, args, &mut out)?,
+        Command::Export(args) => cmd::export::export(&app, args, &mut out)?,
         Command::Restore(args) => {
             let mut input = io::stdin().lock();
             cmd::restore::restore(&app, args, &mut input, &mut out)?

@@ -6,6 +6,8 @@ pub mod check;
 pub mod completions;
 pub mod decks;
 pub mod edit;
+pub mod export;
+pub mod import;
 pub mod optimize;
 pub mod paths;
 pub mod plan;

@@ -7,6 +7,7 @@
 //! of it. Everything here is plain data, so the
 //! scheduler, the session and stats can work on it without knowing about files.
 
+pub mod as_draft;
 pub mod cache;
 pub mod cloze;
 pub mod dated;

@@ -264,6 +264,77 @@ impl Store {
         Ok(())
     }
 
+    /// Appends many entries as one write, made durable once (an import of a long review
+    /// history cannot afford a sync per line). All or nothing: on failure (a bad key, a full
+    /// disk) the journal is cut back to where it was and the in-memory state is unchanged.
+    /// The entries are made as they are written, a megabyte of lines at a time, so a million
+    /// of them are never all in memory. They are not a session's answers, so an undo in the
+    /// same session does not take them back. Returns how many were written.
+    pub fn record_all(
+        &mut self,
+        entries: impl IntoIterator<Item = Entry>,
+    ) -> Result<usize, StoreError> {
+        let path = Store::journal_path(&self.dir);
+        let Some(w) = self.writer.as_mut() else {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                source: io::Error::other("the state was opened read-only"),
+            });
+        };
+        // The latest state of each card written, applied once the whole batch is durable.
+        let mut latest: States = States::default();
+        let mut count = 0;
+        let written = || -> Result<(u64, u32), StoreError> {
+            let (mut len, mut crc) = (0u64, w.crc);
+            let mut chunk = String::with_capacity(1 << 20);
+            let mut flush = |chunk: &mut String| -> Result<(), StoreError> {
+                w.file.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
+                len += chunk.len() as u64;
+                crc = crc32c::crc32c_append(crc, chunk.as_bytes());
+                chunk.clear();
+                Ok(())
+            };
+            for entry in entries {
+                journal::check_key(entry.key().as_bytes()).map_err(|reason| {
+                    StoreError::BadKey {
+                        key: crate::sanitize::clean(entry.key()),
+                        reason,
+                    }
+                })?;
+                chunk.push_str(&journal::write_line(&entry, rand::random::<u64>(), None));
+                count += 1;
+                if chunk.len() >= 1 << 20 {
+                    flush(&mut chunk)?;
+                }
+                match latest.get_mut(entry.key()) {
+                    Some(slot) => *slot = *entry.state(),
+                    None => {
+                        latest.insert(entry.key().to_owned(), *entry.state());
+                    }
+                }
+            }
+            flush(&mut chunk)?;
+            w.file.sync_data().map_err(io_err(&path))?;
+            Ok((len, crc))
+        };
+        match written() {
+            Ok((len, crc)) => {
+                w.len += len;
+                w.crc = crc;
+            }
+            Err(e) => {
+                let _ = w.file.set_len(w.len);
+                let _ = w.file.sync_data();
+                return Err(e);
+            }
+        }
+        self.lines_since_snapshot += count;
+        for (key, state) in &latest {
+            journal::apply(&mut self.cards, key, state);
+        }
+        Ok(count)
+    }
+
     /// At the end of a session: refresh the snapshot when the journal has grown past it (or
     /// it could not be used), and keep a daily backup. Failures here lose nothing (the journal
     /// is the record), so they are reported but not fatal.

@@ -191,3 +191,51 @@ fn an_intact_snapshot_is_used_and_covers_the_first_session() {
     assert!(!store.snapshot_stale);
     assert_eq!((store.lines_since_snapshot, &store.cards), (0, &want));
 }
+
+#[test]
+fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_write(dir.path()).unwrap();
+    store
+        .record(&Entry::Review {
+            at: 1,
+            key: "d/a".into(),
+            grade: Grade::Good,
+            took_ms: 5,
+            state: state(1),
+        })
+        .unwrap();
+    let batch: Vec<Entry> = (2..2_000i64)
+        .map(|i| Entry::Review {
+            at: i,
+            key: format!("d/c{}", i % 30),
+            grade: Grade::Hard,
+            took_ms: 7,
+            state: state(i),
+        })
+        .collect();
+    assert_eq!(store.record_all(batch.clone()).unwrap(), batch.len());
+    let in_memory = store.cards.clone();
+    drop(store);
+    let reread = Store::open_read(dir.path()).unwrap();
+    assert_eq!(reread.cards, in_memory);
+    assert_eq!(reread.cards.len(), 31);
+    assert_eq!(reread.state("d/c19"), Some(&state(1_999)));
+    let history = super::history::read(dir.path()).unwrap();
+    assert_eq!(history.len(), 1_999);
+
+    // A bad key anywhere in a batch writes none of it.
+    let mut store = Store::open_write(dir.path()).unwrap();
+    let before = fs::read(Store::journal_path(dir.path())).unwrap();
+    let mut bad = batch[..3].to_vec();
+    bad.push(Entry::Review {
+        at: 9,
+        key: "has\ttab".into(),
+        grade: Grade::Good,
+        took_ms: 0,
+        state: state(9),
+    });
+    assert!(store.record_all(bad).is_err());
+    assert_eq!(store.cards.len(), 31, "the in-memory state is unchanged");
+    assert_eq!(fs::read(Store::journal_path(dir.path())).unwrap(), before);
+}

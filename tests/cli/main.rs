@@ -14,6 +14,8 @@ mod check_dates;
 mod dates_on_screen;
 mod edit;
 mod env;
+mod export;
+mod import;
 mod kill;
 mod mock;
 mod new_order;
