@@ -43,6 +43,7 @@ fn home(dir: &Path) -> States {
                     at: i,
                     key,
                     state: new_card_state(),
+                    hold: super::journal::Hold::None,
                 }
             } else {
                 Entry::Review {
@@ -54,7 +55,7 @@ fn home(dir: &Path) -> States {
                 }
             };
             store.record(&entry).unwrap();
-            entry.apply(&mut want);
+            entry.apply(&mut want, &mut crate::store::Holds::default());
         }
         if session == 0 {
             store.finish(&clock).unwrap();

@@ -1,0 +1,168 @@
+//! The journal's last line, when a new session may take it back: the previous session's last
+//! answer (or suspend, bury, reset) can be undone once from the next session, so quitting
+//! right after a slip of the finger loses nothing. Read from the end of the journal in growing
+//! chunks, only as far back as the card's line before it (whose state and hold are the ones
+//! an undo returns to), so a large journal costs start-up little.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::journal::{self, Event, Hold, Kind, check_header, new_card_state};
+use super::{Store, StoreError, check_regular, io_err};
+use crate::clock::Millis;
+use crate::schedule::{CardState, Grade};
+
+/// The last line of the journal, which an undo may take back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undoable {
+    /// Its id, which the undo names.
+    pub id: u64,
+    pub key: String,
+    pub at: Millis,
+    /// An answer's grade, or the card-control event.
+    pub what: What,
+    /// The card's state and hold before it, which an undo returns to.
+    pub before: CardState,
+    pub hold_before: Hold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum What {
+    Answer(Grade),
+    Event(Event),
+}
+
+/// First read this much from the end; then four times as much, and so on.
+const FIRST_CHUNK: u64 = 64 << 10;
+
+/// The journal's last line if an undo may take it back: an answer or a known card-control
+/// event of a v2 journal (an undo line, a v1 line without an id, or an unknown event is not).
+pub fn undoable(dir: &Path) -> Result<Option<Undoable>, StoreError> {
+    let path = Store::journal_path(dir);
+    if !check_regular(&path)? {
+        return Ok(None);
+    }
+    let mut file = File::open(&path).map_err(io_err(&path))?;
+    let len = file.metadata().map_err(io_err(&path))?.len();
+    let mut head = Vec::with_capacity(64);
+    (&mut file)
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(io_err(&path))?;
+    // A damaged or newer journal is reported by the store when it is opened; here it only
+    // means there is nothing to undo.
+    let Ok(Some((2, body_start))) = check_header(&head) else {
+        return Ok(None);
+    };
+    let body_start = body_start as u64;
+    let mut chunk = FIRST_CHUNK;
+    let mut last: Option<Undoable> = None;
+    loop {
+        let from = len.saturating_sub(chunk).max(body_start);
+        let mut buf = Vec::with_capacity((len - from) as usize);
+        file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
+        (&mut file)
+            .take(len - from)
+            .read_to_end(&mut buf)
+            .map_err(io_err(&path))?;
+        // Whole lines only: a chunk that starts mid-line skips to the next line.
+        let start = if from > body_start {
+            memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1)
+        } else {
+            0
+        };
+        // A line torn by a crash (no newline) was never saved: it is not part of the journal.
+        let end = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+        let lines = buf.get(start..end).unwrap_or_default();
+        let found = match &last {
+            None => match last_line(lines) {
+                // A first answer found the card new: nothing before it need be read.
+                Scan::Found(u, true) => return Ok(Some(u)),
+                Scan::Found(u, false) => {
+                    last = Some(u);
+                    before_in(lines, last.as_ref(), true)
+                }
+                Scan::Nothing => return Ok(None),
+                Scan::NotHere => None,
+            },
+            Some(_) => before_in(lines, last.as_ref(), false),
+        };
+        if let (Some(u), Some((state, hold))) = (last.as_mut(), found) {
+            (u.before, u.hold_before) = (state, hold);
+            return Ok(last);
+        }
+        if from == body_start {
+            // The card had no line before: it was new and not held.
+            return Ok(last);
+        }
+        chunk = chunk.saturating_mul(4);
+    }
+}
+
+enum Scan {
+    /// The line, and whether it is a card's first answer (`reps` 1: the scheduler counts from
+    /// a new card), before which the card was new.
+    Found(Undoable, bool),
+    /// The last line cannot be undone.
+    Nothing,
+    /// No whole line in this chunk: read more.
+    NotHere,
+}
+
+fn last_line(lines: &[u8]) -> Scan {
+    let Some(body) = lines.strip_suffix(b"\n") else {
+        return Scan::NotHere;
+    };
+    let from = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+    let Ok(line) = journal::parse_line(&body[from..], 2) else {
+        return Scan::Nothing;
+    };
+    let what = match line.kind {
+        Kind::Review(grade) => What::Answer(grade),
+        Kind::Other(c) => match Event::of_letter(c) {
+            Some(e) => What::Event(e),
+            None => return Scan::Nothing,
+        },
+        Kind::Undo => return Scan::Nothing,
+    };
+    let Some(id) = line.id else {
+        return Scan::Nothing;
+    };
+    let first = matches!(what, What::Answer(_)) && line.state.reps == 1;
+    let found = Undoable {
+        id,
+        key: line.key.to_owned(),
+        at: line.at,
+        what,
+        before: new_card_state(),
+        hold_before: Hold::None,
+    };
+    Scan::Found(found, first)
+}
+
+/// The state and hold after the card's latest line in `lines` (leaving out the last line
+/// when `skip_last`, that being the one to undo).
+fn before_in(
+    lines: &[u8],
+    last: Option<&Undoable>,
+    skip_last: bool,
+) -> Option<(CardState, Hold)> {
+    let last = last?;
+    let mut hay = lines;
+    if skip_last {
+        let body = hay.strip_suffix(b"\n").unwrap_or(hay);
+        hay = &hay[..memchr::memrchr(b'\n', body).map_or(0, |i| i + 1)];
+    }
+    let needle = format!("\t{}\t", last.key);
+    for at in memchr::memmem::rfind_iter(hay, needle.as_bytes()) {
+        let from = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
+        let to = memchr::memchr(b'\n', &hay[at..]).map_or(hay.len(), |i| at + i);
+        if let Ok(line) = journal::parse_line(&hay[from..to], 2)
+            && line.key == last.key
+        {
+            return Some((line.state, line.hold));
+        }
+    }
+    None
+}
