@@ -57,7 +57,7 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// Up to five keys like `key`: those containing it or its card id, then the nearest by edits.
-fn close_keys(library: &Library, key: &str) -> Vec<String> {
+pub(crate) fn close_keys(library: &Library, key: &str) -> Vec<String> {
     let wanted = key.to_lowercase();
     let id = wanted.rsplit('/').next().unwrap_or(&wanted).to_owned();
     let mut scored: Vec<(usize, &Card)> = library

@@ -5,6 +5,7 @@ pub mod card;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod hold;
 pub mod optimize;
 pub mod paths;
 pub mod plan;
