@@ -20,7 +20,11 @@ use crate::store::journal::{Entry, Event, Hold, new_card_state};
 pub fn suspend(app: &App, args: &HoldArgs, out: &mut dyn Write) -> Result<Exit> {
     let (keys, mut store) = open(app, args)?;
     let changed = apply(app, &mut store, &keys, Event::Suspend)?;
-    let note = same_note(keys.len() - changed, "was already suspended", "were already suspended");
+    let note = same_note(
+        keys.len() - changed,
+        "was already suspended",
+        "were already suspended",
+    );
     writeln!(out, "Suspended {}{note}.", cards(changed))?;
     Ok(Exit::Success)
 }
@@ -28,7 +32,11 @@ pub fn suspend(app: &App, args: &HoldArgs, out: &mut dyn Write) -> Result<Exit> 
 pub fn unsuspend(app: &App, args: &HoldArgs, out: &mut dyn Write) -> Result<Exit> {
     let (keys, mut store) = open(app, args)?;
     let changed = apply(app, &mut store, &keys, Event::Unsuspend)?;
-    let note = same_note(keys.len() - changed, "was not suspended", "were not suspended");
+    let note = same_note(
+        keys.len() - changed,
+        "was not suspended",
+        "were not suspended",
+    );
     writeln!(out, "Unsuspended {}{note}.", cards(changed))?;
     Ok(Exit::Success)
 }
@@ -40,7 +48,10 @@ pub fn reset(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let (keys, mut store) = open(app, &args.cards)?;
-    let to_reset = keys.iter().filter(|k| changes(&store, k, Event::Forget)).count();
+    let to_reset = keys
+        .iter()
+        .filter(|k| changes(&store, k, Event::Forget))
+        .count();
     if to_reset > 0 && !args.yes {
         if !std::io::stdin().is_terminal() {
             bail!(

@@ -151,7 +151,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             }
             return Ok(Ended::Finished);
         }
-        let mut session = Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed);
+        let mut session =
+            Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed);
         if let Some(previous) = previous {
             store.allow_undo_of(&previous.key, previous.id);
             session.set_previous(previous);

@@ -384,7 +384,11 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         self.hold(session, Some(until))
     }
 
-    fn hold(&mut self, session: &mut Session<'_>, until: Option<crate::clock::Millis>) -> Result<()> {
+    fn hold(
+        &mut self,
+        session: &mut Session<'_>,
+        until: Option<crate::clock::Millis>,
+    ) -> Result<()> {
         let entries = session.hold(until, self.deps.time.clock().now_ms());
         for e in &entries {
             (self.deps.record)(e)?;
@@ -396,7 +400,10 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         let key = clean_line(first.key());
         match (until, entries.len()) {
             (None, _) => writeln!(self.out, "Suspended: {key} (u undoes).")?,
-            (Some(_), 1) => writeln!(self.out, "Buried until the next study day: {key} (u undoes).")?,
+            (Some(_), 1) => writeln!(
+                self.out,
+                "Buried until the next study day: {key} (u undoes)."
+            )?,
             (Some(_), n) => writeln!(
                 self.out,
                 "Buried until the next study day: {key} and {} cloze {} (u undoes).",

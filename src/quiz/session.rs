@@ -359,8 +359,14 @@ impl<'a> Session<'a> {
         };
         let mut targets = vec![idx];
         if event == Event::Bury {
-            let waiting = self.queue.iter().copied().chain(self.steps.iter().map(|s| s.idx));
-            let siblings: Vec<usize> = waiting.filter(|&i| i != idx && self.siblings(idx, i)).collect();
+            let waiting = self
+                .queue
+                .iter()
+                .copied()
+                .chain(self.steps.iter().map(|s| s.idx));
+            let siblings: Vec<usize> = waiting
+                .filter(|&i| i != idx && self.siblings(idx, i))
+                .collect();
             targets.extend(siblings);
             targets.dedup();
         }

@@ -23,9 +23,9 @@ use crate::deck::{Card, Exam};
 use crate::plan::Plan;
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
+use crate::store::history::{History, streak_of_days};
 use crate::store::journal::Hold;
 use crate::store::{Holds, States};
-use crate::store::history::{History, streak_of_days};
 
 /// Days (today included) over which `accuracy_30d` is measured.
 pub const ACCURACY_DAYS: i32 = 30;

@@ -376,9 +376,7 @@ pub fn write_line(entry: &Entry, id: u64, undoes: Option<u64>) -> String {
 impl Entry {
     pub fn key(&self) -> &str {
         match self {
-            Entry::Review { key, .. } | Entry::Undo { key, .. } | Entry::Control { key, .. } => {
-                key
-            }
+            Entry::Review { key, .. } | Entry::Undo { key, .. } | Entry::Control { key, .. } => key,
         }
     }
 

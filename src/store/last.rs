@@ -143,11 +143,7 @@ fn last_line(lines: &[u8]) -> Scan {
 
 /// The state and hold after the card's latest line in `lines` (leaving out the last line
 /// when `skip_last`, that being the one to undo).
-fn before_in(
-    lines: &[u8],
-    last: Option<&Undoable>,
-    skip_last: bool,
-) -> Option<(CardState, Hold)> {
+fn before_in(lines: &[u8], last: Option<&Undoable>, skip_last: bool) -> Option<(CardState, Hold)> {
     let last = last?;
     let mut hay = lines;
     if skip_last {

@@ -389,9 +389,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         None
     };
     let (mut cards, mut holds, from, from_snapshot, crc) = match snap {
-        Some(s) if s.covered >= body_start => {
-            (s.cards, s.holds, s.covered, true, s.journal_crc)
-        }
+        Some(s) if s.covered >= body_start => (s.cards, s.holds, s.covered, true, s.journal_crc),
         _ => {
             let header = crc32c::crc32c(&head[..body_start as usize]);
             let none = (States::default(), Holds::default());

@@ -449,7 +449,9 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 Wait::Resized | Wait::Nothing => continue,
                 Wait::Signal(ended) => return Ok(Some(ended)),
             };
-            let ctrl = key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
+            let ctrl = key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
             return Ok(match key.code {
                 crossterm::event::KeyCode::Char('c') if ctrl => Some(Ended::Interrupted),
                 crossterm::event::KeyCode::Char('u') => {
@@ -473,7 +475,10 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             Vec::new(),
         ];
         if let Some(s) = &self.status {
-            rows.push(vec![Span::new(s.text.clone(), wrap::Style::tone(Tone::Dim))]);
+            rows.push(vec![Span::new(
+                s.text.clone(),
+                wrap::Style::tone(Tone::Dim),
+            )]);
         }
         rows.push(vec![Span::plain(
             "u: undo the last answer · any other key: finish and see the summary",
