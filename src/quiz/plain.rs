@@ -363,6 +363,9 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
 
     /// Suspends the card on screen once the user confirms; any other answer keeps it.
     fn suspend(&mut self, session: &mut Session<'_>) -> Result<()> {
+        if !session.records() {
+            return self.hold(session, None);
+        }
         write!(
             self.out,
             "Suspend this card? It is not shown again until `smriti unsuspend`. (y/n)> "
@@ -394,7 +397,10 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
             (self.deps.record)(e)?;
         }
         let Some(first) = entries.first() else {
-            writeln!(self.out, "No card to hold.")?;
+            writeln!(
+                self.out,
+                "Suspend and bury are for study sessions (cram changes nothing)."
+            )?;
             return Ok(());
         };
         let key = clean_line(first.key());

@@ -345,7 +345,12 @@ impl<'a> Session<'a> {
     /// Suspends (`bury_until` None) or buries the card on screen, or, on a verdict screen,
     /// the card just answered: it leaves the session, and the entries returned record it.
     /// Burying takes the card's cloze siblings still to come in the session with it.
+    /// Nothing in a cram session, which changes nothing in the state (and a mock paper has no
+    /// card on screen between its questions' answers to hold).
     pub fn hold(&mut self, bury_until: Option<Millis>, now: Millis) -> Vec<Entry> {
+        if self.mode != Mode::Study {
+            return Vec::new();
+        }
         let (idx, shown) = match self.current.take() {
             Some(shown) => (shown.idx, Some(shown)),
             None => match self.history.last() {
@@ -841,6 +846,127 @@ mod tests {
         s.answer(Grade::Good, 0, &sched, &clock);
         assert_eq!(key(&mut s, later), None);
         assert!(s.records());
+    }
+
+    /// A session over a cloze of three gaps (`d/z#1..3`) then a basic card `d/b`.
+    fn with_cloze_session(test: impl FnOnce(&mut Session<'_>, &Scheduler, &Clock)) {
+        let src = "[deck]\nid = \"d\"\nexam = \"prelims\"\n\
+                   [[card]]\nid = \"z\"\nkind = \"cloze\"\ntext = \"{{a}} {{b}} {{c}}\"\nsource = \"s\"\n\
+                   [[card]]\nid = \"b\"\nq = \"q\"\na = \"a\"\nsource = \"s\"\n";
+        let lib = Library {
+            decks: vec![parse_deck(src, Origin::Builtin("t")).unwrap()],
+        };
+        let cards: Vec<&Card> = lib.cards().collect();
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let picked = Picked {
+            new: (0..cards.len()).collect(),
+            ..Picked::default()
+        };
+        let mut s = Session::new(&lib, cards, &States::default(), picked, Mode::Study, 1);
+        test(&mut s, &sched, &clock());
+    }
+
+    fn keys(entries: &[Entry]) -> Vec<&str> {
+        entries.iter().map(Entry::key).collect()
+    }
+
+    #[test]
+    fn cloze_siblings_wait_for_another_card_between_them() {
+        with_cloze_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            let mut seen = Vec::new();
+            while let Some(k) = key(s, now) {
+                seen.push(k);
+                s.answer(Grade::Good, 0, sched, clock);
+            }
+            assert_eq!(seen, ["d/z#1", "d/b", "d/z#2", "d/z#3"]);
+        });
+    }
+
+    #[test]
+    fn burying_a_gap_takes_its_siblings_and_undo_brings_all_back() {
+        with_cloze_session(|s, _, clock| {
+            let now = clock.now_ms();
+            assert_eq!(key(s, now).as_deref(), Some("d/z#1"));
+            let entries = s.hold(Some(now + 1000), now);
+            assert_eq!(keys(&entries), ["d/z#1", "d/z#2", "d/z#3"]);
+            assert!(entries.iter().all(|e| matches!(
+                e,
+                Entry::Control { event: Event::Bury, hold: Hold::BuriedUntil(t), .. } if *t == now + 1000
+            )));
+            assert_eq!(s.progress(), (0, 1));
+            assert_eq!(key(s, now).as_deref(), Some("d/b"));
+            let (what, undo) = s.undo(now).unwrap();
+            assert_eq!(what, Undone::Event(Event::Bury));
+            assert_eq!(keys(&undo), ["d/z#1", "d/z#2", "d/z#3"]);
+            assert!(undo.iter().all(|e| e.hold() == Hold::None));
+            assert_eq!(key(s, now).as_deref(), Some("d/z#1"), "back on screen");
+            assert_eq!(s.progress(), (0, 4));
+        });
+    }
+
+    #[test]
+    fn a_suspend_on_the_verdict_screen_holds_the_card_just_answered() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            key(s, now);
+            s.answer(Grade::Again, 0, sched, clock);
+            let answered = *s.state("d/c0").unwrap();
+            let entries = s.hold(None, now);
+            let [
+                Entry::Control {
+                    key: k,
+                    state,
+                    hold,
+                    ..
+                },
+            ] = entries.as_slice()
+            else {
+                panic!("{entries:?}")
+            };
+            assert_eq!((k.as_str(), *hold), ("d/c0", Hold::Suspended));
+            assert_eq!(*state, answered, "the state the answer left");
+            // Its learning step is gone: the failed card does not come back.
+            let mut rest = Vec::new();
+            while let Some(k) = key(s, now + crate::schedule::STEP_MS * 10) {
+                rest.push(k);
+                s.answer(Grade::Good, 0, sched, clock);
+            }
+            assert_eq!(rest, ["d/c1", "d/c2", "d/c3"]);
+        });
+    }
+
+    #[test]
+    fn the_previous_sessions_last_answer_is_undone_once_after_this_sessions_own() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            let before = sched.answer(None, Grade::Good, clock, "d/c3");
+            s.set_previous(Undoable {
+                id: 7,
+                key: "d/c3".into(),
+                at: now - 1,
+                what: What::Answer(Grade::Again),
+                before,
+                hold_before: Hold::None,
+            });
+            assert!(s.previous_note().unwrap().contains("d/c3"));
+            key(s, now);
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(
+                s.undo(now).unwrap().0,
+                Undone::Answer,
+                "this session's first"
+            );
+            let (what, entries) = s.undo(now).unwrap();
+            assert!(matches!(what, Undone::Previous(ref k, _) if k == "d/c3"));
+            assert!(
+                matches!(&entries[..], [Entry::Undo { state, .. }] if *state == before),
+                "{entries:?}"
+            );
+            assert_eq!(key(s, now).as_deref(), Some("d/c3"), "its card comes back");
+            assert_eq!(s.state("d/c3"), Some(&before));
+            assert!(s.undo(now).is_none(), "once");
+        });
     }
 
     #[test]

@@ -81,12 +81,12 @@ pub fn undoable(dir: &Path) -> Result<Option<Undoable>, StoreError> {
                 Scan::Found(u, true) => return Ok(Some(u)),
                 Scan::Found(u, false) => {
                     last = Some(u);
-                    before_in(lines, last.as_ref(), true)
+                    before_in(lines, last.as_ref())
                 }
                 Scan::Nothing => return Ok(None),
                 Scan::NotHere => None,
             },
-            Some(_) => before_in(lines, last.as_ref(), false),
+            Some(_) => before_in(lines, last.as_ref()),
         };
         if let (Some(u), Some((state, hold))) = (last.as_mut(), found) {
             (u.before, u.hold_before) = (state, hold);
@@ -141,15 +141,12 @@ fn last_line(lines: &[u8]) -> Scan {
     Scan::Found(found, first)
 }
 
-/// The state and hold after the card's latest line in `lines` (leaving out the last line
-/// when `skip_last`, that being the one to undo).
-fn before_in(lines: &[u8], last: Option<&Undoable>, skip_last: bool) -> Option<(CardState, Hold)> {
+/// The state and hold after the card's latest line in `lines` but the last (every chunk ends
+/// with the journal's last line, the one to undo).
+fn before_in(lines: &[u8], last: Option<&Undoable>) -> Option<(CardState, Hold)> {
     let last = last?;
-    let mut hay = lines;
-    if skip_last {
-        let body = hay.strip_suffix(b"\n").unwrap_or(hay);
-        hay = &hay[..memchr::memrchr(b'\n', body).map_or(0, |i| i + 1)];
-    }
+    let body = lines.strip_suffix(b"\n").unwrap_or(lines);
+    let hay = &lines[..memchr::memrchr(b'\n', body).map_or(0, |i| i + 1)];
     let needle = format!("\t{}\t", last.key);
     for at in memchr::memmem::rfind_iter(hay, needle.as_bytes()) {
         let from = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
@@ -161,4 +158,109 @@ fn before_in(lines: &[u8], last: Option<&Undoable>, skip_last: bool) -> Option<(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Phase;
+    use crate::store::journal::{Entry, HEADER, write_line};
+
+    fn state(reps: u32) -> CardState {
+        CardState {
+            intro: 1,
+            last: 2,
+            due: 3 + i64::from(reps),
+            stability: 1.5,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps,
+            lapses: 0,
+        }
+    }
+
+    fn review(key: &str, reps: u32) -> Entry {
+        Entry::Review {
+            at: 10,
+            key: key.into(),
+            grade: Grade::Good,
+            took_ms: 1,
+            state: state(reps),
+        }
+    }
+
+    fn control(key: &str, event: Event, hold: Hold) -> Entry {
+        Entry::Control {
+            at: 11,
+            key: key.into(),
+            event,
+            state: state(1),
+            hold,
+        }
+    }
+
+    /// A journal of `entries` with ids 1, 2, …, and far more than a first chunk of other
+    /// cards' answers after the first `far` of them.
+    fn journal(dir: &Path, entries: &[Entry], far: usize) {
+        let mut text = HEADER.to_owned();
+        let mut id = 0;
+        let mut line = |e: &Entry, text: &mut String| {
+            id += 1;
+            text.push_str(&write_line(e, id, None));
+        };
+        for e in &entries[..far] {
+            line(e, &mut text);
+        }
+        for i in 0..2 * FIRST_CHUNK as usize / 100 {
+            line(&review(&format!("other/c{i}"), 1), &mut text);
+        }
+        for e in &entries[far..] {
+            line(e, &mut text);
+        }
+        std::fs::write(Store::journal_path(dir), text).unwrap();
+    }
+
+    #[test]
+    fn the_state_before_the_last_answer_is_found_however_far_back() {
+        let dir = tempfile::tempdir().unwrap();
+        journal(dir.path(), &[review("d/x", 1), review("d/x", 2)], 1);
+        let got = undoable(dir.path()).unwrap().unwrap();
+        assert_eq!(
+            (got.key.as_str(), got.what),
+            ("d/x", What::Answer(Grade::Good))
+        );
+        assert_eq!((got.before, got.hold_before), (state(1), Hold::None));
+        assert!(got.id > 1, "the last line's id");
+    }
+
+    #[test]
+    fn an_event_returns_to_the_hold_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let bury = control("d/y", Event::Bury, Hold::BuriedUntil(99));
+        let suspend = control("d/y", Event::Suspend, Hold::Suspended);
+        journal(dir.path(), &[bury, suspend], 1);
+        let got = undoable(dir.path()).unwrap().unwrap();
+        assert_eq!(got.what, What::Event(Event::Suspend));
+        assert_eq!(got.hold_before, Hold::BuriedUntil(99));
+    }
+
+    #[test]
+    fn a_first_answer_was_new_and_an_undo_is_not_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        journal(dir.path(), &[review("d/z", 1)], 0);
+        let got = undoable(dir.path()).unwrap().unwrap();
+        assert_eq!(
+            (got.before, got.hold_before),
+            (new_card_state(), Hold::None)
+        );
+        let undo = Entry::Undo {
+            at: 12,
+            key: "d/z".into(),
+            state: new_card_state(),
+            hold: Hold::None,
+        };
+        journal(dir.path(), &[review("d/z", 1), undo], 1);
+        assert_eq!(undoable(dir.path()).unwrap(), None);
+        assert_eq!(undoable(&dir.path().join("none")).unwrap(), None);
+    }
 }

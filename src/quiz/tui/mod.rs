@@ -425,7 +425,11 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             (self.deps.record)(e)?;
         }
         let text = match (bury_until, entries.len()) {
-            (_, 0) => return Ok(()),
+            (_, 0) => {
+                let text = "Suspend and bury are for study sessions (cram changes nothing).";
+                self.set_status(text.to_owned(), None);
+                return Ok(());
+            }
             (None, _) => "Suspended (u undoes).".to_owned(),
             (Some(_), 1) => "Buried until the next study day (u undoes).".to_owned(),
             (Some(_), n) => format!(
