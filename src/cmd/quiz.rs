@@ -137,7 +137,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         }
         budget_note = picked.budget_note();
         // The previous session's last answer can be taken back once (if the journal cannot
-        // be read for it, the session only goes without that). With nothing due, the full
+        // be read for it, the session only goes without that); only the journal's tail is
+        // read now, the state to return to when it is asked for. With nothing due, the full
         // screen still opens on its end screen for it: the answer may have been the day's
         // last card.
         let previous = last::undoable(&app.home.state()).ok().flatten();
@@ -155,7 +156,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed);
         if let Some(previous) = previous {
             store.allow_undo_of(&previous.key, previous.id);
-            session.set_previous(previous);
+            let dir = app.home.state();
+            session.set_previous(previous, Box::new(move |p| last::before(&dir, p).ok()));
         }
         session
     };

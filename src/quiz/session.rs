@@ -84,6 +84,11 @@ pub enum Undone {
     Previous(String, What),
 }
 
+/// Finds the state and hold a card had before the previous session's last line (reading the
+/// journal: given by the caller, so the session itself stays free of I/O); `None` if it
+/// cannot be read.
+pub type LookBack<'a> = Box<dyn FnOnce(&Undoable) -> Option<(CardState, Hold)> + 'a>;
+
 #[derive(Debug, Clone, Copy)]
 struct Step {
     idx: usize,
@@ -101,8 +106,8 @@ pub struct Session<'a> {
     current: Option<Shown>,
     history: Vec<Done>,
     /// The previous session's last answer or event, which the first undo with nothing of this
-    /// session left to take back takes back (once).
-    previous: Option<Undoable>,
+    /// session left to take back takes back (once), with how to find the state it returns to.
+    previous: Option<(Undoable, LookBack<'a>)>,
     /// The card shown last, whose cloze siblings are not shown right after it.
     last_shown: Option<usize>,
     pub outcomes: Vec<Outcome>,
@@ -421,8 +426,8 @@ impl<'a> Session<'a> {
 
     /// Lets the first undo with nothing of this session to take back take back `previous`,
     /// the previous session's last answer or event.
-    pub fn set_previous(&mut self, previous: Undoable) {
-        self.previous = Some(previous);
+    pub fn set_previous(&mut self, previous: Undoable, look_back: LookBack<'a>) {
+        self.previous = Some((previous, look_back));
     }
 
     /// Whether `undo` has anything to take back.
@@ -433,7 +438,7 @@ impl<'a> Session<'a> {
     /// The note a session starts with when its first undo can take back the previous
     /// session's last answer or event.
     pub fn previous_note(&self) -> Option<String> {
-        self.previous.as_ref().map(previous_note)
+        self.previous.as_ref().map(|(p, _)| previous_note(p))
     }
 
     /// Takes back the last answer, suspend or bury: the card returns to the screen as it
@@ -508,21 +513,22 @@ impl<'a> Session<'a> {
     /// Undoes the previous session's last answer or event; its card, if this session has it
     /// and it is not held after the undo, comes on screen to be answered again.
     fn undo_previous(&mut self, now: Millis) -> Option<(Undone, Vec<Entry>)> {
-        let prev = self.previous.take()?;
+        let (prev, look_back) = self.previous.take()?;
+        let (before, hold_before) = look_back(&prev)?;
         let key = prev.key.clone();
         let entry = Entry::Undo {
             at: now,
             key: key.clone(),
-            state: prev.before,
-            hold: prev.hold_before,
+            state: before,
+            hold: hold_before,
         };
         let idx = self.cards.iter().position(|c| c.key == key);
-        if prev.before.phase == crate::schedule::Phase::New {
+        if before.phase == crate::schedule::Phase::New {
             self.states.remove(&key);
         } else if idx.is_some() {
-            self.states.insert(key.clone(), prev.before);
+            self.states.insert(key.clone(), before);
         }
-        if let Some(idx) = idx.filter(|_| !prev.hold_before.holds_at(now)) {
+        if let Some(idx) = idx.filter(|_| !hold_before.holds_at(now)) {
             self.queue.retain(|&i| i != idx);
             self.steps.retain(|s| s.idx != idx);
             self.put_back_current();
@@ -941,14 +947,14 @@ mod tests {
         with_session(|s, sched, clock| {
             let now = clock.now_ms();
             let before = sched.answer(None, Grade::Good, clock, "d/c3");
-            s.set_previous(Undoable {
+            let previous = Undoable {
                 id: 7,
                 key: "d/c3".into(),
                 at: now - 1,
                 what: What::Answer(Grade::Again),
-                before,
-                hold_before: Hold::None,
-            });
+                first: false,
+            };
+            s.set_previous(previous, Box::new(move |_| Some((before, Hold::None))));
             assert!(s.previous_note().unwrap().contains("d/c3"));
             key(s, now);
             s.answer(Grade::Good, 0, sched, clock);

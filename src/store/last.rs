@@ -1,8 +1,9 @@
 //! The journal's last line, when a new session may take it back: the previous session's last
 //! answer (or suspend, bury, reset) can be undone once from the next session, so quitting
-//! right after a slip of the finger loses nothing. Read from the end of the journal in growing
-//! chunks, only as far back as the card's line before it (whose state and hold are the ones
-//! an undo returns to), so a large journal costs start-up little.
+//! right after a slip of the finger loses nothing. Start-up reads only the journal's tail
+//! (`undoable`); the state the undo returns to is looked up only when the user asks for it
+//! (`before`), from the end of the journal in growing chunks back to the card's previous
+//! line, so a large journal costs a session's start nothing more.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -22,9 +23,9 @@ pub struct Undoable {
     pub at: Millis,
     /// An answer's grade, or the card-control event.
     pub what: What,
-    /// The card's state and hold before it, which an undo returns to.
-    pub before: CardState,
-    pub hold_before: Hold,
+    /// A card's first answer (`reps` 1: the scheduler counts from a new card): the card was
+    /// new before it, with no line to look back for.
+    pub(crate) first: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,9 +40,41 @@ const FIRST_CHUNK: u64 = 64 << 10;
 /// The journal's last line if an undo may take it back: an answer or a known card-control
 /// event of a v2 journal (an undo line, a v1 line without an id, or an unknown event is not).
 pub fn undoable(dir: &Path) -> Result<Option<Undoable>, StoreError> {
+    let mut found = None;
+    scan(dir, |lines, _| {
+        let Some(body) = lines.strip_suffix(b"\n") else {
+            return false;
+        };
+        let from = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+        found = last_line(&body[from..]);
+        true
+    })?;
+    Ok(found)
+}
+
+/// The card's state and hold before `last` (the journal's last line): after the card's
+/// previous line, or a new card's when it has none.
+pub fn before(dir: &Path, last: &Undoable) -> Result<(CardState, Hold), StoreError> {
+    let new = (new_card_state(), Hold::None);
+    if last.first {
+        return Ok(new);
+    }
+    let mut found = None;
+    scan(dir, |lines, whole| {
+        found = before_in(lines, &last.key);
+        found.is_some() || whole
+    })?;
+    Ok(found.unwrap_or(new))
+}
+
+/// Calls `done` on the whole lines of ever larger chunks from the end of a v2 journal (and
+/// whether the chunk reaches its first line) until it says it is done or the whole journal
+/// was read. A missing, damaged or v1 journal has no lines here: the store reports what is
+/// wrong with it when it is opened.
+fn scan(dir: &Path, mut done: impl FnMut(&[u8], bool) -> bool) -> Result<(), StoreError> {
     let path = Store::journal_path(dir);
     if !check_regular(&path)? {
-        return Ok(None);
+        return Ok(());
     }
     let mut file = File::open(&path).map_err(io_err(&path))?;
     let len = file.metadata().map_err(io_err(&path))?.len();
@@ -50,14 +83,11 @@ pub fn undoable(dir: &Path) -> Result<Option<Undoable>, StoreError> {
         .take(64)
         .read_to_end(&mut head)
         .map_err(io_err(&path))?;
-    // A damaged or newer journal is reported by the store when it is opened; here it only
-    // means there is nothing to undo.
     let Ok(Some((2, body_start))) = check_header(&head) else {
-        return Ok(None);
+        return Ok(());
     };
     let body_start = body_start as u64;
     let mut chunk = FIRST_CHUNK;
-    let mut last: Option<Undoable> = None;
     loop {
         let from = len.saturating_sub(chunk).max(body_start);
         let mut buf = Vec::with_capacity((len - from) as usize);
@@ -74,85 +104,41 @@ pub fn undoable(dir: &Path) -> Result<Option<Undoable>, StoreError> {
         };
         // A line torn by a crash (no newline) was never saved: it is not part of the journal.
         let end = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
-        let lines = buf.get(start..end).unwrap_or_default();
-        let found = match &last {
-            None => match last_line(lines) {
-                // A first answer found the card new: nothing before it need be read.
-                Scan::Found(u, true) => return Ok(Some(u)),
-                Scan::Found(u, false) => {
-                    last = Some(u);
-                    before_in(lines, last.as_ref())
-                }
-                Scan::Nothing => return Ok(None),
-                Scan::NotHere => None,
-            },
-            Some(_) => before_in(lines, last.as_ref()),
-        };
-        if let (Some(u), Some((state, hold))) = (last.as_mut(), found) {
-            (u.before, u.hold_before) = (state, hold);
-            return Ok(last);
-        }
-        if from == body_start {
-            // The card had no line before: it was new and not held.
-            return Ok(last);
+        let whole = from == body_start;
+        if done(buf.get(start..end).unwrap_or_default(), whole) || whole {
+            return Ok(());
         }
         chunk = chunk.saturating_mul(4);
     }
 }
 
-enum Scan {
-    /// The line, and whether it is a card's first answer (`reps` 1: the scheduler counts from
-    /// a new card), before which the card was new.
-    Found(Undoable, bool),
-    /// The last line cannot be undone.
-    Nothing,
-    /// No whole line in this chunk: read more.
-    NotHere,
-}
-
-fn last_line(lines: &[u8]) -> Scan {
-    let Some(body) = lines.strip_suffix(b"\n") else {
-        return Scan::NotHere;
-    };
-    let from = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
-    let Ok(line) = journal::parse_line(&body[from..], 2) else {
-        return Scan::Nothing;
-    };
+fn last_line(line: &[u8]) -> Option<Undoable> {
+    let line = journal::parse_line(line, 2).ok()?;
     let what = match line.kind {
         Kind::Review(grade) => What::Answer(grade),
-        Kind::Other(c) => match Event::of_letter(c) {
-            Some(e) => What::Event(e),
-            None => return Scan::Nothing,
-        },
-        Kind::Undo => return Scan::Nothing,
+        Kind::Other(c) => What::Event(Event::of_letter(c)?),
+        Kind::Undo => return None,
     };
-    let Some(id) = line.id else {
-        return Scan::Nothing;
-    };
-    let first = matches!(what, What::Answer(_)) && line.state.reps == 1;
-    let found = Undoable {
-        id,
+    Some(Undoable {
+        id: line.id?,
         key: line.key.to_owned(),
         at: line.at,
         what,
-        before: new_card_state(),
-        hold_before: Hold::None,
-    };
-    Scan::Found(found, first)
+        first: matches!(what, What::Answer(_)) && line.state.reps == 1,
+    })
 }
 
-/// The state and hold after the card's latest line in `lines` but the last (every chunk ends
-/// with the journal's last line, the one to undo).
-fn before_in(lines: &[u8], last: Option<&Undoable>) -> Option<(CardState, Hold)> {
-    let last = last?;
+/// The state and hold after the latest line of `key` in `lines` but the last (every chunk
+/// ends with the journal's last line, the one to undo).
+fn before_in(lines: &[u8], key: &str) -> Option<(CardState, Hold)> {
     let body = lines.strip_suffix(b"\n").unwrap_or(lines);
     let hay = &lines[..memchr::memrchr(b'\n', body).map_or(0, |i| i + 1)];
-    let needle = format!("\t{}\t", last.key);
+    let needle = format!("\t{key}\t");
     for at in memchr::memmem::rfind_iter(hay, needle.as_bytes()) {
         let from = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
         let to = memchr::memchr(b'\n', &hay[at..]).map_or(hay.len(), |i| at + i);
         if let Ok(line) = journal::parse_line(&hay[from..to], 2)
-            && line.key == last.key
+            && line.key == key
         {
             return Some((line.state, line.hold));
         }
@@ -229,7 +215,7 @@ mod tests {
             (got.key.as_str(), got.what),
             ("d/x", What::Answer(Grade::Good))
         );
-        assert_eq!((got.before, got.hold_before), (state(1), Hold::None));
+        assert_eq!(before(dir.path(), &got).unwrap(), (state(1), Hold::None));
         assert!(got.id > 1, "the last line's id");
     }
 
@@ -241,7 +227,7 @@ mod tests {
         journal(dir.path(), &[bury, suspend], 1);
         let got = undoable(dir.path()).unwrap().unwrap();
         assert_eq!(got.what, What::Event(Event::Suspend));
-        assert_eq!(got.hold_before, Hold::BuriedUntil(99));
+        assert_eq!(before(dir.path(), &got).unwrap().1, Hold::BuriedUntil(99));
     }
 
     #[test]
@@ -249,10 +235,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         journal(dir.path(), &[review("d/z", 1)], 0);
         let got = undoable(dir.path()).unwrap().unwrap();
-        assert_eq!(
-            (got.before, got.hold_before),
-            (new_card_state(), Hold::None)
-        );
+        assert!(got.first);
+        let new = (new_card_state(), Hold::None);
+        assert_eq!(before(dir.path(), &got).unwrap(), new);
+        // With no line before, a card that is not at its first answer was new too.
+        let not_first = Undoable {
+            first: false,
+            ..got
+        };
+        assert_eq!(before(dir.path(), &not_first).unwrap(), new);
         let undo = Entry::Undo {
             at: 12,
             key: "d/z".into(),
