@@ -37,14 +37,17 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let state_dir = app.home.state();
     let store = Store::open_read(&state_dir)?;
     let reviews = history::card_reviews(&state_dir, &card.key)?;
-    let info = info::build(
+    let clock = app.time.clock();
+    let mut info = info::build(
         card,
         &origin,
         store.state(&card.key),
         &reviews,
         &app.scheduler()?,
-        &app.time.clock(),
+        &clock,
     );
+    let hold = store.holds.get(&card.key).copied().unwrap_or_default();
+    info.held = info::held(hold, &clock);
     if args.json {
         let text = serde_json::to_string_pretty(&info).context("cannot serialise the card")?;
         writeln!(out, "{text}")?;

@@ -84,6 +84,14 @@ fn suspended_cards_leave_quiz_and_decks_until_unsuspended_across_restarts() {
         stdout(&env, &["suspend", "--tag", "even"]),
         "Suspended 1 card (1 was already suspended).\n"
     );
+    let info: serde_json::Value =
+        serde_json::from_str(&stdout(&env, &["card", "t/c2", "--json"])).unwrap();
+    assert_eq!(info["held"], "suspended", "{info}");
+    assert!(
+        stdout(&env, &["card", "t/c1"])
+            .lines()
+            .all(|l| !l.starts_with("held"))
+    );
     let stats = stdout(&env, &["stats", "--deck", "t", "--json"]);
     let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
     assert_eq!(stats["counts"]["suspended"], 2, "{stats}");
@@ -200,6 +208,11 @@ fn burying_a_gap_buries_its_siblings_until_the_next_study_day() {
     );
     assert!(quiz.contains("Card: d/one") && quiz.contains("Card: d/two"));
     assert_eq!(deck_counts(&env, "d"), (4, 0, 0, 2));
+    let info = stdout(&env, &["card", "d/gaps#2"]);
+    assert!(
+        info.contains("held     buried until 2026-11-25 04:00"),
+        "{info}"
+    );
     // Still buried later the same study day (before the 04:00 day start), back after it.
     env.now = "2026-11-25T03:59:00Z".to_owned();
     assert_eq!(deck_counts(&env, "d"), (4, 0, 0, 2));
