@@ -615,7 +615,7 @@ impl<'a> Session<'a> {
 }
 
 impl Undone {
-    /// What the front ends say after the undo; `key` is the card the session had on screen.
+    /// What the front ends say after the undo.
     pub fn describe(&self) -> String {
         match self {
             Undone::Answer => "Undone: the last card is back.".to_owned(),
