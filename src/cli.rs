@@ -76,6 +76,12 @@ pub enum Command {
     Edit(EditArgs),
     /// Find cards by any of their text, ignoring case, accents and punctuation (exit 1 if none match)
     Search(SearchArgs),
+    /// Keep cards out of study (quiz, plan, decks' counts) until they are unsuspended
+    Suspend(HoldArgs),
+    /// Bring suspended cards back into study
+    Unsuspend(HoldArgs),
+    /// Forget cards: back to new, their answers kept in the history (asks first unless --yes)
+    Reset(ResetArgs),
     /// Show where state, decks, config, backups and caches live, and the settings in effect
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
@@ -128,6 +134,32 @@ pub struct SearchArgs {
     /// Print the matches as a JSON array (schema in the README) [default: one line per card]
     #[arg(long)]
     pub json: bool,
+}
+
+/// The cards `suspend`, `unsuspend` and `reset` act on: the keys given, and every card the
+/// `--deck`/`--tag` selectors match.
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    /// Card keys, deck-id/card-id (deck-id/card-id#N for a cloze gap), as `search` lists them [default: none]
+    pub keys: Vec<String>,
+
+    /// Also every card of this deck: an id, or a path to a deck file (repeatable; with --tag, the deck's cards with the tag) [default: none]
+    #[arg(long = "deck", value_name = "PATH|ID")]
+    pub decks: Vec<String>,
+
+    /// Also every card with this tag (repeatable) [default: none]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub cards: HoldArgs,
+
+    /// Reset without asking first (needed when stdin is not a terminal) [default: ask]
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

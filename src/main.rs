@@ -60,6 +60,12 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Edit(args) => cmd::edit::edit(&app, args, &mut out)?,
         Command::Import(args) => cmd::import::import(&app, args, &mut out)?,
         Command::Export(args) => cmd::export::export(&app, args, &mut out)?,
+        Command::Suspend(args) => cmd::hold::suspend(&app, args, &mut out)?,
+        Command::Unsuspend(args) => cmd::hold::unsuspend(&app, args, &mut out)?,
+        Command::Reset(args) => {
+            let mut input = io::stdin().lock();
+            cmd::hold::reset(&app, args, &mut input, &mut out)?
+        }
         Command::Restore(args) => {
             let mut input = io::stdin().lock();
             cmd::restore::restore(&app, args, &mut input, &mut out)?

@@ -23,14 +23,17 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let state_dir = app.home.state();
     let store = rename::read_store(&state_dir, &library)?;
     let reviews = rename::reviews(&state_dir, card)?;
-    let info = info::build(
+    let clock = app.time.clock();
+    let mut info = info::build(
         card,
         &origin,
         store.state(&card.key),
         &reviews,
         &app.scheduler()?,
-        &app.time.clock(),
+        &clock,
     );
+    let hold = store.holds.get(&card.key).copied().unwrap_or_default();
+    info.held = info::held(hold, &clock);
     if args.json {
         let text = serde_json::to_string_pretty(&info).context("cannot serialise the card")?;
         writeln!(out, "{text}")?;
@@ -61,7 +64,7 @@ pub(crate) fn find<'l>(library: &'l Library, key: &str) -> Result<&'l Card> {
 }
 
 /// Up to five keys like `key`: those containing it or its card id, then the nearest by edits.
-fn close_keys(library: &Library, key: &str) -> Vec<String> {
+pub(crate) fn close_keys(library: &Library, key: &str) -> Vec<String> {
     let wanted = key.to_lowercase();
     let id = wanted.rsplit('/').next().unwrap_or(&wanted).to_owned();
     let mut scored: Vec<(usize, &Card)> = library

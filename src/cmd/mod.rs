@@ -7,6 +7,7 @@ pub mod completions;
 pub mod decks;
 pub mod edit;
 pub mod export;
+pub mod hold;
 pub mod import;
 pub mod optimize;
 pub mod paths;

@@ -19,7 +19,7 @@ use crate::quiz::summary::Summary;
 use crate::quiz::{mock, plain_mock, tui};
 use crate::schedule::Scheduler;
 use crate::store::journal::Entry;
-use crate::store::{Store, history, introduced_since};
+use crate::store::{Store, history, introduced_since, last};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
 pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -65,11 +65,19 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         read_store(&app.home.state(), &library)?
     } else {
         let mut store = Store::open_write(&app.home.state())?;
-        rename::carry(&library, &mut store.cards, rename::OldKeys::Keep);
+        let store_ = &mut store;
+        rename::carry(
+            &library,
+            &mut store_.cards,
+            &mut store_.holds,
+            rename::OldKeys::Keep,
+        );
         store
     };
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();
+    // Suspended cards, and buried ones until their study day ends, are for no session.
+    cards.retain(|c| !is_held(&store, &c.key, clock.now_ms()));
 
     if let Some(n) = args.mock {
         let chosen = mock::choose((0..cards.len()).collect(), usize::from(n), app.seed);
@@ -138,7 +146,13 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             picked.truncate(limit as usize);
         }
         budget_note = picked.budget_note();
-        if picked.is_empty() {
+        // The previous session's last answer can be taken back once (if the journal cannot
+        // be read for it, the session only goes without that); only the journal's tail is
+        // read now, the state to return to when it is asked for. With nothing due, the full
+        // screen still opens on its end screen for it: the answer may have been the day's
+        // last card.
+        let previous = last::undoable(&app.home.state()).ok().flatten();
+        if picked.is_empty() && !(terminal && previous.is_some()) {
             match &budget_note {
                 Some(note) => writeln!(out, "{note}")?,
                 None => writeln!(
@@ -148,7 +162,14 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             }
             return Ok(Ended::Finished);
         }
-        Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed)
+        let mut session =
+            Session::new(&library, cards, &store.cards, picked, Mode::Study, app.seed);
+        if let Some(previous) = previous {
+            store.allow_undo_of(&previous.key, previous.id);
+            let dir = app.home.state();
+            session.set_previous(previous, Box::new(move |p| last::before(&dir, p).ok()));
+        }
+        session
     };
 
     let ended = {
@@ -230,6 +251,11 @@ fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> 
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_file())
         .collect()
+}
+
+/// Whether the card is kept out of study at `now` (suspended, or buried until later).
+pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
+    store.holds.get(key).is_some_and(|h| h.holds_at(now))
 }
 
 /// Refreshes the snapshot and backup; the journal already holds every answer, so a failure

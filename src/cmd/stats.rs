@@ -45,7 +45,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         let budget = app.budget()?;
         Some(crate::cmd::plan::simulate(
             app,
-            &cards,
+            &crate::cmd::plan::unsuspended(&cards, &store),
             &store.cards,
             &sched,
             &clock,
@@ -57,6 +57,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let stats = compute(&StatsInput {
         cards: &cards,
         states: &store.cards,
+        holds: &store.holds,
         history: &history,
         whole_history: false,
         all_reviews: filter.decks.is_empty() && filter.tags.is_empty() && filter.exam.is_none(),

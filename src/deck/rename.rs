@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::{Body, Card, Deck, Library};
 use crate::store::history::{self, CardReview};
-use crate::store::{States, Store, StoreError};
+use crate::store::{Holds, States, Store, StoreError};
 
 /// The keys the card had before: `deck/old` (`deck/old#N` for a cloze gap).
 pub fn old_keys(card: &Card) -> impl Iterator<Item = String> + '_ {
@@ -77,22 +77,40 @@ pub enum OldKeys {
 }
 
 /// Gives each renamed card the state of its old key, when that is newer than its own (an
-/// answer under the new key already holds everything the old one knew). Returns how many
-/// cards took an old key's state.
-pub fn carry(library: &Library, states: &mut States, old_keys_: OldKeys) -> usize {
+/// answer under the new key already holds everything the old one knew), and the old key's
+/// hold (suspended, buried) with it; a card never answered under either key takes the old
+/// key's hold when it has none of its own. Returns how many cards took an old key's state.
+pub fn carry(
+    library: &Library,
+    states: &mut States,
+    holds: &mut Holds,
+    old_keys_: OldKeys,
+) -> usize {
     let mut carried = 0;
     for card in library.cards().filter(|c| !c.was.is_empty()) {
         for old in old_keys(card) {
-            let Some(state) = (match old_keys_ {
-                OldKeys::Drop => states.remove(&old),
-                OldKeys::Keep => states.get(&old).copied(),
-            }) else {
-                continue;
+            let (state, hold) = match old_keys_ {
+                OldKeys::Drop => (states.remove(&old), holds.remove(&old)),
+                OldKeys::Keep => (states.get(&old).copied(), holds.get(&old).copied()),
             };
-            let newer = states.get(&card.key).is_none_or(|s| s.last < state.last);
-            if newer {
-                states.insert(card.key.clone(), state);
-                carried += 1;
+            match state {
+                Some(state) if states.get(&card.key).is_none_or(|s| s.last < state.last) => {
+                    states.insert(card.key.clone(), state);
+                    match hold {
+                        Some(hold) => holds.insert(card.key.clone(), hold),
+                        None => holds.remove(&card.key),
+                    };
+                    carried += 1;
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(hold) = hold
+                        && !states.contains_key(&card.key)
+                        && !holds.contains_key(&card.key)
+                    {
+                        holds.insert(card.key.clone(), hold);
+                    }
+                }
             }
         }
     }
@@ -102,7 +120,7 @@ pub fn carry(library: &Library, states: &mut States, old_keys_: OldKeys) -> usiz
 /// The state, read only, with each renamed card's progress under its key.
 pub fn read_store(state_dir: &Path, library: &Library) -> Result<Store, StoreError> {
     let mut store = Store::open_read(state_dir)?;
-    carry(library, &mut store.cards, OldKeys::Drop);
+    carry(library, &mut store.cards, &mut store.holds, OldKeys::Drop);
     Ok(store)
 }
 
@@ -138,7 +156,7 @@ mod tests {
     use crate::deck::Origin;
     use crate::deck::parse::parse_deck;
     use crate::schedule::CardState;
-    use crate::store::journal::new_card_state;
+    use crate::store::journal::{Hold, new_card_state};
 
     fn deck(cards: &str) -> Result<Deck, Vec<crate::deck::DeckError>> {
         parse_deck(
@@ -208,6 +226,19 @@ mod tests {
     }
 
     #[test]
+    fn a_never_answered_card_takes_its_old_keys_hold() {
+        let library = Library {
+            decks: vec![deck(&card("new", "was = [\"old\"]\n")).unwrap()],
+        };
+        let mut states = States::default();
+        let mut holds = Holds::default();
+        holds.insert("d/old".into(), Hold::Suspended);
+        carry(&library, &mut states, &mut holds, OldKeys::Drop);
+        assert_eq!(holds.get("d/new"), Some(&Hold::Suspended));
+        assert!(!holds.contains_key("d/old"));
+    }
+
+    #[test]
     fn carrying_moves_the_newer_state_to_the_new_key() {
         let library = Library {
             decks: vec![
@@ -220,7 +251,18 @@ mod tests {
         states.insert("d/kept".into(), state(9));
         states.insert("d/older".into(), state(3));
         let mut read = states.clone();
-        assert_eq!(carry(&library, &mut read, OldKeys::Drop), 1);
+        let mut holds = Holds::default();
+        holds.insert("d/old".into(), Hold::Suspended);
+        holds.insert("d/older".into(), Hold::Suspended);
+        let mut read_holds = holds.clone();
+        assert_eq!(
+            carry(&library, &mut read, &mut read_holds, OldKeys::Drop),
+            1
+        );
+        // The newer old key's hold goes with its state; the older one's is dropped with it.
+        assert_eq!(read_holds.get("d/new"), Some(&Hold::Suspended));
+        assert_eq!(read_holds.get("d/kept"), None);
+        assert_eq!(read_holds.len(), 1);
         assert_eq!(read.get("d/new").map(|s| s.last), Some(5));
         assert_eq!(
             read.get("d/kept").map(|s| s.last),
@@ -229,7 +271,7 @@ mod tests {
         );
         assert!(!read.contains_key("d/old") && !read.contains_key("d/older"));
         let mut write = states;
-        carry(&library, &mut write, OldKeys::Keep);
+        carry(&library, &mut write, &mut holds, OldKeys::Keep);
         assert_eq!(write.get("d/new").map(|s| s.last), Some(5));
         assert!(
             write.contains_key("d/old"),

@@ -12,6 +12,7 @@
 pub mod backup;
 pub mod history;
 pub mod journal;
+pub mod last;
 mod lock;
 mod snapshot;
 #[cfg(test)]
@@ -30,6 +31,10 @@ use journal::{Entry, HEADER};
 /// 100k-card collections, so with a fast hasher (keys are the user's own deck ids, not
 /// attacker-chosen input worth SipHash's flood resistance).
 pub type States = rustc_hash::FxHashMap<String, CardState>;
+
+/// The cards suspended or buried (and only those), by card key: the journal's `hold` field.
+/// Apart from `States` because a held card may be new, which `States` never holds.
+pub type Holds = rustc_hash::FxHashMap<String, journal::Hold>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -132,13 +137,14 @@ fn file_kind(meta: &fs::Metadata) -> &'static str {
 pub struct Store {
     dir: PathBuf,
     pub cards: States,
+    pub holds: Holds,
     writer: Option<Writer>,
     /// Journal lines not covered by the snapshot: when many, the snapshot is refreshed.
     lines_since_snapshot: usize,
     /// Whether the snapshot on disk could not be used (missing, stale or damaged).
     snapshot_stale: bool,
-    /// The answers recorded in this session, newest last, so an undo names the one it takes
-    /// back.
+    /// The answers and card-control events recorded in this session, newest last, so an undo
+    /// names the one it takes back.
     answered: Vec<(String, u64)>,
 }
 
@@ -161,6 +167,7 @@ impl Store {
         Ok(Store {
             dir: dir.to_path_buf(),
             cards: loaded.cards,
+            holds: loaded.holds,
             writer: None,
             lines_since_snapshot: loaded.lines,
             snapshot_stale: !loaded.from_snapshot,
@@ -205,6 +212,7 @@ impl Store {
         Ok(Store {
             dir: dir.to_path_buf(),
             cards: loaded.cards,
+            holds: loaded.holds,
             writer: Some(Writer {
                 file,
                 len,
@@ -233,7 +241,7 @@ impl Store {
         })?;
         let id = rand::random::<u64>();
         let undoes = match entry {
-            Entry::Review { .. } => None,
+            Entry::Review { .. } | Entry::Control { .. } => None,
             Entry::Undo { key, .. } => self
                 .answered
                 .iter()
@@ -257,10 +265,10 @@ impl Store {
         w.len += line.len() as u64;
         w.crc = crc32c::crc32c_append(w.crc, line.as_bytes());
         self.lines_since_snapshot += 1;
-        if let Entry::Review { key, .. } = entry {
+        if let Entry::Review { key, .. } | Entry::Control { key, .. } = entry {
             self.answered.push((key.clone(), id));
         }
-        entry.apply(&mut self.cards);
+        entry.apply(&mut self.cards, &mut self.holds);
         Ok(())
     }
 
@@ -335,6 +343,12 @@ impl Store {
         Ok(count)
     }
 
+    /// Lets this session's first undo of `key` name the answer (or event) `id` of an earlier
+    /// session, as `last::undoable` found it.
+    pub fn allow_undo_of(&mut self, key: &str, id: u64) {
+        self.answered.insert(0, (key.to_owned(), id));
+    }
+
     /// At the end of a session: refresh the snapshot when the journal has grown past it (or
     /// it could not be used), and keep a daily backup. Failures here lose nothing (the journal
     /// is the record), so they are reported but not fatal.
@@ -343,7 +357,7 @@ impl Store {
         if self.lines_since_snapshot >= snapshot::REFRESH_AFTER
             || (self.snapshot_stale && self.lines_since_snapshot > 0)
         {
-            snapshot::write(&self.dir, &self.cards, w.len, w.crc)?;
+            snapshot::write(&self.dir, &self.cards, &self.holds, w.len, w.crc)?;
             self.lines_since_snapshot = 0;
             self.snapshot_stale = false;
         }
@@ -377,6 +391,7 @@ impl Store {
 /// What reading the journal found.
 struct Loaded {
     cards: States,
+    holds: Holds,
     version: u32,
     /// The byte length of the journal's intact part (0: no journal, or a torn header).
     good_len: u64,
@@ -393,6 +408,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let path = Store::journal_path(dir);
     let empty = |version| Loaded {
         cards: States::default(),
+        holds: Holds::default(),
         version,
         good_len: 0,
         lines: 0,
@@ -443,11 +459,12 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     } else {
         None
     };
-    let (mut cards, from, from_snapshot, crc) = match snap {
-        Some(s) if s.covered >= body_start => (s.cards, s.covered, true, s.journal_crc),
+    let (mut cards, mut holds, from, from_snapshot, crc) = match snap {
+        Some(s) if s.covered >= body_start => (s.cards, s.holds, s.covered, true, s.journal_crc),
         _ => {
             let header = crc32c::crc32c(&head[..body_start as usize]);
-            (States::default(), body_start, false, header)
+            let none = (States::default(), Holds::default());
+            (none.0, none.1, body_start, false, header)
         }
     };
     let mut bytes = Vec::with_capacity((len - from) as usize);
@@ -455,10 +472,12 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     file.read_to_end(&mut bytes).map_err(io_err(&path))?;
     let (end, lines) = read_lines(&bytes, version, |line| {
         journal::apply(&mut cards, line.key, &line.state);
+        journal::apply_hold(&mut holds, line.key, line.hold);
     })
     .map_err(|(index, reason)| damaged_at(dir, &path, line_number(&path, from) + index, reason))?;
     Ok(Loaded {
         cards,
+        holds,
         version,
         good_len: from + end as u64,
         crc: crc32c::crc32c_append(crc, &bytes[..end]),

@@ -5,24 +5,29 @@
 //! there). Either way the state comes from a full replay and the snapshot is written again.
 //!
 //! ```text
-//! # smriti snapshot v2 journal-bytes=<n> journal-crc=<8 hex> crc=<8 hex>
-//! <card key> <the 8 state fields of the journal>
+//! # smriti snapshot v3 journal-bytes=<n> journal-crc=<8 hex> crc=<8 hex>
+//! <card key> <the 8 state fields of the journal> <hold>
 //! ```
+//!
+//! v3 added the hold (suspended, buried): a v2 snapshot, which cannot say which cards are
+//! held, is not read (the journal is replayed once and a v3 written), and an older smriti does
+//! the same with a v3 one.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use super::States;
-use super::journal::{parse_state, state_fields};
+use super::journal::{Hold, apply_hold, hold_of, new_card_state, parse_state, state_fields};
+use super::{Holds, States};
 use super::{StoreError, check_regular, io_err, sync_dir};
 
 /// Journal lines past the snapshot after which a session's end rewrites it.
 pub const REFRESH_AFTER: usize = 2_000;
-const PREFIX: &str = "# smriti snapshot v2 journal-bytes=";
+const PREFIX: &str = "# smriti snapshot v3 journal-bytes=";
 
 pub struct Snapshot {
     pub cards: States,
+    pub holds: Holds,
     /// The journal bytes it covers, and their CRC-32C.
     pub covered: u64,
     pub journal_crc: u32,
@@ -89,9 +94,10 @@ fn parse_body(bytes: &[u8], header: &Header) -> Option<Snapshot> {
         return None;
     }
     let mut cards = States::with_capacity_and_hasher(body.len() / 64, Default::default());
+    let mut holds = Holds::default();
     // Start-up time on a large collection is mostly this loop: lines are found with memchr
     // and fields with a byte scan, and nothing is allocated but the key.
-    let mut fields: [&[u8]; 9] = [&[]; 9];
+    let mut fields: [&[u8]; 10] = [&[]; 10];
     for line in body.split(|b| *b == b'\n') {
         if line.is_empty() {
             continue;
@@ -105,10 +111,14 @@ fn parse_body(bytes: &[u8], header: &Header) -> Option<Snapshot> {
             return None;
         }
         let key = std::str::from_utf8(fields[0]).ok()?;
-        cards.insert(key.to_owned(), parse_state(&fields[1..]).ok()?);
+        let state = parse_state(&fields[1..9]).ok()?;
+        // A held card that was never answered has a line for its hold alone.
+        super::journal::apply(&mut cards, key, &state);
+        apply_hold(&mut holds, key, hold_of(fields[9]).ok()?);
     }
     Some(Snapshot {
         cards,
+        holds,
         covered: header.covered,
         journal_crc: header.journal_crc,
     })
@@ -124,16 +134,26 @@ fn hex32(s: &str) -> Option<u32> {
 pub fn write(
     dir: &Path,
     cards: &States,
+    holds: &Holds,
     journal_len: u64,
     journal_crc: u32,
 ) -> Result<(), StoreError> {
     let path = dir.join("snapshot.tsv");
     let mut body = String::with_capacity(cards.len() * 80);
-    for (key, state) in cards {
+    let mut line = |key: &str, state: &_, hold: Hold| {
         body.push_str(key);
         body.push('\t');
         body.push_str(&state_fields(state));
+        body.push('\t');
+        body.push_str(&hold.field());
         body.push('\n');
+    };
+    for (key, state) in cards {
+        line(key, state, holds.get(key).copied().unwrap_or_default());
+    }
+    let new = new_card_state();
+    for (key, hold) in holds.iter().filter(|(k, _)| !cards.contains_key(*k)) {
+        line(key, &new, *hold);
     }
     // The checksum covers the header before it too, so no changed byte goes unnoticed.
     let checked = format!("{PREFIX}{journal_len} journal-crc={journal_crc:08x}");
@@ -179,7 +199,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = crate::store::Store::journal_path(dir.path());
         fs::write(&journal, vec![b'x'; 100]).unwrap();
-        write(dir.path(), &states(), 100, crc32c::crc32c(&[b'x'; 100])).unwrap();
+        let mut holds = Holds::default();
+        holds.insert("d/a".into(), Hold::Suspended);
+        holds.insert("d/new".into(), Hold::BuriedUntil(99));
+        write(
+            dir.path(),
+            &states(),
+            &holds,
+            100,
+            crc32c::crc32c(&[b'x'; 100]),
+        )
+        .unwrap();
         let read = |len| {
             read(dir.path(), len, |n| {
                 (n == 100).then(|| crc32c::crc32c(&[b'x'; 100]))
@@ -187,6 +217,7 @@ mod tests {
         };
         let got = read(100).unwrap().unwrap();
         assert_eq!((got.cards, got.covered), (states(), 100));
+        assert_eq!(got.holds, holds, "holds of new cards included");
         assert_eq!(got.journal_crc, crc32c::crc32c(&[b'x'; 100]));
         assert!(read(99).unwrap().is_none(), "covers more than the journal");
         let path = dir.path().join("snapshot.tsv");

@@ -15,6 +15,7 @@ mod dates_on_screen;
 mod edit;
 mod env;
 mod export;
+mod hold;
 mod import;
 mod kill;
 mod mock;

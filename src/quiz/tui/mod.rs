@@ -26,7 +26,7 @@ use super::mock::Report;
 use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
-use super::session::{Session, Shown, proposed_grade};
+use super::session::{Session, Shown, bury_until, proposed_grade};
 use crate::config::Config;
 use crate::deck::{Card, Library};
 use crate::editor::{EditCard, Edited, Outcome};
@@ -117,10 +117,23 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
 
     fn study(&mut self) -> Result<Ended> {
         let mut dirty = true;
+        if let Some(note) = self.session.previous_note() {
+            self.status = Some(Status {
+                text: note,
+                ok: None,
+            });
+        }
         loop {
             if self.ui.is_none() {
                 if !self.load() {
-                    return Ok(Ended::Finished);
+                    // The end screen takes `u`, so the last answer can still be taken back.
+                    if !self.session.records() || !self.session.can_undo() {
+                        return Ok(Ended::Finished);
+                    }
+                    if let Some(ended) = self.end_screen()? {
+                        return Ok(ended);
+                    }
+                    continue;
                 }
                 dirty = true;
             }
@@ -166,6 +179,11 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     self.ui = None;
                 }
                 Action::Undo => self.undo()?,
+                Action::Suspend => self.hold(None)?,
+                Action::Bury => {
+                    let until = bury_until(&self.deps.time.clock());
+                    self.hold(Some(until))?;
+                }
                 Action::Overrule => {
                     if self.session.can_overrule() {
                         self.regrade(Grade::Good, true)?;
@@ -448,16 +466,109 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
 
     fn undo(&mut self) -> Result<()> {
         match self.session.undo(self.deps.time.clock().now_ms()) {
-            Some(entry) => {
-                (self.deps.record)(&entry)?;
+            Some((undone, entries)) => {
+                for e in &entries {
+                    (self.deps.record)(e)?;
+                }
                 self.status = Some(Status {
-                    text: "Undone: the last card is back.".to_owned(),
+                    text: undone.describe(),
                     ok: None,
                 });
                 self.ui = None;
             }
             None => self.set_status("Nothing to undo.".to_owned(), None),
         }
+        Ok(())
+    }
+
+    /// Suspends (`bury_until` None) or buries the card on screen, recorded before the next
+    /// card is drawn.
+    fn hold(&mut self, bury_until: Option<crate::clock::Millis>) -> Result<()> {
+        let entries = self
+            .session
+            .hold(bury_until, self.deps.time.clock().now_ms());
+        for e in &entries {
+            (self.deps.record)(e)?;
+        }
+        let text = match (bury_until, entries.len()) {
+            (_, 0) => {
+                let text = "Suspend and bury are for study sessions (cram changes nothing).";
+                self.set_status(text.to_owned(), None);
+                return Ok(());
+            }
+            (None, _) => "Suspended (u undoes).".to_owned(),
+            (Some(_), 1) => "Buried until the next study day (u undoes).".to_owned(),
+            (Some(_), n) => format!(
+                "Buried until the next study day, with {} cloze {} (u undoes).",
+                n - 1,
+                if n == 2 { "sibling" } else { "siblings" }
+            ),
+        };
+        self.status = Some(Status { text, ok: None });
+        self.ui = None;
+        Ok(())
+    }
+
+    /// The screen after the last card, while something can still be undone: `u` undoes it
+    /// (the card comes back: `None`), any other key ends the session.
+    fn end_screen(&mut self) -> Result<Option<Ended>> {
+        loop {
+            self.draw_end()?;
+            let key = match self.next_key(Duration::from_millis(500))? {
+                Wait::Key(k) => k,
+                Wait::Resized | Wait::Nothing => continue,
+                Wait::Signal(ended) => return Ok(Some(ended)),
+            };
+            let ctrl = key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
+            return Ok(match key.code {
+                crossterm::event::KeyCode::Char('c') if ctrl => Some(Ended::Interrupted),
+                crossterm::event::KeyCode::Char('u') => {
+                    self.undo()?;
+                    None
+                }
+                _ => Some(Ended::Finished),
+            });
+        }
+    }
+
+    fn draw_end(&mut self) -> Result<()> {
+        let (w, _) = terminal::size()?;
+        let outcomes = &self.session.outcomes;
+        let new = outcomes.iter().filter(|o| o.was_new).count();
+        let mut rows = vec![
+            vec![Span::new(
+                format!("Session done: {} answered ({new} new)", outcomes.len()),
+                wrap::Style::PLAIN.bold(),
+            )],
+            Vec::new(),
+        ];
+        if let Some(s) = &self.status {
+            rows.push(vec![Span::new(
+                s.text.clone(),
+                wrap::Style::tone(Tone::Dim),
+            )]);
+        }
+        rows.push(vec![Span::plain(
+            "u: undo the last answer · any other key: finish and see the summary",
+        )]);
+        let out = &mut self.out;
+        queue!(
+            out,
+            terminal::BeginSynchronizedUpdate,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
+        for (y, row) in rows.iter().enumerate() {
+            queue!(out, cursor::MoveTo(0, y as u16))?;
+            for span in row {
+                let mut span = span.clone();
+                span.text = span.text.chars().take(usize::from(w)).collect();
+                paint(out, &span, self.deps.color)?;
+            }
+        }
+        queue!(out, terminal::EndSynchronizedUpdate)?;
+        out.flush()?;
         Ok(())
     }
 

@@ -560,7 +560,18 @@ fn help(w: usize) -> Vec<Line> {
             "mock paper",
             "a–d answer (A–D or g: as a guess), s leaves blank, ←→ move, q hands in",
         ),
-        ("u", "undo the last answer (the card comes back)"),
+        (
+            "u",
+            "undo the last answer, suspend or bury (the card comes back); with none yet, the previous session's last answer, once; also on the end screen",
+        ),
+        (
+            "@",
+            "suspend this card (asks to confirm): not shown until `smriti unsuspend`",
+        ),
+        (
+            "=",
+            "bury this card and its cloze siblings until the next study day",
+        ),
         ("s", "skip this card"),
         ("e", "show or hide the explanation"),
         (
