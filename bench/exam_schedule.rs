@@ -22,16 +22,19 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use smriti::clock::{Clock, Millis, from_ms};
+use smriti::optimize::{self, Progress, Readiness};
 use smriti::plan::weighted;
 use smriti::quiz::queue::{Limits, Slot, pick_by};
 use smriti::schedule::exam::ExamGoal;
 use smriti::schedule::{CardState, Grade, STEP_MS, Scheduler};
+use smriti::store::history::History;
 
 const NEW_PER_DAY: usize = 20;
 const LEARNERS: u64 = 5;
 const START: Date = date(2027, 1, 1);
+const REFIT_DAYS: i32 = 30;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Policy {
     Plain,
     Clamp,
@@ -67,12 +70,23 @@ fn days(ms: Millis) -> f32 {
     ms.max(0) as f32 / 86_400_000.0
 }
 
-fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64) -> Outcome {
+/// One learner's run. With `refit` set, the learner runs `smriti optimize` every that many
+/// days, and the fitted parameters are used from then on when optimize would save them.
+fn run(
+    policy: Policy,
+    n: usize,
+    to_exam: i32,
+    budget: Option<usize>,
+    refit: Option<i32>,
+    seed: u64,
+) -> Outcome {
     let tz = TimeZone::UTC;
     let truth_params = learner_params(seed);
     let truth = FSRS::new(&truth_params).expect("perturbed parameters are valid");
     let decay = truth_params[20];
-    let sched = Scheduler::new(&[], 0.9, seed).expect("default parameters");
+    let mut sched = Scheduler::new(&[], 0.9, seed).expect("default parameters");
+    let mut parameters: Vec<f32> = Vec::new();
+    let mut log: Vec<(Millis, usize, Grade)> = Vec::new();
     let sim = fsrs::SimulatorConfig::default();
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let exam_day = Clock::add_days(START, to_exam);
@@ -93,6 +107,17 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
         let at = base.day_start_ms(today) + 3 * 3_600_000;
         let clock = Clock::new(from_ms(at), tz.clone(), 4);
         let goal = ExamGoal::ahead(Some(exam_day), &clock);
+        if refit.is_some_and(|every| d > 0 && d % every == 0)
+            && let Some(fitted) = refit_parameters(&log, &cards, &parameters, &clock)
+        {
+            parameters = fitted;
+            sched = Scheduler::new(&parameters, 0.9, seed).expect("fitted parameters");
+            for c in &mut cards {
+                if let (Some(state), Policy::Exam, Some(g)) = (&c.state, policy, goal.as_ref()) {
+                    c.due = sched.due_for_exam(state, g, &clock);
+                }
+            }
+        }
         let window_open = clock.day_start_ms(Clock::add_days(exam_day, -3));
         let exam_at = clock.day_start_ms(exam_day);
         let in_window = at >= window_open;
@@ -167,6 +192,7 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
                 c.truth = Some(memory);
                 c.truth_last = now;
                 let mut next = sched.answer(c.state.as_ref(), grade, &now_clock, &c.key);
+                log.push((now, i, grade));
                 answers += 1;
                 if policy == Policy::Clamp && !next.in_step() {
                     next.due = old_clamp(&now_clock, next.due, exam_day, &c.key);
@@ -183,6 +209,25 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
             }
         }
         per_day.push(answers);
+        if tracing() && seed == 1 && policy != Policy::Clamp {
+            let tomorrow = at + 86_400_000;
+            let left: Vec<&CardState> = cards
+                .iter()
+                .filter(|c| c.due < tomorrow)
+                .filter_map(|c| c.state.as_ref())
+                .collect();
+            eprintln!(
+                "{policy:?} day {d}: answers {answers}, new {}, due {} (pulled forward {}), held back {}, due by tomorrow {}",
+                picked.new.len(),
+                picked.due.len(),
+                picked.pulled_forward,
+                picked.held_back,
+                left.len()
+            );
+            if d + 2 == to_exam {
+                trace_eve(&left, exam_at);
+            }
+        }
     }
     let exam_at = Clock::new(from_ms(0), tz, 4).day_start_ms(exam_day);
     let recall: f64 = cards
@@ -198,6 +243,14 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
         })
         .sum::<f64>()
         / n as f64;
+    if tracing() {
+        trace_ages(
+            &cards,
+            exam_at,
+            decay,
+            &format!("{policy:?} learner {seed}"),
+        );
+    }
     let total: usize = per_day.iter().sum();
     let last7: usize = per_day.iter().rev().take(7).sum();
     Outcome {
@@ -207,6 +260,70 @@ fn run(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>, seed: u64)
         busiest: per_day.iter().copied().max().unwrap_or(0) as f64,
         over_budget_days: over as f64,
     }
+}
+
+/// What `smriti optimize` would save after the answers in `log`, if anything.
+fn refit_parameters(
+    log: &[(Millis, usize, Grade)],
+    cards: &[Card],
+    current: &[f32],
+    clock: &Clock,
+) -> Option<Vec<f32>> {
+    let history = History::from_reviews(
+        log.iter()
+            .map(|(at, i, grade)| (*at, cards[*i].key.as_str(), *grade, 8000)),
+    );
+    let data = optimize::dataset(&history, clock);
+    if optimize::readiness(&data) != Readiness::Ready {
+        return None;
+    }
+    let fit = optimize::fit(&data, current, &Progress::default()).ok()?;
+    fit.is_better().then_some(fit.parameters)
+}
+
+/// `TRACE=1` prints, for the first learner, what each day did and what was left for the eve:
+/// the diagnostics behind bench/README.md's notes on the 3,000-card run.
+fn tracing() -> bool {
+    std::env::var_os("TRACE").is_some()
+}
+
+/// The cards left for the exam's eve, counted by (stability in 5-day bands, lapses, days
+/// since their last review in 5-day bands).
+fn trace_eve(left: &[&CardState], exam_at: Millis) {
+    let mut bands = std::collections::BTreeMap::new();
+    for s in left {
+        let band = |x: f32| (x as i32).clamp(0, 40) / 5 * 5;
+        let key = (
+            band(s.stability),
+            s.lapses.min(2),
+            band(days(exam_at - s.last)),
+        );
+        *bands.entry(key).or_insert(0) += 1;
+    }
+    eprintln!("left for the eve (stability, lapses, days since last review): {bands:?}");
+}
+
+/// Mean true exam-morning recall of the cards introduced, by days between introduction and
+/// the exam.
+fn trace_ages(cards: &[Card], exam_at: Millis, decay: f32, who: &str) {
+    const EDGES: [usize; 8] = [0, 3, 7, 14, 30, 60, 90, 120];
+    let mut sums = [(0.0f64, 0usize); EDGES.len()];
+    for c in cards {
+        let (Some(m), Some(s)) = (c.truth, c.state) else {
+            continue;
+        };
+        let age = days(exam_at - s.intro) as usize;
+        let b = EDGES.iter().rposition(|e| age >= *e).unwrap_or(0);
+        let r = fsrs::current_retrievability(m, days(exam_at - c.truth_last), decay);
+        sums[b].0 += f64::from(r);
+        sums[b].1 += 1;
+    }
+    let cells: Vec<String> = EDGES
+        .iter()
+        .zip(sums)
+        .map(|(e, (r, k))| format!("{e}+ d: {:.3} ({k} cards)", r / k.max(1) as f64))
+        .collect();
+    eprintln!("{who}: exam-morning recall by age: {}", cells.join(", "));
 }
 
 /// The clamp smriti had before the exam scheduler: a review that would land on or after the
@@ -229,10 +346,16 @@ fn pick_memory(next: &fsrs::NextStates, g: usize) -> MemoryState {
     [&next.again, &next.hard, &next.good, &next.easy][g].memory
 }
 
-fn mean(policy: Policy, n: usize, to_exam: i32, budget: Option<usize>) -> Outcome {
+fn mean(
+    policy: Policy,
+    n: usize,
+    to_exam: i32,
+    budget: Option<usize>,
+    refit: Option<i32>,
+) -> Outcome {
     let mut sum = Outcome::default();
     for seed in 1..=LEARNERS {
-        let o = run(policy, n, to_exam, budget, seed);
+        let o = run(policy, n, to_exam, budget, refit, seed);
         sum.recall += o.recall;
         sum.answers += o.answers;
         sum.last7 += o.last7;
@@ -257,14 +380,36 @@ fn main() {
         "| cards | exam in | budget | policy | recall | answers | last 7 days | busiest day | days over budget |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
+    // `cargo bench --bench exam_schedule -- 3000` runs only the scenarios of that many cards.
+    let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    // `--refit` adds rows where the learner runs `smriti optimize` every 30 days.
+    let with_refit = std::env::args().any(|a| a == "--refit");
     for (n, to_exam, budget) in [(300, 60, 200), (300, 120, 200), (3000, 150, 150)] {
+        if only.is_some_and(|o| o != n) {
+            continue;
+        }
         let rows = [
-            ("(a) plain FSRS", Policy::Plain, Some(budget)),
-            ("(b) old clamp, no budget", Policy::Clamp, None),
-            ("(c) exam scheduler", Policy::Exam, Some(budget)),
+            ("(a) plain FSRS", Policy::Plain, Some(budget), None),
+            ("(b) old clamp, no budget", Policy::Clamp, None, None),
+            ("(c) exam scheduler", Policy::Exam, Some(budget), None),
+            (
+                "(a) + optimize every 30 days",
+                Policy::Plain,
+                Some(budget),
+                Some(REFIT_DAYS),
+            ),
+            (
+                "(c) + optimize every 30 days",
+                Policy::Exam,
+                Some(budget),
+                Some(REFIT_DAYS),
+            ),
         ];
-        for (name, policy, b) in rows {
-            let o = mean(policy, n, to_exam, b);
+        for (name, policy, b, refit) in rows {
+            if refit.is_some() && !with_refit {
+                continue;
+            }
+            let o = mean(policy, n, to_exam, b, refit);
             println!(
                 "| {n} | {to_exam} d | {} | {name} | {:.4} | {:.0} | {:.0} | {:.0} | {:.0} |",
                 b.map_or("none".to_owned(), |b| b.to_string()),

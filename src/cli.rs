@@ -72,12 +72,24 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// Show everything about one card: where it is written, its source, every answer, its memory now
     Card(CardArgs),
+    /// Open a card in $VISUAL/$EDITOR at its line (a built-in card: copied into your patch deck first); the deck is checked when the editor exits
+    Edit(EditArgs),
     /// Find cards by any of their text, ignoring case, accents and punctuation (exit 1 if none match)
     Search(SearchArgs),
+    /// Keep cards out of study (quiz, plan, decks' counts) until they are unsuspended
+    Suspend(HoldArgs),
+    /// Bring suspended cards back into study
+    Unsuspend(HoldArgs),
+    /// Forget cards: back to new, their answers kept in the history (asks first unless --yes)
+    Reset(ResetArgs),
     /// Show where state, decks, config, backups and caches live, and the settings in effect
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
     Restore(RestoreArgs),
+    /// Bring in cards from Anki's text format, CSV or TSV, or a review log with --history
+    Import(ImportArgs),
+    /// Write your cards (CSV, or Anki's text format) or your review history (--history)
+    Export(ExportArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -92,6 +104,15 @@ pub struct CardArgs {
     /// Print it as JSON (schema in the README) [default: text]
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The editor is $VISUAL, else $EDITOR, else vi. When the deck has an error after the editor exits, it says which and asks whether to edit again; no puts the file back as it was (exit 1)."
+)]
+pub struct EditArgs {
+    /// The card's key, deck-id/card-id (a cloze gap's deck-id/card-id#N opens its note), as `search` lists it
+    pub key: String,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +134,32 @@ pub struct SearchArgs {
     /// Print the matches as a JSON array (schema in the README) [default: one line per card]
     #[arg(long)]
     pub json: bool,
+}
+
+/// The cards `suspend`, `unsuspend` and `reset` act on: the keys given, and every card the
+/// `--deck`/`--tag` selectors match.
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    /// Card keys, deck-id/card-id (deck-id/card-id#N for a cloze gap), as `search` lists them [default: none]
+    pub keys: Vec<String>,
+
+    /// Also every card of this deck: an id, or a path to a deck file (repeatable; with --tag, the deck's cards with the tag) [default: none]
+    #[arg(long = "deck", value_name = "PATH|ID")]
+    pub decks: Vec<String>,
+
+    /// Also every card with this tag (repeatable) [default: none]
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub cards: HoldArgs,
+
+    /// Reset without asking first (needed when stdin is not a terminal) [default: ask]
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -322,4 +369,60 @@ pub struct OptimizeArgs {
     /// Fit and compare, but do not write config.toml [default: off]
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Fit on this review log (open-spaced-repetition CSV) instead of your own answers; nothing is imported [default: your journal]
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "FILE.txt is Anki's text format (its #separator, #html, #guid column, … header lines are \
+                  followed); FILE.csv and FILE.tsv name our fields in a header row (q,a,tags,source,kind,\
+                  options,…), unless they start with Anki's header lines. With --history, FILE is a review \
+                  log: card_key,review_time,review_rating[,review_duration]."
+)]
+pub struct ImportArgs {
+    /// Put every card into this deck (created in <home>/decks if new) [default: the deck the file names, else one named after the file]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Say what would be created, updated and skipped, and write nothing [default: off]
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// FILE is a review log to put back onto your cards, whose states are rebuilt from it [default: off]
+    #[arg(long, conflicts_with = "deck")]
+    pub history: bool,
+
+    /// The file to import
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Our own fields, one card a row (`smriti import` reads it back)
+    Csv,
+    /// Anki's text format with a GUID column, for File > Import in Anki
+    Anki,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write the cards as
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+
+    /// Only this deck, by id; built-in decks too (repeatable) [default: all your own decks]
+    #[arg(long = "deck", value_name = "ID")]
+    pub decks: Vec<String>,
+
+    /// Write the review history (every answer, undone ones left out) as an open-spaced-repetition review log instead of cards [default: off]
+    #[arg(long, conflicts_with_all = ["format", "decks"])]
+    pub history: bool,
+
+    /// The file to write (replaced if it exists; `.tsv` gives tab-separated CSV) [default: stdout]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }

@@ -10,6 +10,7 @@ use crate::deck::{Card, Origin};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Phase, Scheduler};
 use crate::store::history::CardReview;
+use crate::store::journal::Hold;
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -27,6 +28,9 @@ pub struct CardInfo {
     pub source: String,
     pub as_of: Option<String>,
     pub tags: Vec<String>,
+    /// "suspended", or "buried until YYYY-MM-DD HH:MM"; `None` for a card studied as usual
+    /// (set by `held`, since only the store knows).
+    pub held: Option<String>,
     /// `None` for a card never answered.
     pub memory: Option<Memory>,
     pub history: Vec<Answer>,
@@ -100,8 +104,18 @@ pub fn build(
         source: card.source.clone(),
         as_of: card.as_of.clone(),
         tags: card.tags.clone(),
+        held: None,
         memory,
         history,
+    }
+}
+
+/// How a hold reads in the card's info, if it keeps the card out of study now.
+pub fn held(hold: Hold, clock: &Clock) -> Option<String> {
+    match hold {
+        _ if !hold.holds_at(clock.now_ms()) => None,
+        Hold::BuriedUntil(until) => Some(format!("buried until {}", local_minute(until, clock))),
+        _ => Some("suspended".to_owned()),
     }
 }
 
@@ -148,6 +162,9 @@ pub fn render(info: &CardInfo, with_answer: bool) -> Vec<String> {
     }
     if !info.tags.is_empty() {
         out.push(format!("tags     {}", clean_line(&info.tags.join(", "))));
+    }
+    if let Some(held) = &info.held {
+        out.push(format!("held     {held}"));
     }
     match &info.memory {
         None => out.push("memory   new: never answered".to_owned()),

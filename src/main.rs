@@ -57,6 +57,15 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
         Command::Card(args) => cmd::card::card(&app, args, &mut out)?,
         Command::Search(args) => cmd::search::search(&app, args, &mut out)?,
+        Command::Edit(args) => cmd::edit::edit(&app, args, &mut out)?,
+        Command::Import(args) => cmd::import::import(&app, args, &mut out)?,
+        Command::Export(args) => cmd::export::export(&app, args, &mut out)?,
+        Command::Suspend(args) => cmd::hold::suspend(&app, args, &mut out)?,
+        Command::Unsuspend(args) => cmd::hold::unsuspend(&app, args, &mut out)?,
+        Command::Reset(args) => {
+            let mut input = io::stdin().lock();
+            cmd::hold::reset(&app, args, &mut input, &mut out)?
+        }
         Command::Restore(args) => {
             let mut input = io::stdin().lock();
             cmd::restore::restore(&app, args, &mut input, &mut out)?

@@ -57,6 +57,19 @@ impl Drop for Guard {
     }
 }
 
+/// Takes the terminal over again after `restore` lent it to another program (the user's
+/// editor); the guard still gives it back at the end.
+pub fn resume() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        terminal::DisableLineWrap,
+        terminal::Clear(terminal::ClearType::All)
+    )
+}
+
 /// Undoes everything `Guard::enter` did. Safe to call more than once, and when nothing was
 /// entered: each step is harmless on a terminal already in that state.
 pub fn restore() {

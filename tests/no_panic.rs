@@ -1,5 +1,5 @@
-//! Property tests: no input makes the deck parser, the journal reader or the config parser
-//! panic; each either succeeds or returns a located error.
+//! Property tests: no input makes the deck parser, the journal reader, the config parser or
+//! an import reader panic; each either succeeds or returns a located error.
 
 use proptest::prelude::*;
 use smriti::deck::Origin;
@@ -73,5 +73,26 @@ proptest! {
     #[test]
     fn any_config_parses_or_errors(src in "\\PC{0,200}") {
         let _ = smriti::config::parse(&src, "config.toml");
+    }
+
+    #[test]
+    fn any_import_file_reads_or_errors_with_a_location(
+        src in "(#separator:(Tab|Comma|x)\n|#html:true\n|#guid column:1\n|[\"\t,;<>&#{}:c0-9a-z \n]|\\PC){0,200}"
+    ) {
+        let path = std::path::Path::new("f.csv");
+        let located = |errors: Vec<smriti::import::ImportError>| {
+            errors.iter().all(|e| e.line >= 1 && e.col >= 1)
+        };
+        if let Err(e) = smriti::import::csv_cards::read(path, &src, b',') {
+            prop_assert!(!e.is_empty() && located(e));
+        }
+        if let Err(e) = smriti::import::text::read(path, &src) {
+            prop_assert!(!e.is_empty() && located(e));
+        }
+        if let Err(e) = smriti::import::history::read(path, &src) {
+            prop_assert!(!e.is_empty() && located(e));
+        }
+        let _ = smriti::import::html::to_text(&src);
+        let _ = smriti::import::anki_notes::cloze_from_anki(&src);
     }
 }

@@ -64,7 +64,7 @@ pub fn add(app: &App, args: &AddArgs, out: &mut dyn Write) -> Result<Exit> {
     let ask = args.from_file.is_none() && !flags::complete(args) && std::io::stdin().is_terminal();
     let prepared = if ask {
         match interactive::run(app, args, &target, existing.as_ref(), &base)? {
-            interactive::Answer::Ready(prepared) => prepared,
+            interactive::Answer::Ready(prepared) => *prepared,
             interactive::Answer::Cancelled => return Ok(Exit::Failure),
             interactive::Answer::Interrupted => return Ok(Exit::Interrupted),
         }

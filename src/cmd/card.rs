@@ -7,44 +7,33 @@ use anyhow::{Context, Result, bail};
 
 use crate::app::App;
 use crate::cli::{CardArgs, DeckFilter};
+use crate::deck::rename;
 use crate::deck::{Card, Library};
 use crate::exit::Exit;
 use crate::info;
 use crate::quiz::matching::edit_distance;
 use crate::sanitize::clean_line;
-use crate::store::{Store, history};
 
 pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, _) = app.library(&DeckFilter::default())?;
-    let Some(card) = library.cards().find(|c| c.key == args.key) else {
-        let close = close_keys(&library, &args.key);
-        if close.is_empty() {
-            bail!(
-                "no card has the key `{}` (keys are deck-id/card-id; `smriti search` finds cards)",
-                args.key
-            );
-        }
-        bail!(
-            "no card has the key `{}`; did you mean: {}",
-            args.key,
-            close.join(", ")
-        );
-    };
+    let card = find(&library, &args.key)?;
     let origin = library
-        .deck(&card.deck)
-        .map(|d| d.origin.clone())
+        .written_in(card)
         .context("a card without its deck")?;
     let state_dir = app.home.state();
-    let store = Store::open_read(&state_dir)?;
-    let reviews = history::card_reviews(&state_dir, &card.key)?;
-    let info = info::build(
+    let store = rename::read_store(&state_dir, &library)?;
+    let reviews = rename::reviews(&state_dir, card)?;
+    let clock = app.time.clock();
+    let mut info = info::build(
         card,
         &origin,
         store.state(&card.key),
         &reviews,
         &app.scheduler()?,
-        &app.time.clock(),
+        &clock,
     );
+    let hold = store.holds.get(&card.key).copied().unwrap_or_default();
+    info.held = info::held(hold, &clock);
     if args.json {
         let text = serde_json::to_string_pretty(&info).context("cannot serialise the card")?;
         writeln!(out, "{text}")?;
@@ -56,8 +45,26 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// The card of `key` (or of a key it had before a rename); an unknown key is an error that
+/// suggests the close ones.
+pub(crate) fn find<'l>(library: &'l Library, key: &str) -> Result<&'l Card> {
+    if let Some(card) = rename::find(library, key) {
+        return Ok(card);
+    }
+    let close = close_keys(library, key);
+    if close.is_empty() {
+        bail!(
+            "no card has the key `{key}` (keys are deck-id/card-id; `smriti search` finds cards)"
+        );
+    }
+    bail!(
+        "no card has the key `{key}`; did you mean: {}",
+        close.join(", ")
+    );
+}
+
 /// Up to five keys like `key`: those containing it or its card id, then the nearest by edits.
-fn close_keys(library: &Library, key: &str) -> Vec<String> {
+pub(crate) fn close_keys(library: &Library, key: &str) -> Vec<String> {
     let wanted = key.to_lowercase();
     let id = wanted.rsplit('/').next().unwrap_or(&wanted).to_owned();
     let mut scored: Vec<(usize, &Card)> = library

@@ -13,7 +13,7 @@ use crate::cli::CheckArgs;
 use crate::deck::lint::Lint;
 use crate::deck::load::{
     DANGLING, LoadError, builtin_decks, builtin_decks_linted, builtin_source_of, dangling_links,
-    deck_files, load_file_linted,
+    deck_files, load_file, load_file_linted,
 };
 use crate::deck::{Body, Card, Deck, DeckError, Origin, cloze, dated};
 use crate::exit::{Exit, chain};
@@ -53,6 +53,8 @@ pub fn check(
     let mut found = Found::default();
     // Built-in ids are taken whatever is checked: a user deck may not reuse one.
     let mut ids: Vec<(String, String)> = Vec::new();
+    // What patch decks may patch when only some files are checked.
+    let mut targets = Vec::new();
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         for (deck, warnings) in builtin_decks_linted(lint) {
             found.add((deck.map_err(LoadError::Invalid), warnings));
@@ -72,13 +74,24 @@ pub fn check(
     } else {
         if let Ok(builtin) = builtin_decks() {
             ids.extend(builtin.iter().map(|d| (d.id.clone(), d.origin.to_string())));
+            targets = builtin;
+        }
+        // A patch deck checked alone may patch one of the user's decks.
+        for path in deck_files(&app.home.decks()).unwrap_or_default() {
+            if let Ok(deck) = load_file(&path)
+                && deck.patch.is_none()
+            {
+                targets.push(deck);
+            }
         }
         args.paths.clone()
     };
     for path in &paths {
         let before = found.decks.len();
         found.add(load_file_linted(path, lint));
-        if let Some(deck) = found.decks.get(before) {
+        if let Some(deck) = found.decks.get(before)
+            && deck.patch.is_none()
+        {
             let own = builtin_source_of(path).map(|name| Origin::Builtin(name).to_string());
             if let Some((_, other)) = ids
                 .iter()
@@ -94,6 +107,11 @@ pub fn check(
         }
     }
 
+    found.errors.extend(
+        crate::deck::patch::check(&found.decks, &targets)
+            .iter()
+            .map(ToString::to_string),
+    );
     if let Some(months) = args.stale {
         list_stale(&found.decks, today, months, out)?;
     }

@@ -1,4 +1,5 @@
-//! `smriti decks`: every deck with its card, new and due counts.
+//! `smriti decks`: every deck with its card, new and due counts, and how many of its cards are
+//! held (suspended, or buried until the next study day): those count as neither new nor due.
 
 use std::io::Write;
 
@@ -6,6 +7,7 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DeckFilter;
+use crate::deck::rename;
 use crate::exit::Exit;
 use crate::quiz::queue::{due_cutoff, is_due_before};
 use crate::sanitize::clean_line;
@@ -20,21 +22,29 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
         (app.index(filter), store.join())
     });
     let (index, only) = indexed?;
-    let store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
-    let cutoff = due_cutoff(&app.time.clock());
+    let mut store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
+    rename::carry_indexed(&index, &mut store);
+    let clock = app.time.clock();
+    let cutoff = due_cutoff(&clock);
+    let now = clock.now_ms();
     writeln!(
         out,
-        "{:<32} {:>7} {:>6} {:>6} {:>6}  source",
-        "deck", "exam", "cards", "new", "due"
+        "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",
+        "deck", "exam", "cards", "new", "due", "held"
     )?;
     for deck in index
         .decks
         .iter()
         .filter(|d| only.is_empty() || only.contains(&d.id))
     {
-        let (mut new, mut due) = (0, 0);
+        let (mut new, mut due, mut held) = (0, 0, 0);
         for i in deck.cards.clone() {
-            match store.state(index.key(i)) {
+            let key = index.key(i);
+            if crate::cmd::quiz::is_held(&store, key, now) {
+                held += 1;
+                continue;
+            }
+            match store.state(key) {
                 None => new += 1,
                 Some(s) if s.in_step() || is_due_before(s, cutoff) => due += 1,
                 Some(_) => {}
@@ -42,12 +52,13 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
         }
         writeln!(
             out,
-            "{:<32} {:>7} {:>6} {:>6} {:>6}  {}",
+            "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  {}",
             clean_line(&deck.id),
             deck.exam,
             deck.cards.len(),
             new,
             due,
+            held,
             if deck.origin.is_builtin() {
                 "built-in".to_owned()
             } else {

@@ -1,7 +1,7 @@
 //! `smriti optimize`: fits FSRS-6 to the user's own answers, shows how well the current and
 //! the fitted parameters predict them, and saves the fitted ones to `config.toml` when they
 //! predict better (not with `--dry-run`). With too little history it says how much more is
-//! needed and changes nothing.
+//! needed and changes nothing. `--log FILE` fits on another tool's review log instead.
 
 mod progress;
 pub mod write;
@@ -19,7 +19,21 @@ use crate::store::history;
 
 pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<Exit> {
     let clock = app.time.clock();
-    let history = history::read(&app.home.state())?;
+    let history = match &args.log {
+        Some(path) => {
+            let text = crate::import::read_text(path)?;
+            let log =
+                crate::import::history::read(path, &text).map_err(crate::import::ImportErrors)?;
+            writeln!(
+                out,
+                "Fitting on the review log {} ({} reviews); nothing is imported.",
+                path.display(),
+                log.len()
+            )?;
+            crate::import::history::as_history(&log)
+        }
+        None => history::read(&app.home.state())?,
+    };
     let data = optimize::dataset(&history, &clock);
     drop(history);
     let config_path = app.home.config.display();

@@ -10,11 +10,13 @@ use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::Card;
+use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
 use crate::quiz::queue::{Filter, Goals, answered_since};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
+use crate::store::journal::Hold;
 use crate::store::{States, Store, introduced_since};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -25,7 +27,8 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
         exam: args.exam.map(Into::into),
     };
     let cards = select(&library, |c| filter.matches(c));
-    let store = Store::open_read(&app.home.state())?;
+    let store = read_store(&app.home.state(), &library)?;
+    let cards = unsuspended(&cards, &store);
     let clock = app.time.clock();
     let sched = app.scheduler()?;
     let configured = app.budget()?;
@@ -72,6 +75,13 @@ pub fn simulate(
         seed: app.seed,
         runs: plan::RUNS,
     })
+}
+
+/// The cards without the suspended ones, which no day will study. (A buried card is only
+/// out for the rest of today: the simulation keeps it.)
+pub fn unsuspended<'c>(cards: &[&'c Card], store: &Store) -> Vec<&'c Card> {
+    let suspended = |c: &Card| store.holds.get(&c.key) == Some(&Hold::Suspended);
+    cards.iter().copied().filter(|c| !suspended(c)).collect()
 }
 
 /// Whether any selected card has an exam ahead, so that a simulation has something to show.

@@ -8,7 +8,9 @@ use anyhow::{Result, bail};
 use crate::app::App;
 use crate::cli::QuizArgs;
 use crate::deck::index::{Decoded, Index};
-use crate::deck::{Kind, Library};
+use crate::deck::rename::{self, OldKeys};
+use crate::deck::{Card, DeckError, Kind, Library};
+use crate::editor::{EditCard, Edited, ask_again};
 use crate::exit::Exit;
 use crate::quiz::input::SignalledStdin;
 use crate::quiz::plain::{self, Deps, Ended};
@@ -18,7 +20,7 @@ use crate::quiz::summary::Summary;
 use crate::quiz::{mock, plain_mock, tui};
 use crate::schedule::Scheduler;
 use crate::store::journal::Entry;
-use crate::store::{Store, history, introduced_since};
+use crate::store::{Store, history, introduced_since, last};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
 pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -63,13 +65,26 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         return Ok(Ended::Finished);
     }
     let sched = app.scheduler()?;
-    let mut store = if args.cram {
-        Store::open_read(&app.home.state())?
+    // A writing session keeps the old keys' states too: its snapshot must stay what the
+    // journal says (see `rename::OldKeys`).
+    let (mut store, old_keys) = if args.cram {
+        (Store::open_read(&app.home.state())?, OldKeys::Drop)
     } else {
-        Store::open_write(&app.home.state())?
+        (Store::open_write(&app.home.state())?, OldKeys::Keep)
     };
+    {
+        let store = &mut store;
+        rename::carry_keys(
+            index.renames(),
+            &mut store.cards,
+            &mut store.holds,
+            old_keys,
+        );
+    }
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();
+    // Suspended cards, and buried ones until their study day ends, are for no session.
+    sel.retain(|&i| !is_held(&store, index.key(i), clock.now_ms()));
     let key = |p: usize| index.key(sel[p]);
 
     if let Some(n) = args.mock {
@@ -85,14 +100,14 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             due: chosen,
             ..Picked::default()
         };
-        let (decoded, picked) = decode(&index, &sel, picked)?;
+        let (decoded, picked) = decode(&index, &sel, picked, None)?;
         let cards = decoded.cards();
         let library = &decoded.library;
         let mut session = Session::new(library, cards, &store.cards, picked, Mode::Mock, app.seed);
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
-                let deps = tui_deps(app, library, &sched, &mut record);
+                let deps = tui_deps(app, library, &sched, &mut record, None);
                 tui::run_mock(&mut session, deps)?
             } else {
                 let deps = Deps {
@@ -110,6 +125,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
 
     let mut budget_note = None;
+    let mut previous = None;
     let (picked, mode) = if args.cram {
         let mut order = queue::pick_cram_keyed(sel.len(), key, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
@@ -153,7 +169,13 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             picked.truncate(limit as usize);
         }
         budget_note = picked.budget_note();
-        if picked.is_empty() {
+        // The previous session's last answer can be taken back once (if the journal cannot
+        // be read for it, the session only goes without that); only the journal's tail is
+        // read now, the state to return to when it is asked for. With nothing due, the full
+        // screen still opens on its end screen for it: the answer may have been the day's
+        // last card.
+        previous = last::undoable(&app.home.state()).ok().flatten();
+        if picked.is_empty() && !(terminal && previous.is_some()) {
             match &budget_note {
                 Some(note) => writeln!(out, "{note}")?,
                 None => writeln!(
@@ -165,7 +187,12 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         }
         (picked, Mode::Study)
     };
-    let (decoded, picked) = decode(&index, &sel, picked)?;
+    // The previous session's last card is decoded too, though not asked: undoing its answer
+    // brings it back on screen.
+    let previous_place = previous
+        .as_ref()
+        .and_then(|p| sel.iter().position(|&i| index.key(i) == p.key));
+    let (decoded, picked) = decode(&index, &sel, picked, previous_place)?;
     let library = &decoded.library;
     let mut session = Session::new(
         library,
@@ -175,6 +202,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         mode,
         app.seed,
     );
+    if let Some(previous) = previous {
+        store.allow_undo_of(&previous.key, previous.id);
+        let dir = app.home.state();
+        session.set_previous(previous, Box::new(move |p| last::before(&dir, p).ok()));
+    }
 
     let ended = {
         let cram = args.cram;
@@ -186,7 +218,15 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         };
         // However the session ends (finished, quit, end of input), every answer is saved.
         if terminal {
-            let deps = tui_deps(app, library, &sched, &mut record);
+            let files = deck_files_named(&args.filter);
+            let mut edit = |card: &Card| -> Result<Edited> {
+                let stdin = std::io::stdin();
+                let mut again = |errors: &[DeckError]| {
+                    ask_again(errors, &mut stdin.lock(), &mut std::io::stderr())
+                };
+                crate::cmd::edit::edit_card(app, library, card, &files, &mut again)
+            };
+            let deps = tui_deps(app, library, &sched, &mut record, Some(&mut edit));
             tui::run(&mut session, deps)?
         } else {
             let deps = Deps {
@@ -229,6 +269,7 @@ fn tui_deps<'a>(
     library: &'a Library,
     sched: &'a Scheduler,
     record: &'a mut dyn FnMut(&Entry) -> Result<()>,
+    edit: Option<&'a mut EditCard<'a>>,
 ) -> tui::Deps<'a> {
     tui::Deps {
         library,
@@ -238,14 +279,37 @@ fn tui_deps<'a>(
         record,
         color: app.color,
         state_dir: app.home.state(),
+        edit,
     }
 }
 
+/// The deck files `--deck` named (not ids): an edit checks them as the session loaded them.
+fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> {
+    filter
+        .decks
+        .iter()
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// Whether the card is kept out of study at `now` (suspended, or buried until later).
+pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
+    store.holds.get(key).is_some_and(|h| h.holds_at(now))
+}
+
 /// Decodes the cards `picked` holds (places in `sel`, the selected places of the index) and
-/// renumbers it over the decoded cards, in the order `Picked::in_order` gives.
-fn decode(index: &Index, sel: &[usize], picked: Picked) -> Result<(Decoded, Picked)> {
+/// renumbers it over the decoded cards, in the order `Picked::in_order` gives; `extra`, a
+/// place not picked, is decoded after them.
+fn decode(
+    index: &Index,
+    sel: &[usize],
+    picked: Picked,
+    extra: Option<usize>,
+) -> Result<(Decoded, Picked)> {
     let order: Vec<usize> = picked.in_order().collect();
-    let wanted: Vec<usize> = order.iter().map(|&p| sel[p]).collect();
+    let mut wanted: Vec<usize> = order.iter().map(|&p| sel[p]).collect();
+    wanted.extend(extra.filter(|p| !order.contains(p)).map(|p| sel[p]));
     let decoded = index.library_of(&wanted)?;
     let mut at = vec![usize::MAX; sel.len()];
     for (k, &p) in order.iter().enumerate() {

@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use crate::app::{App, known_tags};
 use crate::cli::SearchArgs;
+use crate::deck::rename::read_store;
 use crate::deck::{Body, Card, Choices};
 use crate::exit::Exit;
 use crate::sanitize::clean_line;
 use crate::schedule::Phase;
-use crate::store::Store;
 
 /// One matching card, as a line and as JSON.
 #[derive(Debug, Serialize)]
@@ -32,7 +32,7 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
     let tags = known_tags(&library, &args.tags)?;
     let text = args.text.join(" ");
     let wanted = fold(&text);
-    let store = Store::open_read(&app.home.state())?;
+    let store = read_store(&app.home.state(), &library)?;
     let sched = app.scheduler()?;
     let clock = app.time.clock();
     let now = clock.now_ms();

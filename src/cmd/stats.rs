@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use crate::app::App;
 use crate::cli::StatsArgs;
 use crate::deck::index::Decoded;
+use crate::deck::rename;
 use crate::exit::Exit;
 use crate::quiz::queue::Filter;
 use crate::stats::cards::Indexed;
@@ -43,7 +44,8 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         )?;
         return Ok(Exit::Success);
     }
-    let store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
+    let mut store = store.map_err(|_| anyhow::anyhow!("reading the state failed"))??;
+    rename::carry_indexed(&index, &mut store);
     let clock = app.time.clock();
     // Only the recent reviews are read: counts over all time come from the card states.
     let history = history::read_recent(&state_dir, &clock, window_days())?;
@@ -61,7 +63,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         let budget = app.budget()?;
         Some(crate::cmd::plan::simulate(
             app,
-            &cards,
+            &crate::cmd::plan::unsuspended(&cards, &store),
             &store.cards,
             &sched,
             &clock,
@@ -77,6 +79,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let stats = compute(&StatsInput {
         cards: &indexed,
         states: &store.cards,
+        holds: &store.holds,
         history: &history,
         whole_history: false,
         all_reviews: filter.decks.is_empty() && filter.tags.is_empty() && filter.exam.is_none(),

@@ -27,11 +27,11 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::{Body, Card, Choices, Deck, Exam, Kind};
+use super::{Body, Card, Choices, Deck, Exam, Kind, Patch};
 
 const MAGIC: &[u8; 16] = b"smriti deck idx\n";
 /// Bumped whenever the entry layout changes, so an old file is simply ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// `group` of a card that is not a grouped mcq.
 pub const NO_GROUP: u32 = u32::MAX;
 
@@ -111,6 +111,8 @@ fn sample_cards() -> Vec<Card> {
             explain: Some(s()),
             as_of: Some(s()),
             line: 1,
+            was: vec![s()],
+            patch_file: Some(s().into()),
             body,
         })
         .collect()
@@ -167,6 +169,20 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
         Exam::Prelims => 0,
         Exam::Mains => 1,
     });
+    let patch = postcard::to_allocvec(&deck.patch).ok()?;
+    out.extend_from_slice(&u32::try_from(patch.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&patch);
+    // Renamed cards' old keys, so commands that decode no card still find their progress.
+    let renames: Vec<(u32, String)> = deck
+        .cards
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.was.is_empty())
+        .flat_map(|(i, c)| super::rename::old_keys(c).map(move |old| (i as u32, old)))
+        .collect();
+    let renames = postcard::to_allocvec(&renames).ok()?;
+    out.extend_from_slice(&u32::try_from(renames.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&renames);
     let mut tags: Vec<&str> = Vec::new();
     let mut groups: Vec<&str> = Vec::new();
     let mut answers: Vec<(usize, &str)> = Vec::new();
@@ -227,6 +243,10 @@ pub struct Entry {
     pub id: String,
     pub name: String,
     pub exam: Exam,
+    /// Set on a patch deck: what it does to the deck it patches.
+    pub patch: Option<Patch>,
+    /// Each renamed card's place in the deck with one of its old keys.
+    pub renames: Vec<(u32, String)>,
     pub tags: Vec<String>,
     pub cards: Vec<Head>,
     /// Every card's key, one after the other (`Head::key` is where each starts).
@@ -267,6 +287,10 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
         1 => Exam::Mains,
         _ => return None,
     };
+    let patch_len = r.u32()? as usize;
+    let patch = postcard::from_bytes(r.take(patch_len)?).ok()?;
+    let renames_len = r.u32()? as usize;
+    let renames: Vec<(u32, String)> = postcard::from_bytes(r.take(renames_len)?).ok()?;
     let tags = (0..r.u32()?)
         .map(|_| r.str().map(str::to_owned))
         .collect::<Option<Vec<_>>>()?;
@@ -316,6 +340,8 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
         id,
         name,
         exam,
+        patch,
+        renames,
         tags,
         cards,
         keys,

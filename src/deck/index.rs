@@ -16,7 +16,7 @@ use std::time::UNIX_EPOCH;
 use super::cache::{self, Head, NO_GROUP, Stamp};
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
-use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin};
+use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
 
 /// The decks, in load order; each card addressed by its place in the whole index.
 #[derive(Default)]
@@ -33,6 +33,11 @@ pub struct IndexDeck {
     pub name: String,
     pub exam: Exam,
     pub origin: Origin,
+    /// Set on a patch deck, only while the index is built: `Builder::apply_patches` merges
+    /// patch decks into the decks they patch, so a finished index holds none.
+    pub patch: Option<Patch>,
+    /// Renamed cards: place in the index and an old key (see `rename`).
+    pub renames: Vec<(usize, String)>,
     /// Its cards' places in the index.
     pub cards: Range<usize>,
     tags: Vec<String>,
@@ -138,6 +143,15 @@ impl Index {
         self.decks.iter().find(|d| d.id == id)
     }
 
+    /// Each renamed card's key with one of its old keys.
+    pub fn renames(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.decks.iter().flat_map(|d| {
+            d.renames
+                .iter()
+                .map(|(i, old)| (self.key(*i), old.as_str()))
+        })
+    }
+
     /// The card at `i`, its text decoded.
     pub fn card(&self, i: usize) -> Result<Card, LoadError> {
         let h = self.head(i);
@@ -186,6 +200,7 @@ impl Index {
                 exam: deck.exam,
                 origin: deck.origin.clone(),
                 cards,
+                patch: deck.patch.clone(),
             });
         }
         Ok(Decoded {
@@ -205,6 +220,12 @@ impl Index {
             name: entry.name,
             exam: entry.exam,
             origin,
+            patch: entry.patch,
+            renames: entry
+                .renames
+                .into_iter()
+                .map(|(i, old)| (start + i as usize, old))
+                .collect(),
             cards: start..self.cards.len(),
             tags: entry.tags,
             keys: entry.keys,
@@ -230,6 +251,8 @@ struct Builder {
     cached: rustc_hash::FxHashMap<String, (Stamp, Range<usize>)>,
     /// The entries of the decks kept, to write the cache again.
     kept: Vec<Range<usize>>,
+    /// The entry of each deck of the index, in its order (cached or not).
+    ranges: Vec<Range<usize>>,
     dirty: bool,
 }
 
@@ -285,10 +308,69 @@ impl Builder {
             }]));
         }
         self.index.add(entry, origin).ok_or_else(damaged)?;
+        self.ranges.push(range.clone());
         if cacheable {
             self.kept.push(range);
         }
         Ok(())
+    }
+
+    /// Merges the patch decks into the decks they patch (`patch::apply`) and rebuilds the
+    /// index without them. Only the decks a patch touches are decoded; their merged entries
+    /// are appended to the buffer and not cached (each source stays cached as itself, and
+    /// the merge is made again on the next run). Returns the patches that did not fit.
+    fn apply_patches(&mut self) -> Result<Vec<patch::Failed>, LoadError> {
+        let old = std::mem::take(&mut self.index);
+        let targets: Vec<&str> = old
+            .decks
+            .iter()
+            .filter_map(|d| d.patch.as_ref().map(|p| p.target.as_str()))
+            .collect();
+        let involved: Vec<usize> = (0..old.decks.len())
+            .filter(|&d| {
+                old.decks[d].patch.is_some() || targets.contains(&old.decks[d].id.as_str())
+            })
+            .collect();
+        let mut decks = Vec::with_capacity(involved.len());
+        for &d in &involved {
+            let deck = &old.decks[d];
+            decks.push(Deck {
+                id: deck.id.clone(),
+                name: deck.name.clone(),
+                exam: deck.exam,
+                origin: deck.origin.clone(),
+                cards: deck
+                    .cards
+                    .clone()
+                    .map(|j| old.card(j))
+                    .collect::<Result<_, _>>()?,
+                patch: deck.patch.clone(),
+            });
+        }
+        let (mut merged, failed) = patch::apply(decks);
+        let mut fresh = Index {
+            buf: old.buf,
+            ..Index::default()
+        };
+        let ranges = std::mem::take(&mut self.ranges);
+        for (d, deck) in old.decks.into_iter().enumerate() {
+            if deck.patch.is_some() {
+                continue;
+            }
+            let range = match merged.iter().position(|m| m.id == deck.id) {
+                Some(at) if involved.contains(&d) => {
+                    let m = merged.swap_remove(at);
+                    cache::encode(&mut fresh.buf, "", (0, 0), &m).ok_or_else(damaged)?
+                }
+                _ => ranges[d].clone(),
+            };
+            let entry =
+                cache::decode(&fresh.buf, range.clone(), &mut fresh.tag_ids).ok_or_else(damaged)?;
+            fresh.add(entry, deck.origin).ok_or_else(damaged)?;
+            self.ranges.push(range);
+        }
+        self.index = fresh;
+        Ok(failed)
     }
 }
 
@@ -310,6 +392,7 @@ pub fn load_index(
         },
         cached,
         kept: Vec::new(),
+        ranges: Vec::new(),
         dirty: false,
     };
     let mut errors = Vec::new();
@@ -342,7 +425,13 @@ pub fn load_index(
         let stamp = source.as_ref().and_then(|_| file_stamp(&path));
         let loaded = b.entry(source.as_deref().unwrap_or(""), stamp, || load_file(&path));
         let failed = match loaded {
-            Ok((range, entry)) => match b.index.decks.iter().find(|d| d.id == entry.id) {
+            // A patch deck carries the id of the deck it patches: that is no clash.
+            Ok((range, entry)) => match b
+                .index
+                .decks
+                .iter()
+                .find(|d| d.id == entry.id && d.patch.is_none() && entry.patch.is_none())
+            {
                 Some(other) => vec![DeckError {
                     path: path.display().to_string(),
                     line: 1,
@@ -378,6 +467,18 @@ pub fn load_index(
         && (b.dirty || !b.cached.is_empty())
     {
         cache::write(file, &b.index.buf, &b.kept);
+    }
+    if b.index.decks.iter().any(|d| d.patch.is_some()) {
+        for failure in b.apply_patches()? {
+            if extra.iter().any(|p| same_file(p, &failure.path)) {
+                errors.extend(failure.errors);
+            } else if let Some(first) = failure.errors.first().cloned() {
+                broken.push(Broken {
+                    first,
+                    errors: failure.errors.len(),
+                });
+            }
+        }
     }
     if errors.is_empty() {
         Ok((b.index, broken))

@@ -11,8 +11,8 @@ use crate::clock::Clock;
 use crate::deck::load::load_file;
 use crate::deck::rules::answers_in_group;
 use crate::schedule::{CardState, Grade, Phase};
-use crate::store::journal::{Entry, new_card_state};
-use crate::store::{States, Store};
+use crate::store::journal::{Entry, Event, Hold, new_card_state};
+use crate::store::{Holds, States, Store};
 
 const DECK: &str = "[deck]\nid = \"d\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"\nq = \"Q\"\na = \"A\"\nsource = \"s\"\n";
 
@@ -198,6 +198,8 @@ enum Step {
     /// A session answers these cards (by place in the deck's index) with these grades, and
     /// undoes its last answer if asked.
     Session(Vec<(usize, u8)>, bool),
+    /// A card suspended (or, with `false`, unsuspended), as `smriti suspend` records it.
+    Suspend(usize, bool),
     /// The deck is written again: cards dropped, one renamed, every prompt changed.
     EditDeck(Vec<usize>, Option<usize>, u8),
     Remove(&'static str),
@@ -213,16 +215,18 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(a, u)| Step::Session(a, u)),
         1 => (prop::collection::vec(0usize..12, 0..3), prop::option::of(0usize..12), any::<u8>())
             .prop_map(|(g, r, t)| Step::EditDeck(g, r, t)),
+        1 => (0usize..40, any::<bool>()).prop_map(|(c, s)| Step::Suspend(c, s)),
         1 => file.clone().prop_map(Step::Remove),
         2 => (file, any::<usize>(), 1u8..=255).prop_map(|(f, at, m)| Step::Damage(f, at, m)),
     ]
 }
 
-/// The state a full replay of the journal gives: the journal alone, in another folder.
-fn replayed(state: &Path) -> States {
+/// The states and holds a full replay of the journal gives: the journal alone, elsewhere.
+fn replayed(state: &Path) -> (States, Holds) {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(Store::journal_path(state), Store::journal_path(dir.path())).unwrap();
-    Store::open_read(dir.path()).unwrap().cards
+    let store = Store::open_read(dir.path()).unwrap();
+    (store.cards, store.holds)
 }
 
 fn run_steps(steps: &[Step]) {
@@ -262,8 +266,36 @@ fn run_steps(steps: &[Step]) {
                 }
                 if let (true, Some((key, prev))) = (*undo, last) {
                     let state = prev.unwrap_or_else(new_card_state);
-                    store.record(&Entry::Undo { at: 1, key, state }).unwrap();
+                    let hold = store.holds.get(&key).copied().unwrap_or_default();
+                    let undo = Entry::Undo {
+                        at: 1,
+                        key,
+                        state,
+                        hold,
+                    };
+                    store.record(&undo).unwrap();
                 }
+                store.finish(&clock).unwrap();
+            }
+            Step::Suspend(card, suspend) => {
+                let index = index_of(home.path(), true);
+                let p = index.deck_by_id("p").unwrap().cards.clone();
+                let key = index.key(p.start + card % p.len()).to_owned();
+                let mut store = Store::open_write(&state).unwrap();
+                let state = store.state(&key).copied().unwrap_or_else(new_card_state);
+                let (event, hold) = if *suspend {
+                    (Event::Suspend, Hold::Suspended)
+                } else {
+                    (Event::Unsuspend, Hold::None)
+                };
+                let entry = Entry::Control {
+                    at: clock.now_ms() + n as i64,
+                    key,
+                    event,
+                    state,
+                    hold,
+                };
+                store.record(&entry).unwrap();
                 store.finish(&clock).unwrap();
             }
             Step::EditDeck(gone, renamed, text) => {
@@ -286,12 +318,13 @@ fn run_steps(steps: &[Step]) {
         // What a start-up command reads: every card's state through the index's key.
         let index = index_of(home.path(), true);
         let store = Store::open_read(&state).unwrap();
-        let want = if state.join("journal.tsv").exists() {
+        let (want, want_holds) = if state.join("journal.tsv").exists() {
             replayed(&state)
         } else {
-            States::default()
+            Default::default()
         };
         assert_eq!(store.cards, want, "after step {n}: {step:?}");
+        assert_eq!(store.holds, want_holds, "holds after step {n}: {step:?}");
         for i in 0..index.len() {
             assert_eq!(
                 store.state(index.key(i)),

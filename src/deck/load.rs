@@ -175,7 +175,8 @@ pub struct Broken {
 /// out and said in the second list, so one typo does not stop a day's study; the built-in
 /// decks and the files named in `extra` (the user asked for them) must load, or every error
 /// found is the error. With a cache file, unchanged decks are read from it instead of being
-/// parsed again (see `index`).
+/// parsed again (see `index`). Patch decks are merged into the decks they patch last (see
+/// `patch`): one that does not fit is left out or an error in the same way.
 pub fn load_library(
     user_dir: &Path,
     extra: &[PathBuf],

@@ -7,16 +7,20 @@
 //! of it. Everything here is plain data, so the
 //! scheduler, the session and stats can work on it without knowing about files.
 
+pub mod as_draft;
 pub mod cache;
 pub mod cloze;
 pub mod dated;
 pub mod draft;
 pub mod edit;
+pub mod fork;
 pub mod index;
 pub mod limits;
 pub mod lint;
 pub mod load;
 pub mod parse;
+pub mod patch;
+pub mod rename;
 pub mod rules;
 pub mod slug;
 
@@ -86,6 +90,21 @@ pub struct Deck {
     pub exam: Exam,
     pub origin: Origin,
     pub cards: Vec<Card>,
+    /// Set on a patch deck (`[deck] patches = "…"`): what it does to the deck it patches.
+    /// Its cards carry that deck's id already; `patch::apply` merges them in on load.
+    pub patch: Option<Patch>,
+}
+
+/// What a patch deck does besides replacing and adding cards: the cards it hides.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Patch {
+    /// The id of the deck patched.
+    pub target: String,
+    /// The line of `patches = …`, for messages.
+    pub line: usize,
+    /// The ids of the patched deck's cards left out (`hidden = true`), each with the line of
+    /// its entry, for messages.
+    pub hidden: Vec<(String, usize)>,
 }
 
 /// One thing to recall. A cloze note with three gaps becomes three cards.
@@ -104,6 +123,11 @@ pub struct Card {
     /// 1-based line of the card's `[[card]]` header, for messages.
     pub line: usize,
     pub body: Body,
+    /// Ids the card had before (`was = [...]`): their progress is this card's (see `rename`).
+    pub was: Vec<String>,
+    /// The patch deck the card is written in, when it replaces or adds to another deck's
+    /// cards: `line` is in that file, not in its deck's.
+    pub patch_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -10,7 +10,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::lint::{self, Lint};
-use super::{Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, cloze, limits, rules};
+use super::{
+    Body, Card, Choices, Deck, DeckError, Exam, Kind, Origin, Patch, cloze, limits, rename, rules,
+};
 
 /// Turns byte offsets into 1-based line and column (columns count characters).
 pub struct Locator<'a> {
@@ -90,9 +92,11 @@ impl Report<'_> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHeader {
-    id: Spanned<String>,
+    id: Option<Spanned<String>>,
     name: Option<String>,
-    exam: Spanned<String>,
+    exam: Option<Spanned<String>>,
+    /// A patch deck names the deck it patches instead of having an id and exam of its own.
+    patches: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
     description: Option<String>,
@@ -118,6 +122,8 @@ struct RawCard {
     source: Option<Spanned<String>>,
     explain: Option<Spanned<String>>,
     as_of: Option<Spanned<toml::value::Datetime>>,
+    was: Option<Spanned<Vec<String>>>,
+    hidden: Option<Spanned<bool>>,
 }
 
 impl RawCard {
@@ -258,6 +264,7 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
         return (Err(report.errors), Vec::new());
     }
     let mut cards = Vec::new();
+    let mut hidden = Vec::new();
     let mut expanded = 0;
     // A map, not a list: a deck of 100k cards made this check quadratic (a minute to load).
     let mut seen_ids: std::collections::HashMap<String, Range<usize>> =
@@ -299,6 +306,18 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
                 format!("duplicate card id; it is already used on line {line}"),
             );
         }
+        // In a patch deck, an entry with nothing but an id is most likely a mistyped id or
+        // a forgotten `hidden = true`: neither replacing, adding nor hiding anything.
+        let bare = item.get_ref().as_table().is_some_and(|t| t.len() == 1);
+        if let (Some(id), true, true) = (&named, bare, header.patches.is_some()) {
+            report.error(
+                Some(span.clone()),
+                Some(id),
+                "an entry with only an `id` does nothing: give the whole card (to replace or \
+                 add it) or `hidden = true` (to leave it out)",
+            );
+            continue;
+        }
         let raw = match RawCard::deserialize(ValueDeserializer::from(item)) {
             Ok(raw) => raw,
             Err(e) => {
@@ -333,6 +352,22 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
             continue;
         }
         let line = report.locator.locate(span.start).0;
+        if let Some(flag) = &raw.hidden {
+            if header.patches.is_none() {
+                report.error(
+                    Some(flag.span()),
+                    Some(id.get_ref()),
+                    "`hidden` only belongs in a patch deck (`[deck] patches = \"deck-id\"`), \
+                     where it leaves out a card of the deck patched",
+                );
+                continue;
+            }
+            if *flag.get_ref() {
+                // A hidden entry needs nothing but its id: whatever else it says is not shown.
+                hidden.push((id.into_inner(), line));
+                continue;
+            }
+        }
         if let Some(built) = build_card(raw, &header, &deck_tags, line, span.clone(), &mut report) {
             expanded += built.iter().map(limits::card_bytes).sum::<usize>();
             if expanded > limits::MAX_EXPANDED_BYTES {
@@ -350,14 +385,27 @@ fn parse(src: &str, origin: Origin, lint: Option<Lint>) -> Linted {
         }
     }
 
+    let patch = header.patches.clone().map(|(target, line)| Patch {
+        target,
+        line,
+        hidden,
+    });
     let deck = Deck {
         id: header.id,
         name: header.name,
         exam: header.exam,
         origin,
         cards,
+        patch,
     };
-    for (line, card, message) in rules::check_groups(&deck) {
+    // A patch deck's groups and old ids are checked once it is merged into the deck it
+    // patches (`patch::apply`): on its own it may hold one card of a group.
+    let whole = if deck.patch.is_none() {
+        rules::check_groups(&deck)
+    } else {
+        Vec::new()
+    };
+    for (line, card, message) in whole.into_iter().chain(rename::check(&deck)) {
         report.errors.push(DeckError {
             path: report.path.clone(),
             line,
@@ -391,6 +439,9 @@ struct Header {
     id: String,
     name: String,
     exam: Exam,
+    /// The deck patched and the line naming it, for a patch deck (whose `id` is then that
+    /// deck's).
+    patches: Option<(String, usize)>,
 }
 
 fn read_header(
@@ -410,32 +461,90 @@ fn read_header(
         }
     };
     let _ = raw.description;
-    if !valid_id(raw.id.get_ref()) {
+    if let Some(target) = raw.patches {
+        return read_patch_header(target, raw.id, raw.exam, raw.name, report)
+            .map(|header| (header, raw.tags));
+    }
+    let (Some(id), Some(exam)) = (raw.id, raw.exam) else {
         report.error(
-            Some(raw.id.span()),
+            Some(span),
+            None,
+            "in `[deck]`: a deck needs an `id` and an `exam` (or `patches = \"deck-id\"` to \
+             patch another deck)",
+        );
+        return None;
+    };
+    if !valid_id(id.get_ref()) {
+        report.error(
+            Some(id.span()),
             None,
             "a deck id may only hold ASCII letters, digits, `-`, `_` and `.`",
         );
         return None;
     }
-    let Some(exam) = Exam::parse(raw.exam.get_ref()) else {
+    let Some(parsed) = Exam::parse(exam.get_ref()) else {
         report.error(
-            Some(raw.exam.span()),
+            Some(exam.span()),
             None,
             format!(
                 "unknown exam `{}`; expected \"prelims\" or \"mains\"",
-                raw.exam.get_ref()
+                exam.get_ref()
             ),
         );
         return None;
     };
-    let id = raw.id.into_inner();
+    let id = id.into_inner();
     let header = Header {
         name: raw.name.unwrap_or_else(|| id.clone()),
         id,
-        exam,
+        exam: parsed,
+        patches: None,
     };
     Some((header, raw.tags))
+}
+
+/// The header of a patch deck: it takes the id and exam of the deck it patches (its cards'
+/// keys are that deck's), so it may not give its own.
+fn read_patch_header(
+    target: Spanned<String>,
+    id: Option<Spanned<String>>,
+    exam: Option<Spanned<String>>,
+    name: Option<String>,
+    report: &mut Report<'_>,
+) -> Option<Header> {
+    if let Some(field) = id
+        .as_ref()
+        .map(|f| ("id", f.span()))
+        .or(exam.as_ref().map(|f| ("exam", f.span())))
+    {
+        report.error(
+            Some(field.1),
+            None,
+            format!(
+                "a patch deck takes its `{}` from the deck it patches (`{}`); remove it",
+                field.0,
+                target.get_ref()
+            ),
+        );
+        return None;
+    }
+    if !valid_id(target.get_ref()) {
+        report.error(
+            Some(target.span()),
+            None,
+            "`patches` names a deck by its id, which holds only ASCII letters, digits, `-`, `_` and `.`",
+        );
+        return None;
+    }
+    let line = report.locator.locate(target.span().start).0;
+    let target = target.into_inner();
+    Some(Header {
+        name: name.unwrap_or_else(|| format!("patches to {target}")),
+        id: target.clone(),
+        // Replaced by the patched deck's exam when the patch is applied.
+        exam: Exam::Prelims,
+        patches: Some((target, line)),
+    })
 }
 
 fn build_card(
@@ -506,6 +615,7 @@ fn build_card(
         );
     }
     let body = build_body(&raw, kind, &id, span, report);
+    let was = old_ids(&raw, &id, report);
     if report.errors.len() > before {
         return None;
     }
@@ -533,6 +643,8 @@ fn build_card(
         as_of: raw.as_of.map(|d| d.into_inner().to_string()),
         line,
         body,
+        was,
+        patch_file: None,
     };
     Some(match &template.body {
         Body::Cloze { text, .. } => (0..cloze::gaps(text).len())
@@ -547,6 +659,33 @@ fn build_card(
             .collect(),
         _ => vec![template],
     })
+}
+
+/// The card's earlier ids (`was`), each a valid id other than its own, each once.
+fn old_ids(raw: &RawCard, id: &str, report: &mut Report<'_>) -> Vec<String> {
+    let Some(was) = &raw.was else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for old in was.get_ref() {
+        let old = old.trim();
+        let problem = if !valid_id(old) {
+            "holds an id that is not one (ASCII letters, digits, `-`, `_` and `.` only)"
+        } else if old == id {
+            "names the card's own id"
+        } else if ids.iter().any(|i| i == old) {
+            "names an id twice"
+        } else {
+            ids.push(old.to_owned());
+            continue;
+        };
+        report.error(
+            Some(was.span()),
+            Some(id),
+            format!("`was` {problem}: `{old}`; it lists the ids the card had before"),
+        );
+    }
+    ids
 }
 
 /// Warns about a valid card's unreadable source and undated time-sensitive wording.

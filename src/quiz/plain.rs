@@ -3,9 +3,12 @@
 //! basic, cloze and mains cards read two (the attempt, which reveals the answer, then the
 //! grade `1`–`4` or `again|hard|good|easy`; a mains grade may also be `k/n` points recalled),
 //! an mcq reads its option letter and a typed card the answer. At any prompt `s` skips, `u`
-//! undoes the last answer, `!` overrules a typed answer judged wrong (and asks again at the
-//! same prompt), `q` quits; end of input, Ctrl-C and SIGTERM end the session too. Progress is
-//! kept in every case, and the summary printed.
+//! undoes the last answer (or suspend or bury; with none in this session, the previous
+//! session's last answer, once), `!` overrules a typed answer judged wrong (and asks again at
+//! the same prompt), `@` suspends the card (after a `y` to confirm), `=` buries it and its
+//! cloze siblings until the next study day, `q` quits; end of input, Ctrl-C and SIGTERM end
+//! the session too. Progress is kept in every case, and the summary printed. `@` and `=` are
+//! Anki's suspend and bury-note keys, and no answer a card asks for.
 
 use std::io::Write;
 use std::time::Instant;
@@ -15,7 +18,7 @@ use anyhow::Result;
 use super::input::{Input, LineSource};
 use super::matching;
 use super::options::{letter, pick};
-use super::session::{Session, Shown, grade_from_points};
+use super::session::{Session, Shown, Undone, bury_until, grade_from_points};
 use crate::clock::{Clock, TimeSource};
 use crate::deck::{Body, Card, dated};
 use crate::sanitize::{clean, clean_line};
@@ -44,6 +47,8 @@ enum Command {
     Quit,
     Skip,
     Undo,
+    Suspend,
+    Bury,
 }
 
 /// What the front end needs besides the session.
@@ -67,6 +72,9 @@ pub fn run<R: LineSource, W: Write>(
     out: W,
 ) -> Result<Ended> {
     let mut p = Plain { input, out, deps };
+    if let Some(note) = session.previous_note() {
+        writeln!(p.out, "{note}")?;
+    }
     loop {
         let clock = p.deps.time.clock();
         let Some(shown) = session.current(clock.now_ms()).cloned() else {
@@ -92,6 +100,14 @@ pub fn run<R: LineSource, W: Write>(
             }
             Step::Command(Command::Undo) => {
                 p.undo(session)?;
+                continue;
+            }
+            Step::Command(Command::Suspend) => {
+                p.suspend(session)?;
+                continue;
+            }
+            Step::Command(Command::Bury) => {
+                p.bury(session)?;
                 continue;
             }
             Step::Eof => return Ok(Ended::EndOfInput),
@@ -143,6 +159,8 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
                 "q" => Line::Command(Command::Quit),
                 "s" => Line::Command(Command::Skip),
                 "u" => Line::Command(Command::Undo),
+                "@" => Line::Command(Command::Suspend),
+                "=" => Line::Command(Command::Bury),
                 "!" => {
                     self.overrule(session)?;
                     continue;
@@ -329,11 +347,75 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
 
     fn undo(&mut self, session: &mut Session<'_>) -> Result<()> {
         match session.undo(self.deps.time.clock().now_ms()) {
-            Some(entry) => {
-                (self.deps.record)(&entry)?;
-                writeln!(self.out, "Undone: {}", entry.key())?;
+            Some((undone, entries)) => {
+                for e in &entries {
+                    (self.deps.record)(e)?;
+                }
+                match (undone, entries.first()) {
+                    (Undone::Answer, Some(e)) => writeln!(self.out, "Undone: {}", e.key())?,
+                    (undone, _) => writeln!(self.out, "{}", undone.describe())?,
+                }
             }
             None => writeln!(self.out, "Nothing to undo.")?,
+        }
+        Ok(())
+    }
+
+    /// Suspends the card on screen once the user confirms; any other answer keeps it.
+    fn suspend(&mut self, session: &mut Session<'_>) -> Result<()> {
+        if !session.records() {
+            return self.hold(session, None);
+        }
+        write!(
+            self.out,
+            "Suspend this card? It is not shown again until `smriti unsuspend`. (y/n)> "
+        )?;
+        self.out.flush()?;
+        let yes = matches!(
+            self.input.next_input()?,
+            Input::Line(l) if matches!(l.trim(), "y" | "yes")
+        );
+        if !yes {
+            writeln!(self.out, "Not suspended.")?;
+            return Ok(());
+        }
+        self.hold(session, None)
+    }
+
+    fn bury(&mut self, session: &mut Session<'_>) -> Result<()> {
+        let until = bury_until(&self.deps.time.clock());
+        self.hold(session, Some(until))
+    }
+
+    fn hold(
+        &mut self,
+        session: &mut Session<'_>,
+        until: Option<crate::clock::Millis>,
+    ) -> Result<()> {
+        let entries = session.hold(until, self.deps.time.clock().now_ms());
+        for e in &entries {
+            (self.deps.record)(e)?;
+        }
+        let Some(first) = entries.first() else {
+            writeln!(
+                self.out,
+                "Suspend and bury are for study sessions (cram changes nothing)."
+            )?;
+            return Ok(());
+        };
+        let key = clean_line(first.key());
+        match (until, entries.len()) {
+            (None, _) => writeln!(self.out, "Suspended: {key} (u undoes).")?,
+            (Some(_), 1) => writeln!(
+                self.out,
+                "Buried until the next study day: {key} (u undoes)."
+            )?,
+            (Some(_), n) => writeln!(
+                self.out,
+                "Buried until the next study day: {key} and {} cloze {} (u undoes).",
+                n - 1,
+                if n == 2 { "sibling" } else { "siblings" }
+            )?,
         }
         Ok(())
     }

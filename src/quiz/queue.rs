@@ -7,10 +7,13 @@
 //! cards only take what room reviews leave, so they are the first to slow down. With an exam
 //! ahead, a card is due when its exam-serving date comes (`schedule::exam`), and where the days
 //! before the exam already hold more than the budget, the excess is pulled forward into today,
-//! soonest-due first, so the run-up is level instead of a spike on the eve.
+//! strongest cards first (they lose the least by an early review, and the last days are left
+//! to the weak), so the run-up is level instead of a spike on the eve.
 //! New cards are introduced in deck order within each deck and, with `new_order =
 //! "interleave"`, in turn across decks (`new_groups`), so a first week holds both prelims and
 //! mains. `pick_by` is the one selection the quiz and `plan`'s simulation both use.
+
+use std::cmp::Reverse;
 
 use crate::clock::{Clock, Millis};
 use crate::config::{Config, NewOrder};
@@ -359,8 +362,10 @@ pub fn pick_by<'s>(
     let spare = room.saturating_sub(picked.due.len() + picked.new.len());
     let pull = excess_ahead(&load, limits.level).min(spare);
     if pull > 0 {
-        // Rarely needed, so the cards ahead are gathered only now: the soonest due first.
-        let mut ahead: Vec<(usize, usize)> = (0..n)
+        // Rarely needed, so the cards ahead are gathered only now. The strongest cards first: a review brought forward costs a strong card the least
+        // exam-morning recall, and it leaves the days nearest the exam to the weak cards
+        // that most need them (issue 9's "strongest first, weakest last").
+        let mut ahead: Vec<(Reverse<u32>, usize)> = (0..n)
             .filter_map(|i| {
                 let s = slot(i)?;
                 let day = if s.state.in_step() || s.due < cutoff {
@@ -368,7 +373,8 @@ pub fn pick_by<'s>(
                 } else {
                     day_ahead(s.due)
                 };
-                day.map(|d| (d, i))
+                // Stabilities are positive, so their bit patterns order as the numbers do.
+                day.map(|_| (Reverse(s.state.stability.to_bits()), i))
             })
             .collect();
         if pull < ahead.len() {
@@ -628,9 +634,10 @@ mod tests {
     fn days_before_an_exam_over_the_budget_pull_their_excess_into_today() {
         let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let day_start = |d: i32| clock.day_start_ms(Clock::add_days(clock.today(), d));
-        // 10 cards due tomorrow and 10 the day after; budget 10 a day, levelled to 8.
+        // 10 cards due tomorrow and 10 the day after, stronger the later the index; budget 10
+        // a day, levelled to 8.
         let states: Vec<CardState> = (0..20)
-            .map(|i| state(day_start(1 + i / 10), 0, 50.0, Phase::Review))
+            .map(|i| state(day_start(1 + i / 10), 0, 10.0 + i as f32, Phase::Review))
             .collect();
         let limits = Limits {
             new: 0,
@@ -646,9 +653,9 @@ mod tests {
         };
         let picked = pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 6);
         // The day after tomorrow holds 2 over, which tomorrow takes; tomorrow then holds 4
-        // over: those come today, the soonest due first.
+        // over: those come today, the strongest first, whichever day they were due.
         assert_eq!(picked.pulled_forward, 4);
-        assert_eq!(picked.due, vec![0, 1, 2, 3]);
+        assert_eq!(picked.due, vec![19, 18, 17, 16]);
         // Without an exam ahead nothing is pulled.
         assert!(
             pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 0)

@@ -24,8 +24,9 @@ use crate::deck::Exam;
 use crate::plan::Plan;
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
-use crate::store::States;
 use crate::store::history::{History, streak_of_days};
+use crate::store::journal::Hold;
+use crate::store::{Holds, States};
 pub use cards::Cards;
 
 /// Days (today included) over which `accuracy_30d` is measured.
@@ -55,6 +56,9 @@ pub struct StatsInput<'a> {
     /// The selected cards (after `--deck`, `--tag`, `--exam`), in deck order.
     pub cards: &'a dyn Cards,
     pub states: &'a States,
+    /// The held cards (suspended, buried): suspended ones are counted apart, buried ones are
+    /// not due before their bury ends.
+    pub holds: &'a Holds,
     pub history: &'a History,
     /// `history` holds every review. If not, it is only the recent part (see
     /// `history::read_recent`: the heatmap's weeks, the accuracy window and the streak), and
@@ -193,7 +197,8 @@ pub struct Counts {
     pub review: usize,
     /// With 8 or more lapses (also counted in `learning` or `review`).
     pub leech: usize,
-    /// Always 0: smriti cannot suspend cards yet. Kept so scripts need not change when it can.
+    /// Suspended (`smriti suspend`, `@` in the quiz): counted in none of new, learning,
+    /// review, due today nor the forecast, since they are not studied.
     pub suspended: usize,
     /// Due today (overdue and learning steps included); the same as `forecast[0].due`.
     pub due_today: usize,
@@ -389,6 +394,11 @@ pub fn compute(input: &StatsInput) -> Stats {
         }
         add(&mut deck_acc[card_deck[i]]);
 
+        let hold = input.holds.get(cards.key(i)).copied();
+        if hold == Some(Hold::Suspended) {
+            counts.suspended += 1;
+            continue;
+        }
         let Some(s) = f.state else {
             counts.new += 1;
             continue;
@@ -408,6 +418,11 @@ pub fn compute(input: &StatsInput) -> Stats {
             bounds.partition_point(|b| *b <= s.due).saturating_sub(1) as i32
         } else {
             due_cursor.offset(s.due).max(0)
+        };
+        // A card buried today comes back on the next study day at the earliest.
+        let day = match hold {
+            Some(Hold::BuriedUntil(until)) if until > clock.now_ms() => day.max(1),
+            _ => day,
         };
         if let Some(slot) = forecast.get_mut(day as usize) {
             *slot += 1;

@@ -136,6 +136,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
         runs: 8,
     });
     compute(&StatsInput {
+        holds: &crate::store::Holds::default(),
         cards: &cards,
         states: &states,
         history: &history(),
@@ -334,6 +335,7 @@ fn nothing_reviewed_gives_empty_figures() {
     let sched = Scheduler::new(&[], 0.9, 1).unwrap();
     let c = clock();
     let s = compute(&StatsInput {
+        holds: &crate::store::Holds::default(),
         cards: &cards,
         states: &States::default(),
         history: &History::default(),

@@ -372,6 +372,7 @@ mod tests {
                 at: 0,
                 key: "d/a".into(),
                 state: new_card_state(),
+                hold: crate::store::journal::Hold::None,
             },
             review_entry("2026-01-07T12:02:00Z", "d/a", Grade::Hard),
         ]);

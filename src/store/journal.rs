@@ -7,13 +7,16 @@
 //! <kind> <id> <at> <key> <undoes> <grade> <answer ms> <intro> <last> <due> <stability> <difficulty> <phase> <reps> <lapses> <hold> <crc>
 //! ```
 //!
-//! `kind` is `r` (an answer) or `u` (an undo); any other letter is a later event (suspend,
-//! bury, reset, …) that this version applies by the state it carries and does not count as an
-//! answer. `id` is 64 random bits in hex, unique across devices, so copies of one journal
+//! `kind` is `r` (an answer), `u` (an undo), or a card-control event: `s` suspend, `S`
+//! unsuspend, `b` bury (until the next study day), `f` forget (reset to new; the answers
+//! before stay in the history). Any other letter is a later event that this version applies
+//! by the state it carries, and no event but `r` counts as an answer. `id` is 64 random bits in hex, unique across devices, so copies of one journal
 //! merge without counting an answer twice. `undoes` is the id an undo takes back (`-`
-//! otherwise); `grade` and `answer ms` are `-` on lines that are not answers. The state
-//! fields are the card's whole state after the line (phase `n` = back to new); `hold` is `-`
-//! (`s` suspended and `b<until ms>` buried are reserved for the card-control events). `crc`
+//! otherwise; an undo may take back an answer or a card-control event); `grade` and `answer ms`
+//! are `-` on lines that are not answers. The state fields and `hold` are the card's whole
+//! state after the line (phase `n` = back to new): `hold` is `-` (studied as usual), `s`
+//! (suspended: never shown until unsuspended) or `b<until ms>` (buried: not shown before that
+//! time). An answer always leaves `-`. `crc`
 //! is the CRC-32C, in 8 lowercase hex digits, of every byte of the line before its last tab:
 //! a flipped byte is reported with its line, never read as an answer.
 //!
@@ -43,7 +46,45 @@ pub enum Entry {
         key: String,
         /// The state the card returns to; phase `New` means it was never answered.
         state: CardState,
+        /// The hold the card returns to.
+        hold: Hold,
     },
+    /// A card-control event (suspend, bury, reset): the card's state and hold after it.
+    Control {
+        at: Millis,
+        key: String,
+        event: Event,
+        state: CardState,
+        hold: Hold,
+    },
+}
+
+/// What a card-control line does, by its kind letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Suspend,
+    Unsuspend,
+    Bury,
+    /// Back to new, the history kept.
+    Forget,
+}
+
+impl Event {
+    pub fn letter(self) -> char {
+        match self {
+            Event::Suspend => 's',
+            Event::Unsuspend => 'S',
+            Event::Bury => 'b',
+            Event::Forget => 'f',
+        }
+    }
+
+    /// The event a kind letter names; `None` for one this version does not know.
+    pub fn of_letter(letter: u8) -> Option<Event> {
+        [Event::Suspend, Event::Unsuspend, Event::Bury, Event::Forget]
+            .into_iter()
+            .find(|e| e.letter() as u8 == letter)
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -92,12 +133,32 @@ pub enum Kind {
     Other(u8),
 }
 
-/// Whether a card is kept out of study (reserved for the card-control events).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a card is kept out of study, as the card-control events leave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Hold {
+    #[default]
     None,
     Suspended,
     BuriedUntil(Millis),
+}
+
+impl Hold {
+    /// Whether the card is kept out of study at `now` (a bury ends at its time).
+    pub fn holds_at(self, now: Millis) -> bool {
+        match self {
+            Hold::None => false,
+            Hold::Suspended => true,
+            Hold::BuriedUntil(until) => now < until,
+        }
+    }
+
+    pub(crate) fn field(self) -> String {
+        match self {
+            Hold::None => "-".to_owned(),
+            Hold::Suspended => "s".to_owned(),
+            Hold::BuriedUntil(until) => format!("b{until}"),
+        }
+    }
 }
 
 /// One journal line as read: the key borrows from the line.
@@ -232,7 +293,7 @@ fn took_of(kind: Kind, field: &[u8]) -> Result<u32, String> {
         .ok_or_else(|| format!("bad answer time `{}`", text(field)))
 }
 
-fn hold_of(field: &[u8]) -> Result<Hold, String> {
+pub(crate) fn hold_of(field: &[u8]) -> Result<Hold, String> {
     match field {
         b"-" => Ok(Hold::None),
         b"s" => Ok(Hold::Suspended),
@@ -284,9 +345,27 @@ pub fn write_line(entry: &Entry, id: u64, undoes: Option<u64>) -> String {
             grade.number(),
             state_fields(state)
         ),
-        Entry::Undo { at, key, state } => format!(
-            "u\t{id:016x}\t{at}\t{key}\t{undoes}\t-\t-\t{}\t-",
-            state_fields(state)
+        Entry::Undo {
+            at,
+            key,
+            state,
+            hold,
+        } => format!(
+            "u\t{id:016x}\t{at}\t{key}\t{undoes}\t-\t-\t{}\t{}",
+            state_fields(state),
+            hold.field()
+        ),
+        Entry::Control {
+            at,
+            key,
+            event,
+            state,
+            hold,
+        } => format!(
+            "{}\t{id:016x}\t{at}\t{key}\t-\t-\t-\t{}\t{}",
+            event.letter(),
+            state_fields(state),
+            hold.field()
         ),
     };
     let crc = crc32c::crc32c(line.as_bytes());
@@ -297,30 +376,30 @@ pub fn write_line(entry: &Entry, id: u64, undoes: Option<u64>) -> String {
 impl Entry {
     pub fn key(&self) -> &str {
         match self {
-            Entry::Review { key, .. } | Entry::Undo { key, .. } => key,
+            Entry::Review { key, .. } | Entry::Undo { key, .. } | Entry::Control { key, .. } => key,
         }
     }
 
     pub fn state(&self) -> &CardState {
         match self {
-            Entry::Review { state, .. } | Entry::Undo { state, .. } => state,
+            Entry::Review { state, .. }
+            | Entry::Undo { state, .. }
+            | Entry::Control { state, .. } => state,
         }
     }
 
-    /// Makes the entry's state the card's state.
-    pub fn apply(&self, cards: &mut States) {
-        apply(cards, self.key(), self.state());
+    /// The card's hold after the entry: an answer leaves none.
+    pub fn hold(&self) -> Hold {
+        match self {
+            Entry::Review { .. } => Hold::None,
+            Entry::Undo { hold, .. } | Entry::Control { hold, .. } => *hold,
+        }
     }
-}
 
-/// Makes `state` the card's state (a new-card state forgets the card).
-pub fn apply(cards: &mut States, key: &str, state: &CardState) {
-    if state.phase == Phase::New {
-        cards.remove(key);
-    } else if let Some(slot) = cards.get_mut(key) {
-        *slot = *state;
-    } else {
-        cards.insert(key.to_owned(), *state);
+    /// Makes the entry's state and hold the card's.
+    pub fn apply(&self, cards: &mut States, holds: &mut Holds) {
+        apply(cards, self.key(), self.state());
+        apply_hold(holds, self.key(), self.hold());
     }
 }
 
@@ -335,6 +414,17 @@ pub fn apply_hold(holds: &mut Holds, key: &str, hold: Hold) {
         hold => {
             holds.insert(key.to_owned(), hold);
         }
+    }
+}
+
+/// Makes `state` the card's state (a new-card state forgets the card).
+pub fn apply(cards: &mut States, key: &str, state: &CardState) {
+    if state.phase == Phase::New {
+        cards.remove(key);
+    } else if let Some(slot) = cards.get_mut(key) {
+        *slot = *state;
+    } else {
+        cards.insert(key.to_owned(), *state);
     }
 }
 
@@ -495,6 +585,7 @@ mod tests {
             at: 1_700_000_200_000,
             key: "deck/card#2".into(),
             state: new_card_state(),
+            hold: Hold::None,
         };
         let line = write_line(&undo, u64::MAX, Some(0xabc));
         let got = parse(&line).unwrap();
@@ -642,15 +733,69 @@ mod tests {
 
     #[test]
     fn an_undo_to_new_forgets_the_card() {
-        let mut cards = States::default();
-        review().apply(&mut cards);
+        let (mut cards, mut holds) = (States::default(), Holds::default());
+        review().apply(&mut cards, &mut holds);
         assert!(cards.contains_key("deck/card#2"));
         Entry::Undo {
             at: 2,
             key: "deck/card#2".into(),
             state: new_card_state(),
+            hold: Hold::None,
         }
-        .apply(&mut cards);
+        .apply(&mut cards, &mut holds);
         assert!(cards.is_empty());
+    }
+
+    #[test]
+    fn card_control_events_round_trip_with_their_hold() {
+        for (event, hold) in [
+            (Event::Suspend, Hold::Suspended),
+            (Event::Unsuspend, Hold::None),
+            (Event::Bury, Hold::BuriedUntil(1_700_086_400_000)),
+            (Event::Forget, Hold::Suspended),
+        ] {
+            let entry = Entry::Control {
+                at: 5,
+                key: "d/c#1".into(),
+                event,
+                state: state(),
+                hold,
+            };
+            let line = write_line(&entry, 9, None);
+            let got = parse(&line).unwrap();
+            assert_eq!(got.kind, Kind::Other(event.letter() as u8), "{event:?}");
+            assert_eq!(Event::of_letter(event.letter() as u8), Some(event));
+            assert_eq!((got.state, got.hold, got.took_ms), (state(), hold, 0));
+        }
+        let undo = Entry::Undo {
+            at: 6,
+            key: "d/c".into(),
+            state: state(),
+            hold: Hold::BuriedUntil(77),
+        };
+        let line = write_line(&undo, 10, Some(9));
+        let got = parse(&line).unwrap();
+        assert_eq!((got.hold, got.undoes), (Hold::BuriedUntil(77), Some(9)));
+    }
+
+    #[test]
+    fn a_hold_keeps_a_card_out_until_it_ends_and_an_answer_lifts_it() {
+        assert!(Hold::Suspended.holds_at(i64::MAX));
+        assert!(Hold::BuriedUntil(10).holds_at(9));
+        assert!(!Hold::BuriedUntil(10).holds_at(10));
+        assert!(!Hold::None.holds_at(0));
+        let (mut cards, mut holds) = (States::default(), Holds::default());
+        let suspend = Entry::Control {
+            at: 1,
+            key: "deck/card#2".into(),
+            event: Event::Suspend,
+            state: new_card_state(),
+            hold: Hold::Suspended,
+        };
+        suspend.apply(&mut cards, &mut holds);
+        assert!(cards.is_empty(), "a held new card is still new");
+        assert_eq!(holds.get("deck/card#2"), Some(&Hold::Suspended));
+        review().apply(&mut cards, &mut holds);
+        assert!(holds.is_empty());
     }
 }

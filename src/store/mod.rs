@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod history;
 pub mod journal;
+pub mod last;
 mod lock;
 mod snapshot;
 #[cfg(test)]
@@ -143,8 +144,8 @@ pub struct Store {
     lines_since_snapshot: usize,
     /// Whether the snapshot on disk could not be used (missing, stale or damaged).
     snapshot_stale: bool,
-    /// The answers recorded in this session, newest last, so an undo names the one it takes
-    /// back.
+    /// The answers and card-control events recorded in this session, newest last, so an undo
+    /// names the one it takes back.
     answered: Vec<(String, u64)>,
 }
 
@@ -241,7 +242,7 @@ impl Store {
         })?;
         let id = rand::random::<u64>();
         let undoes = match entry {
-            Entry::Review { .. } => None,
+            Entry::Review { .. } | Entry::Control { .. } => None,
             Entry::Undo { key, .. } => self
                 .answered
                 .iter()
@@ -265,13 +266,88 @@ impl Store {
         w.len += line.len() as u64;
         w.crc = crc32c::crc32c_append(w.crc, line.as_bytes());
         self.lines_since_snapshot += 1;
-        if let Entry::Review { key, .. } = entry {
+        if let Entry::Review { key, .. } | Entry::Control { key, .. } = entry {
             self.answered.push((key.clone(), id));
         }
-        entry.apply(&mut self.cards);
-        // Answers and undos leave a card unheld (the line's hold field is `-`).
-        journal::apply_hold(&mut self.holds, entry.key(), journal::Hold::None);
+        entry.apply(&mut self.cards, &mut self.holds);
         Ok(())
+    }
+
+    /// Appends many entries as one write, made durable once (an import of a long review
+    /// history cannot afford a sync per line). All or nothing: on failure (a bad key, a full
+    /// disk) the journal is cut back to where it was and the in-memory state is unchanged.
+    /// The entries are made as they are written, a megabyte of lines at a time, so a million
+    /// of them are never all in memory. They are not a session's answers, so an undo in the
+    /// same session does not take them back. Returns how many were written.
+    pub fn record_all(
+        &mut self,
+        entries: impl IntoIterator<Item = Entry>,
+    ) -> Result<usize, StoreError> {
+        let path = Store::journal_path(&self.dir);
+        let Some(w) = self.writer.as_mut() else {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                source: io::Error::other("the state was opened read-only"),
+            });
+        };
+        // The latest state of each card written, applied once the whole batch is durable.
+        let mut latest: States = States::default();
+        let mut count = 0;
+        let written = || -> Result<(u64, u32), StoreError> {
+            let (mut len, mut crc) = (0u64, w.crc);
+            let mut chunk = String::with_capacity(1 << 20);
+            let mut flush = |chunk: &mut String| -> Result<(), StoreError> {
+                w.file.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
+                len += chunk.len() as u64;
+                crc = crc32c::crc32c_append(crc, chunk.as_bytes());
+                chunk.clear();
+                Ok(())
+            };
+            for entry in entries {
+                journal::check_key(entry.key().as_bytes()).map_err(|reason| {
+                    StoreError::BadKey {
+                        key: crate::sanitize::clean(entry.key()),
+                        reason,
+                    }
+                })?;
+                chunk.push_str(&journal::write_line(&entry, rand::random::<u64>(), None));
+                count += 1;
+                if chunk.len() >= 1 << 20 {
+                    flush(&mut chunk)?;
+                }
+                match latest.get_mut(entry.key()) {
+                    Some(slot) => *slot = *entry.state(),
+                    None => {
+                        latest.insert(entry.key().to_owned(), *entry.state());
+                    }
+                }
+            }
+            flush(&mut chunk)?;
+            w.file.sync_data().map_err(io_err(&path))?;
+            Ok((len, crc))
+        };
+        match written() {
+            Ok((len, crc)) => {
+                w.len += len;
+                w.crc = crc;
+            }
+            Err(e) => {
+                let _ = w.file.set_len(w.len);
+                let _ = w.file.sync_data();
+                return Err(e);
+            }
+        }
+        self.lines_since_snapshot += count;
+        for (key, state) in &latest {
+            journal::apply(&mut self.cards, key, state);
+        }
+        Ok(count)
+    }
+
+    /// Lets this session's first undo of `key` name the answer (or event) `id` of an earlier
+    /// session, as `last::undoable` found it.
+    pub fn allow_undo_of(&mut self, key: &str, id: u64) {
+        self.answered.insert(0, (key.to_owned(), id));
     }
 
     /// At the end of a session: refresh the snapshot when the journal has grown past it (or

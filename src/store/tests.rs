@@ -7,8 +7,8 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use super::journal::{Entry, new_card_state};
-use super::{States, Store};
+use super::journal::{Entry, Event, Hold, new_card_state};
+use super::{Holds, States, Store};
 use crate::clock::Clock;
 use crate::schedule::{CardState, Grade, Phase};
 
@@ -25,15 +25,19 @@ fn state(i: i64) -> CardState {
     }
 }
 
-/// A state folder written through the store: answers and undos, a snapshot covering the
-/// first session, and a second session past it. Returns the state every entry adds up to.
-fn home(dir: &Path) -> States {
+/// Every card's state and hold.
+type Both = (States, Holds);
+
+/// A state folder written through the store: answers, undos, suspends and burials (of
+/// answered and new cards), a snapshot covering the first session, and a second session past
+/// it. Returns the state and holds every entry adds up to.
+fn home(dir: &Path) -> Both {
     let clock = Clock::new(
         "2026-11-24T10:00:00Z".parse().unwrap(),
         jiff::tz::TimeZone::UTC,
         4,
     );
-    let mut want = States::default();
+    let (mut want, mut holds) = (States::default(), Holds::default());
     for session in 0..2 {
         let mut store = Store::open_write(dir).unwrap();
         for i in 0..12i64 {
@@ -43,6 +47,19 @@ fn home(dir: &Path) -> States {
                     at: i,
                     key,
                     state: new_card_state(),
+                    hold: Hold::None,
+                }
+            } else if i % 4 == 2 {
+                let (event, hold) = match i % 3 {
+                    0 => (Event::Suspend, Hold::Suspended),
+                    _ => (Event::Bury, Hold::BuriedUntil(5_000 + i)),
+                };
+                Entry::Control {
+                    at: i,
+                    state: want.get(&key).copied().unwrap_or_else(new_card_state),
+                    key,
+                    event,
+                    hold,
                 }
             } else {
                 Entry::Review {
@@ -54,17 +71,18 @@ fn home(dir: &Path) -> States {
                 }
             };
             store.record(&entry).unwrap();
-            entry.apply(&mut want);
+            entry.apply(&mut want, &mut holds);
         }
         if session == 0 {
             store.finish(&clock).unwrap();
         }
     }
-    want
+    assert!(!holds.is_empty(), "the journal holds cards");
+    (want, holds)
 }
 
 /// Flips `mask` into byte `at` of `file` in a copy of `from`, and reads the state back.
-fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<States, String>> {
+fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<Both, String>> {
     let dir = tempfile::tempdir().unwrap();
     for name in ["journal.tsv", "snapshot.bin"] {
         fs::copy(from.join(name), dir.path().join(name)).unwrap();
@@ -76,12 +94,12 @@ fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<S
     fs::write(&path, bytes).unwrap();
     Some(
         Store::open_read(dir.path())
-            .map(|s| s.cards)
+            .map(|s| (s.cards, s.holds))
             .map_err(|e| e.to_string()),
     )
 }
 
-fn clear_or_exact(got: Result<States, String>, want: &States, what: &str) -> bool {
+fn clear_or_exact(got: Result<Both, String>, want: &Both, what: &str) -> bool {
     match got {
         Ok(cards) => {
             assert_eq!(
@@ -177,7 +195,7 @@ fn an_intact_snapshot_is_used_and_covers_the_first_session() {
         store.lines_since_snapshot, 12,
         "only the second session was replayed"
     );
-    assert_eq!(store.cards, want);
+    assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
     // After a session that ends with a fresh snapshot, nothing is left to replay.
     let clock = Clock::new(
         "2026-11-25T10:00:00Z".parse().unwrap(),
@@ -189,5 +207,54 @@ fn an_intact_snapshot_is_used_and_covers_the_first_session() {
     store.finish(&clock).unwrap();
     let store = Store::open_read(dir.path()).unwrap();
     assert!(!store.snapshot_stale);
-    assert_eq!((store.lines_since_snapshot, &store.cards), (0, &want));
+    assert_eq!((store.lines_since_snapshot, &store.cards), (0, &want.0));
+    assert_eq!(store.holds, want.1);
+}
+
+#[test]
+fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_write(dir.path()).unwrap();
+    store
+        .record(&Entry::Review {
+            at: 1,
+            key: "d/a".into(),
+            grade: Grade::Good,
+            took_ms: 5,
+            state: state(1),
+        })
+        .unwrap();
+    let batch: Vec<Entry> = (2..2_000i64)
+        .map(|i| Entry::Review {
+            at: i,
+            key: format!("d/c{}", i % 30),
+            grade: Grade::Hard,
+            took_ms: 7,
+            state: state(i),
+        })
+        .collect();
+    assert_eq!(store.record_all(batch.clone()).unwrap(), batch.len());
+    let in_memory = store.cards.clone();
+    drop(store);
+    let reread = Store::open_read(dir.path()).unwrap();
+    assert_eq!(reread.cards, in_memory);
+    assert_eq!(reread.cards.len(), 31);
+    assert_eq!(reread.state("d/c19"), Some(&state(1_999)));
+    let history = super::history::read(dir.path()).unwrap();
+    assert_eq!(history.len(), 1_999);
+
+    // A bad key anywhere in a batch writes none of it.
+    let mut store = Store::open_write(dir.path()).unwrap();
+    let before = fs::read(Store::journal_path(dir.path())).unwrap();
+    let mut bad = batch[..3].to_vec();
+    bad.push(Entry::Review {
+        at: 9,
+        key: "has\ttab".into(),
+        grade: Grade::Good,
+        took_ms: 0,
+        state: state(9),
+    });
+    assert!(store.record_all(bad).is_err());
+    assert_eq!(store.cards.len(), 31, "the in-memory state is unchanged");
+    assert_eq!(fs::read(Store::journal_path(dir.path())).unwrap(), before);
 }

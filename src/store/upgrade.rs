@@ -52,6 +52,7 @@ pub fn to_v2(dir: &Path, good_len: u64) -> Result<(), StoreError> {
                     at: line.at,
                     key: line.key.to_owned(),
                     state: line.state,
+                    hold: journal::Hold::None,
                 };
                 (entry, undoes)
             }

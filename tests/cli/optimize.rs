@@ -10,7 +10,7 @@ use crate::env::{Env, basic_deck};
 use crate::pty::Term;
 
 #[path = "../../bench/learner.rs"]
-mod learner;
+pub mod learner;
 
 const CONFIG: &str = "# my study settings\nnew_per_day = 10   # gentle\n\n[fsrs]\nparameters = []   # filled in by smriti optimize\n";
 

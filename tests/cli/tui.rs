@@ -143,6 +143,9 @@ source = "s"
     t.send("  ");
     t.wait_for("Recalled 2/3 → good");
     t.send("\r");
+    // The end screen still takes u; any other key ends the session.
+    t.wait_for("u: undo the last answer");
+    t.send("q");
     t.wait_for("4 answered");
     assert_eq!(t.finish(), 0, "{}", t.text());
     let grades: Vec<String> = env

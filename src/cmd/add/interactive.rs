@@ -24,7 +24,7 @@ use crate::deck::{Body, Choices, Deck, Kind, cloze};
 use crate::sanitize::clean_line;
 
 pub enum Answer {
-    Ready(Prepared),
+    Ready(Box<Prepared>),
     Cancelled,
     Interrupted,
 }
@@ -78,7 +78,7 @@ pub fn run(
     .ask();
     let mut err = io::stderr();
     match outcome {
-        Ok(prepared) => Ok(Answer::Ready(prepared)),
+        Ok(prepared) => Ok(Answer::Ready(Box::new(prepared))),
         Err(Stop::Cancelled) => {
             writeln!(err, "cancelled; nothing was written")?;
             Ok(Answer::Cancelled)

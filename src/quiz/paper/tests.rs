@@ -53,7 +53,9 @@ fn with_paper(test: impl FnOnce(&mut Paper)) -> (Report, Vec<(String, u8)>) {
                 assert_eq!(state.intro, NOT_INTRODUCED, "a paper introduces no card");
                 (key.clone(), grade.number())
             }
-            Entry::Undo { .. } => panic!("a paper records no undo: {e:?}"),
+            Entry::Undo { .. } | Entry::Control { .. } => {
+                panic!("a paper records only answers: {e:?}")
+            }
         })
         .collect();
     (report, grades)

@@ -26,9 +26,10 @@ use super::mock::Report;
 use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
-use super::session::{Session, Shown, proposed_grade};
+use super::session::{Session, Shown, bury_until, proposed_grade};
 use crate::config::Config;
-use crate::deck::Library;
+use crate::deck::{Card, Library};
+use crate::editor::{EditCard, Edited, Outcome};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Scheduler};
 use crate::store::journal::Entry;
@@ -45,6 +46,8 @@ pub struct Deps<'a> {
     pub color: bool,
     /// The state folder, whose journal the card info (`i`) reads the card's history from.
     pub state_dir: std::path::PathBuf,
+    /// Edits a card in the user's editor (`E`), the terminal lent to it; none in a mock paper.
+    pub edit: Option<&'a mut EditCard<'a>>,
 }
 
 /// Runs a study or cram session until it ends or the user quits.
@@ -114,10 +117,23 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
 
     fn study(&mut self) -> Result<Ended> {
         let mut dirty = true;
+        if let Some(note) = self.session.previous_note() {
+            self.status = Some(Status {
+                text: note,
+                ok: None,
+            });
+        }
         loop {
             if self.ui.is_none() {
                 if !self.load() {
-                    return Ok(Ended::Finished);
+                    // The end screen takes `u`, so the last answer can still be taken back.
+                    if !self.session.records() || !self.session.can_undo() {
+                        return Ok(Ended::Finished);
+                    }
+                    if let Some(ended) = self.end_screen()? {
+                        return Ok(ended);
+                    }
+                    continue;
                 }
                 dirty = true;
             }
@@ -163,12 +179,18 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                     self.ui = None;
                 }
                 Action::Undo => self.undo()?,
+                Action::Suspend => self.hold(None)?,
+                Action::Bury => {
+                    let until = bury_until(&self.deps.time.clock());
+                    self.hold(Some(until))?;
+                }
                 Action::Overrule => {
                     if self.session.can_overrule() {
                         self.regrade(Grade::Good, true)?;
                     }
                 }
                 Action::Info => self.show_info(),
+                Action::Edit => self.edit()?,
                 Action::Quit => return Ok(Ended::Quit),
                 Action::Interrupt => return Ok(Ended::Interrupted),
             }
@@ -181,16 +203,17 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         let Some(key) = self.shown_key.as_deref() else {
             return;
         };
-        let Some(card) = self.deps.library.cards().find(|c| c.key == key) else {
+        // The session's card: it may have been edited since the library was read.
+        let Some(card) = self.session.find(key) else {
             return;
         };
-        let Some(origin) = self.deps.library.deck(&card.deck).map(|d| &d.origin) else {
+        let Some(origin) = self.deps.library.written_in(card) else {
             return;
         };
-        let lines = crate::store::history::card_reviews(&self.deps.state_dir, key).map(|reviews| {
+        let lines = crate::deck::rename::reviews(&self.deps.state_dir, card).map(|reviews| {
             let info = crate::info::build(
                 card,
-                origin,
+                &origin,
                 self.session.state(key),
                 &reviews,
                 self.deps.sched,
@@ -211,6 +234,67 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 });
             }
         }
+    }
+
+    /// Lends the terminal to the user's editor on the card on screen, then goes on with the
+    /// card as edited. A Ctrl-C meant for the editor does not end the session.
+    fn edit(&mut self) -> Result<()> {
+        let Some(key) = self.shown_key.clone() else {
+            return Ok(());
+        };
+        let (Some(edit), Some(card)) = (self.deps.edit.as_mut(), self.session.find(&key)) else {
+            return Ok(());
+        };
+        crate::term::restore();
+        let edited = edit(card);
+        crate::term::resume()?;
+        self.interrupt.store(false, Ordering::Relaxed);
+        let status = match edited {
+            Err(e) => Status {
+                text: format!("cannot edit the card: {}", crate::exit::chain(e.as_ref())),
+                ok: Some(false),
+            },
+            Ok(edited) => self.take_edit(&key, edited),
+        };
+        if let Some(ui) = self.ui.as_mut() {
+            ui.status = Some(status);
+        }
+        Ok(())
+    }
+
+    /// Puts an edited card in the session, its screen drawn again if it is still to answer.
+    fn take_edit(&mut self, key: &str, edited: Edited) -> Status {
+        let place = clean_line(&edited.file.display().to_string());
+        let text = match (edited.outcome, edited.card) {
+            (Outcome::Saved, Some(card)) => {
+                let text = format!("Saved in {place}:{}.", card.line);
+                // The session borrows its cards for its whole length; an edited card must
+                // live as long. Edits are few (one per keypress of E), so it is leaked.
+                let card: &'static Card = Box::leak(Box::new(card));
+                // Not yet answered: asked again from the start, as edited. An answered card
+                // keeps its verdict on screen; the edit shows when it comes back.
+                let unanswered = self.ui.as_ref().is_some_and(|ui| {
+                    !matches!(ui.phase, Phase::Chosen { .. } | Phase::Checked { .. })
+                });
+                self.session.replace_card(key, card);
+                if unanswered {
+                    self.ui = None;
+                }
+                self.shown_key = Some(card.key.clone());
+                text
+            }
+            (Outcome::Saved, None) => format!(
+                "Saved {place}, but the card is no longer in it; it stays as it was for this session."
+            ),
+            (Outcome::Unchanged, _) => "No change.".to_owned(),
+            (Outcome::Restored, _) => format!("{place} had errors and was put back as it was."),
+        };
+        let status = Status {
+            text,
+            ok: Some(edited.outcome != Outcome::Restored),
+        };
+        self.status = Some(status.clone());
+        status
     }
 
     /// Drives a `Paper`: every key becomes a move on it, and the screen is rebuilt whenever
@@ -382,16 +466,109 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
 
     fn undo(&mut self) -> Result<()> {
         match self.session.undo(self.deps.time.clock().now_ms()) {
-            Some(entry) => {
-                (self.deps.record)(&entry)?;
+            Some((undone, entries)) => {
+                for e in &entries {
+                    (self.deps.record)(e)?;
+                }
                 self.status = Some(Status {
-                    text: "Undone: the last card is back.".to_owned(),
+                    text: undone.describe(),
                     ok: None,
                 });
                 self.ui = None;
             }
             None => self.set_status("Nothing to undo.".to_owned(), None),
         }
+        Ok(())
+    }
+
+    /// Suspends (`bury_until` None) or buries the card on screen, recorded before the next
+    /// card is drawn.
+    fn hold(&mut self, bury_until: Option<crate::clock::Millis>) -> Result<()> {
+        let entries = self
+            .session
+            .hold(bury_until, self.deps.time.clock().now_ms());
+        for e in &entries {
+            (self.deps.record)(e)?;
+        }
+        let text = match (bury_until, entries.len()) {
+            (_, 0) => {
+                let text = "Suspend and bury are for study sessions (cram changes nothing).";
+                self.set_status(text.to_owned(), None);
+                return Ok(());
+            }
+            (None, _) => "Suspended (u undoes).".to_owned(),
+            (Some(_), 1) => "Buried until the next study day (u undoes).".to_owned(),
+            (Some(_), n) => format!(
+                "Buried until the next study day, with {} cloze {} (u undoes).",
+                n - 1,
+                if n == 2 { "sibling" } else { "siblings" }
+            ),
+        };
+        self.status = Some(Status { text, ok: None });
+        self.ui = None;
+        Ok(())
+    }
+
+    /// The screen after the last card, while something can still be undone: `u` undoes it
+    /// (the card comes back: `None`), any other key ends the session.
+    fn end_screen(&mut self) -> Result<Option<Ended>> {
+        loop {
+            self.draw_end()?;
+            let key = match self.next_key(Duration::from_millis(500))? {
+                Wait::Key(k) => k,
+                Wait::Resized | Wait::Nothing => continue,
+                Wait::Signal(ended) => return Ok(Some(ended)),
+            };
+            let ctrl = key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
+            return Ok(match key.code {
+                crossterm::event::KeyCode::Char('c') if ctrl => Some(Ended::Interrupted),
+                crossterm::event::KeyCode::Char('u') => {
+                    self.undo()?;
+                    None
+                }
+                _ => Some(Ended::Finished),
+            });
+        }
+    }
+
+    fn draw_end(&mut self) -> Result<()> {
+        let (w, _) = terminal::size()?;
+        let outcomes = &self.session.outcomes;
+        let new = outcomes.iter().filter(|o| o.was_new).count();
+        let mut rows = vec![
+            vec![Span::new(
+                format!("Session done: {} answered ({new} new)", outcomes.len()),
+                wrap::Style::PLAIN.bold(),
+            )],
+            Vec::new(),
+        ];
+        if let Some(s) = &self.status {
+            rows.push(vec![Span::new(
+                s.text.clone(),
+                wrap::Style::tone(Tone::Dim),
+            )]);
+        }
+        rows.push(vec![Span::plain(
+            "u: undo the last answer · any other key: finish and see the summary",
+        )]);
+        let out = &mut self.out;
+        queue!(
+            out,
+            terminal::BeginSynchronizedUpdate,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
+        for (y, row) in rows.iter().enumerate() {
+            queue!(out, cursor::MoveTo(0, y as u16))?;
+            for span in row {
+                let mut span = span.clone();
+                span.text = span.text.chars().take(usize::from(w)).collect();
+                paint(out, &span, self.deps.color)?;
+            }
+        }
+        queue!(out, terminal::EndSynchronizedUpdate)?;
+        out.flush()?;
         Ok(())
     }
 

@@ -560,12 +560,27 @@ fn help(w: usize) -> Vec<Line> {
             "mock paper",
             "a–d answer (A–D or g: as a guess), s leaves blank, ←→ move, q hands in",
         ),
-        ("u", "undo the last answer (the card comes back)"),
+        (
+            "u",
+            "undo the last answer, suspend or bury (the card comes back); with none yet, the previous session's last answer, once; also on the end screen",
+        ),
+        (
+            "@",
+            "suspend this card (asks to confirm): not shown until `smriti unsuspend`",
+        ),
+        (
+            "=",
+            "bury this card and its cloze siblings until the next study day",
+        ),
         ("s", "skip this card"),
         ("e", "show or hide the explanation"),
         (
             "i",
             "card info: its key, deck file and line, source, as-of date, tags, every answer, memory now",
+        ),
+        (
+            "E",
+            "edit this card in $VISUAL/$EDITOR (a built-in one in your patch deck)",
         ),
         ("PgUp PgDn", "scroll a long card"),
         ("q, esc, ^C", "quit; every answer so far is saved"),

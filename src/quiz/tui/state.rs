@@ -212,6 +212,8 @@ pub struct UiState {
     /// Body rows scrolled past (PgDn/PgUp), for cards taller than the screen.
     pub scroll: usize,
     pub mock: Option<MockInfo>,
+    /// `@` was pressed: the next key confirms (y, enter) or cancels the suspend.
+    pub confirm_suspend: bool,
 }
 
 impl UiState {
@@ -227,6 +229,7 @@ impl UiState {
             info: None,
             scroll: 0,
             mock,
+            confirm_suspend: false,
         }
     }
 }
@@ -244,6 +247,10 @@ pub enum Action {
     Next,
     Skip,
     Undo,
+    /// `@`, confirmed: suspend the card on screen.
+    Suspend,
+    /// `=`: bury the card on screen and its cloze siblings until the next study day.
+    Bury,
     /// Count the typed answer just judged wrong as right.
     Overrule,
     /// Record this grade instead of the one just given (after a right mcq or typed answer).
@@ -264,6 +271,8 @@ pub enum Action {
     Back,
     /// i: show the card's info (key, source, history) over the card.
     Info,
+    /// E: edit the card in the user's editor (`e` is the explanation).
+    Edit,
     /// q or Esc: end the session, progress kept.
     Quit,
     /// Ctrl-C: as Quit, but the process exits with 130.
@@ -284,6 +293,14 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
             ui.scroll = 0;
             return Action::None;
         }
+    }
+    if ui.confirm_suspend {
+        ui.confirm_suspend = false;
+        ui.status = None;
+        return match key.code {
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => Action::Suspend,
+            _ => Action::None,
+        };
     }
     if ui.info.is_some() {
         // Any key closes the info and does nothing else.
@@ -316,6 +333,19 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent) -> Action {
         }
         // Not in a mock paper: its history and stability would give hints an exam does not.
         KeyCode::Char('i') if ui.mock.is_none() => return Action::Info,
+        // Not in a mock paper either: a paper is sat, not revised.
+        KeyCode::Char('E') if ui.mock.is_none() => return Action::Edit,
+        // Anki's suspend and bury-note keys; no phase but typing (where they are text) and
+        // the paper uses them.
+        KeyCode::Char('@') if ui.mock.is_none() => {
+            ui.confirm_suspend = true;
+            ui.status = Some(Status {
+                text: "Suspend this card? It is not shown again until `smriti unsuspend`. y: suspend, any other key: keep it".to_owned(),
+                ok: Some(false),
+            });
+            return Action::None;
+        }
+        KeyCode::Char('=') if ui.mock.is_none() => return Action::Bury,
         _ => {}
     }
     let phase = std::mem::replace(&mut ui.phase, Phase::Asking);

@@ -494,3 +494,28 @@ fn i_asks_for_the_card_info_which_any_key_closes_but_not_while_typing() {
     typed(&mut ui, "i");
     assert!(ui.info.is_none());
 }
+
+#[test]
+fn capital_e_asks_to_edit_the_card_but_not_while_typing_or_in_a_mock_paper() {
+    let mut ui = fixtures::ui(BASIC);
+    assert_eq!(handle_key(&mut ui, ch('E')), Action::Edit);
+    let shown = ui.show_explain;
+    assert_eq!(
+        handle_key(&mut ui, ch('e')),
+        Action::None,
+        "e is the explanation"
+    );
+    assert_ne!(ui.show_explain, shown);
+
+    let mut ui = fixtures::ui(TYPED);
+    typed(&mut ui, "E");
+
+    let mut ui = fixtures::ui(MCQ);
+    ui.mock = Some(MockInfo {
+        number: 1,
+        total: 1,
+        secs_left: 60,
+    });
+    ui.phase = Phase::start(Kind::Mcq, true);
+    assert_ne!(handle_key(&mut ui, ch('E')), Action::Edit);
+}
