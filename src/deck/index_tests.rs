@@ -20,7 +20,9 @@ const DECK: &str = "[deck]\nid = \"d\"\nexam = \"prelims\"\n[[card]]\nid = \"c\"
 /// id; `text` changes every prompt.
 fn deck_src(n: usize, gone: &[usize], renamed: Option<usize>, text: u8) -> String {
     let mut src = String::from("[deck]\nid = \"p\"\nname = \"P\"\nexam = \"prelims\"\n");
-    for i in (0..n).filter(|i| !gone.contains(i)) {
+    // The mcq cards (i % 4 == 1) stay: their group needs every answer it has to be valid, and
+    // an invalid deck would leave the run without its deck.
+    for i in (0..n).filter(|i| !gone.contains(i) || i % 4 == 1) {
         let id = if renamed == Some(i) {
             format!("r{i}")
         } else {

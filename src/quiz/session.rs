@@ -2,6 +2,7 @@
 //! each answer or undo returns the journal entry the front end must make durable before it
 //! asks for the next card.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use rand::SeedableRng;
@@ -116,6 +117,10 @@ pub struct Session<'a> {
     rng: StdRng,
     /// Cards the session started with, by reason: (due reviews incl. learning, new).
     pub planned: (usize, usize),
+    /// How many of the cards still to come are new, while known: answering and skipping keep
+    /// it, so the full-screen header costs nothing per card however long the queue; the rarer
+    /// changes (undo, suspend, bury, edit) forget it and the next header counts again.
+    new_waiting: Cell<Option<usize>>,
 }
 
 impl<'a> Session<'a> {
@@ -160,6 +165,7 @@ impl<'a> Session<'a> {
             mode,
             rng: StdRng::seed_from_u64(seed),
             planned,
+            new_waiting: Cell::new(None),
         }
     }
 
@@ -266,6 +272,7 @@ impl<'a> Session<'a> {
     /// Takes every card still to come off the queue, each laid out once: the questions of a
     /// mock paper, which the paper sets in this order and grades when it is handed in.
     pub fn draw_all(&mut self, now: Millis) -> Vec<Shown> {
+        self.new_waiting.set(None);
         let mut all = Vec::new();
         while self.current(now).is_some() {
             all.extend(self.current.take());
@@ -296,6 +303,12 @@ impl<'a> Session<'a> {
     ) -> Entry {
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
+        // The card leaves the cards to come, or stays as a learning step: either way, not new.
+        if prev.is_none() && self.mode != Mode::Mock {
+            self.count_new(-1);
+        } else if self.mode == Mode::Mock {
+            self.new_waiting.set(None);
+        }
         let mut state = sched.answer(prev.as_ref(), grade, clock, &card.key);
         if self.mode == Mode::Mock && prev.is_none() {
             // A paper tests; it does not introduce cards. `intro` only counts cards against
@@ -342,9 +355,19 @@ impl<'a> Session<'a> {
 
     /// Moves on without grading; the card stays as it was in the schedule.
     pub fn skip(&mut self) {
-        if self.current.take().is_some() {
+        if let Some(skipped) = self.current.take() {
+            if !self.states.contains_key(&self.cards[skipped.idx].key) {
+                self.count_new(-1);
+            }
             self.skipped += 1;
         }
+    }
+
+    /// Adds `by` to the count of new cards to come, if it is known.
+    fn count_new(&self, by: isize) {
+        let known = self.new_waiting.get();
+        self.new_waiting
+            .set(known.and_then(|n| n.checked_add_signed(by)));
     }
 
     /// Suspends (`bury_until` None) or buries the card on screen, or, on a verdict screen,
@@ -356,6 +379,7 @@ impl<'a> Session<'a> {
         if self.mode != Mode::Study {
             return Vec::new();
         }
+        self.new_waiting.set(None);
         let (idx, shown) = match self.current.take() {
             Some(shown) => (shown.idx, Some(shown)),
             None => match self.history.last() {
@@ -445,6 +469,7 @@ impl<'a> Session<'a> {
     /// was, and the entries returned restore its previous state in the journal. With nothing
     /// of this session left, the previous session's last answer (once).
     pub fn undo(&mut self, now: Millis) -> Option<(Undone, Vec<Entry>)> {
+        self.new_waiting.set(None);
         let Some(last) = self.history.pop() else {
             return self.undo_previous(now);
         };
@@ -592,21 +617,29 @@ impl<'a> Session<'a> {
     /// Of the cards still to come, how many have been answered before (reviews and learning
     /// steps) and how many are new.
     pub fn left_by_reason(&self) -> (usize, usize) {
-        let waiting = self
-            .queue
+        let new = match self.new_waiting.get() {
+            Some(n) => {
+                debug_assert_eq!(n, self.recount_new(), "the count of new cards went wrong");
+                n
+            }
+            None => {
+                let n = self.recount_new();
+                self.new_waiting.set(Some(n));
+                n
+            }
+        };
+        (self.progress().1 - new, new)
+    }
+
+    /// The new cards still to come, counted one by one.
+    fn recount_new(&self) -> usize {
+        self.queue
             .iter()
             .copied()
             .chain(self.steps.iter().map(|s| s.idx))
-            .chain(self.current.as_ref().map(|c| c.idx));
-        let (mut seen, mut new) = (0, 0);
-        for idx in waiting {
-            if self.states.contains_key(&self.cards[idx].key) {
-                seen += 1;
-            } else {
-                new += 1;
-            }
-        }
-        (seen, new)
+            .chain(self.current.as_ref().map(|c| c.idx))
+            .filter(|&idx| !self.states.contains_key(&self.cards[idx].key))
+            .count()
     }
 
     pub fn records(&self) -> bool {
@@ -621,6 +654,7 @@ impl<'a> Session<'a> {
     /// Puts `card` (just edited) in place of the card of `old_key`; one on screen is laid out
     /// again. A card whose key changed (renamed with `was`) keeps its state.
     pub fn replace_card(&mut self, old_key: &str, card: &'a Card) {
+        self.new_waiting.set(None);
         for c in self.cards.iter_mut().filter(|c| c.key == old_key) {
             *c = card;
         }
@@ -754,6 +788,32 @@ mod tests {
     fn key(s: &mut Session<'_>, now: Millis) -> Option<String> {
         let shown = s.current(now)?.clone();
         Some(s.card(&shown).key.clone())
+    }
+
+    #[test]
+    fn the_headers_counts_follow_answers_skips_undos_and_burials() {
+        with_session(|s, sched, clock| {
+            let now = clock.now_ms();
+            assert_eq!(s.left_by_reason(), (0, 4));
+            key(s, now);
+            // A new card failed: it waits as a learning step, seen.
+            s.answer(Grade::Again, 0, sched, clock);
+            assert_eq!(s.left_by_reason(), (1, 3));
+            key(s, now);
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(s.left_by_reason(), (1, 2));
+            key(s, now);
+            s.skip();
+            assert_eq!(s.left_by_reason(), (1, 1));
+            s.undo(now);
+            assert_eq!(s.left_by_reason(), (1, 2));
+            key(s, now);
+            s.hold(Some(now + 86_400_000), now);
+            assert_eq!(s.left_by_reason(), (1, 1));
+            key(s, now);
+            s.answer(Grade::Good, 0, sched, clock);
+            assert_eq!(s.left_by_reason(), (1, 0));
+        });
     }
 
     #[test]
