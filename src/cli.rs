@@ -78,6 +78,8 @@ pub enum Command {
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
     Restore(RestoreArgs),
+    /// Bring in cards and their review history from an Anki package (.apkg, .colpkg)
+    Import(ImportArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -320,6 +322,21 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 pub struct OptimizeArgs {
     /// Fit and compare, but do not write config.toml [default: off]
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import: an Anki package (.apkg) or collection (.colpkg)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Put every card into this deck (created in <home>/decks if new) [default: one deck per Anki deck]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Show what would be created or updated, and write nothing [default: off]
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod config;
 pub mod deck;
 pub mod exit;
+pub mod import;
 pub mod info;
 pub mod optimize;
 pub mod paths;

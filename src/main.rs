@@ -57,6 +57,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Optimize(args) => cmd::optimize::optimize(&app, args, &mut out)?,
         Command::Card(args) => cmd::card::card(&app, args, &mut out)?,
         Command::Search(args) => cmd::search::search(&app, args, &mut out)?,
+        Command::Import(args) => cmd::import::import(&app, args, &mut out)?,
         Command::Restore(args) => {
             let mut input = io::stdin().lock();
             cmd::restore::restore(&app, args, &mut input, &mut out)?

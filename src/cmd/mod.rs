@@ -5,6 +5,7 @@ pub mod card;
 pub mod check;
 pub mod completions;
 pub mod decks;
+pub mod import;
 pub mod optimize;
 pub mod paths;
 pub mod plan;

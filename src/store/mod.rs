@@ -264,6 +264,58 @@ impl Store {
         Ok(())
     }
 
+    /// Appends `n` entries at once, as an import does: `entry(i)` makes the i-th (it is
+    /// called twice per entry, to write and then to apply, so a million need not be held).
+    /// Written in large chunks and made durable by one sync at the end, which a million
+    /// answers need (one sync each would take minutes). All or nothing: on any failure the
+    /// journal is cut back to where it was and the in-memory state is unchanged.
+    pub fn record_all(
+        &mut self,
+        n: usize,
+        entry: impl Fn(usize) -> Entry,
+    ) -> Result<(), StoreError> {
+        const CHUNK: usize = 1 << 20;
+        let path = Store::journal_path(&self.dir);
+        let Some(w) = self.writer.as_mut() else {
+            return Err(StoreError::Io {
+                path: path.display().to_string(),
+                source: io::Error::other("the state was opened read-only"),
+            });
+        };
+        let (start_len, start_crc) = (w.len, w.crc);
+        let mut buf = String::with_capacity(CHUNK + 512);
+        let mut written = || -> Result<(), StoreError> {
+            for i in 0..n {
+                let e = entry(i);
+                journal::check_key(e.key().as_bytes()).map_err(|reason| StoreError::BadKey {
+                    key: crate::sanitize::clean(e.key()),
+                    reason,
+                })?;
+                buf.push_str(&journal::write_line(&e, rand::random::<u64>(), None));
+                if buf.len() >= CHUNK || i + 1 == n {
+                    w.file.write_all(buf.as_bytes()).map_err(io_err(&path))?;
+                    w.len += buf.len() as u64;
+                    w.crc = crc32c::crc32c_append(w.crc, buf.as_bytes());
+                    buf.clear();
+                }
+            }
+            w.file.sync_data().map_err(io_err(&path))
+        };
+        if let Err(e) = written() {
+            // A full disk or a bad key midway: take back every line of the batch.
+            let _ = w.file.set_len(start_len);
+            let _ = w.file.sync_data();
+            w.len = start_len;
+            w.crc = start_crc;
+            return Err(e);
+        }
+        self.lines_since_snapshot += n;
+        for i in 0..n {
+            entry(i).apply(&mut self.cards);
+        }
+        Ok(())
+    }
+
     /// At the end of a session: refresh the snapshot when the journal has grown past it (or
     /// it could not be used), and keep a daily backup. Failures here lose nothing (the journal
     /// is the record), so they are reported but not fatal.
