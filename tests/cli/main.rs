@@ -13,6 +13,7 @@ mod check;
 mod check_dates;
 mod dates_on_screen;
 mod env;
+mod import_anki;
 mod kill;
 mod mock;
 mod new_order;

@@ -150,6 +150,10 @@ fn zip_error(path: &Path, e: ZipError) -> ApkgError {
             path: path.to_path_buf(),
             source,
         },
+        ZipError::InvalidArchive(_) => ApkgError::NotAPackage {
+            path: path.to_path_buf(),
+            why: "not a complete zip archive (cut short, or another kind of file)".into(),
+        },
         other => ApkgError::NotAPackage {
             path: path.to_path_buf(),
             why: format!("not a readable zip archive ({other})"),
