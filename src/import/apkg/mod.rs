@@ -165,7 +165,7 @@ pub fn prepare(
             answers.extend(replayed.into_iter().map(|a| (index, a)));
         }
         done += 1;
-        if done % 1024 == 0 {
+        if done.is_multiple_of(1024) {
             progress.set(0.45 + 0.45 * done as f32 / total.max(1) as f32);
         }
     }
