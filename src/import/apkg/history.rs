@@ -125,9 +125,11 @@ pub fn replay(
         (Some(k), Some(first)) if kept.cut && first > k.last => None,
         (k, _) => k.copied(),
     };
+    // Answers up to the known state's last one are in the journal already.
+    let recorded_until = state.map(|s| s.last);
     let mut out = Vec::with_capacity(kept.answers.len());
     for &(at, grade, took_ms) in &kept.answers {
-        if state.is_some_and(|s| at <= s.last) {
+        if recorded_until.is_some_and(|last| at <= last) {
             *dropped.entry(Dropped::AlreadyThere).or_insert(0) += 1;
             continue;
         }

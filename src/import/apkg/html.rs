@@ -37,8 +37,13 @@ pub fn to_text(html: &str) -> Text {
     while let Some(open) = rest.find('<') {
         out.run(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('>') else {
-            // A lone `<` is text (`a < b`), as a browser shows it.
+        let starts_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let close = after.find('>').filter(|_| starts_tag);
+        let Some(close) = close else {
+            // A `<` that opens no tag is text (`a < b`), as a browser shows it.
             out.run(&rest[open..open + 1]);
             rest = after;
             continue;
