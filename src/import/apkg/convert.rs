@@ -103,7 +103,7 @@ pub fn convert(col: &Collection, deck_ids: &HashMap<i64, String>) -> Converted {
         }
         let fields: Vec<html::Text> = note.fields.iter().map(|f| html::to_text(f)).collect();
         let field = |i: usize| fields.get(i).map_or("", |t| t.text.as_str());
-        let Some(gid) = guid_id(&note.guid) else {
+        let Some(gid) = note_id(note) else {
             skip("a note whose GUID makes too long an id");
             continue;
         };
@@ -213,6 +213,17 @@ fn unusable(body: &Body) -> Option<&'static str> {
         return Some("a cloze text with `{{` that smriti would read as an unclosed gap");
     }
     None
+}
+
+/// The note's part of its cards' ids: from its GUID, or from its id when it has none (notes
+/// added by some tools through Anki's backend have an empty GUID). `_nid` cannot come out of
+/// a GUID (`_` is always followed by two hex digits there), so the two never collide.
+fn note_id(note: &Note) -> Option<String> {
+    if note.guid.is_empty() {
+        Some(format!("_nid{}", note.id))
+    } else {
+        guid_id(&note.guid)
+    }
 }
 
 /// The note's GUID as an id: letters, digits, `-` and `.` kept, any other byte as `_` and two
@@ -482,5 +493,14 @@ mod tests {
         assert_ne!(guid_id("a_2f"), guid_id("a/"));
         assert_ne!(guid_id("AB"), guid_id("ab"), "GUIDs are case-sensitive");
         assert_eq!(guid_id(&"x".repeat(200)), None);
+        let note = |guid: &str| Note {
+            id: 1234,
+            guid: guid.into(),
+            notetype: 1,
+            tags: Vec::new(),
+            fields: Vec::new(),
+        };
+        assert_eq!(note_id(&note("")).as_deref(), Some("_nid1234"));
+        assert_ne!(note_id(&note("")), note_id(&note("_nid1234")));
     }
 }
