@@ -64,6 +64,10 @@ fn anki(app: &App, args: &ImportArgs, out: &mut impl Write) -> Result<Exit> {
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the import stopped on an internal error")))
     })?;
     if !args.dry_run {
+        // Today's backup of the journal, if there is none yet, is taken as it was before the
+        // import: the copy to go back to if the import was not wanted (and not a second copy
+        // of a million imported answers read into memory).
+        store.finish(&clock)?;
         commit(&mut store, &prepared, &decks_dir)?;
         if let Err(e) = store.finish(&clock) {
             eprintln!("smriti: warning: {}", clean(&format!("{e:#}")));

@@ -128,74 +128,42 @@ pub fn prepare(
     }
     let pkg = package::open(opts.package)?;
     progress.set(0.15);
-    let col = collection::read(pkg.collection.path(), opts.package, pkg.format.member())?;
+    let mut col = collection::read(pkg.collection.path(), opts.package, pkg.format.member())?;
     drop(pkg.collection);
     progress.set(0.35);
     let deck_ids = deck_ids(&col, opts);
     let converted = convert::convert(&col, &deck_ids);
     progress.set(0.45);
 
+    // Only the review log is needed from here on: the notes go, to keep the peak low.
+    let reviews = std::mem::take(&mut col.reviews);
     let day_start_hour = col.rollover.unwrap_or(clock.day_start_hour);
+    drop(col);
     let replay_clock = Clock::new(clock.now, clock.tz.clone(), day_start_hour);
-    let mut reviews_of: HashMap<i64, &[collection::Review]> = HashMap::new();
-    for chunk in col.reviews.chunk_by(|a, b| a.card == b.card) {
-        reviews_of.insert(chunk[0].card, chunk);
-    }
-    let total: usize = converted.decks.iter().map(|d| d.cards.len()).sum();
-    let mut done = 0usize;
-    let mut keys = Vec::with_capacity(total);
-    let mut answers = Vec::new();
-    let mut dropped = BTreeMap::new();
-    let mut suspended = 0;
-    for card in converted.decks.iter().flat_map(|d| &d.cards) {
-        suspended += usize::from(card.suspended);
-        let log = reviews_of.get(&card.anki_card).copied().unwrap_or(&[]);
-        let kept = history::keep(log, &mut dropped);
-        let replayed = history::replay(
+    // The deck files are rendered and checked on a second thread while the history replays:
+    // neither needs the other, and both take seconds on a large collection.
+    let (decks, replayed) = std::thread::scope(|s| {
+        let rendering = s.spawn(|| render_decks(&converted, opts.decks_dir));
+        let replayed = replay_all(
+            &converted,
+            &reviews,
+            known,
             scheduler,
             &replay_clock,
-            &card.key,
-            known.get(&card.key),
-            &kept,
-            &mut dropped,
+            progress,
         );
-        if !replayed.is_empty() {
-            let index = keys.len() as u32;
-            keys.push(card.key.clone());
-            answers.extend(replayed.into_iter().map(|a| (index, a)));
+        match rendering.join() {
+            Ok(decks) => (decks, replayed),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-        done += 1;
-        if done.is_multiple_of(1024) {
-            progress.set(0.45 + 0.45 * done as f32 / total.max(1) as f32);
-        }
-    }
-    // The journal is read in order: one time line across cards, as if answered live.
-    answers.sort_by_key(|(_, a)| a.at);
-
-    let mut decks = Vec::with_capacity(converted.decks.len());
-    for deck in &converted.decks {
-        let path = opts.decks_dir.join(format!("{}.toml", deck.id));
-        let existing = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(source) => return Err(ApkgError::Read { path, source }),
-        };
-        let (text, counts) = write::render(deck, existing.as_deref(), &path)?;
-        let mut kinds = BTreeMap::new();
-        for c in &deck.cards {
-            *kinds.entry(c.body.kind()).or_insert(0) += 1;
-        }
-        decks.push(DeckFile {
-            id: deck.id.clone(),
-            anki_name: deck.name.clone(),
-            path,
-            created: existing.is_none(),
-            original: existing,
-            text,
-            counts,
-            kinds,
-        });
-    }
+    });
+    let decks = decks?;
+    let Replayed {
+        keys,
+        answers,
+        dropped,
+        suspended,
+    } = replayed;
     progress.set(1.0);
     Ok(Prepared {
         format: pkg.format,
@@ -234,4 +202,86 @@ fn deck_ids(col: &collection::Collection, opts: &Options<'_>) -> HashMap<i64, St
         out.insert(*id, chosen);
     }
     out
+}
+
+/// The answers to record, from every imported card's log.
+struct Replayed {
+    keys: Vec<String>,
+    answers: Vec<(u32, Answer)>,
+    dropped: BTreeMap<Dropped, usize>,
+    suspended: usize,
+}
+
+fn replay_all(
+    converted: &convert::Converted,
+    reviews: &[collection::Review],
+    known: &States,
+    scheduler: &Scheduler,
+    clock: &Clock,
+    progress: &Progress,
+) -> Replayed {
+    let mut reviews_of: HashMap<i64, &[collection::Review]> = HashMap::new();
+    for chunk in reviews.chunk_by(|a, b| a.card == b.card) {
+        reviews_of.insert(chunk[0].card, chunk);
+    }
+    let total: usize = converted.decks.iter().map(|d| d.cards.len()).sum();
+    let mut out = Replayed {
+        keys: Vec::new(),
+        answers: Vec::with_capacity(reviews.len()),
+        dropped: BTreeMap::new(),
+        suspended: 0,
+    };
+    for (done, card) in converted.decks.iter().flat_map(|d| &d.cards).enumerate() {
+        out.suspended += usize::from(card.suspended);
+        let log = reviews_of.get(&card.anki_card).copied().unwrap_or(&[]);
+        let kept = history::keep(log, &mut out.dropped);
+        let replayed = history::replay(
+            scheduler,
+            clock,
+            &card.key,
+            known.get(&card.key),
+            &kept,
+            &mut out.dropped,
+        );
+        if !replayed.is_empty() {
+            let index = out.keys.len() as u32;
+            out.keys.push(card.key.clone());
+            out.answers.extend(replayed.into_iter().map(|a| (index, a)));
+        }
+        if done.is_multiple_of(1024) {
+            progress.set(0.45 + 0.5 * done as f32 / total.max(1) as f32);
+        }
+    }
+    // The journal is read in order: one time line across cards, as if answered live.
+    out.answers.sort_by_key(|(_, a)| a.at);
+    out
+}
+
+/// Each deck's new text, from the file as it is now (if any), checked by the deck parser.
+fn render_decks(converted: &convert::Converted, dir: &Path) -> Result<Vec<DeckFile>, ApkgError> {
+    let mut decks = Vec::with_capacity(converted.decks.len());
+    for deck in &converted.decks {
+        let path = dir.join(format!("{}.toml", deck.id));
+        let existing = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(source) => return Err(ApkgError::Read { path, source }),
+        };
+        let (text, counts) = write::render(deck, existing.as_deref(), &path)?;
+        let mut kinds = BTreeMap::new();
+        for c in &deck.cards {
+            *kinds.entry(c.body.kind()).or_insert(0) += 1;
+        }
+        decks.push(DeckFile {
+            id: deck.id.clone(),
+            anki_name: deck.name.clone(),
+            path,
+            created: existing.is_none(),
+            original: existing,
+            text,
+            counts,
+            kinds,
+        });
+    }
+    Ok(decks)
 }
