@@ -264,11 +264,11 @@ impl Store {
         Ok(())
     }
 
-    /// Appends `n` entries at once, as an import does: `entry(i)` makes the i-th (it is
-    /// called twice per entry, to write and then to apply, so a million need not be held).
-    /// Written in large chunks and made durable by one sync at the end, which a million
-    /// answers need (one sync each would take minutes). All or nothing: on any failure the
-    /// journal is cut back to where it was and the in-memory state is unchanged.
+    /// Appends `n` entries at once, as an import does: `entry(i)` makes the i-th, so a
+    /// million need not be held. Written in large chunks and made durable by one sync at the
+    /// end, which a million answers need (one sync each would take minutes). All or nothing:
+    /// on any failure the journal is cut back to where it was and the in-memory state is
+    /// unchanged.
     pub fn record_all(
         &mut self,
         n: usize,
@@ -284,6 +284,8 @@ impl Store {
         };
         let (start_len, start_crc) = (w.len, w.crc);
         let mut buf = String::with_capacity(CHUNK + 512);
+        // Each card's latest state in the batch, applied only once all of it is durable.
+        let mut staged = States::default();
         let mut written = || -> Result<(), StoreError> {
             for i in 0..n {
                 let e = entry(i);
@@ -298,6 +300,8 @@ impl Store {
                     w.crc = crc32c::crc32c_append(w.crc, buf.as_bytes());
                     buf.clear();
                 }
+                let (Entry::Review { key, state, .. } | Entry::Undo { key, state, .. }) = e;
+                staged.insert(key, state);
             }
             w.file.sync_data().map_err(io_err(&path))
         };
@@ -310,8 +314,12 @@ impl Store {
             return Err(e);
         }
         self.lines_since_snapshot += n;
-        for i in 0..n {
-            entry(i).apply(&mut self.cards);
+        for (key, state) in staged {
+            if state.phase == crate::schedule::Phase::New {
+                self.cards.remove(&key);
+            } else {
+                self.cards.insert(key, state);
+            }
         }
         Ok(())
     }

@@ -143,7 +143,11 @@ pub fn prepare(
     // The deck files are rendered and checked on a second thread while the history replays:
     // neither needs the other, and both take seconds on a large collection.
     let (decks, replayed) = std::thread::scope(|s| {
-        let rendering = s.spawn(|| render_decks(&converted, opts.decks_dir));
+        // Two halves, so the rendering takes both cores once the replay is done.
+        let half = converted.decks.len().div_ceil(2);
+        let (first, second) = converted.decks.split_at(half);
+        let rendering = s.spawn(|| render_decks(first, opts.decks_dir));
+        let rendering_more = s.spawn(|| render_decks(second, opts.decks_dir));
         let replayed = replay_all(
             &converted,
             &reviews,
@@ -152,12 +156,15 @@ pub fn prepare(
             &replay_clock,
             progress,
         );
-        match rendering.join() {
-            Ok(decks) => (decks, replayed),
+        let join = |h: std::thread::ScopedJoinHandle<'_, _>| match h.join() {
+            Ok(decks) => decks,
             Err(panic) => std::panic::resume_unwind(panic),
-        }
+        };
+        ((join(rendering), join(rendering_more)), replayed)
     });
-    let decks = decks?;
+    let (decks, decks_more) = decks;
+    let mut decks: Vec<DeckFile> = decks?;
+    decks.extend(decks_more?);
     let Replayed {
         keys,
         answers,
@@ -258,9 +265,9 @@ fn replay_all(
 }
 
 /// Each deck's new text, from the file as it is now (if any), checked by the deck parser.
-fn render_decks(converted: &convert::Converted, dir: &Path) -> Result<Vec<DeckFile>, ApkgError> {
-    let mut decks = Vec::with_capacity(converted.decks.len());
-    for deck in &converted.decks {
+fn render_decks(converted: &[convert::Deck], dir: &Path) -> Result<Vec<DeckFile>, ApkgError> {
+    let mut decks = Vec::with_capacity(converted.len());
+    for deck in converted {
         let path = dir.join(format!("{}.toml", deck.id));
         let existing = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
