@@ -91,10 +91,6 @@ pub fn read(db: &Path, package: &Path, member: &str) -> Result<Collection, ApkgE
         a.to_lowercase().cmp(&b.to_lowercase())
     })
     .map_err(bad)?;
-    // SQLite's default 2 MB page cache makes a million-row read fetch pages again and again;
-    // this is a ceiling, used only as pages are read.
-    conn.pragma_update(None, "cache_size", -32_768)
-        .map_err(bad)?;
     let schema: i64 = conn
         .query_row("select ver from col", [], |r| r.get(0))
         .map_err(bad)?;

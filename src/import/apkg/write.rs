@@ -45,21 +45,27 @@ pub fn render(
         path: path.to_path_buf(),
         why,
     };
-    let mut doc = match existing {
-        Some(text) => text.parse::<DocumentMut>().map_err(|e| {
-            invalid(format!(
-                "is not valid TOML, so the import cannot update it ({})",
-                e.message()
-            ))
-        })?,
-        None => new_deck(deck),
+    let source = format!("Anki deck “{}”", deck.name);
+    let Some(existing) = existing else {
+        let text = new_deck_text(deck, &source);
+        check(&text, path)?;
+        let counts = Counts {
+            new: deck.cards.len(),
+            ..Counts::default()
+        };
+        return Ok((text, counts));
     };
+    let mut doc = existing.parse::<DocumentMut>().map_err(|e| {
+        invalid(format!(
+            "is not valid TOML, so the import cannot update it ({})",
+            e.message()
+        ))
+    })?;
     if !doc.contains_table("deck") {
         return Err(invalid(
             "has no `[deck]` table; it is not a smriti deck".into(),
         ));
     }
-    let source = format!("Anki deck “{}”", deck.name);
     let cards = doc
         .entry("card")
         .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
@@ -98,14 +104,43 @@ pub fn render(
         }
     }
     let text = doc.to_string();
-    parse_deck(&text, Origin::File(path.to_path_buf())).map_err(|errors| {
-        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        invalid(format!(
-            "would not be a valid deck after the import:\n{}",
-            all.join("\n")
-        ))
-    })?;
+    check(&text, path)?;
     Ok((text, counts))
+}
+
+/// The deck parser's verdict on the text about to be written.
+fn check(text: &str, path: &Path) -> Result<(), ApkgError> {
+    parse_deck(text, Origin::File(path.to_path_buf()))
+        .map(drop)
+        .map_err(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            ApkgError::Deck {
+                path: path.to_path_buf(),
+                why: format!(
+                    "would not be a valid deck after the import:\n{}",
+                    all.join("\n")
+                ),
+            }
+        })
+}
+
+/// A new deck's text, one `[[card]]` at a time: the same text a whole document would give,
+/// without holding every card's table at once (a 50,000-card deck's tables take far more
+/// memory than its text).
+fn new_deck_text(deck: &Deck, source: &str) -> String {
+    let mut text = new_deck(deck).to_string();
+    for card in &deck.cards {
+        let mut table = Table::new();
+        table.insert("id", value(card.id.as_str()));
+        fill(&mut table, card, source);
+        let mut list = ArrayOfTables::new();
+        list.push(table);
+        let mut one = DocumentMut::new();
+        one.insert("card", Item::ArrayOfTables(list));
+        text.push('\n');
+        text.push_str(&one.to_string());
+    }
+    text
 }
 
 fn new_deck(deck: &Deck) -> DocumentMut {
