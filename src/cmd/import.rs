@@ -15,6 +15,7 @@ use crate::cli::ImportArgs;
 use crate::cmd::optimize::progress;
 use crate::deck::edit::Snapshot;
 use crate::exit::Exit;
+use crate::import::apkg::history::Dropped;
 use crate::import::apkg::{self, DeckFile, Options, Prepared, Progress};
 use crate::sanitize::clean;
 use crate::store::{Store, journal::Entry};
@@ -175,16 +176,24 @@ fn report(
         if cards == 1 { "" } else { "s" },
         p.day_start_hour,
     )?;
-    if !p.dropped.is_empty() {
-        let parts: Vec<String> = p
-            .dropped
-            .iter()
-            .map(|(why, n)| format!("{n} {}", why.describe()))
-            .collect();
+    let rules: Vec<String> = p
+        .dropped
+        .iter()
+        .filter(|(why, _)| **why != Dropped::AlreadyThere)
+        .map(|(why, n)| format!("{n} {}", why.describe()))
+        .collect();
+    if !rules.is_empty() {
         writeln!(
             out,
             "  left out as Anki's FSRS leaves them out: {}",
-            parts.join(", ")
+            rules.join(", ")
+        )?;
+    }
+    if let Some(n) = p.dropped.get(&Dropped::AlreadyThere) {
+        writeln!(
+            out,
+            "  {n} {} (not added again)",
+            Dropped::AlreadyThere.describe()
         )?;
     }
     for (nt, n) in &p.other_types {
