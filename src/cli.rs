@@ -86,7 +86,8 @@ pub enum Command {
     Paths(PathsArgs),
     /// List the journal's backups, or put one back (the current journal is kept aside)
     Restore(RestoreArgs),
-    /// Bring in cards from Anki's text format, CSV or TSV, or a review log with --history
+    /// Bring in cards: Anki packages (.apkg, .colpkg) with their history, Anki's text format, CSV
+    /// or TSV; or a review log with --history
     Import(ImportArgs),
     /// Write your cards (CSV, or Anki's text format) or your review history (--history)
     Export(ExportArgs),
@@ -377,13 +378,14 @@ pub struct OptimizeArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "FILE.txt is Anki's text format (its #separator, #html, #guid column, … header lines are \
+    after_help = "FILE.apkg and FILE.colpkg are Anki packages: notes become cards (one deck file per \
+                  Anki deck) and their review history is replayed. FILE.txt is Anki's text format (its #separator, #html, #guid column, … header lines are \
                   followed); FILE.csv and FILE.tsv name our fields in a header row (q,a,tags,source,kind,\
                   options,…), unless they start with Anki's header lines. With --history, FILE is a review \
                   log: card_key,review_time,review_rating[,review_duration]."
 )]
 pub struct ImportArgs {
-    /// Put every card into this deck (created in <home>/decks if new) [default: the deck the file names, else one named after the file]
+    /// Put every card into this deck (created in <home>/decks if new) [default: the deck the file names (each Anki deck its own), else one named after the file]
     #[arg(long, value_name = "ID")]
     pub deck: Option<String>,
 

@@ -1,5 +1,6 @@
-//! `smriti import`: cards from Anki's text format or a CSV/TSV of our fields into the user's
-//! decks, or (`--history`) a review log put back onto the user's cards. The format is chosen
+//! `smriti import`: cards from an Anki package (`apkg`), Anki's text format or a CSV/TSV of
+//! our fields into the user's decks, or (`--history`) a review log put back onto the user's
+//! cards. The format is chosen
 //! by the file's extension (and, for `.csv`/`.tsv`, by whether it opens with Anki's header
 //! lines). All or nothing: on any error nothing is written; `--dry-run` writes nothing either.
 
@@ -18,9 +19,18 @@ use crate::import::{ImportErrors, Parsed, csv_cards, history, read_text, text};
 use crate::sanitize::clean_line;
 use crate::store::Store;
 
-pub fn import(app: &App, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit> {
+mod apkg;
+
+pub fn import(app: &App, args: &ImportArgs, mut out: &mut dyn Write) -> Result<Exit> {
     if args.history {
         return import_history(app, args, out);
+    }
+    let ext = args
+        .file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("apkg" | "colpkg")) {
+        return apkg::anki(app, args, &mut out);
     }
     if let Some(deck) = &args.deck
         && !valid_id(deck)
@@ -79,7 +89,8 @@ fn read_cards(path: &Path) -> Result<Parsed> {
         .unwrap_or_default();
     if !matches!(ext.as_str(), "txt" | "csv" | "tsv") {
         bail!(
-            "{}: cannot import a file of this type; expected .txt (Anki's text format), .csv or .tsv",
+            "{}: cannot import a file of this type; smriti imports Anki packages (.apkg, .colpkg), \
+             Anki's text format (.txt), .csv and .tsv",
             path.display()
         );
     }

@@ -3,7 +3,7 @@
 //! predict better (not with `--dry-run`). With too little history it says how much more is
 //! needed and changes nothing. `--log FILE` fits on another tool's review log instead.
 
-mod progress;
+pub(crate) mod progress;
 pub mod write;
 
 use std::io::Write;

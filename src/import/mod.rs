@@ -1,6 +1,7 @@
 //! Bringing cards and review history in from other tools: Anki's text format (`text`), a plain
 //! CSV/TSV naming our own fields (`csv_cards`), and review logs in the open-spaced-repetition
-//! CSV form (`history`). Every reader turns its file into the same `Incoming` cards, located by
+//! CSV form (`history`); Anki's packages (`apkg`), with their review history, have their own
+//! reader and writer. Every reader turns its file into the same `Incoming` cards, located by
 //! file, line and column, so one writer (`write`) merges them into user decks and one set of
 //! rules decides what is valid: the deck parser `check` uses.
 //!
@@ -8,6 +9,7 @@
 //! nothing is written while any error remains.
 
 pub mod anki_notes;
+pub mod apkg;
 pub mod csv_cards;
 pub mod history;
 pub mod html;

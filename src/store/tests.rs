@@ -258,3 +258,51 @@ fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
     assert_eq!(store.cards.len(), 31, "the in-memory state is unchanged");
     assert_eq!(fs::read(Store::journal_path(dir.path())).unwrap(), before);
 }
+
+fn review(i: usize, key: &str) -> Entry {
+    Entry::Review {
+        at: i as i64,
+        key: key.to_owned(),
+        grade: Grade::Good,
+        took_ms: 900,
+        state: state(i as i64),
+    }
+}
+
+#[test]
+fn a_batch_is_recorded_whole_and_read_back_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_write(dir.path()).unwrap();
+    store.record(&review(0, "d/first")).unwrap();
+    store
+        .record_all((0..3000).map(|i| review(i, &format!("d/c{}", i % 1000))))
+        .unwrap();
+    let (mut want, mut holds) = (States::default(), super::Holds::default());
+    review(0, "d/first").apply(&mut want, &mut holds);
+    (0..3000).for_each(|i| review(i, &format!("d/c{}", i % 1000)).apply(&mut want, &mut holds));
+    assert_eq!(store.cards, want);
+    drop(store);
+    assert_eq!(Store::open_read(dir.path()).unwrap().cards, want);
+}
+
+#[test]
+fn a_batch_that_fails_midway_leaves_the_journal_and_state_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_write(dir.path()).unwrap();
+    store.record(&review(0, "d/first")).unwrap();
+    let journal = fs::read(Store::journal_path(dir.path())).unwrap();
+    let before = store.cards.clone();
+    // Far enough in that earlier chunks were already written when the bad key comes.
+    let bad = 40_000;
+    let err = store
+        .record_all((0..50_000).map(|i| review(i, if i == bad { "d/bad\tkey" } else { "d/ok" })))
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot be recorded"), "{err}");
+    assert_eq!(store.cards, before);
+    assert_eq!(fs::read(Store::journal_path(dir.path())).unwrap(), journal);
+    // The store goes on writing where it was.
+    store.record(&review(1, "d/next")).unwrap();
+    drop(store);
+    let read = Store::open_read(dir.path()).unwrap();
+    assert!(read.cards.contains_key("d/next") && !read.cards.contains_key("d/ok"));
+}

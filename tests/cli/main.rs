@@ -17,6 +17,7 @@ mod env;
 mod export;
 mod hold;
 mod import;
+mod import_anki;
 mod kill;
 mod mock;
 mod new_order;

@@ -1,5 +1,6 @@
-//! A progress bar on stderr while the optimiser works, shown only on a terminal and only once
-//! the work has taken more than a second (a small history fits faster than a bar would flash).
+//! A progress bar on stderr while long work runs (the optimiser's fit, an Anki import), shown
+//! only on a terminal and only once the work has taken more than a second (a small history
+//! fits faster than a bar would flash).
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -13,6 +14,11 @@ const WIDTH: usize = 30;
 
 /// Waits until `done()`, drawing the bar for `progress` meanwhile if stderr is a terminal.
 pub fn watch(progress: &Progress, done: impl Fn() -> bool) {
+    watch_labelled("fitting", || progress.fraction(), done);
+}
+
+/// `watch` for any work: `label` names it on the bar, `fraction` says how far it is (0–1).
+pub fn watch_labelled(label: &str, fraction: impl Fn() -> f32, done: impl Fn() -> bool) {
     let terminal = std::io::stderr().is_terminal();
     let start = Instant::now();
     let mut drawn = false;
@@ -20,7 +26,7 @@ pub fn watch(progress: &Progress, done: impl Fn() -> bool) {
         std::thread::sleep(TICK);
         if terminal && start.elapsed() >= SHOW_AFTER {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{}", bar(progress.fraction(), start.elapsed()));
+            let _ = write!(err, "\r{}", bar(label, fraction(), start.elapsed()));
             let _ = err.flush();
             drawn = true;
         }
@@ -33,10 +39,10 @@ pub fn watch(progress: &Progress, done: impl Fn() -> bool) {
 }
 
 /// `fitting [#########.....................]  31%  12 s`
-fn bar(fraction: f32, elapsed: Duration) -> String {
+fn bar(label: &str, fraction: f32, elapsed: Duration) -> String {
     let filled = ((fraction * WIDTH as f32).round() as usize).min(WIDTH);
     format!(
-        "fitting [{}{}] {:>3.0}% {:>4} s",
+        "{label} [{}{}] {:>3.0}% {:>4} s",
         "#".repeat(filled),
         ".".repeat(WIDTH - filled),
         fraction * 100.0,
@@ -50,9 +56,9 @@ mod tests {
 
     #[test]
     fn the_bar_fills_with_the_fraction_and_keeps_its_width() {
-        let empty = bar(0.0, Duration::from_secs(2));
-        let half = bar(0.5, Duration::from_secs(2));
-        let full = bar(1.0, Duration::from_secs(125));
+        let empty = bar("fitting", 0.0, Duration::from_secs(2));
+        let half = bar("fitting", 0.5, Duration::from_secs(2));
+        let full = bar("fitting", 1.0, Duration::from_secs(125));
         assert_eq!(
             empty,
             format!("fitting [{}]   0%    2 s", ".".repeat(WIDTH))
