@@ -290,8 +290,10 @@ impl Store {
                 source: io::Error::other("the state was opened read-only"),
             });
         };
-        // The latest state of each card written, applied once the whole batch is durable.
-        let mut latest: States = States::default();
+        // The latest state and hold of each card written, applied once the whole batch is
+        // durable.
+        let mut latest: rustc_hash::FxHashMap<String, (CardState, journal::Hold)> =
+            Default::default();
         let mut count = 0;
         let written = || -> Result<(u64, u32), StoreError> {
             let (mut len, mut crc) = (0u64, w.crc);
@@ -315,10 +317,11 @@ impl Store {
                 if chunk.len() >= 1 << 20 {
                     flush(&mut chunk)?;
                 }
+                let after = (*entry.state(), entry.hold());
                 match latest.get_mut(entry.key()) {
-                    Some(slot) => *slot = *entry.state(),
+                    Some(slot) => *slot = after,
                     None => {
-                        latest.insert(entry.key().to_owned(), *entry.state());
+                        latest.insert(entry.key().to_owned(), after);
                     }
                 }
             }
@@ -338,8 +341,9 @@ impl Store {
             }
         }
         self.lines_since_snapshot += count;
-        for (key, state) in &latest {
+        for (key, (state, hold)) in &latest {
             journal::apply(&mut self.cards, key, state);
+            journal::apply_hold(&mut self.holds, key, *hold);
         }
         Ok(count)
     }

@@ -102,8 +102,20 @@ fn each_package_format_imports_every_kind_with_its_text_tags_and_history() {
             "{package}: {out}"
         );
         assert!(
-            out.contains("Suspended in Anki: 1 card"),
+            out.contains("Suspended in Anki: 1 card, suspended here too"),
             "{package}: {out}"
+        );
+        // The card suspended in Anki is held here: `decks` counts it under `held`.
+        let decks = env.cmd(&["decks"]).output().unwrap();
+        let decks = String::from_utf8(decks.stdout).unwrap();
+        let row = decks
+            .lines()
+            .find(|l| l.starts_with("upsc-polity "))
+            .unwrap_or_else(|| panic!("{decks}"));
+        assert_eq!(
+            row.split_whitespace().nth(5),
+            Some("1"),
+            "{package}: {decks}"
         );
         assert!(out.contains("parliament.png"), "{package}: {out}");
         // The placeholder collection.anki2 of a current package has one note, "please update".

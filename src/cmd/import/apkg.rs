@@ -4,6 +4,7 @@
 //! appended to the journal in one batch; if anything fails, the decks written so far are put
 //! back as they were and the journal is cut back, so the home is as it was.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -11,13 +12,16 @@ use anyhow::{Context, Result, bail};
 
 use crate::app::App;
 use crate::cli::ImportArgs;
+use crate::clock::Millis;
 use crate::cmd::optimize::progress;
 use crate::deck::edit::Snapshot;
 use crate::exit::Exit;
 use crate::import::apkg::history::Dropped;
 use crate::import::apkg::{self, DeckFile, Options, Prepared, Progress};
 use crate::sanitize::clean;
-use crate::store::{Store, journal::Entry};
+use crate::schedule::CardState;
+use crate::store::Store;
+use crate::store::journal::{Entry, Event, Hold, new_card_state};
 
 pub(super) fn anki(app: &App, args: &ImportArgs, out: &mut impl Write) -> Result<Exit> {
     let clock = app.time.clock();
@@ -54,7 +58,7 @@ pub(super) fn anki(app: &App, args: &ImportArgs, out: &mut impl Write) -> Result
         // import: the copy to go back to if the import was not wanted (and not a second copy
         // of a million imported answers read into memory).
         store.finish(&clock)?;
-        commit(&mut store, &prepared, &decks_dir)?;
+        commit(&mut store, &prepared, &decks_dir, clock.now_ms())?;
         if let Err(e) = store.finish(&clock) {
             eprintln!("smriti: warning: {}", clean(&format!("{e:#}")));
         }
@@ -64,7 +68,7 @@ pub(super) fn anki(app: &App, args: &ImportArgs, out: &mut impl Write) -> Result
 }
 
 /// Writes the decks, then the answers; on any failure puts the decks back.
-fn commit(store: &mut Store, p: &Prepared, decks_dir: &Path) -> Result<()> {
+fn commit(store: &mut Store, p: &Prepared, decks_dir: &Path, now: Millis) -> Result<()> {
     std::fs::create_dir_all(decks_dir)
         .with_context(|| format!("cannot create {}", decks_dir.display()))?;
     let mut written: Vec<&DeckFile> = Vec::new();
@@ -80,13 +84,37 @@ fn commit(store: &mut Store, p: &Prepared, decks_dir: &Path) -> Result<()> {
             snap.replace(&deck.text)?;
             written.push(deck);
         }
-        store.record_all(p.answers.iter().map(|(card, a)| Entry::Review {
+        // Cards suspended in Anki stay suspended (once: a re-import leaves those already so),
+        // each with its state after the imported answers; one batch with them, all or nothing.
+        let mut after: HashMap<&str, CardState> = HashMap::new();
+        for (card, a) in &p.answers {
+            after.insert(&p.keys[*card as usize], a.state);
+        }
+        let now = p.answers.last().map_or(now, |(_, a)| a.at.max(now));
+        let suspend: Vec<Entry> = p
+            .suspended_keys
+            .iter()
+            .filter(|key| store.holds.get(key.as_str()) != Some(&Hold::Suspended))
+            .map(|key| Entry::Control {
+                at: now,
+                key: key.clone(),
+                event: Event::Suspend,
+                state: after
+                    .get(key.as_str())
+                    .or(store.state(key))
+                    .copied()
+                    .unwrap_or_else(new_card_state),
+                hold: Hold::Suspended,
+            })
+            .collect();
+        let answers = p.answers.iter().map(|(card, a)| Entry::Review {
             at: a.at,
             key: p.keys[*card as usize].clone(),
             grade: a.grade,
             took_ms: a.took_ms,
             state: a.state,
-        }))?;
+        });
+        store.record_all(answers.chain(suspend))?;
         Ok(())
     })();
     if let Err(e) = result {
@@ -199,7 +227,7 @@ fn report(
     if p.suspended > 0 {
         writeln!(
             out,
-            "Suspended in Anki: {} card{}, imported as active (smriti cannot suspend cards yet)",
+            "Suspended in Anki: {} card{}, suspended here too (`smriti unsuspend` brings them back)",
             p.suspended,
             if p.suspended == 1 { "" } else { "s" }
         )?;

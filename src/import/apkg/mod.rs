@@ -91,6 +91,8 @@ pub struct Prepared {
     pub other_types: BTreeMap<String, usize>,
     pub repeated_gaps: usize,
     pub suspended: usize,
+    /// The keys of the cards suspended in Anki: they are suspended here too.
+    pub suspended_keys: Vec<String>,
     pub media_referenced: Vec<String>,
     pub media_in_package: usize,
     /// The hour study days started at in the replay.
@@ -170,6 +172,7 @@ pub fn prepare(
         answers,
         dropped,
         suspended,
+        suspended_keys,
     } = replayed;
     progress.set(1.0);
     Ok(Prepared {
@@ -182,6 +185,7 @@ pub fn prepare(
         other_types: converted.other_types,
         repeated_gaps: converted.repeated_gaps,
         suspended,
+        suspended_keys,
         media_referenced: converted.media,
         media_in_package: pkg.media.len(),
         day_start_hour,
@@ -217,6 +221,7 @@ struct Replayed {
     answers: Vec<(u32, Answer)>,
     dropped: BTreeMap<Dropped, usize>,
     suspended: usize,
+    suspended_keys: Vec<String>,
 }
 
 fn replay_all(
@@ -237,9 +242,13 @@ fn replay_all(
         answers: Vec::with_capacity(reviews.len()),
         dropped: BTreeMap::new(),
         suspended: 0,
+        suspended_keys: Vec::new(),
     };
     for (done, card) in converted.decks.iter().flat_map(|d| &d.cards).enumerate() {
-        out.suspended += usize::from(card.suspended);
+        if card.suspended {
+            out.suspended += 1;
+            out.suspended_keys.push(card.key.clone());
+        }
         let log = reviews_of.get(&card.anki_card).copied().unwrap_or(&[]);
         let kept = history::keep(log, &mut out.dropped);
         let replayed = history::replay(
