@@ -195,16 +195,24 @@ pub fn card_reviews(dir: &Path, key: &str) -> Result<Vec<CardReview>, StoreError
     Ok(found.into_iter().map(|(_, r)| r).collect())
 }
 
+/// A file in the state folder whose presence says the journal is not in time order (an
+/// imported history was appended after newer answers), so no reader may stop early.
+pub const UNORDERED: &str = "unordered";
+
 /// The recent part of the history: every review from the start of the study day `days_back`
 /// days before today, and further back as far as the streak reaches (so `streak` of it is
 /// the whole history's streak). Read from the end of the journal in growing chunks, so
 /// `stats` costs the same on a journal of years as on one of months.
 ///
 /// The journal is appended in time order, but a clock set wrong may have written a line out
-/// of order, so reading stops only once a whole chunk is older than what is needed. An undo
+/// of order, so reading stops only once a whole chunk is older than what is needed; after an
+/// import of older answers (`UNORDERED`) the whole journal is read. An undo
 /// takes out the review it names within what was read: if that review is older, it is
 /// outside the returned part anyway.
 pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History, StoreError> {
+    if dir.join(UNORDERED).exists() {
+        return read(dir);
+    }
     let path = Store::journal_path(dir);
     if !super::check_regular(&path)? {
         return Ok(History::default());

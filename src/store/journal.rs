@@ -374,6 +374,13 @@ pub fn write_line(entry: &Entry, id: u64, undoes: Option<u64>) -> String {
 }
 
 impl Entry {
+    /// When it happened (an imported answer: when it was given).
+    pub fn at(&self) -> Millis {
+        match self {
+            Entry::Review { at, .. } | Entry::Undo { at, .. } | Entry::Control { at, .. } => *at,
+        }
+    }
+
     pub fn key(&self) -> &str {
         match self {
             Entry::Review { key, .. } | Entry::Undo { key, .. } | Entry::Control { key, .. } => key,

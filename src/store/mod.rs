@@ -295,6 +295,7 @@ impl Store {
         let mut latest: rustc_hash::FxHashMap<String, (CardState, journal::Hold)> =
             Default::default();
         let mut count = 0;
+        let mut oldest = Millis::MAX;
         let written = || -> Result<(u64, u32), StoreError> {
             let (mut len, mut crc) = (0u64, w.crc);
             let mut chunk = String::with_capacity(1 << 20);
@@ -314,6 +315,7 @@ impl Store {
                 })?;
                 chunk.push_str(&journal::write_line(&entry, rand::random::<u64>(), None));
                 count += 1;
+                oldest = oldest.min(entry.at());
                 if chunk.len() >= 1 << 20 {
                     flush(&mut chunk)?;
                 }
@@ -339,6 +341,19 @@ impl Store {
                 let _ = w.file.sync_data();
                 return Err(e);
             }
+        }
+        // Answers older than some already in the journal (an imported history) break its
+        // time order, which the recent-history reader relies on to stop early: it is told to
+        // read the whole journal from now on.
+        let newest = self
+            .cards
+            .values()
+            .map(|s| s.last)
+            .max()
+            .unwrap_or(Millis::MIN);
+        if oldest < newest {
+            let marker = self.dir.join(history::UNORDERED);
+            File::create(&marker).map_err(io_err(&marker))?;
         }
         self.lines_since_snapshot += count;
         for (key, (state, hold)) in &latest {

@@ -268,3 +268,33 @@ fn a_bad_review_log_is_located_and_the_journal_untouched() {
     assert!(err.contains("log.csv:3:18: `review_time` must be"), "{err}");
     assert!(!env.journal_path().exists());
 }
+
+#[test]
+fn an_imported_history_older_than_todays_answers_leaves_the_streak_and_heatmap_whole() {
+    let env = Env::new();
+    let file = write(&env, "cards.csv", CARDS);
+    run(&env, &["import", file.to_str().unwrap()]);
+    // The mcq first: its letter answers it.
+    env.quiz(&["--deck", "pacts"], "a\nq\n");
+    let before: serde_json::Value = serde_json::from_str(&run(&env, &["stats", "--json"])).unwrap();
+    assert_eq!(before["streak"], 1);
+    // A long log of the other card, all of it from before the heatmap's half year: appended
+    // after today's answer, it is far more than the last chunk the recent reader looks at.
+    let mut log = String::from("card_key,review_time,review_rating,review_duration\n");
+    let day0 = 1_672_560_000_000i64; // 2023-01-01T08:00:00Z
+    for d in 0..1200 {
+        log.push_str(&format!(
+            "pacts/beca-stand,{},3,4000\n",
+            day0 + d * 86_400_000 / 2
+        ));
+    }
+    let log = write(&env, "log.csv", &log);
+    let out = run(&env, &["import", "--history", log.to_str().unwrap()]);
+    assert!(out.contains("Put back 1200 reviews"), "{out}");
+    let after: serde_json::Value = serde_json::from_str(&run(&env, &["stats", "--json"])).unwrap();
+    assert_eq!(after["streak"], 1, "today's answer still counts");
+    assert_eq!(
+        after["heatmap"], before["heatmap"],
+        "the old answers fall outside it"
+    );
+}
