@@ -66,9 +66,7 @@ pub fn reset(
             cards(to_reset)
         )?;
         out.flush()?;
-        let mut reply = String::new();
-        input.read_line(&mut reply)?;
-        if !matches!(reply.trim().to_lowercase().as_str(), "y" | "yes") {
+        if !super::confirmed(input)? {
             writeln!(out, "Nothing changed.")?;
             return Ok(Exit::Failure);
         }

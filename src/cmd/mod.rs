@@ -16,3 +16,11 @@ pub mod quiz;
 pub mod restore;
 pub mod search;
 pub mod stats;
+
+/// Reads the answer to a `[y/N]` question: only `y` or `yes` (any case) is yes, so a stray
+/// key or the end of input changes nothing.
+pub(crate) fn confirmed(input: &mut dyn std::io::BufRead) -> std::io::Result<bool> {
+    let mut reply = String::new();
+    input.read_line(&mut reply)?;
+    Ok(matches!(reply.trim().to_lowercase().as_str(), "y" | "yes"))
+}
