@@ -14,6 +14,7 @@ use crate::deck::{Body, Card, Choices};
 use crate::exit::Exit;
 use crate::sanitize::clean_line;
 use crate::schedule::Phase;
+use crate::store::journal::Hold;
 
 /// One matching card, as a line and as JSON.
 #[derive(Debug, Serialize)]
@@ -24,6 +25,8 @@ pub struct Hit {
     pub due: Option<String>,
     /// Probability of recall now; `None` for a new card.
     pub recall: Option<f32>,
+    /// `suspended` or `buried` when the card is kept out of study now; `None` otherwise.
+    pub held: Option<&'static str>,
     pub prompt: String,
 }
 
@@ -48,6 +51,12 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
                 kind: c.kind().as_str(),
                 due: state.map(|s| clock.study_day_ms(s.due).to_string()),
                 recall: state.map(|s| (sched.retrievability(s, now) * 100.0).round() / 100.0),
+                held: match store.holds.get(&c.key) {
+                    Some(h) if !h.holds_at(now) => None,
+                    Some(Hold::Suspended) => Some("suspended"),
+                    Some(Hold::BuriedUntil(_)) => Some("buried"),
+                    _ => None,
+                },
                 prompt: c.prompt(),
             }
         })
@@ -85,7 +94,8 @@ fn line(hit: &Hit, key_width: usize) -> String {
         "{key}{}  {:<5}  {:<10}  {:>4}  ",
         " ".repeat(pad),
         hit.kind,
-        hit.due.as_deref().unwrap_or("new"),
+        // A held card shows why it is not asked in place of its due date.
+        hit.held.or(hit.due.as_deref()).unwrap_or("new"),
         hit.recall
             .map_or_else(|| "-".to_owned(), |r| format!("{:.0}%", r * 100.0)),
     );
@@ -169,6 +179,7 @@ mod tests {
             kind: "basic",
             due: None,
             recall: None,
+            held: None,
             prompt: "word ".repeat(40),
         };
         let shown = line(&hit, 10);

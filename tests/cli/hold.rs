@@ -348,3 +348,36 @@ fn the_full_screen_quiz_suspends_buries_and_undoes_at_the_end_and_across_session
     assert_eq!(t.finish(), 0, "{}", t.text());
     assert_eq!(deck_counts(&env, "t"), (3, 1, 0, 2));
 }
+
+#[test]
+fn search_says_which_cards_are_suspended() {
+    let env = Env::new();
+    env.write_deck("t.toml", &basic_deck(2));
+    stdout(&env, &["suspend", "t/c0"]);
+    let text = stdout(&env, &["search", "--deck", "t", "Question"]);
+    let row = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{text}"))
+            .split_whitespace()
+            .nth(2)
+            .map(str::to_owned)
+    };
+    assert_eq!(row("t/c0").as_deref(), Some("suspended"));
+    assert_eq!(row("t/c1").as_deref(), Some("new"));
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &env,
+        &["search", "--json", "--deck", "t", "Question"],
+    ))
+    .unwrap();
+    let held: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["held"])
+        .collect();
+    assert_eq!(
+        held,
+        [&serde_json::json!("suspended"), &serde_json::Value::Null]
+    );
+}
