@@ -304,10 +304,11 @@ impl<'a> Session<'a> {
         let card = self.cards[shown.idx];
         let prev = self.states.get(&card.key).copied();
         // The card leaves the cards to come, or stays as a learning step: either way, not new.
-        if prev.is_none() && self.mode != Mode::Mock {
-            self.count_new(-1);
-        } else if self.mode == Mode::Mock {
+        // A paper's cards were drawn all at once (`draw_all`), so there the count is unknown.
+        if self.mode == Mode::Mock {
             self.new_waiting.set(None);
+        } else if prev.is_none() {
+            self.count_new(-1);
         }
         let mut state = sched.answer(prev.as_ref(), grade, clock, &card.key);
         if self.mode == Mode::Mock && prev.is_none() {
