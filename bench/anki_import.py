@@ -13,7 +13,8 @@ collection with anki.py's builder (notes added through Anki's backend, the histo
 rows), and has Anki's backend write it as a `.colpkg` (current format: zstd collection.anki21b
 beside the placeholder collection.anki2), cached as /tmp/smriti-anki-import-{cards}-{reviews}.colpkg.
 Then it times `smriti import FILE.colpkg` into a fresh empty home, --runs times, and reports
-the median wall time and the largest peak RSS (GNU time's %M), with the counts the
+CPU time (user+sys) and wall time, min and median, the largest peak RSS (GNU time's %M)
+and the load average, with the counts the
 import printed. Targets (issue 14): under 10 s and 300 MB.
 """
 import argparse
@@ -82,28 +83,37 @@ def main():
     package = f"/tmp/smriti-anki-import-{args.cards}-{args.reviews}.colpkg"
     if not os.path.exists(package):
         build_package(sys.executable, args.cards, args.reviews, package)
-    times, peaks, report = [], [], ""
+    walls, cpus, peaks, report = [], [], [], ""
+    load_before = os.getloadavg()[0]
     for _ in range(args.runs):
         home = tempfile.mkdtemp(prefix="smriti-import-home-")
         try:
             env = {"PATH": os.environ.get("PATH", ""), "SMRITI_HOME": home, "TZ": "UTC",
                    "SMRITI_NOW": "2026-11-24T10:00:00Z", "SMRITI_SEED": "1"}
-            # GNU time's %M: the import's own peak RSS, in KiB.
-            cmd = ["/usr/bin/time", "-f", "%M", args.binary, "import", package]
+            # GNU time: the import's own user and system CPU seconds and peak RSS (KiB).
+            cmd = ["/usr/bin/time", "-f", "%U %S %M", args.binary, "import", package]
             t0 = time.perf_counter()
             out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            times.append(time.perf_counter() - t0)
+            walls.append(time.perf_counter() - t0)
             if out.returncode != 0:
                 sys.exit(f"import failed: {out.stderr}")
-            peaks.append(int(out.stderr.strip().splitlines()[-1]) / 1024)
+            user, system, rss = out.stderr.strip().splitlines()[-1].split()
+            cpus.append(float(user) + float(system))
+            peaks.append(int(rss) / 1024)
             report = out.stdout
         finally:
             shutil.rmtree(home, ignore_errors=True)
-    times.sort()
-    print(report.rstrip())
-    print(f"import of {os.path.basename(package)}: median {times[len(times) // 2]:.2f} s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in times)}), peak RSS {max(peaks):.0f} MB")
+    load_after = os.getloadavg()[0]
 
+    def min_median(xs):
+        xs = sorted(xs)
+        return f"{xs[0]:.2f} / {xs[len(xs) // 2]:.2f} s"
+
+    print(report.rstrip())
+    print(f"import of {os.path.basename(package)}, {args.runs} runs, min / median: "
+          f"CPU (user+sys) {min_median(cpus)}, wall {min_median(walls)}, "
+          f"peak RSS {max(peaks):.0f} MB; load average {load_before:.1f} before, "
+          f"{load_after:.1f} after")
 
 if __name__ == "__main__":
     main()
