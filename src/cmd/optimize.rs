@@ -11,9 +11,10 @@ use std::io::Write;
 use crate::exit::Exit;
 use anyhow::{Result, anyhow};
 use fsrs::FSRSError;
+use rustc_hash::FxHashMap;
 
 use crate::app::App;
-use crate::cli::OptimizeArgs;
+use crate::cli::{DeckFilter, OptimizeArgs};
 use crate::optimize::{self, Fit, MIN_ITEMS, Progress, Readiness};
 use crate::store::history;
 
@@ -34,7 +35,20 @@ pub fn optimize(app: &App, args: &OptimizeArgs, out: &mut dyn Write) -> Result<E
         }
         None => history::read(&app.home.state())?,
     };
-    let data = optimize::dataset(&history, &clock);
+    // Renamed cards (`was = [...]`) keep their answers under the old keys. Decks that do not
+    // load only lose this joining: the history itself is still fitted.
+    let index = match &args.log {
+        None => app
+            .index(&DeckFilter::default())
+            .ok()
+            .map(|(index, _)| index),
+        Some(_) => None,
+    };
+    let renamed: FxHashMap<&str, &str> = index
+        .iter()
+        .flat_map(|index| index.renames().map(|(key, old)| (old, key)))
+        .collect();
+    let data = optimize::dataset_renamed(&history, &clock, &renamed);
     drop(history);
     let config_path = app.home.config.display();
     match optimize::readiness(&data) {

@@ -41,6 +41,18 @@ impl Dataset {
 /// Builds the items from the history (already without undone answers; cram answers never
 /// reach the journal).
 pub fn dataset(history: &History, clock: &Clock) -> Dataset {
+    dataset_renamed(history, clock, &FxHashMap::default())
+}
+
+/// `dataset`, with the answers given under a renamed card's old keys (`renamed`: old key →
+/// current key) counted as that card's: the journal is never rewritten, so without this a
+/// renamed card's history would split in two and its first answer under the new key would
+/// look like a first review of a new card.
+pub fn dataset_renamed(
+    history: &History,
+    clock: &Clock,
+    renamed: &FxHashMap<&str, &str>,
+) -> Dataset {
     // Study days are found in journal order, where the day cursor's cache hits almost always.
     let mut cursor = DayCursor::new(clock);
     let days: Vec<i32> = history
@@ -51,6 +63,7 @@ pub fn dataset(history: &History, clock: &Clock) -> Dataset {
     let mut by_card: FxHashMap<&str, usize> = FxHashMap::default();
     let mut cards: Vec<Vec<usize>> = Vec::new();
     for (i, (key, _)) in history.iter().enumerate() {
+        let key = renamed.get(key).copied().unwrap_or(key);
         let next = cards.len();
         let card = *by_card.entry(key).or_insert(next);
         if card == next {
@@ -183,5 +196,24 @@ mod tests {
         ]);
         let d = dataset(&h, &clock());
         assert_eq!(shape(&d), [(0, vec![(3, 0), (2, 4)])]);
+    }
+
+    #[test]
+    fn answers_under_a_renamed_cards_old_key_are_that_cards_history() {
+        let h = History::from_reviews([
+            (at(0, 10), "d/old", Grade::Good, 0),
+            (at(3, 10), "d/new", Grade::Hard, 0),
+            (at(5, 10), "d/b", Grade::Good, 0),
+            (at(6, 10), "d/b", Grade::Good, 0),
+        ]);
+        let renamed = FxHashMap::from_iter([("d/old", "d/new")]);
+        let d = dataset_renamed(&h, &clock(), &renamed);
+        assert_eq!((d.answers, d.cards), (4, 2));
+        assert_eq!(
+            shape(&d),
+            [(0, vec![(3, 0), (2, 3)]), (1, vec![(3, 0), (3, 1)])]
+        );
+        // Without the renames the card's history splits and its first gap is lost.
+        assert_eq!(dataset(&h, &clock()).cards, 3);
     }
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use fsrs::{CombinedProgressState, ComputeParametersInput, FSRSError, FSRSItem, TrainingConfig};
 
-pub use items::{Dataset, dataset};
+pub use items::{Dataset, dataset, dataset_renamed};
 pub use metrics::Metrics;
 
 /// Training items the crate needs, after its outlier filter, to fit all 21 parameters: with
