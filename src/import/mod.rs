@@ -8,6 +8,7 @@
 //! An import is all or nothing: every deck text is built and checked in memory first, and
 //! nothing is written while any error remains.
 
+pub mod anki_cloze;
 pub mod anki_notes;
 pub mod apkg;
 pub mod csv_cards;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::anki_cloze::{self, Cloze};
 use super::anki_notes::{card_id, cloze_from_anki, our_key};
 use super::table::{self, Dialect, Row};
 use super::{ImportError, Incoming, Parsed, Place, deck_id_from, html};
@@ -282,6 +283,44 @@ impl Note {
 /// One card a note gives: its ordinal, its fields, and which note field each of ours is from.
 type Planned = (usize, Draft, &'static [(&'static str, usize)]);
 
+const CLOZE: &[(&str, usize)] = &[("text", 0), ("explain", 1)];
+
+/// A cloze note with a number used at several places, as the package import makes it (Anki
+/// asks one card per number): a number used once becomes a cloze card with that one gap, a
+/// repeated one a basic card with every occurrence blanked.
+fn cloze_by_number(text: &str, explain: Option<String>) -> Vec<Planned> {
+    const BASIC: &[(&str, usize)] = &[("q", 0), ("explain", 1)];
+    anki_cloze::numbers(text)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(ord, n)| {
+            let (draft, fields) = match anki_cloze::card(text, n) {
+                Cloze::Gap(text) => (
+                    Draft {
+                        text: Some(text),
+                        ..Draft::new(Kind::Cloze)
+                    },
+                    CLOZE,
+                ),
+                Cloze::Repeated { q, a } => (
+                    Draft {
+                        q: Some(q),
+                        a: Some(a),
+                        ..Draft::new(Kind::Basic)
+                    },
+                    BASIC,
+                ),
+                Cloze::Missing => return None,
+            };
+            let draft = Draft {
+                explain: explain.clone(),
+                ..draft
+            };
+            Some((ord, draft, fields))
+        })
+        .collect()
+}
+
 /// The cards of a note by its type, and whether the type is one we map (rather than falling
 /// back to its first two fields).
 fn cards_by_type(note: &Note) -> (Vec<Planned>, bool) {
@@ -303,14 +342,17 @@ fn cards_by_type(note: &Note) -> (Vec<Planned>, bool) {
         }
         "Basic (optional reversed card)" => (vec![forward], true),
         "Basic (type in the answer)" => (vec![(0, qa(Kind::Typed, &f0, &f1), FRONT_BACK)], true),
-        "Cloze" => {
-            let draft = Draft {
-                text: f0.as_deref().map(cloze_from_anki),
-                explain: f1,
-                ..Draft::new(Kind::Cloze)
-            };
-            (vec![(0, draft, &[("text", 0), ("explain", 1)])], true)
-        }
+        "Cloze" => match f0.as_deref().filter(|t| anki_cloze::has_repeats(t)) {
+            Some(text) => (cloze_by_number(text, f1), true),
+            None => {
+                let draft = Draft {
+                    text: f0.as_deref().map(cloze_from_anki),
+                    explain: f1,
+                    ..Draft::new(Kind::Cloze)
+                };
+                (vec![(0, draft, CLOZE)], true)
+            }
+        },
         _ => (vec![forward], false),
     }
 }
@@ -391,6 +433,51 @@ mod tests {
             Some("{{LEMOA}} in {{2016::year}}")
         );
         assert_eq!(cloze.draft.explain.as_deref(), Some("signed in Delhi"));
+    }
+
+    #[test]
+    fn a_cloze_number_used_twice_is_one_card_as_in_the_package_import() {
+        let text = "#separator:tab\n#guid column:1\n#notetype column:2\n\
+                    Cd2\tCloze\t{{c1::BECA}} followed; {{c1::BECA::pact}} in {{c2::2020}}\tnote\n";
+        let p = parse(text).unwrap();
+        let cards: Vec<_> = p
+            .cards
+            .iter()
+            .map(|c| {
+                let d = &c.draft;
+                (
+                    d.id.as_str(),
+                    d.kind,
+                    d.q.as_deref(),
+                    d.a.as_deref(),
+                    d.text.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cards,
+            [
+                (
+                    "anki-Cd2",
+                    Kind::Basic,
+                    Some("[…] followed; [pact] in 2020"),
+                    Some("BECA; BECA"),
+                    None
+                ),
+                (
+                    "anki-Cd2-2",
+                    Kind::Cloze,
+                    None,
+                    None,
+                    Some("BECA followed; BECA in {{2020}}")
+                ),
+            ]
+        );
+        assert!(
+            p.cards
+                .iter()
+                .all(|c| c.draft.explain.as_deref() == Some("note"))
+        );
     }
 
     #[test]

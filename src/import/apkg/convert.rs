@@ -13,6 +13,7 @@ use super::collection::{Collection, Note, NoteType};
 use super::html;
 use crate::deck::limits::MAX_FIELD_BYTES;
 use crate::deck::parse::valid_id;
+use crate::import::anki_cloze::{self, Cloze};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -111,7 +112,7 @@ pub fn convert(col: &Collection, deck_ids: &HashMap<i64, String>) -> Converted {
         let (id, body, explain) = match &shape {
             Shape::Cloze => {
                 let n = card.ord + 1;
-                match cloze(field(0), n) {
+                match anki_cloze::card(field(0), n) {
                     Cloze::Gap(text) => {
                         key_suffix = "#1";
                         (
@@ -315,84 +316,6 @@ fn references(template: &str) -> Vec<String> {
     out
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Cloze {
-    /// The text with cloze `n` as smriti's one gap, the others filled in.
-    Gap(String),
-    /// Cloze `n` occurs several times: Anki asks them together, as one card, so it becomes a
-    /// basic card with all of them blanked.
-    Repeated {
-        q: String,
-        a: String,
-    },
-    Missing,
-}
-
-/// Anki's `{{cN::answer::hint}}` for card `n`.
-fn cloze(text: &str, n: u32) -> Cloze {
-    let mut filled = String::with_capacity(text.len());
-    let mut blanked = String::with_capacity(text.len());
-    let mut gapped = String::with_capacity(text.len());
-    let mut answers = Vec::new();
-    let mut rest = text;
-    while let Some((before, number, answer, hint, after)) = next_cloze(rest) {
-        filled.push_str(before);
-        blanked.push_str(before);
-        gapped.push_str(before);
-        if number == n {
-            answers.push(answer.to_owned());
-            blanked.push('[');
-            blanked.push_str(hint.unwrap_or("…"));
-            blanked.push(']');
-            gapped.push_str("{{");
-            gapped.push_str(answer);
-            if let Some(h) = hint {
-                gapped.push_str("::");
-                gapped.push_str(h);
-            }
-            gapped.push_str("}}");
-        } else {
-            blanked.push_str(answer);
-            gapped.push_str(answer);
-        }
-        filled.push_str(answer);
-        rest = after;
-    }
-    blanked.push_str(rest);
-    gapped.push_str(rest);
-    match answers.len() {
-        0 => Cloze::Missing,
-        1 => Cloze::Gap(gapped),
-        _ => Cloze::Repeated {
-            q: blanked,
-            a: answers.join("; "),
-        },
-    }
-}
-
-/// The next `{{cN::…}}` in `text`: what comes before, N, the answer, the hint, what follows.
-fn next_cloze(text: &str) -> Option<(&str, u32, &str, Option<&str>, &str)> {
-    let mut from = 0;
-    loop {
-        let open = text[from..].find("{{c")? + from;
-        let after = &text[open + 3..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let body = after[digits..].strip_prefix("::");
-        match (after[..digits].parse::<u32>().ok(), body) {
-            (Some(n), Some(body)) => {
-                let close = body.find("}}")?;
-                let inner = &body[..close];
-                let (answer, hint) = match inner.split_once("::") {
-                    Some((a, h)) => (a, Some(h)),
-                    None => (inner, None),
-                };
-                return Some((&text[..open], n, answer, hint, &body[close + 2..]));
-            }
-            _ => from = open + 3,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,32 +380,6 @@ mod tests {
         );
         assert_eq!(shape(&other, 0), Shape::Other);
         assert_eq!(shape(&nt(true, &["Text"], &[]), 3), Shape::Cloze);
-    }
-
-    #[test]
-    fn a_cloze_card_asks_its_own_number_and_shows_the_others() {
-        let text = "COMCASA in {{c1::2018::year}} at {{c2::New Delhi}}";
-        assert_eq!(
-            cloze(text, 1),
-            Cloze::Gap("COMCASA in {{2018::year}} at New Delhi".into())
-        );
-        assert_eq!(
-            cloze(text, 2),
-            Cloze::Gap("COMCASA in 2018 at {{New Delhi}}".into())
-        );
-        assert_eq!(cloze(text, 3), Cloze::Missing);
-    }
-
-    #[test]
-    fn a_repeated_cloze_number_stays_one_card() {
-        let text = "{{c1::BECA}} followed; {{c1::BECA::pact}} completed the set in {{c2::2020}}";
-        assert_eq!(
-            cloze(text, 1),
-            Cloze::Repeated {
-                q: "[…] followed; [pact] completed the set in 2020".into(),
-                a: "BECA; BECA".into()
-            }
-        );
     }
 
     #[test]
