@@ -48,35 +48,21 @@ fn signalled(env: &Env, args: &[&str], input: &str, needle: &str, sig: &str) -> 
 }
 
 #[test]
-fn ctrl_c_in_plain_mode_prints_the_summary_and_exits_130() {
-    let env = Env::new();
-    env.write_deck("t.toml", &basic_deck(3));
-    let (code, out) = signalled(
-        &env,
-        &["quiz", "--plain", "--deck", "t"],
-        "\n3\n",
-        "Question 1?",
-        "INT",
-    );
-    assert_eq!(code, 130, "{out}");
-    assert!(out.contains("Session done: 1 answered"), "{out}");
-    assert_eq!(env.reviews().len(), 1);
-}
-
-#[test]
-fn sigterm_in_plain_mode_prints_the_summary_and_exits_143() {
-    let env = Env::new();
-    env.write_deck("t.toml", &basic_deck(3));
-    let (code, out) = signalled(
-        &env,
-        &["quiz", "--plain", "--deck", "t"],
-        "\n3\n",
-        "Question 1?",
-        "TERM",
-    );
-    assert_eq!(code, 143, "{out}");
-    assert!(out.contains("Session done: 1 answered"), "{out}");
-    assert_eq!(env.reviews().len(), 1);
+fn ctrl_c_or_sigterm_in_plain_mode_prints_the_summary_and_exits_128_plus_the_signal() {
+    for (sig, code_wanted) in [("INT", 130), ("TERM", 143)] {
+        let env = Env::new();
+        env.write_deck("t.toml", &basic_deck(3));
+        let (code, out) = signalled(
+            &env,
+            &["quiz", "--plain", "--deck", "t"],
+            "\n3\n",
+            "Question 1?",
+            sig,
+        );
+        assert_eq!(code, code_wanted, "SIG{sig}: {out}");
+        assert!(out.contains("Session done: 1 answered"), "SIG{sig}: {out}");
+        assert_eq!(env.reviews().len(), 1, "SIG{sig}");
+    }
 }
 
 #[test]
