@@ -41,8 +41,10 @@ fn deck_text(env: &Env, id: &str) -> String {
 /// Every `[[card]]` of a deck file as id → table.
 fn cards(env: &Env, id: &str) -> BTreeMap<String, toml::Table> {
     let doc: toml::Table = deck_text(env, id).parse().unwrap();
-    doc["card"]
-        .as_array()
+    let Some(list) = doc.get("card") else {
+        return BTreeMap::new();
+    };
+    list.as_array()
         .unwrap()
         .iter()
         .map(|c| {
@@ -321,6 +323,39 @@ fn deck_puts_every_card_in_one_deck() {
         "",
     );
     assert!(err.contains("`bad id` cannot be a deck id"), "{err}");
+}
+
+#[test]
+fn a_card_now_in_another_anki_deck_is_taken_out_of_its_old_deck_file() {
+    let env = env();
+    let package = fixture("legacy.apkg");
+    import(&env, &["--deck", "from-anki", package.to_str().unwrap()]);
+    let before = deck_text(&env, "from-anki");
+    assert_eq!(cards(&env, "from-anki").len(), 11);
+    // Imported again by Anki's own decks: every card is in another deck now.
+    let out = import(&env, &[package.to_str().unwrap()]);
+    assert!(
+        out.contains("updated decks/from-anki.toml: 11 cards now in another Anki deck taken out"),
+        "{out}"
+    );
+    assert!(cards(&env, "from-anki").is_empty());
+    assert_eq!(
+        cards(&env, "india-us-2-2").len() + cards(&env, "upsc-polity").len(),
+        11
+    );
+    // The deck's own table stays as it was; the file is still a valid deck.
+    let after = deck_text(&env, "from-anki");
+    assert!(before.starts_with(&after), "{after}");
+    assert!(env.cmd(&["check"]).output().unwrap().status.success());
+    // A dry run says so and writes nothing.
+    import(&env, &["--deck", "from-anki", package.to_str().unwrap()]);
+    let out = import(&env, &["--dry-run", package.to_str().unwrap()]);
+    assert!(out.contains("unchanged"), "{out}");
+    assert!(
+        out.contains("would update decks/from-anki.toml: 11 cards"),
+        "{out}"
+    );
+    assert_eq!(cards(&env, "from-anki").len(), 11);
 }
 
 /// Imports the legacy package, then runs `import BAD`; checks it fails with `message` and

@@ -160,9 +160,25 @@ fn report(
     for d in &p.decks {
         let kinds: Vec<String> = d.kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
         let shown = d.path.strip_prefix(home).unwrap_or(&d.path);
+        let moved = match d.counts.moved_out {
+            0 => String::new(),
+            n => format!(
+                "{n} card{} now in another Anki deck taken out",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        if d.anki_name.is_empty() {
+            writeln!(
+                out,
+                "  {} {}: {moved}",
+                would("updated", "would update"),
+                clean(&shown.display().to_string()),
+            )?;
+            continue;
+        }
         writeln!(
             out,
-            "  {} {} from “{}”: {} new, {} updated, {} unchanged ({})",
+            "  {} {} from “{}”: {} new, {} updated, {} unchanged ({}){}",
             if d.created {
                 would("created", "would create")
             } else {
@@ -174,6 +190,11 @@ fn report(
             d.counts.updated,
             d.counts.unchanged,
             kinds.join(", "),
+            if moved.is_empty() {
+                String::new()
+            } else {
+                format!("; {moved}")
+            },
         )?;
     }
     let cards = p.keys.len();

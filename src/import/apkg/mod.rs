@@ -10,6 +10,7 @@ pub mod collection;
 pub mod convert;
 pub mod history;
 pub mod html;
+mod moved;
 pub mod package;
 pub mod proto;
 pub mod write;
@@ -135,6 +136,7 @@ pub fn prepare(
     progress.set(0.35);
     let deck_ids = deck_ids(&col, opts);
     let converted = convert::convert(&col, &deck_ids);
+    let moved = moved::find(&converted.decks, opts.decks_dir)?;
     progress.set(0.45);
 
     // Only the review log is needed from here on: the notes go, to keep the peak low.
@@ -148,8 +150,8 @@ pub fn prepare(
         // Two halves, so the rendering takes both cores once the replay is done.
         let half = converted.decks.len().div_ceil(2);
         let (first, second) = converted.decks.split_at(half);
-        let rendering = s.spawn(|| render_decks(first, opts.decks_dir));
-        let rendering_more = s.spawn(|| render_decks(second, opts.decks_dir));
+        let rendering = s.spawn(|| render_decks(first, opts.decks_dir, &moved));
+        let rendering_more = s.spawn(|| render_decks(second, opts.decks_dir, &moved));
         let replayed = replay_all(
             &converted,
             &reviews,
@@ -167,6 +169,7 @@ pub fn prepare(
     let (decks, decks_more) = decks;
     let mut decks: Vec<DeckFile> = decks?;
     decks.extend(decks_more?);
+    decks.extend(moved_out_only(&converted.decks, opts.decks_dir, moved)?);
     let Replayed {
         keys,
         answers,
@@ -273,8 +276,13 @@ fn replay_all(
     out
 }
 
-/// Each deck's new text, from the file as it is now (if any), checked by the deck parser.
-fn render_decks(converted: &[convert::Deck], dir: &Path) -> Result<Vec<DeckFile>, ApkgError> {
+/// Each deck's new text, from the file as it is now (if any) without the cards that moved to
+/// another deck, checked by the deck parser.
+fn render_decks(
+    converted: &[convert::Deck],
+    dir: &Path,
+    moved: &HashMap<PathBuf, moved::MovedOut>,
+) -> Result<Vec<DeckFile>, ApkgError> {
     let mut decks = Vec::with_capacity(converted.len());
     for deck in converted {
         let path = dir.join(format!("{}.toml", deck.id));
@@ -283,7 +291,13 @@ fn render_decks(converted: &[convert::Deck], dir: &Path) -> Result<Vec<DeckFile>
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(source) => return Err(ApkgError::Read { path, source }),
         };
-        let (text, counts) = write::render(deck, existing.as_deref(), &path)?;
+        let out = moved.get(&path);
+        let base = match (&existing, out) {
+            (Some(text), Some(out)) => Some(moved::strip(text, &out.ids)),
+            _ => existing.clone(),
+        };
+        let (text, mut counts) = write::render(deck, base.as_deref(), &path)?;
+        counts.moved_out = out.map_or(0, |o| o.ids.len());
         let mut kinds = BTreeMap::new();
         for c in &deck.cards {
             *kinds.entry(c.body.kind()).or_insert(0) += 1;
@@ -299,5 +313,38 @@ fn render_decks(converted: &[convert::Deck], dir: &Path) -> Result<Vec<DeckFile>
             kinds,
         });
     }
+    Ok(decks)
+}
+
+/// The user's deck files that only lose cards moved to another deck (the import writes no
+/// card to them), checked by the deck parser.
+fn moved_out_only(
+    converted: &[convert::Deck],
+    dir: &Path,
+    moved: HashMap<PathBuf, moved::MovedOut>,
+) -> Result<Vec<DeckFile>, ApkgError> {
+    let written: Vec<PathBuf> = converted
+        .iter()
+        .map(|d| dir.join(format!("{}.toml", d.id)))
+        .collect();
+    let mut decks = Vec::new();
+    for (path, out) in moved.into_iter().filter(|(p, _)| !written.contains(p)) {
+        let text = moved::strip(&out.original, &out.ids);
+        write::check(&text, &path)?;
+        decks.push(DeckFile {
+            id: out.deck,
+            anki_name: String::new(),
+            path,
+            created: false,
+            original: Some(out.original),
+            text,
+            counts: write::Counts {
+                moved_out: out.ids.len(),
+                ..write::Counts::default()
+            },
+            kinds: BTreeMap::new(),
+        });
+    }
+    decks.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(decks)
 }

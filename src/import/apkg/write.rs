@@ -18,6 +18,8 @@ pub struct Counts {
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Cards taken out because the package has them in another deck now.
+    pub moved_out: usize,
 }
 
 /// Fields a card of one kind has that another kind must not.
@@ -109,7 +111,7 @@ pub fn render(
 }
 
 /// The deck parser's verdict on the text about to be written.
-fn check(text: &str, path: &Path) -> Result<(), ApkgError> {
+pub fn check(text: &str, path: &Path) -> Result<(), ApkgError> {
     parse_deck(text, Origin::File(path.to_path_buf()))
         .map(drop)
         .map_err(|errors| {
@@ -240,7 +242,8 @@ mod tests {
             Counts {
                 new: 1,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                moved_out: 0
             }
         );
         let d = parse_deck(&text, Origin::File("x.toml".into())).unwrap();
@@ -275,7 +278,8 @@ mod tests {
             Counts {
                 new: 0,
                 updated: 1,
-                unchanged: 1
+                unchanged: 1,
+                moved_out: 0
             }
         );
         assert!(
