@@ -129,7 +129,7 @@ fn slot_of(exam: Exam) -> usize {
 pub fn plan(input: &PlanInput) -> Plan {
     let clock = input.clock;
     let today = clock.today();
-    let goals = Goals::new(input.config, clock);
+    let goals = goals_for(input, clock);
     let wanted: Vec<ExamGoal> = [Exam::Prelims, Exam::Mains]
         .into_iter()
         .filter_map(|e| {
@@ -286,7 +286,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         .collect();
     // The quiz's own turns between decks, so cards are introduced in the order it would.
     let groups = queue::new_groups(cards, input.config.new_order);
-    let mut goals = Goals::new(input.config, clock);
+    let mut goals = goals_for(input, clock);
     let mut due: Vec<Millis> = (0..cards.len())
         .map(|i| exam_due(sched, states[i].as_ref(), goals.of(cards[i].exam), clock))
         .collect();
@@ -327,7 +327,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             break;
         }
         let before = goals;
-        goals = Goals::new(input.config, &day_clock);
+        goals = goals_for(input, &day_clock);
         if goals != before {
             for i in 0..cards.len() {
                 due[i] = exam_due(
@@ -382,6 +382,17 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         result.days.push([picked.len(), picked.new.len(), answers]);
     }
     result
+}
+
+/// The exams ahead, their targets sized to the cards planned for and the budget, as the
+/// quiz sizes them (`Goals::sized`).
+fn goals_for(input: &PlanInput, clock: &Clock) -> Goals {
+    let mut cards = [0; 2];
+    for c in input.cards {
+        cards[slot_of(c.exam)] += 1;
+    }
+    let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
+    Goals::new(input.config, clock).sized(input.sched, cards, level)
 }
 
 /// An index drawn with the given weights.
