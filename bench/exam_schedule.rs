@@ -31,6 +31,14 @@ use smriti::store::history::History;
 
 const NEW_PER_DAY: usize = 20;
 const LEARNERS: u64 = 5;
+
+/// Learners per row: `LEARNERS=n` runs fewer (or more) while exploring.
+fn learners() -> u64 {
+    std::env::var("LEARNERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(LEARNERS)
+}
 const START: Date = date(2027, 1, 1);
 const REFIT_DAYS: i32 = 30;
 
@@ -106,7 +114,13 @@ fn run(
         let base = Clock::new(from_ms(0), tz.clone(), 4);
         let at = base.day_start_ms(today) + 3 * 3_600_000;
         let clock = Clock::new(from_ms(at), tz.clone(), 4);
-        let goal = ExamGoal::ahead(Some(exam_day), &clock);
+        let level = budget.map_or(usize::MAX, |b| {
+            smriti::quiz::queue::level_for(b, NEW_PER_DAY)
+        });
+        let goal = ExamGoal::ahead(Some(exam_day), &clock).map(|g| ExamGoal {
+            target: sched.exam_target(n, level),
+            ..g
+        });
         if refit.is_some_and(|every| d > 0 && d % every == 0)
             && let Some(fitted) = refit_parameters(&log, &cards, &parameters, &clock)
         {
@@ -126,7 +140,7 @@ fn run(
                 new: NEW_PER_DAY,
                 new_over_budget: false,
                 today: b,
-                level: smriti::quiz::queue::level_for(b, NEW_PER_DAY),
+                level,
             },
             None => Limits::unbounded(NEW_PER_DAY),
         };
@@ -244,6 +258,11 @@ fn run(
         .sum::<f64>()
         / n as f64;
     if tracing() {
+        let introduced = cards.iter().filter(|c| c.state.is_some()).count();
+        eprintln!(
+            "{policy:?} learner {seed}: {introduced} of {n} cards introduced, {} answers",
+            per_day.iter().sum::<usize>()
+        );
         trace_ages(
             &cards,
             exam_at,
@@ -354,7 +373,7 @@ fn mean(
     refit: Option<i32>,
 ) -> Outcome {
     let mut sum = Outcome::default();
-    for seed in 1..=LEARNERS {
+    for seed in 1..=learners() {
         let o = run(policy, n, to_exam, budget, refit, seed);
         sum.recall += o.recall;
         sum.answers += o.answers;
@@ -362,7 +381,7 @@ fn mean(
         sum.busiest = sum.busiest.max(o.busiest);
         sum.over_budget_days += o.over_budget_days;
     }
-    let k = LEARNERS as f64;
+    let k = learners() as f64;
     Outcome {
         recall: sum.recall / k,
         answers: sum.answers / k,
@@ -373,7 +392,8 @@ fn mean(
 
 fn main() {
     println!(
-        "{LEARNERS} synthetic learners per row; busiest = the busiest day of any learner; recall is true recall on exam morning"
+        "{} synthetic learners per row; busiest = the busiest day of any learner; recall is true recall on exam morning",
+        learners()
     );
     println!();
     println!(

@@ -148,7 +148,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
             level: queue::level_for(budget, app.config.new_per_day as usize),
         };
-        let goals = queue::Goals::new(&app.config, &clock);
+        let goals =
+            queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards(&index), limits.level);
         let groups = queue::new_groups_by(
             sel.len(),
             |p| index.deck(sel[p]).id.as_str(),
@@ -296,6 +297,19 @@ fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> 
 /// Whether the card is kept out of study at `now` (suspended, or buried until later).
 pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
     store.holds.get(key).is_some_and(|h| h.holds_at(now))
+}
+
+/// How many cards of the whole library prepare for prelims and for mains: what each exam's
+/// target is sized to (`Goals::sized`), whatever this session's filters select.
+fn exam_cards(index: &Index) -> [usize; 2] {
+    let mut n = [0; 2];
+    for i in 0..index.len() {
+        match index.exam(i) {
+            crate::deck::Exam::Prelims => n[0] += 1,
+            crate::deck::Exam::Mains => n[1] += 1,
+        }
+    }
+    n
 }
 
 /// Decodes the cards `picked` holds (places in `sel`, the selected places of the index) and

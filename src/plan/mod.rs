@@ -129,7 +129,8 @@ fn slot_of(exam: Exam) -> usize {
 pub fn plan(input: &PlanInput) -> Plan {
     let clock = input.clock;
     let today = clock.today();
-    let goals = Goals::new(input.config, clock);
+    let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
+    let goals = Goals::new(input.config, clock).sized(input.sched, exam_cards(input), level);
     let wanted: Vec<ExamGoal> = [Exam::Prelims, Exam::Mains]
         .into_iter()
         .filter_map(|e| {
@@ -286,7 +287,10 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         .collect();
     // The quiz's own turns between decks, so cards are introduced in the order it would.
     let groups = queue::new_groups(cards, input.config.new_order);
-    let mut goals = Goals::new(input.config, clock);
+    let exam_cards = exam_cards(input);
+    let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
+    let goals_on = |clock: &Clock| Goals::new(input.config, clock).sized(sched, exam_cards, level);
+    let mut goals = goals_on(clock);
     let mut due: Vec<Millis> = (0..cards.len())
         .map(|i| exam_due(sched, states[i].as_ref(), goals.of(cards[i].exam), clock))
         .collect();
@@ -327,7 +331,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
             break;
         }
         let before = goals;
-        goals = Goals::new(input.config, &day_clock);
+        goals = goals_on(&day_clock);
         if goals != before {
             for i in 0..cards.len() {
                 due[i] = exam_due(
@@ -382,6 +386,16 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
         result.days.push([picked.len(), picked.new.len(), answers]);
     }
     result
+}
+
+/// How many of the planned cards prepare for prelims and for mains: each exam's target is
+/// sized to them (`Goals::sized`), as the quiz sizes it to the library's.
+fn exam_cards(input: &PlanInput) -> [usize; 2] {
+    let mut cards = [0; 2];
+    for c in input.cards {
+        cards[slot_of(c.exam)] += 1;
+    }
+    cards
 }
 
 /// An index drawn with the given weights.

@@ -5,7 +5,9 @@
 //! A day never asks more than the daily budget (`max_reviews_per_day`, or what fits in
 //! `minutes_per_day`): reviews over it wait for the next days, most at-risk first, and new
 //! cards only take what room reviews leave, so they are the first to slow down. With an exam
-//! ahead, a card is due when its exam-serving date comes (`schedule::exam`), and where the days
+//! ahead it is the other way round, because a card never introduced counts nothing on exam
+//! morning: new cards up to the day's limit come first, and reviews over the budget wait. A
+//! card is then due when its exam-serving date comes (`schedule::exam`), and where the days
 //! before the exam already hold more than the budget, the excess is pulled forward into today,
 //! strongest cards first (they lose the least by an early review, and the last days are left
 //! to the weak), so the run-up is level instead of a spike on the eve.
@@ -166,6 +168,18 @@ impl Goals {
             Exam::Prelims => self.prelims.as_ref(),
             Exam::Mains => self.mains.as_ref(),
         }
+    }
+
+    /// Each exam's target brought down to what its cards can reach within the run-up
+    /// (`Scheduler::exam_target`): `cards` is how many prepare for prelims and for mains,
+    /// `level` the reviews a day the run-up is levelled to (`level_for`).
+    pub fn sized(mut self, sched: &Scheduler, cards: [usize; 2], level: usize) -> Goals {
+        for (goal, n) in [&mut self.prelims, &mut self.mains].into_iter().zip(cards) {
+            if let Some(g) = goal {
+                g.target = sched.exam_target(n, level);
+            }
+        }
+        self
     }
 
     /// Study days from today to the last exam ahead; 0 with none.
@@ -348,8 +362,20 @@ pub fn pick_by<'s>(
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
 
     let room = limits.today;
-    picked.held_back = picked.due.len().saturating_sub(room);
-    picked.due.truncate(room);
+    // With an exam ahead, new cards take their room before due reviews, up to the share of
+    // the budget a learning day gives them (one card in 1 + `LEVEL_PER_NEW_CARD`): exam-morning
+    // recall is summed over the whole deck, a card never introduced counts nothing, and a
+    // card's first answers bring it to about 0.9 for the exam, more than a review adds to a
+    // card already learnt. Reviews over the budget then wait, the most at-risk kept; beyond
+    // that share new cards take what room reviews leave, so a budget too small for the deck
+    // still reviews what it has introduced.
+    let review_room = if horizon > 0 {
+        room - picked.new.len().min(room / (1 + LEVEL_PER_NEW_CARD))
+    } else {
+        room
+    };
+    picked.held_back = picked.due.len().saturating_sub(review_room);
+    picked.due.truncate(review_room);
     let new_room = if limits.new_over_budget {
         usize::MAX
     } else {
@@ -662,6 +688,61 @@ mod tests {
                 .due
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn with_an_exam_ahead_new_cards_keep_their_room_and_reviews_wait() {
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
+        let yesterday = clock.day_start_ms(Clock::add_days(clock.today(), -1));
+        // Cards 0–9 due (card 0 the most at risk), 10–14 new; 12 cards a day, 3 of them new.
+        let states: Vec<CardState> = (0..10)
+            .map(|i| state(yesterday, 0, 1.0 + i as f32, Phase::Review))
+            .collect();
+        let slot = |i: usize| {
+            states.get(i).map(|s| Slot {
+                state: s,
+                due: s.due,
+            })
+        };
+        let limits = Limits {
+            new: 3,
+            new_over_budget: false,
+            today: 12,
+            level: level_for(12, 3),
+        };
+        let recall = |s: &CardState| s.stability / 100.0;
+        let exam = pick_by(15, slot, |_| 0, recall, &clock, limits, 30);
+        assert_eq!(exam.new, vec![10, 11, 12]);
+        assert_eq!(exam.due, (0..9).collect::<Vec<_>>());
+        assert_eq!((exam.held_back, exam.new_held_back), (1, 0));
+        // Without an exam, reviews first and new cards slow down.
+        let plain = pick_by(15, slot, |_| 0, recall, &clock, limits, 0);
+        assert_eq!(plain.due, (0..10).collect::<Vec<_>>());
+        assert_eq!(plain.new, vec![10, 11]);
+        assert_eq!((plain.held_back, plain.new_held_back), (0, 1));
+        // New cards keep only a learning day's share of a budget too small for the deck: of 4
+        // cards, 1 new and 3 reviews.
+        let small = Limits { today: 4, ..limits };
+        let tight = pick_by(15, slot, |_| 0, recall, &clock, small, 30);
+        assert_eq!((tight.due, tight.new), (vec![0, 1, 2], vec![10]));
+    }
+
+    #[test]
+    fn an_exams_target_is_sized_to_its_own_cards() {
+        let sched = Scheduler::new(&[], 0.9, 0).unwrap();
+        let clock = crate::clock::utc("2027-01-10T10:00:00Z");
+        let config = Config {
+            prelims: Some(jiff::civil::date(2027, 6, 1)),
+            mains: Some(jiff::civil::date(2027, 9, 1)),
+            ..Config::default()
+        };
+        let goals = Goals::new(&config, &clock).sized(&sched, [3000, 300], 60);
+        let target = |e| goals.of(e).unwrap().target;
+        assert!(target(Exam::Prelims) < target(Exam::Mains));
+        assert_eq!(target(Exam::Mains), crate::schedule::exam::EXAM_TARGET);
+        // No date, no goal to size.
+        let none = Goals::default().sized(&sched, [3000, 300], 60);
+        assert_eq!(none, Goals::default());
     }
 
     #[test]

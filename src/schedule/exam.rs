@@ -13,6 +13,10 @@
 //! load spreads over the run-up instead of piling onto the eve; the daily budget
 //! (`quiz::queue`) pulls work earlier where a day would still be over it.
 //!
+//! The target itself comes down for a deck too large for the run-up (`exam_target`): each
+//! card wants about one final review, and asking every card for more recall than the budget
+//! can give them all only crowds the last weeks, where the reviews that do not fit are lost.
+//!
 //! The stored due date stays the ordinary FSRS one: this is a view over it, so once the exam
 //! is past (or its date is removed) every card is back on ordinary FSRS scheduling at once.
 
@@ -32,6 +36,16 @@ pub const EXAM_TARGET: f32 = 0.98;
 /// forward) leaves the card just short of it; chasing that last point with a second review
 /// costs a whole answer for little, and under a tight budget it feeds on itself.
 pub const ENOUGH_SHORT_BY: f32 = 0.015;
+
+/// The lowest the exam target comes down to for a deck too large for the run-up.
+pub const LOWEST_TARGET: f32 = 0.90;
+
+/// Stability, in days, of a card after its final review when it has been learnt for some
+/// months: what sets how early a final review may be and still leave the card at a given
+/// recall on exam morning (`exam_target`). At this stability a final review reaches
+/// `EXAM_TARGET` 17 days ahead at the most, so a run-up that needs more days than that for
+/// all its final reviews asks for less.
+const SETTLED_STABILITY: f32 = 120.0;
 
 /// An exam still ahead: the day, the instant that day's study day begins, and the target.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +68,20 @@ impl ExamGoal {
 }
 
 impl Scheduler {
+    /// The exam-morning recall to aim for with `cards` cards preparing for the exam and the
+    /// run-up levelled to `level` reviews a day (`quiz::queue::level_for`). Each card wants
+    /// about one final review, so the final reviews take at least `cards / level` days; a
+    /// settled card reviewed that long before the exam has fallen to this recall by its
+    /// morning, so this is what the whole deck can be brought to. Aiming higher would time
+    /// every final review within the last weeks, more than the budget can take there: the
+    /// excess is pulled forward or held back past the exam, and the cards that lose their
+    /// review are the weak ones (the 3,000-card benchmark: 0.917 at 0.98, 0.941 at 0.95).
+    pub fn exam_target(&self, cards: usize, level: usize) -> f32 {
+        let days = cards.div_ceil(level.max(1)) as f32;
+        self.recall_after(SETTLED_STABILITY, days)
+            .clamp(LOWEST_TARGET, EXAM_TARGET)
+    }
+
     /// When a card is next due with the exam in view (see the module's doc). New cards and
     /// learning steps keep their due instant.
     pub fn due_for_exam(&self, state: &CardState, goal: &ExamGoal, clock: &Clock) -> Millis {
@@ -217,6 +245,20 @@ mod tests {
                 assert!(s.exam_recall_with_review(mem(st), x - 1, 90) < EXAM_TARGET);
             }
         }
+    }
+
+    #[test]
+    fn the_target_comes_down_only_for_a_deck_the_run_up_cannot_hold() {
+        let s = sched();
+        // 300 cards at 60 reviews a day: 5 days of final reviews, the full target.
+        assert_eq!(s.exam_target(300, 60), EXAM_TARGET);
+        // 3,000: 50 days of them; less is asked, and less again of a larger deck.
+        let big = s.exam_target(3000, 60);
+        assert!(big < EXAM_TARGET - 0.02 && big > LOWEST_TARGET, "{big}");
+        assert!(s.exam_target(6000, 60) < big);
+        assert_eq!(s.exam_target(1_000_000, 60), LOWEST_TARGET);
+        // A larger budget holds more.
+        assert!(s.exam_target(3000, 200) > big);
     }
 
     #[test]
