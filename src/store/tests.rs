@@ -81,12 +81,32 @@ fn home(dir: &Path) -> Both {
     (want, holds)
 }
 
+/// Copies a state folder's files (its device id, journals and snapshot; not the lock).
+pub(crate) fn copy_state(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_state(&entry.path(), &target);
+        } else if !name.starts_with("lock") {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// This device's journal under the state folder.
+fn journal_name(dir: &Path) -> String {
+    let path = Store::journal_path(dir);
+    let name = path.strip_prefix(dir).unwrap();
+    name.to_string_lossy().into_owned()
+}
+
 /// Flips `mask` into byte `at` of `file` in a copy of `from`, and reads the state back.
 fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<Both, String>> {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["journal.tsv", "snapshot.bin"] {
-        fs::copy(from.join(name), dir.path().join(name)).unwrap();
-    }
+    copy_state(from, dir.path());
     let path = dir.path().join(file);
     let mut bytes = fs::read(&path).unwrap();
     let at = at.checked_rem(bytes.len())?;
@@ -110,7 +130,7 @@ fn clear_or_exact(got: Result<Both, String>, want: &Both, what: &str) -> bool {
         }
         Err(e) => {
             assert!(
-                e.contains("journal.tsv:") && (e.contains("damaged") || e.contains("newer")),
+                e.contains(".tsv:") && (e.contains("damaged") || e.contains("newer")),
                 "{what}: unclear error {e}"
             );
             true
@@ -125,7 +145,8 @@ fn every_single_flip_in_journal_or_snapshot_is_an_error_or_the_full_replay_state
     assert!(dir.path().join("snapshot.bin").exists());
     let mut detected = 0;
     let mut same = 0;
-    for file in ["journal.tsv", "snapshot.bin"] {
+    let journal = journal_name(dir.path());
+    for file in [journal.as_str(), "snapshot.bin"] {
         let len = fs::metadata(dir.path().join(file)).unwrap().len() as usize;
         for at in 0..len {
             for mask in [0x01, 0x10, 0x80] {
@@ -140,7 +161,7 @@ fn every_single_flip_in_journal_or_snapshot_is_an_error_or_the_full_replay_state
     }
     // Every journal flip is damage; every snapshot flip is caught and replayed around.
     eprintln!("flips: {detected} reported as damage, {same} read as the full replay");
-    let journal_flips = 3 * fs::metadata(dir.path().join("journal.tsv")).unwrap().len() as usize;
+    let journal_flips = 3 * fs::metadata(dir.path().join(&journal)).unwrap().len() as usize;
     assert_eq!(detected, journal_flips);
 }
 
@@ -155,7 +176,8 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let want = home(dir.path());
-        let file = if snapshot { "snapshot.bin" } else { "journal.tsv" };
+        let journal = journal_name(dir.path());
+        let file = if snapshot { "snapshot.bin" } else { journal.as_str() };
         let got = read_flipped(dir.path(), file, at, mask).unwrap();
         let detected = clear_or_exact(got, &want, file);
         prop_assert!(snapshot || detected, "a journal flip must be reported");
