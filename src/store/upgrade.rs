@@ -4,7 +4,8 @@
 //! `devices/<id>.tsv`, by one rename: the file is the same bytes, so every answer and the
 //! history stay. A kill before the rename leaves the old layout (with perhaps an empty
 //! `devices/`), which the next write moves again; after it, the new one. There is no step at
-//! which both or neither hold the journal. An older smriti refuses a home with `devices/`.
+//! which both or neither hold the journal. An older smriti refuses a home with `devices/`
+//! (and the first version a v2 header, which the header-only `journal.tsv` left behind has).
 //!
 //! A v1 journal becomes v2: every line is kept, given a random id and a checksum, and each
 //! undo names the answer it takes back. The v1 file is copied into `backups/` first, and the
@@ -34,7 +35,10 @@ pub fn to_device_journal(dir: &Path, id: &str) -> Result<(), StoreError> {
     fs::rename(&legacy, &own).map_err(io_err(&legacy))?;
     sync_dir(&folder);
     sync_dir(dir);
-    Ok(())
+    // A header-only journal where the old one was: the first smriti (v1) reads only that
+    // file and would start afresh without it, but refuses a v2 header as newer. Later ones
+    // refuse the home for its `devices/`. This version reads it as an empty copy.
+    backup::write_new(dir, &legacy, HEADER.as_bytes())
 }
 
 /// Rewrites the v1 journal's first `good_len` bytes (its whole lines) as a v2 journal.
