@@ -86,6 +86,9 @@ pub fn read(dir: &Path) -> Result<History, StoreError> {
         let Some((version, start)) = header(dir, &j, &bytes)? else {
             continue;
         };
+        if bytes.len() == start {
+            continue;
+        }
         let at = buf.len();
         buf.extend_from_slice(&bytes[start..]);
         parts.push((j, at, buf.len(), version));
@@ -308,7 +311,9 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
     }
     let mut tails = Vec::new();
     for j in devices::journals(dir)? {
-        if let Some(tail) = Tail::open(dir, j)? {
+        if let Some(tail) = Tail::open(dir, j)?
+            && tail.start > tail.body
+        {
             tails.push(tail);
         }
     }

@@ -29,8 +29,6 @@ struct Ev {
     id: u64,
     kind: Kind,
     hold: Hold,
-    /// The stored state, for an event this version does not know (applied as it says).
-    state: CardState,
 }
 
 struct Card {
@@ -48,6 +46,9 @@ pub struct Merger {
     keys: FxHashMap<String, u32>,
     cards: Vec<(String, Card)>,
     events: Vec<Ev>,
+    /// The stored state of each event this version does not know (applied as it says), by
+    /// its place in `events`: few, so not carried by every event.
+    unknown: FxHashMap<usize, CardState>,
     undone: FxHashSet<u64>,
     /// Ids read so far, when copies may repeat them.
     seen: Option<FxHashSet<u64>>,
@@ -62,6 +63,7 @@ impl Merger {
             keys: FxHashMap::default(),
             cards: Vec::new(),
             events: Vec::new(),
+            unknown: FxHashMap::default(),
             undone: FxHashSet::default(),
             seen: dedupe.then(FxHashSet::default),
             next_v1_id: u64::MAX,
@@ -116,13 +118,15 @@ impl Merger {
             },
             kind => {
                 card.last_event = Some(self.events.len());
+                if matches!(kind, Kind::Other(c) if Event::of_letter(c).is_none()) {
+                    self.unknown.insert(self.events.len(), line.state);
+                }
                 self.events.push(Ev {
                     key,
                     at: line.at,
                     id,
                     kind,
                     hold: line.hold,
-                    state: line.state,
                 });
             }
         }
@@ -132,7 +136,7 @@ impl Merger {
     pub fn finish(self) -> (States, Holds) {
         let mut states = States::with_capacity_and_hasher(self.cards.len(), Default::default());
         let mut holds = Holds::default();
-        let mut replayed: Vec<Ev> = Vec::new();
+        let mut replayed: Vec<(usize, Ev)> = Vec::new();
         let mut many = vec![false; self.cards.len()];
         for (i, (key, card)) in self.cards.iter().enumerate() {
             if card.owners.count_ones() > 1 {
@@ -146,13 +150,14 @@ impl Merger {
             replayed.extend(
                 self.events
                     .into_iter()
-                    .filter(|e| many[e.key as usize] && !self.undone.contains(&e.id)),
+                    .enumerate()
+                    .filter(|(_, e)| many[e.key as usize] && !self.undone.contains(&e.id)),
             );
-            replayed.sort_unstable_by_key(|e| (e.key, e.at, e.id));
+            replayed.sort_unstable_by_key(|(_, e)| (e.key, e.at, e.id));
             let replayer = Replayer::new();
-            for group in replayed.chunk_by(|a, b| a.key == b.key) {
-                let key = &self.cards[group[0].key as usize].0;
-                let (state, hold) = replay(&replayer, key, group);
+            for group in replayed.chunk_by(|a, b| a.1.key == b.1.key) {
+                let key = &self.cards[group[0].1.key as usize].0;
+                let (state, hold) = replay(&replayer, key, group, &self.unknown);
                 journal::apply(&mut states, key, &state);
                 journal::apply_hold(&mut holds, key, hold);
             }
@@ -161,11 +166,17 @@ impl Merger {
     }
 }
 
-/// A card's state and hold after `events` (its own, in time order) from a new card.
-fn replay(replayer: &Replayer, key: &str, events: &[Ev]) -> (CardState, Hold) {
+/// A card's state and hold after `events` (its own, in time order, with their places) from
+/// a new card.
+fn replay(
+    replayer: &Replayer,
+    key: &str,
+    events: &[(usize, Ev)],
+    unknown: &FxHashMap<usize, CardState>,
+) -> (CardState, Hold) {
     let mut state: Option<CardState> = None;
     let mut hold = Hold::None;
-    for e in events {
+    for (place, e) in events {
         match e.kind {
             Kind::Review(grade) => {
                 state = Some(replayer.answer(state.as_ref(), grade, e.at, key));
@@ -176,7 +187,7 @@ fn replay(replayer: &Replayer, key: &str, events: &[Ev]) -> (CardState, Hold) {
                     Some(Event::Forget) => state = None,
                     Some(Event::Suspend | Event::Unsuspend | Event::Bury) => {}
                     // A later kind of event: its stored state is all this version knows.
-                    None => state = Some(e.state),
+                    None => state = unknown.get(place).copied().or(state),
                 }
                 hold = e.hold;
             }

@@ -529,7 +529,11 @@ fn warn_other(path: &Path, line: usize, reason: &str) {
 fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let mut sources = Vec::new();
     for journal in devices::journals(dir)? {
-        if let Some(source) = open_source(dir, journal)? {
+        // A journal with no line yet (another device's new one, the header-only `journal.tsv`
+        // an upgrade leaves) adds nothing, and a home with one device keeps its fast path.
+        if let Some(source) = open_source(dir, journal)?
+            && (source.len > source.body || source.journal.own)
+        {
             sources.push(source);
         }
     }
@@ -606,7 +610,10 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
                 .read_to_end(&mut bytes)
                 .map_err(io_err(path))?;
             let owner = owner_of(source);
-            for line in bytes.split(|b| *b == b'\n') {
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', &bytes) {
+                let line = &bytes[start..end];
+                start = end + 1;
                 if merge::wanted(line, &touched)
                     && let Ok(line) = journal::parse_line(line, source.version)
                 {

@@ -328,3 +328,115 @@ fn a_batch_that_fails_midway_leaves_the_journal_and_state_as_they_were() {
     let read = Store::open_read(dir.path()).unwrap();
     assert!(read.cards.contains_key("d/next") && !read.cards.contains_key("d/ok"));
 }
+
+/// Lines another device wrote: answers (and a suspend) of `keys` at `times`, with ids from
+/// `first_id`.
+fn other_lines(keys: &[&str], times: &[i64], first_id: u64) -> String {
+    let mut text = String::new();
+    for (n, (key, at)) in keys.iter().zip(times).enumerate() {
+        let entry = if n % 4 == 3 {
+            Entry::Control {
+                at: *at,
+                key: (*key).to_owned(),
+                event: Event::Suspend,
+                state: state(*at),
+                hold: Hold::Suspended,
+            }
+        } else {
+            Entry::Review {
+                at: *at,
+                key: (*key).to_owned(),
+                grade: if n % 3 == 0 { Grade::Again } else { Grade::Good },
+                took_ms: 700,
+                state: state(*at),
+            }
+        };
+        text.push_str(&super::journal::write_line(&entry, first_id + n as u64, None));
+    }
+    text
+}
+
+/// The state a full replay of the journals gives: a copy without the index.
+fn full_replay(dir: &Path) -> Both {
+    let copy = tempfile::tempdir().unwrap();
+    copy_state(dir, copy.path());
+    let _ = fs::remove_file(copy.path().join("snapshot.bin"));
+    let store = Store::open_read(copy.path()).unwrap();
+    (store.cards, store.holds)
+}
+
+#[test]
+fn another_devices_new_lines_over_the_index_give_the_full_replay_state() {
+    const T: i64 = 1_790_000_000_000;
+    const DAY: i64 = 86_400_000;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::new(
+        "2026-11-24T10:00:00Z".parse().unwrap(),
+        jiff::tz::TimeZone::UTC,
+        4,
+    );
+    let answer = |store: &mut Store, key: &str, at: i64| {
+        store
+            .record(&Entry::Review {
+                at,
+                key: key.into(),
+                grade: Grade::Good,
+                took_ms: 900,
+                state: state(at),
+            })
+            .unwrap();
+    };
+    let mut store = Store::open_write(dir.path()).unwrap();
+    for (i, key) in ["d/a", "d/b", "d/c", "d/d"].into_iter().enumerate() {
+        answer(&mut store, key, T + i as i64 * DAY);
+    }
+    store.finish(&clock).unwrap();
+    drop(store);
+    let folder = dir.path().join("devices");
+    let other = folder.join("other.tsv");
+    // The other device's first lines: two cards this device answered too, one of its own.
+    let first = other_lines(&["d/a", "d/e", "d/c"], &[T + DAY / 2, T, T + 9 * DAY], 1);
+    fs::write(&other, format!("{}{first}", super::journal::HEADER)).unwrap();
+    let read = |dir: &Path| {
+        let s = Store::open_read(dir).unwrap();
+        (s.devices, (s.cards, s.holds))
+    };
+    let (devices, incremental) = read(dir.path());
+    assert_eq!(devices, 2);
+    let replayed = full_replay(dir.path());
+    assert_eq!(incremental, replayed, "a new journal over the index");
+    assert_ne!(
+        incremental.0["d/a"],
+        state(T + DAY / 2),
+        "d/a was answered on both devices: replayed, not a stored state"
+    );
+    assert_eq!(incremental.0["d/b"], state(T + DAY), "one device: as stored");
+    // A session here indexes both journals; then the other device appends, its journal
+    // appears again as a conflict copy with a line more, and this device answers on.
+    let mut store = Store::open_write(dir.path()).unwrap();
+    answer(&mut store, "d/e", T + 10 * DAY);
+    store.finish(&clock).unwrap();
+    drop(store);
+    let more = other_lines(
+        &["d/b", "d/d", "d/f", "d/b"],
+        &[T + 11 * DAY, T + 3 * DAY, T + 12 * DAY, T + 13 * DAY],
+        10,
+    );
+    let whole = format!("{}{first}{more}", super::journal::HEADER);
+    fs::write(&other, &whole).unwrap();
+    let extra = other_lines(&["d/g"], &[T + 14 * DAY], 20);
+    fs::write(
+        folder.join("other.sync-conflict-20261124-100000-ABCDEFG.tsv"),
+        format!("{whole}{extra}"),
+    )
+    .unwrap();
+    let (devices, incremental) = read(dir.path());
+    assert_eq!(devices, 2, "a conflict copy is its device's");
+    assert_eq!(incremental, full_replay(dir.path()), "appended lines and a copy");
+    assert_eq!(incremental.1.get("d/b"), Some(&Hold::Suspended));
+    // And a rolled-back journal (shorter than the index covers) is read afresh.
+    fs::write(&other, format!("{}{first}", super::journal::HEADER)).unwrap();
+    let (_, rolled_back) = read(dir.path());
+    assert_eq!(rolled_back, full_replay(dir.path()));
+    assert!(rolled_back.0.contains_key("d/g"), "the copy still holds its lines");
+}
