@@ -29,7 +29,8 @@ pub struct App {
 pub fn device(config: &Config) -> Result<Option<String>> {
     match vars::text(vars::DEVICE) {
         Some(id) => {
-            crate::store::devices::check_id(&id).map_err(|r| anyhow::anyhow!("SMRITI_DEVICE {r}"))?;
+            crate::store::devices::check_id(&id)
+                .map_err(|r| anyhow::anyhow!("SMRITI_DEVICE {r}"))?;
             Ok(Some(id))
         }
         None => Ok(config.device.clone()),

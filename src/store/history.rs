@@ -213,7 +213,10 @@ pub fn card_history(dir: &Path, key: &str) -> Result<(Vec<CardReview>, usize), S
             continue;
         };
         copies |= j.copy;
-        let owner = owners.iter().position(|o| *o == j.owner).unwrap_or(owners.len());
+        let owner = owners
+            .iter()
+            .position(|o| *o == j.owner)
+            .unwrap_or(owners.len());
         if owner == owners.len() {
             owners.push(j.owner.clone());
         }
@@ -259,7 +262,11 @@ pub fn card_history(dir: &Path, key: &str) -> Result<(Vec<CardReview>, usize), S
         let mut seen = rustc_hash::FxHashSet::default();
         found.retain(|(id, ..)| *id == 0 || seen.insert(*id));
     }
-    let mut answered: Vec<usize> = found.iter().filter(|f| f.3.is_some()).map(|f| f.1).collect();
+    let mut answered: Vec<usize> = found
+        .iter()
+        .filter(|f| f.3.is_some())
+        .map(|f| f.1)
+        .collect();
     answered.sort_unstable();
     answered.dedup();
     if answered.len() > 1 {
@@ -327,7 +334,7 @@ pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History,
         let first_needed = clock.day_start_ms(Clock::add_days(today, -days_back.max(streak + 1)));
         let mut more = false;
         for t in &mut tails {
-            if t.start > t.body && !t.newest.is_some_and(|n| n < first_needed) {
+            if t.start > t.body && t.newest.is_none_or(|n| n >= first_needed) {
                 t.step(&mut cursor, &mut days)?;
                 more = true;
             }

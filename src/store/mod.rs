@@ -540,7 +540,14 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let snap = if sources.iter().all(|s| s.version == journal::VERSION) {
         let paths: Vec<(String, PathBuf, u64, u64)> = sources
             .iter()
-            .map(|s| (s.journal.name.clone(), s.journal.path.clone(), s.len, s.body))
+            .map(|s| {
+                (
+                    s.journal.name.clone(),
+                    s.journal.path.clone(),
+                    s.len,
+                    s.body,
+                )
+            })
             .collect();
         snapshot::read(dir, move |coverage| unchanged(coverage, &paths))?
     } else {
@@ -576,7 +583,8 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
             .file
             .seek(SeekFrom::Start(from))
             .map_err(io_err(&source.journal.path))?;
-        (&mut source.file)
+        source
+            .file
             .read_to_end(&mut bytes)
             .map_err(io_err(&source.journal.path))?;
         let owner = owner_of(source);
@@ -591,7 +599,11 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
             }
         })?;
         lines += n;
-        read.push((from, from + end as u64, crc32c::crc32c_append(crc, &bytes[..end])));
+        read.push((
+            from,
+            from + end as u64,
+            crc32c::crc32c_append(crc, &bytes[..end]),
+        ));
     }
     if let Some(m) = merger {
         (cards, holds) = m.finish();

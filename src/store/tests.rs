@@ -346,12 +346,20 @@ fn other_lines(keys: &[&str], times: &[i64], first_id: u64) -> String {
             Entry::Review {
                 at: *at,
                 key: (*key).to_owned(),
-                grade: if n % 3 == 0 { Grade::Again } else { Grade::Good },
+                grade: if n % 3 == 0 {
+                    Grade::Again
+                } else {
+                    Grade::Good
+                },
                 took_ms: 700,
                 state: state(*at),
             }
         };
-        text.push_str(&super::journal::write_line(&entry, first_id + n as u64, None));
+        text.push_str(&super::journal::write_line(
+            &entry,
+            first_id + n as u64,
+            None,
+        ));
     }
     text
 }
@@ -410,7 +418,11 @@ fn another_devices_new_lines_over_the_index_give_the_full_replay_state() {
         state(T + DAY / 2),
         "d/a was answered on both devices: replayed, not a stored state"
     );
-    assert_eq!(incremental.0["d/b"], state(T + DAY), "one device: as stored");
+    assert_eq!(
+        incremental.0["d/b"],
+        state(T + DAY),
+        "one device: as stored"
+    );
     // A session here indexes both journals; then the other device appends, its journal
     // appears again as a conflict copy with a line more, and this device answers on.
     let mut store = Store::open_write(dir.path()).unwrap();
@@ -432,11 +444,71 @@ fn another_devices_new_lines_over_the_index_give_the_full_replay_state() {
     .unwrap();
     let (devices, incremental) = read(dir.path());
     assert_eq!(devices, 2, "a conflict copy is its device's");
-    assert_eq!(incremental, full_replay(dir.path()), "appended lines and a copy");
+    assert_eq!(
+        incremental,
+        full_replay(dir.path()),
+        "appended lines and a copy"
+    );
     assert_eq!(incremental.1.get("d/b"), Some(&Hold::Suspended));
     // And a rolled-back journal (shorter than the index covers) is read afresh.
     fs::write(&other, format!("{}{first}", super::journal::HEADER)).unwrap();
     let (_, rolled_back) = read(dir.path());
     assert_eq!(rolled_back, full_replay(dir.path()));
-    assert!(rolled_back.0.contains_key("d/g"), "the copy still holds its lines");
+    assert!(
+        rolled_back.0.contains_key("d/g"),
+        "the copy still holds its lines"
+    );
+}
+
+#[test]
+fn the_move_of_the_single_journal_survives_a_kill_at_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = home(dir.path());
+    let journal = fs::read(Store::journal_path(dir.path())).unwrap();
+    let id = super::devices::id(dir.path()).unwrap();
+    let own = dir.path().join("devices").join(format!("{id}.tsv"));
+    let legacy = dir.path().join(super::devices::LEGACY);
+    let as_old = |copy: &Path| {
+        copy_state(dir.path(), copy);
+        let _ = fs::remove_file(copy.join("snapshot.bin"));
+        fs::remove_dir_all(copy.join("devices")).unwrap();
+        fs::write(copy.join(super::devices::LEGACY), &journal).unwrap();
+    };
+    // Killed before anything (the old layout), after `devices/` was made, and after the
+    // rename but before the header-only `journal.tsv` was written.
+    let steps: [&dyn Fn(&Path); 3] = [
+        &|_| {},
+        &|copy| fs::create_dir_all(copy.join("devices")).unwrap(),
+        &|copy| {
+            fs::create_dir_all(copy.join("devices")).unwrap();
+            fs::rename(
+                copy.join(super::devices::LEGACY),
+                copy.join("devices").join(format!("{id}.tsv")),
+            )
+            .unwrap();
+        },
+    ];
+    for (n, killed_after) in steps.into_iter().enumerate() {
+        let copy = tempfile::tempdir().unwrap();
+        as_old(copy.path());
+        killed_after(copy.path());
+        let read = Store::open_read(copy.path()).unwrap();
+        assert_eq!((read.cards, read.holds), want, "read after step {n}");
+        let store = Store::open_write(copy.path()).unwrap();
+        assert_eq!((store.cards.clone(), store.holds.clone()), want, "step {n}");
+        drop(store);
+        let moved = copy.path().join("devices").join(format!("{id}.tsv"));
+        assert_eq!(
+            fs::read(&moved).unwrap(),
+            journal,
+            "step {n}: the same bytes"
+        );
+        assert_eq!(
+            fs::read_to_string(copy.path().join(super::devices::LEGACY)).unwrap(),
+            super::journal::HEADER
+        );
+    }
+    // A home this version made has the header-only `journal.tsv` too.
+    assert!(own.exists());
+    assert_eq!(fs::read_to_string(&legacy).unwrap(), super::journal::HEADER);
 }

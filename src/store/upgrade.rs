@@ -22,23 +22,31 @@ use super::{Store, StoreError, backup, damaged_at, devices, io_err, read_lines, 
 
 /// Moves an earlier version's `journal.tsv` to `devices/<id>.tsv`, unless this device has a
 /// journal there already (then the old file, if a sync tool brings one back, is read as a
-/// copy and never written). The caller holds the lock.
+/// copy and never written); a device without either starts its journal empty. Then makes
+/// sure a header-only `journal.tsv` is there, whatever step a kill interrupted. The caller
+/// holds the lock.
 pub fn to_device_journal(dir: &Path, id: &str) -> Result<(), StoreError> {
     let legacy = dir.join(devices::LEGACY);
     let folder = dir.join(devices::FOLDER);
     let own = folder.join(format!("{id}.tsv"));
-    if own.exists() || !super::check_regular(&legacy)? {
-        return Ok(());
+    if !super::check_regular(&own)? {
+        fs::create_dir_all(&folder).map_err(io_err(&folder))?;
+        sync_dir(dir);
+        if super::check_regular(&legacy)? {
+            fs::rename(&legacy, &own).map_err(io_err(&legacy))?;
+            sync_dir(&folder);
+            sync_dir(dir);
+        } else {
+            backup::write_new(&folder, &own, HEADER.as_bytes())?;
+        }
     }
-    fs::create_dir_all(&folder).map_err(io_err(&folder))?;
-    sync_dir(dir);
-    fs::rename(&legacy, &own).map_err(io_err(&legacy))?;
-    sync_dir(&folder);
-    sync_dir(dir);
     // A header-only journal where the old one was: the first smriti (v1) reads only that
     // file and would start afresh without it, but refuses a v2 header as newer. Later ones
     // refuse the home for its `devices/`. This version reads it as an empty copy.
-    backup::write_new(dir, &legacy, HEADER.as_bytes())
+    if !legacy.exists() {
+        backup::write_new(dir, &legacy, HEADER.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Rewrites the v1 journal's first `good_len` bytes (its whole lines) as a v2 journal.
