@@ -1,13 +1,14 @@
-//! The state file: every answer ever given, kept so that none is lost, and nothing read from
-//! it trusted without a check.
+//! The state files: every answer ever given, kept so that none is lost, and nothing read
+//! from them trusted without a check.
 //!
-//! `<home>/state/journal.tsv` is the record: an append-only text file, one checksummed line
-//! per answer (or undo), each line carrying the card's whole new state, written and fsynced
-//! before the next card is shown. `snapshot.bin` is an index of every card's latest state
-//! (binary, versioned, with checksums of itself and of the journal prefix it covers), so
-//! start-up reads 100k fixed-size records instead of replaying a million answers; any
-//! mismatch means a full replay. `lock`
-//! keeps two sessions from writing at once. `backups/` holds copies of the journal that
+//! Each device appends only to its own journal, `<home>/state/devices/<id>.tsv` (`devices`
+//! finds them all; `merge` makes one state of them): an append-only text file, one
+//! checksummed line per answer (or undo), each line carrying the card's whole new state,
+//! written and fsynced before the next card is shown. `snapshot.bin` is this machine's index
+//! of every card's merged state (binary, versioned, with checksums of itself and of every
+//! journal prefix it covers), so start-up reads 100k fixed-size records instead of replaying
+//! a million answers; any mismatch means a full replay. `lock.<id>` keeps two sessions of one
+//! machine from writing at once. `backups/` holds copies of this device's journal that
 //! verified when taken. The format is in README.md and `journal`.
 
 pub mod backup;
@@ -459,6 +460,13 @@ struct Loaded {
     devices: usize,
 }
 
+/// How much of a journal the merge of touched cards reads at a time.
+#[cfg(not(test))]
+const CHUNK: usize = 1 << 20;
+/// Less than a line in tests, so lines cut by a chunk's end are the rule there.
+#[cfg(test)]
+const CHUNK: usize = 100;
+
 /// A journal opened for reading.
 struct Source {
     journal: devices::Journal,
@@ -610,28 +618,40 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     } else if !touched.is_empty() {
         // Cards another device's new lines touched are merged again from all their lines.
         let mut m = merge::Merger::new(dedupe);
+        // Read a megabyte at a time into one buffer: the journals are read whole here, and
+        // a buffer each would cost their size in fresh pages.
+        let mut chunk: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
         for (source, (_, end, _)) in sources.iter_mut().zip(&read) {
-            let mut bytes = Vec::with_capacity((end - source.body) as usize);
             let path = &source.journal.path;
             source
                 .file
                 .seek(SeekFrom::Start(source.body))
                 .map_err(io_err(path))?;
-            (&mut source.file)
-                .take(end - source.body)
-                .read_to_end(&mut bytes)
-                .map_err(io_err(path))?;
             let owner = owner_of(source);
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', &bytes) {
-                let line = &bytes[start..end];
-                start = end + 1;
-                if merge::wanted(line, &touched)
-                    && let Ok(line) = journal::parse_line(line, source.version)
-                {
-                    m.add(owner, &line);
+            let mut file = (&mut source.file).take(end - source.body);
+            loop {
+                let kept = chunk.len();
+                let got = (&mut file)
+                    .take(CHUNK as u64)
+                    .read_to_end(&mut chunk)
+                    .map_err(io_err(path))?;
+                let mut start = 0;
+                for end in memchr::memchr_iter(b'\n', &chunk[kept..]).map(|i| kept + i) {
+                    let line = &chunk[start..end];
+                    start = end + 1;
+                    if merge::wanted(line, &touched)
+                        && let Ok(line) = journal::parse_line(line, source.version)
+                    {
+                        m.add(owner, &line);
+                    }
+                }
+                // A line cut by the chunk's end is read whole with the next.
+                chunk.drain(..start);
+                if got == 0 {
+                    break;
                 }
             }
+            chunk.clear();
         }
         let (new_cards, new_holds) = m.finish();
         for key in &touched {
