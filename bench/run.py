@@ -2,6 +2,7 @@
 """Measure smriti on a large synthetic collection, as whole processes.
 
 Usage: bench/run.py [--cards N] [--reviews N] [--runs 7] [--bin target/release/smriti]
+                    [--devices N]
 
 Builds the collection with generate.py (once per size, cached under /tmp), then times:
   first card  from process start to the first card on stdout (quiz --plain)
@@ -9,9 +10,16 @@ Builds the collection with generate.py (once per size, cached under /tmp), then 
   stats       a whole `smriti stats` run (if the command exists)
   check       a whole `smriti check` run (parses every deck, no cache)
 and the peak memory (max RSS) of each. Prints a table of medians.
+
+With --devices N (N >= 2) it instead compares start-up on one device's journal with the same
+reviews split over N device journals (line by line in turn, so nearly every card was answered
+on several devices and is replayed), with the index up to date, and after another device
+appended 1,000 answers. Each start is timed as wall time and CPU (user+sys), min and median
+of interleaved runs, with the load average before and after.
 """
 import argparse
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -44,10 +52,10 @@ def read_until(stream, marker):
     return buf
 
 
-def quiz_once(binary, home):
+def quiz_once(binary, home, env=None):
     """(seconds to first card, seconds to save one answer and show the next card)."""
     start = time.perf_counter()
-    p = subprocess.Popen([binary, "quiz", "--plain"], env=env_for(home),
+    p = subprocess.Popen([binary, "quiz", "--plain"], env=env or env_for(home),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = read_until(p.stdout, b"> ")
     t_first = time.perf_counter() - start
@@ -80,17 +88,128 @@ def max_rss(cmd, env, stdin=None):
     return int(r.stderr.decode().strip().splitlines()[-1]) // 1024
 
 
+CRC32C_TABLE = []
+for _n in range(256):
+    _c = _n
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    CRC32C_TABLE.append(_c)
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = CRC32C_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def answer_line(rng, key, at):
+    """A v2 answer line as smriti writes it, with a fresh id and its checksum."""
+    stab = round(rng.uniform(0.5, 200.0), 4)
+    due = at + max(1, int(stab)) * 86_400_000
+    body = (f"r\t{rng.getrandbits(64):016x}\t{at}\t{key}\t-\t3\t5000\t{at - 86_400_000}\t{at}\t"
+            f"{due}\t{stab}\t5.0\tr\t2\t0\t-")
+    return f"{body}\t{crc32c(body.encode()):08x}\n"
+
+
+def device_homes(base, devices):
+    """(one device's home, the same reviews over `devices` journals): copies of `base`,
+    which is never changed. Each is warmed (index and deck cache built) by a session."""
+    homes = []
+    for n in (1, devices):
+        home = f"{base}-dev{n}"
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.copytree(base, home)
+        state = os.path.join(home, "state")
+        os.makedirs(os.path.join(state, "devices"), exist_ok=True)
+        with open(os.path.join(state, "journal.tsv"), "rb") as f:
+            header = f.readline()
+            lines = f.readlines()
+        os.remove(os.path.join(state, "journal.tsv"))
+        for d in range(n):
+            with open(os.path.join(state, "devices", f"dev{d}.tsv"), "wb") as f:
+                f.write(header)
+                f.writelines(lines[d::n])
+        warm = dict(env_for(home), SMRITI_DEVICE="dev0")
+        subprocess.run([BIN, "quiz", "--plain"], env=warm, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        homes.append(home)
+    return homes
+
+
+def fresh(home, keys=None):
+    """A copy of the warmed `home` (the quiz measured leaves an answer past the index); with
+    `keys`, another device appended 1,000 answers of those cards to its journal."""
+    copy = home + ("-grown" if keys else "-run")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(home, copy)
+    if keys:
+        rng = random.Random(5)
+        at = 1_795_500_000_000
+        with open(os.path.join(copy, "state", "devices", "dev1.tsv"), "a") as f:
+            for i in range(1000):
+                f.write(answer_line(rng, rng.choice(keys), at + i * 1000))
+    return copy
+
+
+def cpu_of(run):
+    """(wall seconds of `run()`'s measure, CPU seconds of the processes it ran)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def compare_devices(base, devices, runs):
+    one, many = device_homes(base, devices)
+    with open(os.path.join(one, "state", "devices", "dev0.tsv")) as f:
+        keys = sorted({line.split("\t")[3] for _, line in zip(range(200_000), f) if line[0] == "r"})
+    cases = [("1 device", one, None), (f"{devices} devices", many, None),
+             (f"{devices} devices, +1,000 from another", many, keys)]
+    results = {}
+    loads = [os.getloadavg()]
+    for _ in range(runs):
+        for name, template, grow in cases:
+            home = fresh(template, grow)
+            env = dict(env_for(home), SMRITI_DEVICE="dev0")
+            # `stats` first: it writes nothing, and the quiz leaves its answer behind.
+            stats = cpu_of(lambda: timed([BIN, "stats"], env)[0])
+            first = cpu_of(lambda: quiz_once(BIN, home, env)[0])
+            results.setdefault((name, "first card"), []).append(first)
+            results.setdefault((name, "stats"), []).append(stats)
+            shutil.rmtree(home, ignore_errors=True)
+    loads.append(os.getloadavg())
+    print(f"{sum(1 for _ in open(os.path.join(one, 'state', 'devices', 'dev0.tsv'))) - 1} reviews; "
+          f"{runs} interleaved runs; load average before {loads[0][0]:.2f}, after {loads[1][0]:.2f}")
+    print(f"{'home':<34}{'measure':<12}{'wall min':>10}{'median':>10}{'cpu min':>10}{'median':>10}")
+    for (name, measure), xs in results.items():
+        walls = [w for w, _ in xs]
+        cpus = [c for _, c in xs]
+        print(f"{name:<34}{measure:<12}{min(walls) * 1000:>8.0f}ms{statistics.median(walls) * 1000:>8.0f}ms"
+              f"{min(cpus) * 1000:>8.0f}ms{statistics.median(cpus) * 1000:>8.0f}ms")
+
+
+BIN = None
+
+
 def main():
+    global BIN
     ap = argparse.ArgumentParser()
     ap.add_argument("--cards", type=int, default=100_000)
     ap.add_argument("--reviews", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "smriti"))
+    ap.add_argument("--devices", type=int, default=0)
     args = ap.parse_args()
+    BIN = args.bin
     base = f"/tmp/smriti-bench-{args.cards}-{args.reviews}"
     if not os.path.isdir(base):
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), base,
                         "--cards", str(args.cards), "--reviews", str(args.reviews)], check=True)
+    if args.devices >= 2:
+        compare_devices(base, args.devices, args.runs)
+        return
     # Work on a copy, so answers given by the benchmark do not accumulate in the template.
     home = base + "-run"
     shutil.rmtree(home, ignore_errors=True)

@@ -25,6 +25,18 @@ pub struct App {
     pub color: bool,
 }
 
+/// This machine's device id when set: `SMRITI_DEVICE`, else `device` in the config.
+pub fn device(config: &Config) -> Result<Option<String>> {
+    match vars::text(vars::DEVICE) {
+        Some(id) => {
+            crate::store::devices::check_id(&id)
+                .map_err(|r| anyhow::anyhow!("SMRITI_DEVICE {r}"))?;
+            Ok(Some(id))
+        }
+        None => Ok(config.device.clone()),
+    }
+}
+
 impl App {
     pub fn new(cli: &Cli) -> Result<App> {
         let home = Home::resolve(cli.home.as_deref())?;
@@ -46,11 +58,19 @@ impl App {
             None => rand::random(),
         };
         let color = crate::term::use_color(cli.color);
+        let tz = config.timezone.clone().unwrap_or_else(TimeZone::system);
+        crate::store::devices::configure(crate::store::devices::Settings {
+            device: device(&config)?,
+            parameters: config.fsrs_parameters.clone(),
+            retention: config.desired_retention,
+            tz: tz.clone(),
+            day_start_hour: config.day_start_hour,
+        });
         Ok(App {
             home,
             time: TimeSource {
                 fixed,
-                tz: config.timezone.clone().unwrap_or_else(TimeZone::system),
+                tz,
                 day_start_hour: config.day_start_hour,
             },
             config,

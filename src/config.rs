@@ -31,6 +31,9 @@ pub struct Config {
     pub timezone: Option<TimeZone>,
     /// The order new cards are introduced in across decks.
     pub new_order: NewOrder,
+    /// This machine's device id (its journal's name), when set; else the one made once per
+    /// machine (see `store::devices`).
+    pub device: Option<String>,
 }
 
 /// The order new cards of several decks are introduced in. Within a deck it is always the
@@ -67,6 +70,7 @@ impl Default for Config {
             minutes_per_day: None,
             timezone: None,
             new_order: NewOrder::default(),
+            device: None,
         }
     }
 }
@@ -101,6 +105,7 @@ struct RawConfig {
     fsrs: Option<RawFsrs>,
     timezone: Option<toml::Spanned<String>>,
     new_order: Option<toml::Spanned<String>>,
+    device: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +259,11 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
                     ),
                 )
             })?;
+    }
+    if let Some(device) = raw.device {
+        crate::store::devices::check_id(device.get_ref())
+            .map_err(|reason| fail(Some(device.span()), format!("`device` {reason}")))?;
+        config.device = Some(device.into_inner());
     }
     Ok(config)
 }

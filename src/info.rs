@@ -31,6 +31,8 @@ pub struct CardInfo {
     /// "suspended", or "buried until YYYY-MM-DD HH:MM"; `None` for a card studied as usual
     /// (set by `held`, since only the store knows).
     pub held: Option<String>,
+    /// How many devices answered the card (their journals merged); set by `smriti card`.
+    pub devices: usize,
     /// `None` for a card never answered.
     pub memory: Option<Memory>,
     pub history: Vec<Answer>,
@@ -105,6 +107,7 @@ pub fn build(
         as_of: card.as_of.clone(),
         tags: card.tags.clone(),
         held: None,
+        devices: 0,
         memory,
         history,
     }
@@ -165,6 +168,12 @@ pub fn render(info: &CardInfo, with_answer: bool) -> Vec<String> {
     }
     if let Some(held) = &info.held {
         out.push(format!("held     {held}"));
+    }
+    if info.devices > 1 {
+        out.push(format!(
+            "devices  answered on {} devices (merged in time order)",
+            info.devices
+        ));
     }
     match &info.memory {
         None => out.push("memory   new: never answered".to_owned()),

@@ -11,6 +11,8 @@ pub const HOME: &str = "SMRITI_HOME";
 pub const NOW: &str = "SMRITI_NOW";
 /// Fixes all randomness (option order, interval fuzz), for tests and reproducible runs.
 pub const SEED: &str = "SMRITI_SEED";
+/// This machine's device id (its journal's name), over `device` in config.toml.
+pub const DEVICE: &str = "SMRITI_DEVICE";
 
 /// A variable's value, unless it is unset or empty.
 pub fn get(name: &str) -> Option<OsString> {

@@ -34,6 +34,7 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     );
     let hold = store.holds.get(&card.key).copied().unwrap_or_default();
     info.held = info::held(hold, &clock);
+    info.devices = crate::store::history::card_history(&state_dir, &card.key)?.1;
     if args.json {
         let text = serde_json::to_string_pretty(&info).context("cannot serialise the card")?;
         writeln!(out, "{text}")?;

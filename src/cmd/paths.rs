@@ -14,6 +14,7 @@ use crate::cli::{Cli, PathsArgs};
 use crate::config::{self, Config};
 use crate::exit::Exit;
 use crate::paths::Home;
+use crate::store::devices;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -21,6 +22,9 @@ pub struct Report {
     pub paths: Paths,
     /// Whether `config.toml` exists; without it the defaults apply.
     pub config_exists: bool,
+    /// This machine's device id (its journal is `state/devices/<id>.tsv`); null until the
+    /// first answer makes one, unless it is set.
+    pub device: Option<String>,
     pub settings: Settings,
 }
 
@@ -60,24 +64,32 @@ pub struct Settings {
 
 pub fn paths(cli: &Cli, args: &PathsArgs, out: &mut dyn Write) -> Result<Exit> {
     let home = Home::resolve(cli.home.as_deref())?;
+    let config = config::load(&home.config);
+    let set = config
+        .as_ref()
+        .ok()
+        .and_then(|c| crate::app::device(c).ok().flatten());
+    let device = set.or_else(|| devices::known_id(&home.state()).ok().flatten());
     let paths = Paths {
         home: home.data.clone(),
         state: home.state(),
-        journal: home.state().join("journal.tsv"),
+        journal: devices::own_journal(&home.state(), device.as_deref()),
         backups: home.backups(),
         decks: home.decks(),
         config: home.config.clone(),
         cache: home.cache(),
     };
-    let config = match config::load(&home.config) {
+    let config = match config {
         Ok(config) => config,
         Err(e) => {
             write_paths(&paths, out)?;
+            write_device(device.as_deref(), out)?;
             return Err(e).context("the settings cannot be shown until the config is fixed");
         }
     };
     let report = Report {
         config_exists: home.config.is_file(),
+        device,
         settings: settings(&config),
         paths,
     };
@@ -128,7 +140,7 @@ fn write_paths(p: &Paths, out: &mut dyn Write) -> Result<()> {
     let rows = [
         ("home", &p.home, "back this folder up, with the config"),
         ("state", &p.state, "your answers and schedule"),
-        ("journal", &p.journal, "every answer, appended"),
+        ("journal", &p.journal, "this machine's answers, appended"),
         ("backups", &p.backups, "daily copies of the journal"),
         ("decks", &p.decks, "your decks, studied by default"),
         ("config", &p.config, "settings"),
@@ -140,8 +152,25 @@ fn write_paths(p: &Paths, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+fn write_device(device: Option<&str>, out: &mut dyn Write) -> Result<()> {
+    match device {
+        Some(id) => writeln!(
+            out,
+            "{:<9} {id}  (this machine; its journal is devices/{id}.tsv)",
+            "device"
+        )?,
+        None => writeln!(
+            out,
+            "{:<9} none yet  (made at this machine's first answer)",
+            "device"
+        )?,
+    }
+    Ok(())
+}
+
 fn write_text(r: &Report, out: &mut dyn Write) -> Result<()> {
     write_paths(&r.paths, out)?;
+    write_device(r.device.as_deref(), out)?;
     let s = &r.settings;
     writeln!(out)?;
     let from_file = if r.config_exists {

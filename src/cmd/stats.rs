@@ -90,10 +90,20 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     });
     if args.json {
         // Serialised first, so a closed pipe surfaces as the io error main treats as success.
-        let text = serde_json::to_string_pretty(&stats).context("cannot serialise the stats")?;
+        let mut json = serde_json::to_value(&stats).context("cannot serialise the stats")?;
+        // How many devices' journals the figures merge (see `store::devices`).
+        json["devices"] = store.devices.into();
+        let text = serde_json::to_string_pretty(&json).context("cannot serialise the stats")?;
         writeln!(out, "{text}")?;
     } else {
         write!(out, "{}", render(&stats, &Look::detect(app.color)))?;
+        if store.devices > 1 {
+            writeln!(
+                out,
+                "\nAnswers merged from {} devices' journals.",
+                store.devices
+            )?;
+        }
     }
     // The process ends right after: freeing 100k cards and a million reviews one allocation
     // at a time would cost more than computing the stats, and the OS takes it all back at once.

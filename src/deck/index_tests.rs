@@ -320,7 +320,7 @@ fn run_steps(steps: &[Step]) {
         // What a start-up command reads: every card's state through the index's key.
         let index = index_of(home.path(), true);
         let store = Store::open_read(&state).unwrap();
-        let (want, want_holds) = if state.join("journal.tsv").exists() {
+        let (want, want_holds) = if Store::journal_path(&state).exists() {
             replayed(&state)
         } else {
             Default::default()

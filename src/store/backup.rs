@@ -1,4 +1,5 @@
-//! Copies of the journal in `<state>/backups/`, kept so that a damaged or lost journal is one
+//! Copies of this device's journal in `<state>/backups/` (each machine backs up its own;
+//! the folder is not synced), kept so that a damaged or lost journal is one
 //! `smriti restore` away from a good copy. A daily copy is taken only of a journal that
 //! verified (the store's writer checked it when it opened it), only when it holds something
 //! the newest copy does not, and rotation never deletes the longest copy: a journal that

@@ -1,13 +1,16 @@
-//! The review history: every answer in the journal, with undone ones taken out. Read whole
-//! (`read`), or only its recent part from the end of the journal (`read_recent`, for `stats`,
-//! and `recent_streak` for the quiz summary); the quiz itself never needs it.
+//! The review history: every answer in the journals of every device, with undone ones taken
+//! out and each answer once (a conflict copy repeats ids). Read whole (`read`), or only its
+//! recent part from the end of each journal (`read_recent`, for `stats`, and `recent_streak`
+//! for the quiz summary); the quiz itself never needs it. With several devices the answers
+//! are in time order; one device's stay in its journal's order. Another device's journal is
+//! read up to a damaged line (the store reports it); this device's damage is an error.
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::journal::{self, Kind, check_header};
-use super::{Store, StoreError, io_err};
+use super::{StoreError, devices, io_err};
 use crate::clock::{Clock, DayCursor, Millis};
 use crate::schedule::{CardState, Grade};
 
@@ -76,23 +79,58 @@ impl History {
 }
 
 pub fn read(dir: &Path) -> Result<History, StoreError> {
-    let path = Store::journal_path(dir);
-    if !super::check_regular(&path)? {
-        return Ok(History::default());
+    let mut buf = Vec::new();
+    let mut parts = Vec::new();
+    for j in devices::journals(dir)? {
+        let bytes = fs::read(&j.path).map_err(io_err(&j.path))?;
+        let Some((version, start)) = header(dir, &j, &bytes)? else {
+            continue;
+        };
+        if bytes.len() == start {
+            continue;
+        }
+        let at = buf.len();
+        buf.extend_from_slice(&bytes[start..]);
+        parts.push((j, at, buf.len(), version));
     }
-    let buf = fs::read(&path).map_err(io_err(&path))?;
-    let Some((version, start)) = header(dir, &path, &buf)? else {
-        return Ok(History::default());
-    };
-    let reviews = reviews_of(&buf, start, version)
-        .map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
-    Ok(History { buf, reviews })
+    let mut reviews = Vec::with_capacity(buf.len() / 128);
+    for (j, from, to, version) in &parts {
+        let read = reviews_of(&buf, *from..*to, *version, &mut reviews);
+        if let (Err((i, r)), true) = (read, j.own) {
+            return Err(super::damaged_at(dir, &j.path, i + 2, r));
+        }
+    }
+    let mut history = History { buf, reviews };
+    history.merge(parts.iter().map(|p| &p.0));
+    Ok(history)
 }
 
-/// The journal's version and first line, `None` for a journal with no whole header yet.
-fn header(dir: &Path, path: &Path, head: &[u8]) -> Result<Option<(u32, usize)>, StoreError> {
+impl History {
+    /// With answers from more than one device: each once, in time order.
+    fn merge<'j>(&mut self, journals: impl IntoIterator<Item = &'j devices::Journal>) {
+        let journals: Vec<&devices::Journal> = journals.into_iter().collect();
+        if journals.len() < 2 {
+            return;
+        }
+        if journals.iter().any(|j| j.copy) {
+            let mut seen = rustc_hash::FxHashSet::default();
+            self.reviews.retain(|r| r.id == 0 || seen.insert(r.id));
+        }
+        self.reviews.sort_by_key(|r| (r.at, r.id));
+    }
+}
+
+/// The journal's version and first line, `None` for a journal with no whole header yet (and
+/// for another device's journal that cannot be read: the store reports it).
+fn header(
+    dir: &Path,
+    j: &devices::Journal,
+    head: &[u8],
+) -> Result<Option<(u32, usize)>, StoreError> {
+    let path = &j.path;
     match check_header(head) {
         Ok(found) => Ok(found),
+        Err(_) if !j.own => Ok(None),
         Err(journal::HeaderError::Newer(found)) => Err(StoreError::Newer {
             path: path.display().to_string(),
             found,
@@ -102,14 +140,18 @@ fn header(dir: &Path, path: &Path, head: &[u8]) -> Result<Option<(u32, usize)>, 
     }
 }
 
-/// The reviews in `buf[start..]`, which holds whole journal lines of `version`. An undo takes
-/// out the review it names (a v1 undo: the latest earlier review of its key). A damaged line
-/// is an error with its index (0 for the line at `start`).
-fn reviews_of(buf: &[u8], start: usize, version: u32) -> Result<Vec<Review>, (usize, String)> {
-    // Journal lines are about 130 bytes: one allocation instead of twenty doublings.
-    let mut reviews: Vec<Review> = Vec::with_capacity((buf.len() - start) / 128);
+/// Adds the reviews in `buf[range]`, which holds whole journal lines of `version`, to
+/// `reviews`. An undo takes out the review it names (a v1 undo: the latest earlier review of
+/// its key). A damaged line is an error with its index (0 for the line at the range's
+/// start), the reviews before it added.
+fn reviews_of(
+    buf: &[u8],
+    range: std::ops::Range<usize>,
+    version: u32,
+    reviews: &mut Vec<Review>,
+) -> Result<(), (usize, String)> {
     let base = buf.as_ptr() as usize;
-    super::read_lines_by(&buf[start..], version, journal::parse_line_head, |line| {
+    super::read_lines_by(&buf[range], version, journal::parse_line_head, |line| {
         let key_at = line.key.as_ptr() as usize - base;
         let key_len = line.key.len() as u32;
         match line.kind {
@@ -136,7 +178,7 @@ fn reviews_of(buf: &[u8], start: usize, version: u32) -> Result<Vec<Review>, (us
             Kind::Other(_) => {}
         }
     })?;
-    Ok(reviews)
+    Ok(())
 }
 
 /// One answer of one card with the card's state before and after it, so its interval and the
@@ -153,46 +195,103 @@ pub struct CardReview {
 /// Every answer of the card `key`, oldest first, with undone ones taken out. Reads the whole
 /// journal: it is for one card on demand, not for the quiz loop.
 pub fn card_reviews(dir: &Path, key: &str) -> Result<Vec<CardReview>, StoreError> {
-    let path = Store::journal_path(dir);
-    if !super::check_regular(&path)? {
-        return Ok(Vec::new());
-    }
-    let buf = fs::read(&path).map_err(io_err(&path))?;
-    let Some((version, start)) = header(dir, &path, &buf)? else {
-        return Ok(Vec::new());
-    };
-    let mut current = journal::new_card_state();
-    // With each answer's id, which an undo names (0 on a v1 journal).
-    let mut found: Vec<(u64, CardReview)> = Vec::new();
-    super::read_lines_by(&buf[start..], version, journal::parse_line, |line| {
-        if line.key != key {
-            return;
+    Ok(card_history(dir, key)?.0)
+}
+
+/// `card_reviews`, and how many devices answered the card. When more than one did, the
+/// states before and after each answer are the replay's (as the store merges the card),
+/// not what each device stored.
+pub fn card_history(dir: &Path, key: &str) -> Result<(Vec<CardReview>, usize), StoreError> {
+    // Each answer with its id (0 on a v1 journal), device and time; a reset as an answer of
+    // none, for the replay.
+    let mut found: Vec<(u64, usize, Millis, Option<CardReview>)> = Vec::new();
+    let mut owners: Vec<String> = Vec::new();
+    let mut copies = false;
+    for j in devices::journals(dir)? {
+        let buf = fs::read(&j.path).map_err(io_err(&j.path))?;
+        let Some((version, start)) = header(dir, &j, &buf)? else {
+            continue;
+        };
+        copies |= j.copy;
+        let owner = owners
+            .iter()
+            .position(|o| *o == j.owner)
+            .unwrap_or(owners.len());
+        if owner == owners.len() {
+            owners.push(j.owner.clone());
         }
-        match line.kind {
-            Kind::Review(grade) => found.push((
-                line.id.unwrap_or(0),
-                CardReview {
+        let mut current = journal::new_card_state();
+        let mine = found.len();
+        let read = super::read_lines_by(&buf[start..], version, journal::parse_line, |line| {
+            if line.key != key {
+                return;
+            }
+            let review = match line.kind {
+                Kind::Review(grade) => Some(CardReview {
                     at: line.at,
                     grade,
                     before: current,
                     after: line.state,
-                },
-            )),
-            Kind::Undo => {
-                let undone = match line.undoes {
-                    Some(id) => found.iter().rposition(|(i, _)| *i == id),
-                    None => found.len().checked_sub(1),
-                };
-                if let Some(i) = undone {
-                    found.remove(i);
+                }),
+                Kind::Undo => {
+                    let undone = match line.undoes {
+                        Some(id) => found[mine..].iter().rposition(|(i, ..)| *i == id),
+                        None => found[mine..].iter().rposition(|f| f.3.is_some()),
+                    };
+                    if let Some(i) = undone {
+                        found.remove(mine + i);
+                    }
+                    None
                 }
+                Kind::Other(c) if journal::Event::of_letter(c) == Some(journal::Event::Forget) => {
+                    found.push((line.id.unwrap_or(0), owner, line.at, None));
+                    None
+                }
+                Kind::Other(_) => None,
+            };
+            if let Some(r) = review {
+                found.push((line.id.unwrap_or(0), owner, line.at, Some(r)));
             }
-            Kind::Other(_) => {}
+            current = line.state;
+        });
+        if let (Err((i, r)), true) = (read, j.own) {
+            return Err(super::damaged_at(dir, &j.path, i + 2, r));
         }
-        current = line.state;
-    })
-    .map_err(|(i, r)| super::damaged_at(dir, &path, i + 2, r))?;
-    Ok(found.into_iter().map(|(_, r)| r).collect())
+    }
+    if copies {
+        let mut seen = rustc_hash::FxHashSet::default();
+        found.retain(|(id, ..)| *id == 0 || seen.insert(*id));
+    }
+    let mut answered: Vec<usize> = found
+        .iter()
+        .filter(|f| f.3.is_some())
+        .map(|f| f.1)
+        .collect();
+    answered.sort_unstable();
+    answered.dedup();
+    if answered.len() > 1 {
+        replay_card(key, &mut found);
+    }
+    let reviews = found.into_iter().filter_map(|f| f.3).collect();
+    Ok((reviews, answered.len()))
+}
+
+/// Puts a card answered on several devices in time order and recomputes each answer's
+/// before and after as the store's merge replays them.
+fn replay_card(key: &str, found: &mut [(u64, usize, Millis, Option<CardReview>)]) {
+    found.sort_by_key(|f| (f.2, f.0));
+    let replayer = super::devices::Replayer::new();
+    let mut state: Option<CardState> = None;
+    for (.., r) in found.iter_mut() {
+        match r {
+            Some(r) => {
+                r.before = state.unwrap_or_else(journal::new_card_state);
+                r.after = replayer.answer(state.as_ref(), r.grade, r.at, key);
+                state = Some(r.after);
+            }
+            None => state = None,
+        }
+    }
 }
 
 /// A file in the state folder whose presence says the journal is not in time order (an
@@ -209,71 +308,137 @@ pub const UNORDERED: &str = "unordered";
 /// import of older answers (`UNORDERED`) the whole journal is read. An undo
 /// takes out the review it names within what was read: if that review is older, it is
 /// outside the returned part anyway.
+///
+/// With several devices' journals, each is read back this way in turn, until every one has
+/// reached what the streak of all of them together needs (one device's days fill another's
+/// gaps).
 pub fn read_recent(dir: &Path, clock: &Clock, days_back: i32) -> Result<History, StoreError> {
     if dir.join(UNORDERED).exists() {
         return read(dir);
     }
-    let path = Store::journal_path(dir);
-    if !super::check_regular(&path)? {
-        return Ok(History::default());
+    let mut tails = Vec::new();
+    for j in devices::journals(dir)? {
+        if let Some(tail) = Tail::open(dir, j)?
+            && tail.start > tail.body
+        {
+            tails.push(tail);
+        }
     }
-    let mut file = fs::File::open(&path).map_err(io_err(&path))?;
-    let len = file.metadata().map_err(io_err(&path))?.len();
-    let read_at = |file: &mut fs::File, from: u64, to: u64| -> Result<Vec<u8>, StoreError> {
-        let mut buf = vec![0; (to - from) as usize];
-        file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
-        file.read_exact(&mut buf).map_err(io_err(&path))?;
-        Ok(buf)
-    };
-    let head = read_at(&mut file, 0, len.min(HEAD_BYTES))?;
-    let Some((version, body)) = header(dir, &path, &head)? else {
-        return Ok(History::default());
-    };
-    let body = body as u64;
     let today = clock.today();
     let mut cursor = DayCursor::new(clock);
-    // Bytes `tail_start..len` of the journal, starting at a line start.
-    let mut tail: Vec<u8> = Vec::new();
-    let mut tail_start = len;
     // The study days of the reviews read so far, undone ones included: their streak is at
     // least the true one, so reading back past it is enough.
     let mut days: Vec<i32> = Vec::new();
-    let mut chunk: u64 = 64 * 1024;
-    while tail_start > body {
-        let from = tail_start.saturating_sub(chunk).max(body);
-        let mut piece = read_at(&mut file, from, tail_start)?;
+    loop {
+        let streak = streak_of_days(days.clone()) as i32;
+        let first_needed = clock.day_start_ms(Clock::add_days(today, -days_back.max(streak + 1)));
+        let mut more = false;
+        for t in &mut tails {
+            if t.start > t.body && t.newest.is_none_or(|n| n >= first_needed) {
+                t.step(&mut cursor, &mut days)?;
+                more = true;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let mut buf = Vec::new();
+    let mut parts = Vec::new();
+    for t in &tails {
+        let at = buf.len();
+        buf.extend_from_slice(&t.tail);
+        parts.push((at, buf.len()));
+    }
+    let mut reviews = Vec::new();
+    for (t, (from, to)) in tails.iter_mut().zip(&parts) {
+        let read = reviews_of(&buf, *from..*to, t.version, &mut reviews);
+        if let (Err((i, r)), true) = (read, t.journal.own) {
+            // Only on this error path is the journal counted up to the tail, for the line number.
+            let start = t.start;
+            let before = t
+                .read_at(0, start)
+                .map_or(0, |b| memchr::memchr_iter(b'\n', &b).count());
+            return Err(super::damaged_at(dir, &t.journal.path, before + i + 1, r));
+        }
+    }
+    let mut history = History { buf, reviews };
+    history.merge(tails.iter().map(|t| &t.journal));
+    Ok(history)
+}
+
+/// One journal read back from its end in growing chunks.
+struct Tail {
+    journal: devices::Journal,
+    file: fs::File,
+    version: u32,
+    body: u64,
+    /// Bytes `start..` of the journal (to its length when opened), from a line start.
+    tail: Vec<u8>,
+    start: u64,
+    chunk: u64,
+    /// The newest review of the chunk read last.
+    newest: Option<Millis>,
+}
+
+impl Tail {
+    fn open(dir: &Path, journal: devices::Journal) -> Result<Option<Tail>, StoreError> {
+        let path = journal.path.clone();
+        let file = fs::File::open(&path).map_err(io_err(&path))?;
+        let len = file.metadata().map_err(io_err(&path))?.len();
+        let mut tail = Tail {
+            journal,
+            file,
+            version: 0,
+            body: 0,
+            tail: Vec::new(),
+            start: len,
+            chunk: 64 * 1024,
+            newest: None,
+        };
+        let head = tail.read_at(0, len.min(HEAD_BYTES))?;
+        let Some((version, body)) = header(dir, &tail.journal, &head)? else {
+            return Ok(None);
+        };
+        (tail.version, tail.body) = (version, body as u64);
+        Ok(Some(tail))
+    }
+
+    fn read_at(&mut self, from: u64, to: u64) -> Result<Vec<u8>, StoreError> {
+        let path = &self.journal.path;
+        let mut buf = vec![0; (to - from) as usize];
+        self.file
+            .seek(SeekFrom::Start(from))
+            .map_err(io_err(path))?;
+        self.file.read_exact(&mut buf).map_err(io_err(path))?;
+        Ok(buf)
+    }
+
+    /// Reads the next chunk back, adding the study days of its reviews to `days`.
+    fn step(&mut self, cursor: &mut DayCursor, days: &mut Vec<i32>) -> Result<(), StoreError> {
+        let from = self.start.saturating_sub(self.chunk).max(self.body);
+        let mut piece = self.read_at(from, self.start)?;
         // Unless at the first entry, the piece's first line may be cut: it is read again,
         // whole, with the next chunk.
-        let skip = if from == body {
+        let skip = if from == self.body {
             0
         } else {
             memchr::memchr(b'\n', &piece).map_or(piece.len(), |i| i + 1)
         };
-        let mut newest: Option<Millis> = None;
+        self.newest = None;
         for line in piece[skip..].split(|b| *b == b'\n') {
-            if let Some(at) = review_time(line, version) {
+            if let Some(at) = review_time(line, self.version) {
                 days.push(cursor.offset(at));
-                newest = newest.max(Some(at));
+                self.newest = self.newest.max(Some(at));
             }
         }
         piece.drain(..skip);
-        piece.extend_from_slice(&tail);
-        tail = piece;
-        tail_start = from + skip as u64;
-        let streak = streak_of_days(days.clone()) as i32;
-        let first_needed = Clock::add_days(today, -days_back.max(streak + 1));
-        if newest.is_some_and(|t| t < clock.day_start_ms(first_needed)) {
-            break;
-        }
-        chunk = chunk.saturating_mul(2);
+        piece.extend_from_slice(&self.tail);
+        self.tail = piece;
+        self.start = from + skip as u64;
+        self.chunk = self.chunk.saturating_mul(2);
+        Ok(())
     }
-    let reviews = reviews_of(&tail, 0, version).map_err(|(i, r)| {
-        // Only on this error path is the journal counted up to the tail, for the line number.
-        let before =
-            read_at(&mut file, 0, tail_start).map_or(0, |b| memchr::memchr_iter(b'\n', &b).count());
-        super::damaged_at(dir, &path, before + i + 1, r)
-    })?;
-    Ok(History { buf: tail, reviews })
 }
 
 /// Enough of the journal's start to hold its header line.
@@ -328,6 +493,7 @@ pub fn streak_of_days(mut days: Vec<i32>) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
     use crate::store::journal::{Entry, HEADER, new_card_state, write_line};
 
     /// The v1 header, for journals written line by line in the v1 format.

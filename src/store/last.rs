@@ -3,7 +3,9 @@
 //! right after a slip of the finger loses nothing. Start-up reads only the journal's tail
 //! (`undoable`); the state the undo returns to is looked up only when the user asks for it
 //! (`before`), from the end of the journal in growing chunks back to the card's previous
-//! line, so a large journal costs a session's start nothing more.
+//! line, so a large journal costs a session's start nothing more. Only this device's journal
+//! is read: an undo only ever takes back this device's own answer (another device's lines
+//! are that device's to undo), and the merge takes the undone answer out by its id.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};

@@ -1,5 +1,8 @@
-//! One writer at a time: an exclusive OS lock on `<state>/lock`, released when the process
-//! ends however it ends, so a killed session never leaves a stale lock behind. The file is
+//! One writer at a time on each machine: an exclusive OS lock on `<state>/lock.<device id>`,
+//! released when the process ends however it ends, so a killed session never leaves a stale
+//! lock behind. The lock is per device, since each device writes only its own journal: two
+//! machines sharing a synced home each study at once, and a sync tool never replaces the lock
+//! file under a holder (no other machine writes a file of that name). The file is
 //! opened without following a symbolic link (a planted link must not have its target
 //! written) and must be a regular file; it holds the pid of the session holding it, for the
 //! message another session shows.
@@ -24,8 +27,8 @@ const PID_WIDTH: usize = 20;
 const PID_WAIT: Duration = Duration::from_millis(500);
 
 impl Lock {
-    pub fn acquire(dir: &Path) -> Result<Lock, StoreError> {
-        let path = dir.join("lock");
+    pub fn acquire(dir: &Path, device: &str) -> Result<Lock, StoreError> {
+        let path = dir.join(format!("lock.{device}"));
         let mut file = open(&path)?;
         let started = Instant::now();
         loop {

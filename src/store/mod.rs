@@ -1,20 +1,23 @@
-//! The state file: every answer ever given, kept so that none is lost, and nothing read from
-//! it trusted without a check.
+//! The state files: every answer ever given, kept so that none is lost, and nothing read
+//! from them trusted without a check.
 //!
-//! `<home>/state/journal.tsv` is the record: an append-only text file, one checksummed line
-//! per answer (or undo), each line carrying the card's whole new state, written and fsynced
-//! before the next card is shown. `snapshot.bin` is an index of every card's latest state
-//! (binary, versioned, with checksums of itself and of the journal prefix it covers), so
-//! start-up reads 100k fixed-size records instead of replaying a million answers; any
-//! mismatch means a full replay. `lock`
-//! keeps two sessions from writing at once. `backups/` holds copies of the journal that
+//! Each device appends only to its own journal, `<home>/state/devices/<id>.tsv` (`devices`
+//! finds them all; `merge` makes one state of them): an append-only text file, one
+//! checksummed line per answer (or undo), each line carrying the card's whole new state,
+//! written and fsynced before the next card is shown. `snapshot.bin` is this machine's index
+//! of every card's merged state (binary, versioned, with checksums of itself and of every
+//! journal prefix it covers), so start-up reads 100k fixed-size records instead of replaying
+//! a million answers; any mismatch means a full replay. `lock.<id>` keeps two sessions of one
+//! machine from writing at once. `backups/` holds copies of this device's journal that
 //! verified when taken. The format is in README.md and `journal`.
 
 pub mod backup;
+pub mod devices;
 pub mod history;
 pub mod journal;
 pub mod last;
 mod lock;
+mod merge;
 mod snapshot;
 #[cfg(test)]
 mod tests;
@@ -56,10 +59,6 @@ pub enum StoreError {
         found: u32,
         backup: Option<PathBuf>,
     },
-    #[error(
-        "{path}: written by a newer smriti (one journal per device); it was left as it is. Update smriti to use it."
-    )]
-    NewerLayout { path: String },
     #[error("another smriti session is using {path} (pid {pid}); finish or quit it first")]
     Locked { path: String, pid: String },
     #[error(
@@ -147,10 +146,16 @@ pub struct Store {
     /// The answers and card-control events recorded in this session, newest last, so an undo
     /// names the one it takes back.
     answered: Vec<(String, u64)>,
+    /// What the other devices' journals held when read, for the snapshot.
+    others: Vec<snapshot::Covered>,
+    /// How many devices' answers the state holds.
+    pub devices: usize,
 }
 
 struct Writer {
     file: File,
+    /// This device's journal, as the snapshot names it.
+    name: String,
     len: u64,
     /// The CRC-32C of the journal's first `len` bytes.
     crc: u32,
@@ -158,8 +163,11 @@ struct Writer {
 }
 
 impl Store {
+    /// This device's journal: `devices/<id>.tsv` (or, until the first write moves it there,
+    /// an earlier version's single `journal.tsv`).
     pub fn journal_path(dir: &Path) -> PathBuf {
-        dir.join("journal.tsv")
+        let id = devices::known_id(dir).ok().flatten();
+        devices::own_journal(dir, id.as_deref())
     }
 
     /// Reads the state without taking the lock: for commands that only look.
@@ -173,22 +181,29 @@ impl Store {
             lines_since_snapshot: loaded.lines,
             snapshot_stale: !loaded.from_snapshot,
             answered: Vec::new(),
+            others: loaded.others,
+            devices: loaded.devices,
         })
     }
 
-    /// Takes the lock, reads the state and readies the journal for appending. A v1 journal
-    /// is upgraded to v2 first (after a copy of it is kept in `backups/`).
+    /// Takes this machine's lock, reads the state and readies this device's journal for
+    /// appending. An earlier version's single journal becomes this device's first, and a v1
+    /// journal is upgraded to v2 (after a copy of it is kept in `backups/`).
     pub fn open_write(dir: &Path) -> Result<Store, StoreError> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let lock = lock::Lock::acquire(dir)?;
+        let id = devices::id(dir)?;
+        let lock = lock::Lock::acquire(dir, &id)?;
         remove_temp_files(dir);
         remove_temp_files(&dir.join("backups"));
+        upgrade::to_device_journal(dir, &id)?;
         let mut loaded = load(dir)?;
         if loaded.version == 1 {
             upgrade::to_v2(dir, loaded.good_len)?;
             loaded = load(dir)?;
         }
-        let path = Store::journal_path(dir);
+        let path = devices::own_journal(dir, Some(&id));
+        let folder = dir.join(devices::FOLDER);
+        fs::create_dir_all(&folder).map_err(io_err(&folder))?;
         let mut file = OpenOptions::new()
             .create(true)
             .read(true)
@@ -200,7 +215,7 @@ impl Store {
             file.set_len(0).map_err(io_err(&path))?;
             file.write_all(HEADER.as_bytes()).map_err(io_err(&path))?;
             file.sync_all().map_err(io_err(&path))?;
-            sync_dir(dir);
+            sync_dir(&folder);
             (HEADER.len() as u64, crc32c::crc32c(HEADER.as_bytes()))
         } else {
             // Drop a line torn by a crash mid-write, so the next one starts on its own line.
@@ -216,6 +231,7 @@ impl Store {
             holds: loaded.holds,
             writer: Some(Writer {
                 file,
+                name: format!("{}/{id}.tsv", devices::FOLDER),
                 len,
                 crc,
                 _lock: lock,
@@ -223,6 +239,9 @@ impl Store {
             lines_since_snapshot: loaded.lines,
             snapshot_stale: !loaded.from_snapshot,
             answered: Vec::new(),
+            // The device counted once it has written something.
+            devices: loaded.devices.max(usize::from(len > HEADER.len() as u64)),
+            others: loaded.others,
         })
     }
 
@@ -374,10 +393,19 @@ impl Store {
     /// is the record), so they are reported but not fatal.
     pub fn finish(&mut self, clock: &Clock) -> Result<(), StoreError> {
         let Some(w) = &self.writer else { return Ok(()) };
+        // With several journals, lines past the index cost a merge of the cards they touch at
+        // every start, so the index is kept up to date after every session that read any.
+        let several = !self.others.is_empty();
         if self.lines_since_snapshot >= snapshot::REFRESH_AFTER
-            || (self.snapshot_stale && self.lines_since_snapshot > 0)
+            || ((self.snapshot_stale || several) && self.lines_since_snapshot > 0)
         {
-            snapshot::write(&self.dir, &self.cards, &self.holds, w.len, w.crc)?;
+            let mut coverage = self.others.clone();
+            coverage.push(snapshot::Covered {
+                name: w.name.clone(),
+                len: w.len,
+                crc: w.crc,
+            });
+            snapshot::write(&self.dir, &self.cards, &self.holds, &coverage)?;
             self.lines_since_snapshot = 0;
             self.snapshot_stale = false;
         }
@@ -394,8 +422,12 @@ impl Store {
         aside_name: &str,
     ) -> Result<Option<PathBuf>, StoreError> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let _lock = lock::Lock::acquire(dir)?;
+        let id = devices::id(dir)?;
+        let _lock = lock::Lock::acquire(dir, &id)?;
         remove_temp_files(dir);
+        upgrade::to_device_journal(dir, &id)?;
+        let folder = dir.join(devices::FOLDER);
+        fs::create_dir_all(&folder).map_err(io_err(&folder))?;
         backup::restore(dir, backup, aside_name)
     }
 
@@ -408,102 +440,313 @@ impl Store {
     }
 }
 
-/// What reading the journal found.
+/// What reading the journals found.
 struct Loaded {
     cards: States,
     holds: Holds,
+    /// This device's journal's version.
     version: u32,
-    /// The byte length of the journal's intact part (0: no journal, or a torn header).
+    /// The byte length of this device's journal's intact part (0: no journal of its own, or
+    /// a torn header).
     good_len: u64,
-    /// Lines read past the snapshot.
+    /// Lines read past the snapshot, in every journal.
     lines: usize,
     from_snapshot: bool,
     /// The CRC-32C of the intact part, kept up to date as lines are added, for the snapshot.
     crc: u32,
+    /// What the journals of other devices (and copies) held when read, for the snapshot.
+    others: Vec<snapshot::Covered>,
+    /// How many devices wrote the journals read.
+    devices: usize,
 }
 
-/// Reads the journal: the snapshot's state when it verifies (its own checksum, and the
-/// checksum of the journal prefix it covers), then every line past it; else every line.
-fn load(dir: &Path) -> Result<Loaded, StoreError> {
-    let path = Store::journal_path(dir);
-    let empty = |version| Loaded {
-        cards: States::default(),
-        holds: Holds::default(),
-        version,
-        good_len: 0,
-        lines: 0,
-        from_snapshot: false,
-        crc: 0,
-    };
-    // The multi-device layout keeps each device's journal in `devices/` (same line format);
-    // this version reads one journal, so it must not read part of such a home.
-    let devices = dir.join("devices");
-    if devices.is_dir() {
-        return Err(StoreError::NewerLayout {
-            path: devices.display().to_string(),
-        });
-    }
-    if !check_regular(&path)? {
-        return Ok(empty(journal::VERSION));
-    }
-    let mut file = File::open(&path).map_err(io_err(&path))?;
-    let len = file.metadata().map_err(io_err(&path))?.len();
+/// How much of a journal the merge of touched cards reads at a time.
+#[cfg(not(test))]
+const CHUNK: usize = 1 << 20;
+/// Less than a line in tests, so lines cut by a chunk's end are the rule there.
+#[cfg(test)]
+const CHUNK: usize = 100;
+
+/// A journal opened for reading.
+struct Source {
+    journal: devices::Journal,
+    file: File,
+    len: u64,
+    version: u32,
+    /// Where its first line starts, and the CRC-32C of the header before it.
+    body: u64,
+    header_crc: u32,
+}
+
+/// Opens a journal and reads its header. `None` for a journal with no whole header yet, and
+/// for another device's journal that cannot be read (it is reported, and left out).
+fn open_source(dir: &Path, journal: devices::Journal) -> Result<Option<Source>, StoreError> {
+    let path = &journal.path;
+    let mut file = File::open(path).map_err(io_err(path))?;
+    let len = file.metadata().map_err(io_err(path))?.len();
     let mut head = Vec::with_capacity(64);
     (&mut file)
         .take(64)
         .read_to_end(&mut head)
-        .map_err(io_err(&path))?;
-    let (version, body_start) = match journal::check_header(&head) {
-        Ok(Some((version, start))) => (version, start as u64),
-        // Empty, or a header cut short by a crash while the journal was being created.
-        Ok(None) => return Ok(empty(journal::VERSION)),
-        Err(journal::HeaderError::Newer(found)) => {
+        .map_err(io_err(path))?;
+    let (version, body) = match journal::check_header(&head) {
+        Ok(Some(found)) => found,
+        // Empty, or a header cut short by a crash (or a sync) while the journal was created.
+        Ok(None) => return Ok(None),
+        Err(journal::HeaderError::Newer(found)) if journal.own => {
             return Err(StoreError::Newer {
                 path: path.display().to_string(),
                 found,
                 backup: backup::newest_clean(dir),
             });
         }
-        Err(journal::HeaderError::Invalid(reason)) => {
-            return Err(damaged_at(dir, &path, 1, reason));
+        Err(journal::HeaderError::Invalid(reason)) if journal.own => {
+            return Err(damaged_at(dir, path, 1, reason));
+        }
+        Err(e) => {
+            let why = match e {
+                journal::HeaderError::Newer(v) => {
+                    format!("it was written by a newer smriti (v{v}); update smriti to merge it")
+                }
+                journal::HeaderError::Invalid(reason) => reason,
+            };
+            warn_other(path, 1, &why);
+            return Ok(None);
         }
     };
-    // Only the part of the journal past a verified snapshot is parsed.
-    let snap = if version == journal::VERSION {
-        let prefix = |covered| {
-            File::open(&path)
-                .ok()
-                .and_then(|mut f| prefix_crc(&mut f, covered))
-        };
-        snapshot::read(dir, len, prefix)?
+    Ok(Some(Source {
+        journal,
+        file,
+        len,
+        version,
+        body: body as u64,
+        header_crc: crc32c::crc32c(&head[..body]),
+    }))
+}
+
+/// Says on stderr that another device's journal is left out from `line` on.
+fn warn_other(path: &Path, line: usize, reason: &str) {
+    eprintln!(
+        "smriti: warning: {}:{line}: another device's journal is damaged ({reason}); its answers from this line on are left out until it reads clean (it is never written here)",
+        path.display()
+    );
+}
+
+/// Reads every journal: the snapshot's state when it verifies (its own checksum, and the
+/// checksum of every journal prefix it covers), then every line past it; else every line.
+fn load(dir: &Path) -> Result<Loaded, StoreError> {
+    let mut sources = Vec::new();
+    for journal in devices::journals(dir)? {
+        // A journal with no line yet (another device's new one, the header-only `journal.tsv`
+        // an upgrade leaves) adds nothing, and a home with one device keeps its fast path.
+        if let Some(source) = open_source(dir, journal)?
+            && (source.len > source.body || source.journal.own)
+        {
+            sources.push(source);
+        }
+    }
+    let snap = if sources.iter().all(|s| s.version == journal::VERSION) {
+        let paths: Vec<(String, PathBuf, u64, u64)> = sources
+            .iter()
+            .map(|s| {
+                (
+                    s.journal.name.clone(),
+                    s.journal.path.clone(),
+                    s.len,
+                    s.body,
+                )
+            })
+            .collect();
+        snapshot::read(dir, move |coverage| unchanged(coverage, &paths))?
     } else {
         None
     };
-    let (mut cards, mut holds, from, from_snapshot, crc) = match snap {
-        Some(s) if s.covered >= body_start => (s.cards, s.holds, s.covered, true, s.journal_crc),
-        _ => {
-            let header = crc32c::crc32c(&head[..body_start as usize]);
-            let none = (States::default(), Holds::default());
-            (none.0, none.1, body_start, false, header)
-        }
+    let from_snapshot = snap.is_some();
+    let (mut cards, mut holds, coverage) = match snap {
+        Some(s) => (s.cards, s.holds, s.coverage),
+        None => (States::default(), Holds::default(), Vec::new()),
     };
-    let mut bytes = Vec::with_capacity((len - from) as usize);
-    file.seek(SeekFrom::Start(from)).map_err(io_err(&path))?;
-    file.read_to_end(&mut bytes).map_err(io_err(&path))?;
-    let (end, lines) = read_lines(&bytes, version, |line| {
-        journal::apply(&mut cards, line.key, &line.state);
-        journal::apply_hold(&mut holds, line.key, line.hold);
-    })
-    .map_err(|(index, reason)| damaged_at(dir, &path, line_number(&path, from) + index, reason))?;
-    Ok(Loaded {
+    let single = sources.len() <= 1;
+    let owners: Vec<String> = {
+        let mut o: Vec<String> = sources.iter().map(|s| s.journal.owner.clone()).collect();
+        o.sort();
+        o.dedup();
+        o
+    };
+    let owner_of = |s: &Source| owners.binary_search(&s.journal.owner).unwrap_or(0);
+    let dedupe = sources.iter().any(|s| s.journal.copy);
+    // Without an index and with several journals, every line goes into one merge as read.
+    let mut merger = (!single && !from_snapshot).then(|| merge::Merger::new(dedupe));
+    let mut touched: rustc_hash::FxHashSet<Vec<u8>> = Default::default();
+    let mut lines = 0;
+    let mut read = Vec::with_capacity(sources.len());
+    for source in &mut sources {
+        let covered = coverage.iter().find(|c| c.name == source.journal.name);
+        let (from, crc) = match covered {
+            Some(c) => (c.len, c.crc),
+            None => (source.body, source.header_crc),
+        };
+        let mut bytes = Vec::with_capacity((source.len - from) as usize);
+        source
+            .file
+            .seek(SeekFrom::Start(from))
+            .map_err(io_err(&source.journal.path))?;
+        source
+            .file
+            .read_to_end(&mut bytes)
+            .map_err(io_err(&source.journal.path))?;
+        let owner = owner_of(source);
+        let (end, n) = read_source(dir, source, from, &bytes, |line| {
+            if single {
+                journal::apply(&mut cards, line.key, &line.state);
+                journal::apply_hold(&mut holds, line.key, line.hold);
+            } else if let Some(m) = &mut merger {
+                m.add(owner, &line);
+            } else if !touched.contains(line.key.as_bytes()) {
+                touched.insert(line.key.as_bytes().to_vec());
+            }
+        })?;
+        lines += n;
+        read.push((
+            from,
+            from + end as u64,
+            crc32c::crc32c_append(crc, &bytes[..end]),
+        ));
+    }
+    if let Some(m) = merger {
+        (cards, holds) = m.finish();
+    } else if !touched.is_empty() {
+        // Cards another device's new lines touched are merged again from all their lines.
+        let mut m = merge::Merger::new(dedupe);
+        // Read a megabyte at a time into one buffer: the journals are read whole here, and
+        // a buffer each would cost their size in fresh pages.
+        let mut chunk: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+        for (source, (_, end, _)) in sources.iter_mut().zip(&read) {
+            let path = &source.journal.path;
+            source
+                .file
+                .seek(SeekFrom::Start(source.body))
+                .map_err(io_err(path))?;
+            let owner = owner_of(source);
+            let mut file = (&mut source.file).take(end - source.body);
+            loop {
+                let kept = chunk.len();
+                let got = (&mut file)
+                    .take(CHUNK as u64)
+                    .read_to_end(&mut chunk)
+                    .map_err(io_err(path))?;
+                let mut start = 0;
+                for end in memchr::memchr_iter(b'\n', &chunk[kept..]).map(|i| kept + i) {
+                    let line = &chunk[start..end];
+                    start = end + 1;
+                    if merge::wanted(line, &touched)
+                        && let Ok(line) = journal::parse_line(line, source.version)
+                    {
+                        m.add(owner, &line);
+                    }
+                }
+                // A line cut by the chunk's end is read whole with the next.
+                chunk.drain(..start);
+                if got == 0 {
+                    break;
+                }
+            }
+            chunk.clear();
+        }
+        let (new_cards, new_holds) = m.finish();
+        for key in &touched {
+            if let Ok(key) = std::str::from_utf8(key) {
+                let state = new_cards
+                    .get(key)
+                    .copied()
+                    .unwrap_or_else(journal::new_card_state);
+                journal::apply(&mut cards, key, &state);
+                let hold = new_holds.get(key).copied().unwrap_or_default();
+                journal::apply_hold(&mut holds, key, hold);
+            }
+        }
+    }
+    let mut loaded = Loaded {
         cards,
         holds,
-        version,
-        good_len: from + end as u64,
-        crc: crc32c::crc32c_append(crc, &bytes[..end]),
+        version: journal::VERSION,
+        good_len: 0,
         lines,
         from_snapshot,
+        crc: 0,
+        others: Vec::new(),
+        devices: devices::count(
+            sources
+                .iter()
+                .zip(&read)
+                .filter(|(s, r)| r.1 > s.body)
+                .map(|(s, _)| s.journal.owner.clone()),
+        ),
+    };
+    for (source, (_, end, crc)) in sources.iter().zip(read) {
+        if source.journal.own {
+            (loaded.version, loaded.good_len, loaded.crc) = (source.version, end, crc);
+        } else {
+            loaded.others.push(snapshot::Covered {
+                name: source.journal.name.clone(),
+                len: end,
+                crc,
+            });
+        }
+    }
+    Ok(loaded)
+}
+
+/// Whether every journal prefix the index covers is still there unchanged: `journals` are
+/// the journals read (name, path, length, first line's offset).
+fn unchanged(coverage: &[snapshot::Covered], journals: &[(String, PathBuf, u64, u64)]) -> bool {
+    coverage.iter().all(|c| {
+        journals
+            .iter()
+            .find(|j| j.0 == c.name)
+            .is_some_and(|(_, path, len, body)| {
+                c.len <= *len
+                    && c.len >= *body
+                    && File::open(path)
+                        .ok()
+                        .and_then(|mut f| prefix_crc(&mut f, c.len))
+                        == Some(c.crc)
+            })
     })
+}
+
+/// Reads the whole lines of `bytes` (a journal from byte `from`, a line start), calling
+/// `each` on every one; returns their length and count. A damaged line of this device's
+/// journal is an error; one of another device's (or a copy's) ends what is read of it, with a
+/// warning, so a sync tool mid-copy never stops this device. A last line without its newline
+/// is left out: torn by a crash, or still being copied.
+fn read_source<'b>(
+    dir: &Path,
+    source: &Source,
+    from: u64,
+    bytes: &'b [u8],
+    mut each: impl FnMut(journal::Line<'b>),
+) -> Result<(usize, usize), StoreError> {
+    let path = &source.journal.path;
+    if source.journal.own {
+        return read_lines(bytes, source.version, each).map_err(|(index, reason)| {
+            damaged_at(dir, path, line_number(path, from) + index, reason)
+        });
+    }
+    let mut offset = 0;
+    let mut count = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        match journal::parse_line(&bytes[offset..end], source.version) {
+            Ok(line) => each(line),
+            Err(reason) => {
+                warn_other(path, line_number(path, from) + count, &reason);
+                break;
+            }
+        }
+        offset = end + 1;
+        count += 1;
+    }
+    Ok((offset, count))
 }
 
 /// Calls `each` on every whole line of `buf` (which starts at a line start), in order. Returns

@@ -1,15 +1,18 @@
 //! The state index: every card's latest state and hold in a compact binary file, so start-up
 //! reads 100k fixed-size records instead of replaying a million journal lines (or parsing
 //! 100k text lines with two floats each). Never trusted unchecked: it is versioned, its last
-//! four bytes are the CRC-32C of everything before them, and its header names the journal
-//! prefix it covers (length and CRC-32C). A file that fails any check, or whose journal prefix
-//! changed (the journal was replaced, restored or damaged there), is ignored: the state then
-//! comes from a full replay and the index is written again. A journal that only grew past it
-//! (this device's answers, or later another device's appended ones) is read from the index
-//! plus the lines past its end, never by a full rebuild.
+//! four bytes are the CRC-32C of everything before them, and its header names the prefix of
+//! every device journal it covers (the journal's name under the state folder, length and
+//! CRC-32C). A file that fails any check, or one of whose journal prefixes changed (a journal
+//! replaced, restored, rolled back by a sync tool, damaged there, or gone), is ignored: the
+//! state then comes from a full replay and the index is written again. Journals that only grew
+//! past it (this device's answers, another device's appended ones) are read from the index
+//! plus the lines past its ends, never by a full rebuild. The index is this machine's cache,
+//! never synced: another machine's covers its own reading of the journals.
 //!
 //! ```text
-//! magic "smriti state idx" (16 bytes) · format u32 · journal bytes u64 · journal crc u32 ·
+//! magic "smriti state idx" (16 bytes) · format u32 · journals u32 ·
+//! journals × (name bytes u16 · name · journal bytes u64 · journal crc u32) ·
 //! records u32 · key bytes u32 · records × RECORD bytes · key bytes · crc u32
 //! ```
 //!
@@ -35,8 +38,7 @@ pub const FILE: &str = "snapshot.bin";
 const OLD_FILE: &str = "snapshot.tsv";
 const MAGIC: &[u8; 16] = b"smriti state idx";
 /// Bumped whenever the record layout changes: any other value is ignored (rebuilt).
-const FORMAT: u32 = 1;
-const HEADER: usize = 16 + 4 + 8 + 4 + 4 + 4;
+const FORMAT: u32 = 2;
 /// intro, last, due (i64) · stability, difficulty (f32) · reps, lapses (u32) · hold until
 /// (i64) · key end (u32) · phase, hold kind (u8) · 2 bytes zero.
 const RECORD: usize = 8 * 3 + 4 * 2 + 4 * 2 + 8 + 4 + 4;
@@ -44,19 +46,25 @@ const RECORD: usize = 8 * 3 + 4 * 2 + 4 * 2 + 8 + 4 + 4;
 pub struct Snapshot {
     pub cards: States,
     pub holds: Holds,
-    /// The journal bytes it covers, and their CRC-32C.
-    pub covered: u64,
-    pub journal_crc: u32,
+    /// The journal prefixes it covers.
+    pub coverage: Vec<Covered>,
 }
 
-/// The index, if there is one that verifies and covers no more than `journal_len` bytes, and
-/// whose journal prefix `prefix_crc` (given the bytes covered) finds unchanged. The prefix is
-/// checksummed on a second thread while this one decodes the index. An error only for a
-/// state file that is not a regular file.
+/// The first `len` bytes of a journal, whose CRC-32C is `crc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Covered {
+    /// The journal's path under the state folder (`devices/<id>.tsv`).
+    pub name: String,
+    pub len: u64,
+    pub crc: u32,
+}
+
+/// The index, if there is one that verifies and whose journal prefixes `unchanged` finds
+/// unchanged (it checksums them on a second thread while this one decodes the index). An
+/// error only for a state file that is not a regular file.
 pub fn read(
     dir: &Path,
-    journal_len: u64,
-    prefix_crc: impl FnOnce(u64) -> Option<u32> + Send,
+    unchanged: impl FnOnce(&[Covered]) -> bool + Send,
 ) -> Result<Option<Snapshot>, StoreError> {
     let path = dir.join(FILE);
     if !check_regular(&path)? {
@@ -65,20 +73,24 @@ pub fn read(
     let Ok(bytes) = fs::read(&path) else {
         return Ok(None);
     };
-    let Some(header) = parse_header(&bytes, journal_len) else {
+    let Some(mut header) = parse_header(&bytes) else {
         return Ok(None);
     };
-    let (prefix, decoded) = std::thread::scope(|s| {
-        let prefix = s.spawn(|| prefix_crc(header.covered));
+    let coverage = std::mem::take(&mut header.coverage);
+    let (same, decoded) = std::thread::scope(|s| {
+        let same = s.spawn(|| unchanged(&coverage));
         let decoded = decode(&bytes, &header);
-        (prefix.join().ok().flatten(), decoded)
+        (same.join().unwrap_or(false), decoded)
     });
-    Ok(decoded.filter(|_| prefix == Some(header.journal_crc)))
+    Ok(decoded
+        .filter(|_| same)
+        .map(|snap| Snapshot { coverage, ..snap }))
 }
 
 struct Header {
-    covered: u64,
-    journal_crc: u32,
+    coverage: Vec<Covered>,
+    /// Where the records start.
+    body: usize,
     records: usize,
     keys_len: usize,
 }
@@ -91,19 +103,52 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(*b.get(at..at + 8)?.first_chunk()?))
 }
 
-fn parse_header(bytes: &[u8], journal_len: u64) -> Option<Header> {
+fn parse_header(bytes: &[u8]) -> Option<Header> {
     (bytes.get(..16)? == MAGIC && u32_at(bytes, 16)? == FORMAT).then_some(())?;
+    let (coverage, at) = parse_coverage(bytes, 20)?;
     let header = Header {
-        covered: u64_at(bytes, 20)?,
-        journal_crc: u32_at(bytes, 28)?,
-        records: u32_at(bytes, 32)? as usize,
-        keys_len: u32_at(bytes, 36)? as usize,
+        coverage,
+        body: at + 8,
+        records: u32_at(bytes, at)? as usize,
+        keys_len: u32_at(bytes, at + 4)? as usize,
     };
-    let size = HEADER
+    let size = header
+        .body
         .checked_add(header.records.checked_mul(RECORD)?)?
         .checked_add(header.keys_len)?
         .checked_add(4)?;
-    (size == bytes.len() && header.covered <= journal_len).then_some(header)
+    (size == bytes.len()).then_some(header)
+}
+
+/// The journal prefixes listed from `at`, and where the list ends.
+fn parse_coverage(bytes: &[u8], mut at: usize) -> Option<(Vec<Covered>, usize)> {
+    let count = u32_at(bytes, at)? as usize;
+    at += 4;
+    // Each entry takes at least 14 bytes: a count past the file is damage, not an allocation.
+    let mut coverage = Vec::with_capacity(count.min(bytes.len() / 14));
+    for _ in 0..count {
+        let n = u16::from_le_bytes(*bytes.get(at..at + 2)?.first_chunk()?) as usize;
+        let name = std::str::from_utf8(bytes.get(at + 2..at + 2 + n)?).ok()?;
+        at += 2 + n;
+        coverage.push(Covered {
+            name: name.to_owned(),
+            len: u64_at(bytes, at)?,
+            crc: u32_at(bytes, at + 8)?,
+        });
+        at += 12;
+    }
+    Some((coverage, at))
+}
+
+fn write_coverage(bytes: &mut Vec<u8>, coverage: &[Covered]) -> Option<()> {
+    bytes.extend_from_slice(&u32::try_from(coverage.len()).ok()?.to_le_bytes());
+    for c in coverage {
+        bytes.extend_from_slice(&u16::try_from(c.name.len()).ok()?.to_le_bytes());
+        bytes.extend_from_slice(c.name.as_bytes());
+        bytes.extend_from_slice(&c.len.to_le_bytes());
+        bytes.extend_from_slice(&c.crc.to_le_bytes());
+    }
+    Some(())
 }
 
 fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
@@ -111,8 +156,8 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
     if crc32c::crc32c(checked) != u32::from_le_bytes(*crc) {
         return None;
     }
-    let records = &checked[HEADER..HEADER + header.records * RECORD];
-    let keys = &checked[HEADER + header.records * RECORD..];
+    let records = checked.get(header.body..header.body + header.records * RECORD)?;
+    let keys = checked.get(header.body + header.records * RECORD..)?;
     let mut cards = States::with_capacity_and_hasher(header.records, Default::default());
     let mut holds = Holds::default();
     let mut key_start = 0;
@@ -166,20 +211,18 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
     (key_start == keys.len()).then_some(Snapshot {
         cards,
         holds,
-        covered: header.covered,
-        journal_crc: header.journal_crc,
+        coverage: Vec::new(),
     })
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either.
-/// `journal_crc` is the CRC-32C of the journal's first `journal_len` bytes. Records are
-/// sorted by key, so the same state always gives the same bytes.
+/// `coverage` lists the journal prefixes the state was read from. Records are sorted by key,
+/// so the same state always gives the same bytes.
 pub fn write(
     dir: &Path,
     cards: &States,
     holds: &Holds,
-    journal_len: u64,
-    journal_crc: u32,
+    coverage: &[Covered],
 ) -> Result<(), StoreError> {
     let path = dir.join(FILE);
     let new = super::journal::new_card_state();
@@ -199,11 +242,10 @@ pub fn write(
         path: path.display().to_string(),
         source: std::io::Error::other("the state is too large for the index"),
     };
-    let mut bytes = Vec::with_capacity(HEADER + all.len() * RECORD + keys_len + 4);
+    let mut bytes = Vec::with_capacity(64 + all.len() * RECORD + keys_len + 4);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(&journal_len.to_le_bytes());
-    bytes.extend_from_slice(&journal_crc.to_le_bytes());
+    write_coverage(&mut bytes, coverage).ok_or_else(too_big)?;
     let count = u32::try_from(all.len()).map_err(|_| too_big())?;
     bytes.extend_from_slice(&count.to_le_bytes());
     let keys_len = u32::try_from(keys_len).map_err(|_| too_big())?;
@@ -285,22 +327,36 @@ mod tests {
         holds
     }
 
+    fn coverage(len: u64, crc: u32) -> Vec<Covered> {
+        vec![
+            Covered {
+                name: "devices/me.tsv".into(),
+                len,
+                crc,
+            },
+            Covered {
+                name: "devices/other.tsv".into(),
+                len: 20,
+                crc: 7,
+            },
+        ]
+    }
+
     #[test]
     fn a_written_index_reads_back_and_a_damaged_one_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(OLD_FILE), "old").unwrap();
         let crc = crc32c::crc32c(&[b'x'; 100]);
-        write(dir.path(), &states(), &holds(), 100, crc).unwrap();
+        write(dir.path(), &states(), &holds(), &coverage(100, crc)).unwrap();
         assert!(
             !dir.path().join(OLD_FILE).exists(),
             "the text snapshot goes"
         );
-        let read = |len| read(dir.path(), len, |n| (n == 100).then_some(crc));
-        let got = read(100).unwrap().unwrap();
-        assert_eq!((got.cards, got.covered), (states(), 100));
+        let read = || read(dir.path(), |c| c == coverage(100, crc));
+        let got = read().unwrap().unwrap();
+        assert_eq!(got.cards, states());
         assert_eq!(got.holds, holds(), "holds of new cards included");
-        assert_eq!(got.journal_crc, crc);
-        assert!(read(99).unwrap().is_none(), "covers more than the journal");
+        assert_eq!(got.coverage, coverage(100, crc));
         let path = dir.path().join(FILE);
         let bytes = fs::read(&path).unwrap();
         // Every single changed byte is caught.
@@ -308,21 +364,21 @@ mod tests {
             let mut bad = bytes.clone();
             bad[at] ^= 0x01;
             fs::write(&path, &bad).unwrap();
-            assert!(read(100).unwrap().is_none(), "byte {at}");
+            assert!(read().unwrap().is_none(), "byte {at}");
         }
-        for cut in [0, 10, HEADER, bytes.len() - 1] {
+        for cut in [0, 10, 40, bytes.len() - 1] {
             fs::write(&path, &bytes[..cut]).unwrap();
-            assert!(read(100).unwrap().is_none(), "cut at {cut}");
+            assert!(read().unwrap().is_none(), "cut at {cut}");
         }
         fs::write(&path, &bytes).unwrap();
-        let other_prefix = super::read(dir.path(), 100, |_| Some(7)).unwrap();
-        assert!(other_prefix.is_none(), "the journal prefix changed");
+        let other_prefix = super::read(dir.path(), |_| false).unwrap();
+        assert!(other_prefix.is_none(), "a journal prefix changed");
     }
 
     #[test]
     fn another_format_is_not_read_even_with_a_right_checksum() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &states(), &Holds::default(), 0, 0).unwrap();
+        write(dir.path(), &states(), &Holds::default(), &[]).unwrap();
         let path = dir.path().join(FILE);
         let mut bytes = fs::read(&path).unwrap();
         bytes[16..20].copy_from_slice(&(FORMAT + 1).to_le_bytes());
@@ -330,6 +386,6 @@ mod tests {
         let crc = crc32c::crc32c(&bytes[..n]);
         bytes[n..].copy_from_slice(&crc.to_le_bytes());
         fs::write(&path, &bytes).unwrap();
-        assert!(read(dir.path(), 0, |_| Some(0)).unwrap().is_none());
+        assert!(read(dir.path(), |_| true).unwrap().is_none());
     }
 }

@@ -81,12 +81,32 @@ fn home(dir: &Path) -> Both {
     (want, holds)
 }
 
+/// Copies a state folder's files (its device id, journals and snapshot; not the lock).
+pub(crate) fn copy_state(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_state(&entry.path(), &target);
+        } else if !name.starts_with("lock") {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// This device's journal under the state folder.
+fn journal_name(dir: &Path) -> String {
+    let path = Store::journal_path(dir);
+    let name = path.strip_prefix(dir).unwrap();
+    name.to_string_lossy().into_owned()
+}
+
 /// Flips `mask` into byte `at` of `file` in a copy of `from`, and reads the state back.
 fn read_flipped(from: &Path, file: &str, at: usize, mask: u8) -> Option<Result<Both, String>> {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["journal.tsv", "snapshot.bin"] {
-        fs::copy(from.join(name), dir.path().join(name)).unwrap();
-    }
+    copy_state(from, dir.path());
     let path = dir.path().join(file);
     let mut bytes = fs::read(&path).unwrap();
     let at = at.checked_rem(bytes.len())?;
@@ -110,7 +130,7 @@ fn clear_or_exact(got: Result<Both, String>, want: &Both, what: &str) -> bool {
         }
         Err(e) => {
             assert!(
-                e.contains("journal.tsv:") && (e.contains("damaged") || e.contains("newer")),
+                e.contains(".tsv:") && (e.contains("damaged") || e.contains("newer")),
                 "{what}: unclear error {e}"
             );
             true
@@ -125,7 +145,8 @@ fn every_single_flip_in_journal_or_snapshot_is_an_error_or_the_full_replay_state
     assert!(dir.path().join("snapshot.bin").exists());
     let mut detected = 0;
     let mut same = 0;
-    for file in ["journal.tsv", "snapshot.bin"] {
+    let journal = journal_name(dir.path());
+    for file in [journal.as_str(), "snapshot.bin"] {
         let len = fs::metadata(dir.path().join(file)).unwrap().len() as usize;
         for at in 0..len {
             for mask in [0x01, 0x10, 0x80] {
@@ -140,7 +161,7 @@ fn every_single_flip_in_journal_or_snapshot_is_an_error_or_the_full_replay_state
     }
     // Every journal flip is damage; every snapshot flip is caught and replayed around.
     eprintln!("flips: {detected} reported as damage, {same} read as the full replay");
-    let journal_flips = 3 * fs::metadata(dir.path().join("journal.tsv")).unwrap().len() as usize;
+    let journal_flips = 3 * fs::metadata(dir.path().join(&journal)).unwrap().len() as usize;
     assert_eq!(detected, journal_flips);
 }
 
@@ -155,7 +176,8 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let want = home(dir.path());
-        let file = if snapshot { "snapshot.bin" } else { "journal.tsv" };
+        let journal = journal_name(dir.path());
+        let file = if snapshot { "snapshot.bin" } else { journal.as_str() };
         let got = read_flipped(dir.path(), file, at, mask).unwrap();
         let detected = clear_or_exact(got, &want, file);
         prop_assert!(snapshot || detected, "a journal flip must be reported");
@@ -305,4 +327,188 @@ fn a_batch_that_fails_midway_leaves_the_journal_and_state_as_they_were() {
     drop(store);
     let read = Store::open_read(dir.path()).unwrap();
     assert!(read.cards.contains_key("d/next") && !read.cards.contains_key("d/ok"));
+}
+
+/// Lines another device wrote: answers (and a suspend) of `keys` at `times`, with ids from
+/// `first_id`.
+fn other_lines(keys: &[&str], times: &[i64], first_id: u64) -> String {
+    let mut text = String::new();
+    for (n, (key, at)) in keys.iter().zip(times).enumerate() {
+        let entry = if n % 4 == 3 {
+            Entry::Control {
+                at: *at,
+                key: (*key).to_owned(),
+                event: Event::Suspend,
+                state: state(*at),
+                hold: Hold::Suspended,
+            }
+        } else {
+            Entry::Review {
+                at: *at,
+                key: (*key).to_owned(),
+                grade: if n % 3 == 0 {
+                    Grade::Again
+                } else {
+                    Grade::Good
+                },
+                took_ms: 700,
+                state: state(*at),
+            }
+        };
+        text.push_str(&super::journal::write_line(
+            &entry,
+            first_id + n as u64,
+            None,
+        ));
+    }
+    text
+}
+
+/// The state a full replay of the journals gives: a copy without the index.
+fn full_replay(dir: &Path) -> Both {
+    let copy = tempfile::tempdir().unwrap();
+    copy_state(dir, copy.path());
+    let _ = fs::remove_file(copy.path().join("snapshot.bin"));
+    let store = Store::open_read(copy.path()).unwrap();
+    (store.cards, store.holds)
+}
+
+#[test]
+fn another_devices_new_lines_over_the_index_give_the_full_replay_state() {
+    const T: i64 = 1_790_000_000_000;
+    const DAY: i64 = 86_400_000;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::new(
+        "2026-11-24T10:00:00Z".parse().unwrap(),
+        jiff::tz::TimeZone::UTC,
+        4,
+    );
+    let answer = |store: &mut Store, key: &str, at: i64| {
+        store
+            .record(&Entry::Review {
+                at,
+                key: key.into(),
+                grade: Grade::Good,
+                took_ms: 900,
+                state: state(at),
+            })
+            .unwrap();
+    };
+    let mut store = Store::open_write(dir.path()).unwrap();
+    for (i, key) in ["d/a", "d/b", "d/c", "d/d"].into_iter().enumerate() {
+        answer(&mut store, key, T + i as i64 * DAY);
+    }
+    store.finish(&clock).unwrap();
+    drop(store);
+    let folder = dir.path().join("devices");
+    let other = folder.join("other.tsv");
+    // The other device's first lines: two cards this device answered too, one of its own.
+    let first = other_lines(&["d/a", "d/e", "d/c"], &[T + DAY / 2, T, T + 9 * DAY], 1);
+    fs::write(&other, format!("{}{first}", super::journal::HEADER)).unwrap();
+    let read = |dir: &Path| {
+        let s = Store::open_read(dir).unwrap();
+        (s.devices, (s.cards, s.holds))
+    };
+    let (devices, incremental) = read(dir.path());
+    assert_eq!(devices, 2);
+    let replayed = full_replay(dir.path());
+    assert_eq!(incremental, replayed, "a new journal over the index");
+    assert_ne!(
+        incremental.0["d/a"],
+        state(T + DAY / 2),
+        "d/a was answered on both devices: replayed, not a stored state"
+    );
+    assert_eq!(
+        incremental.0["d/b"],
+        state(T + DAY),
+        "one device: as stored"
+    );
+    // A session here indexes both journals; then the other device appends, its journal
+    // appears again as a conflict copy with a line more, and this device answers on.
+    let mut store = Store::open_write(dir.path()).unwrap();
+    answer(&mut store, "d/e", T + 10 * DAY);
+    store.finish(&clock).unwrap();
+    drop(store);
+    let more = other_lines(
+        &["d/b", "d/d", "d/f", "d/b"],
+        &[T + 11 * DAY, T + 3 * DAY, T + 12 * DAY, T + 13 * DAY],
+        10,
+    );
+    let whole = format!("{}{first}{more}", super::journal::HEADER);
+    fs::write(&other, &whole).unwrap();
+    let extra = other_lines(&["d/g"], &[T + 14 * DAY], 20);
+    fs::write(
+        folder.join("other.sync-conflict-20261124-100000-ABCDEFG.tsv"),
+        format!("{whole}{extra}"),
+    )
+    .unwrap();
+    let (devices, incremental) = read(dir.path());
+    assert_eq!(devices, 2, "a conflict copy is its device's");
+    assert_eq!(
+        incremental,
+        full_replay(dir.path()),
+        "appended lines and a copy"
+    );
+    assert_eq!(incremental.1.get("d/b"), Some(&Hold::Suspended));
+    // And a rolled-back journal (shorter than the index covers) is read afresh.
+    fs::write(&other, format!("{}{first}", super::journal::HEADER)).unwrap();
+    let (_, rolled_back) = read(dir.path());
+    assert_eq!(rolled_back, full_replay(dir.path()));
+    assert!(
+        rolled_back.0.contains_key("d/g"),
+        "the copy still holds its lines"
+    );
+}
+
+#[test]
+fn the_move_of_the_single_journal_survives_a_kill_at_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = home(dir.path());
+    let journal = fs::read(Store::journal_path(dir.path())).unwrap();
+    let id = super::devices::id(dir.path()).unwrap();
+    let own = dir.path().join("devices").join(format!("{id}.tsv"));
+    let legacy = dir.path().join(super::devices::LEGACY);
+    let as_old = |copy: &Path| {
+        copy_state(dir.path(), copy);
+        let _ = fs::remove_file(copy.join("snapshot.bin"));
+        fs::remove_dir_all(copy.join("devices")).unwrap();
+        fs::write(copy.join(super::devices::LEGACY), &journal).unwrap();
+    };
+    // Killed before anything (the old layout), after `devices/` was made, and after the
+    // rename but before the header-only `journal.tsv` was written.
+    let steps: [&dyn Fn(&Path); 3] = [
+        &|_| {},
+        &|copy| fs::create_dir_all(copy.join("devices")).unwrap(),
+        &|copy| {
+            fs::create_dir_all(copy.join("devices")).unwrap();
+            fs::rename(
+                copy.join(super::devices::LEGACY),
+                copy.join("devices").join(format!("{id}.tsv")),
+            )
+            .unwrap();
+        },
+    ];
+    for (n, killed_after) in steps.into_iter().enumerate() {
+        let copy = tempfile::tempdir().unwrap();
+        as_old(copy.path());
+        killed_after(copy.path());
+        let read = Store::open_read(copy.path()).unwrap();
+        assert_eq!((read.cards, read.holds), want, "read after step {n}");
+        let store = Store::open_write(copy.path()).unwrap();
+        assert_eq!((store.cards.clone(), store.holds.clone()), want, "step {n}");
+        drop(store);
+        let moved = copy.path().join("devices").join(format!("{id}.tsv"));
+        assert_eq!(
+            fs::read(&moved).unwrap(),
+            journal,
+            "step {n}: the same bytes"
+        );
+        assert_eq!(
+            fs::read_to_string(copy.path().join(super::devices::LEGACY)).unwrap(),
+            super::journal::HEADER
+        );
+    }
+    // A home this version made has the header-only `journal.tsv` too.
+    assert!(own.exists());
+    assert_eq!(fs::read_to_string(&legacy).unwrap(), super::journal::HEADER);
 }

@@ -9,6 +9,9 @@ use tempfile::TempDir;
 
 /// The default fixed clock of a test: 10:00 UTC, well after the 04:00 day start.
 pub const NOW: &str = "2026-11-24T10:00:00Z";
+/// The device id every test command runs as (`SMRITI_DEVICE`), so its journal has a known
+/// name; the device tests run commands as other devices too.
+pub const DEVICE: &str = "test";
 
 pub struct Env {
     pub home: TempDir,
@@ -43,6 +46,7 @@ impl Env {
         cmd.env("SMRITI_HOME", self.path())
             .env("SMRITI_NOW", &self.now)
             .env("SMRITI_SEED", "42")
+            .env("SMRITI_DEVICE", DEVICE)
             .env("TZ", "UTC")
             .args(args);
         cmd
@@ -57,6 +61,7 @@ impl Env {
             .env("SMRITI_HOME", self.path())
             .env("SMRITI_NOW", &self.now)
             .env("SMRITI_SEED", "1")
+            .env("SMRITI_DEVICE", DEVICE)
             .env("TZ", "UTC")
             .args(args)
             .stdin(std::process::Stdio::piped())
@@ -111,8 +116,12 @@ impl Env {
         fs::write(self.path().join("config.toml"), toml).unwrap();
     }
 
+    /// This device's journal, `state/devices/test.tsv` (its folder made, so a test can write a
+    /// journal there before the first command runs).
     pub fn journal_path(&self) -> PathBuf {
-        self.path().join("state").join("journal.tsv")
+        let folder = self.path().join("state").join("devices");
+        fs::create_dir_all(&folder).unwrap();
+        folder.join(format!("{DEVICE}.tsv"))
     }
 
     /// The review lines of the journal (`r …`), in the field order tests read by position:

@@ -13,10 +13,46 @@ use rand::{RngExt, SeedableRng};
 use crate::env::{Env, basic_deck};
 
 /// Kills `kills` sessions at random moments; returns (acknowledged answers, answers found).
-fn kill_sessions(kills: usize, seed: u64) -> (usize, usize) {
+/// With `others`, other devices' journals lie beside this one's (one with a torn tail, one
+/// conflict copy), and they must come through every kill unchanged.
+fn kill_sessions(kills: usize, seed: u64, others: bool) -> (usize, usize) {
     let env = Env::new();
     env.write_deck("t.toml", &basic_deck(4000));
     env.write_config("new_per_day = 10000\n");
+    let devices = env.path().join("state").join("devices");
+    if others {
+        for (device, answers) in [("desk", 5), ("phone", 3)] {
+            env.cmd(&["quiz", "--plain", "--deck", "t"])
+                .env("SMRITI_DEVICE", device)
+                .write_stdin("\n3\n".repeat(answers))
+                .assert()
+                .success();
+        }
+        let phone = std::fs::read(devices.join("phone.tsv")).unwrap();
+        std::fs::write(devices.join("phone.tsv"), &phone[..phone.len() - 7]).unwrap();
+        std::fs::copy(
+            devices.join("desk.tsv"),
+            devices.join("desk.sync-conflict-20261124-100000-ABCDEFG.tsv"),
+        )
+        .unwrap();
+    }
+    let theirs = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&devices)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.file_name() != "test.tsv")
+                    .map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        (name, std::fs::read(e.path()).unwrap())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    };
+    let before = theirs();
+    assert_eq!(before.len(), if others { 3 } else { 0 });
     let mut rng = StdRng::seed_from_u64(seed);
     let mut acknowledged = 0;
     for _ in 0..kills {
@@ -86,12 +122,23 @@ fn kill_sessions(kills: usize, seed: u64) -> (usize, usize) {
     // One more write session cleans whatever a kill left mid-write.
     env.quiz(&["--deck", "t"], "q\n");
     assert_eq!(temps(), 0, "{temp_left} temp files were left before");
+    assert!(theirs() == before, "another device's journal was written");
     (acknowledged, found)
 }
 
 #[test]
 fn random_kills_lose_no_acknowledged_answer() {
-    let (acknowledged, found) = kill_sessions(25, 7);
+    let (acknowledged, found) = kill_sessions(25, 7, false);
+    assert!(acknowledged > 0, "some answers were given before the kills");
+    assert!(
+        found >= acknowledged,
+        "{found} answers found of {acknowledged} acknowledged"
+    );
+}
+
+#[test]
+fn random_kills_with_other_devices_journals_present_lose_nothing_and_touch_them_not() {
+    let (acknowledged, found) = kill_sessions(10, 13, true);
     assert!(acknowledged > 0, "some answers were given before the kills");
     assert!(
         found >= acknowledged,
@@ -106,7 +153,7 @@ fn kill_many() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(2000);
-    let (acknowledged, found) = kill_sessions(kills, 11);
+    let (acknowledged, found) = kill_sessions(kills, 11, true);
     let lost = acknowledged.saturating_sub(found);
     eprintln!("kills: {kills}, answers acknowledged: {acknowledged}, found: {found}, lost: {lost}");
     assert_eq!(lost, 0);

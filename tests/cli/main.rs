@@ -12,6 +12,7 @@ mod cards;
 mod check;
 mod check_dates;
 mod dates_on_screen;
+mod devices;
 mod edit;
 mod env;
 mod export;

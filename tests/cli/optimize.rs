@@ -101,7 +101,7 @@ fn a_damaged_journal_is_an_error_naming_its_line_and_nothing_is_written() {
     journal.push_str("r\t12\tsynthetic/card-1\t9\t0\t0\t0\t0\t1\t1\tr\t1\t0\n");
     fs::write(env.journal_path(), &journal).unwrap();
     let err = env.fails(&["optimize"], "");
-    assert!(err.contains("journal.tsv:"), "{err}");
+    assert!(err.contains("test.tsv:"), "{err}");
     assert!(err.contains("grade"), "{err}");
     assert_eq!(
         fs::read_to_string(env.path().join("config.toml")).unwrap(),

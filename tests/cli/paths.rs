@@ -12,7 +12,7 @@ fn paths_lists_every_folder_under_the_home_and_the_defaults() {
     for (name, path) in [
         ("home", home.clone()),
         ("state", format!("{home}/state")),
-        ("journal", format!("{home}/state/journal.tsv")),
+        ("journal", format!("{home}/state/devices/test.tsv")),
         ("backups", format!("{home}/state/backups")),
         ("decks", format!("{home}/decks")),
         ("config", format!("{home}/config.toml")),
@@ -24,6 +24,7 @@ fn paths_lists_every_folder_under_the_home_and_the_defaults() {
             "{name}: {text}"
         );
     }
+    assert!(text.contains("device    test  (this machine"), "{text}");
     assert!(text.contains("no config file: the defaults"), "{text}");
     assert!(text.contains("new_per_day        20"), "{text}");
     assert!(text.contains("timezone           UTC (system)"), "{text}");
@@ -44,6 +45,7 @@ fn paths_json_gives_the_settings_the_config_sets() {
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["config_exists"], true);
+    assert_eq!(json["device"], "test");
     assert_eq!(
         json["paths"]["decks"],
         env.path().join("decks").display().to_string()

@@ -48,6 +48,7 @@ impl Term {
         cmd.env("SMRITI_HOME", env.path());
         cmd.env("SMRITI_NOW", NOW);
         cmd.env("SMRITI_SEED", "42");
+        cmd.env("SMRITI_DEVICE", "test");
         cmd.env("TZ", "UTC");
         cmd.env("TERM", "xterm-256color");
         for (k, v) in extra_env {

@@ -296,7 +296,7 @@ fn a_damaged_state_file_is_never_overwritten() {
     std::fs::write(&path, &text).unwrap();
     let err = env.fails(&["quiz", "--plain", "--deck", "t"], "\n3\n");
     assert!(
-        err.contains("journal.tsv:3: the state file is damaged"),
+        err.contains("test.tsv:3: the state file is damaged"),
         "{err}"
     );
     assert!(err.contains("backup"), "{err}");

@@ -127,6 +127,7 @@ fn the_json_matches_the_documented_schema() {
     }
     has(&j, "streak", &["number"]);
     has(&j, "reviews_total", &["number"]);
+    has(&j, "devices", &["number"]);
     for t in j["topics"].as_array().unwrap() {
         has(t, "tag", &["string"]);
         check_row(t);

@@ -98,18 +98,6 @@ fn a_journal_of_a_newer_format_is_refused_and_v2_is_what_v1_called_newer() {
 }
 
 #[test]
-fn a_home_in_the_multi_device_layout_is_refused_as_newer() {
-    let env = Env::new();
-    fs::create_dir_all(env.path().join("state/devices")).unwrap();
-    fs::write(env.journal_path(), "# smriti journal v2\n").unwrap();
-    let err = env.fails(&["stats"], "");
-    assert!(
-        err.contains("written by a newer smriti (one journal per device)"),
-        "{err}"
-    );
-}
-
-#[test]
 fn lenient_headers_are_damage_not_v1() {
     let env = Env::new();
     fs::create_dir_all(env.path().join("state")).unwrap();
@@ -121,7 +109,7 @@ fn lenient_headers_are_damage_not_v1() {
         fs::write(env.journal_path(), header).unwrap();
         let err = env.fails(&["stats"], "");
         assert!(
-            err.contains("journal.tsv:1: the state file is damaged"),
+            err.contains("test.tsv:1: the state file is damaged"),
             "{header}: {err}"
         );
     }
@@ -157,9 +145,12 @@ fn a_truncated_or_edited_snapshot_is_not_trusted() {
     let mut other_key = bytes.clone();
     other_key[key_at + 3] = b'9';
     let mut other_phase = bytes.clone();
-    // The first record's phase byte (after the 40-byte header and 52 bytes of fields).
-    other_phase[40 + 52] = b'n';
-    for damaged in [bytes[..40].to_vec(), other_key, other_phase, Vec::new()] {
+    // The first record's phase byte: after the header (magic, format, one journal covered:
+    // `devices/test.tsv` with its length and CRC, record and key counts) and 52 bytes of
+    // fields.
+    let header = 16 + 4 + 4 + (2 + "devices/test.tsv".len() + 12) + 8;
+    other_phase[header + 52] = b'n';
+    for damaged in [bytes[..header].to_vec(), other_key, other_phase, Vec::new()] {
         fs::write(&snap, &damaged).unwrap();
         assert_eq!(decks_out(&env), want, "{damaged:?}");
     }
@@ -188,7 +179,7 @@ fn damage_inside_the_snapshot_covered_part_is_one_verdict_for_every_command() {
     ] {
         let err = env.fails(args, "\n3\n");
         assert!(
-            err.contains("journal.tsv:3: the state file is damaged"),
+            err.contains("test.tsv:3: the state file is damaged"),
             "{args:?}: {err}"
         );
         assert!(err.contains("checksum"), "{err}");
@@ -206,7 +197,7 @@ fn a_flipped_final_newline_is_damage_not_a_torn_line() {
     fs::write(&path, &bytes).unwrap();
     let err = env.fails(&["stats"], "");
     assert!(
-        err.contains("journal.tsv:3: the state file is damaged"),
+        err.contains("test.tsv:3: the state file is damaged"),
         "{err}"
     );
 }
@@ -220,7 +211,7 @@ fn a_state_file_that_is_not_a_regular_file_is_refused_with_a_clear_error() {
     for args in [&["stats"][..], &["quiz", "--plain"]] {
         let err = env.fails(args, "");
         assert!(
-            err.contains("journal.tsv is not a regular file (a folder)"),
+            err.contains("test.tsv is not a regular file (a folder)"),
             "{err}"
         );
     }
@@ -254,10 +245,10 @@ fn a_symbolic_link_as_the_lock_is_refused_and_its_target_untouched() {
     fs::create_dir_all(&state).unwrap();
     let target = env.path().join("precious.txt");
     fs::write(&target, "keep me").unwrap();
-    std::os::unix::fs::symlink(&target, state.join("lock")).unwrap();
+    std::os::unix::fs::symlink(&target, state.join("lock.test")).unwrap();
     let err = env.fails(&["quiz", "--plain", "--deck", "t"], "\n3\n");
     assert!(
-        err.contains("lock is not a regular file (a symbolic link)"),
+        err.contains("lock.test is not a regular file (a symbolic link)"),
         "{err}"
     );
     assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
@@ -424,7 +415,7 @@ fn the_damage_message_names_the_newest_backup_that_reads_clean() {
     fs::write(env.journal_path(), journal).unwrap();
     let err = env.fails(&["stats"], "");
     assert!(
-        err.contains("journal.tsv:6: the state file is damaged"),
+        err.contains("test.tsv:6: the state file is damaged"),
         "{err}"
     );
     assert!(err.contains("journal-2026-11-10.tsv"), "{err}");
