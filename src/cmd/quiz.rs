@@ -107,7 +107,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
-                let deps = tui_deps(app, library, &sched, &mut record, None);
+                let goals = queue::Goals::new(&app.config, &clock);
+                let deps = tui_deps(app, library, &sched, goals, &mut record, None);
                 tui::run_mock(&mut session, deps)?
             } else {
                 let deps = Deps {
@@ -126,6 +127,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
 
     let mut budget_note = None;
     let mut previous = None;
+    // The exam goals the cards were picked by, for the full screen's interval previews.
+    let mut goals = queue::Goals::default();
     let (picked, mode) = if args.cram {
         let mut order = queue::pick_cram_keyed(sel.len(), key, &store.cards, &sched, &clock);
         if let Some(limit) = args.limit {
@@ -148,7 +151,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
             level: queue::level_for(budget, app.config.new_per_day as usize),
         };
-        let goals =
+        goals =
             queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards(&index), limits.level);
         let groups = queue::new_groups_by(
             sel.len(),
@@ -227,7 +230,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
                 };
                 crate::cmd::edit::edit_card(app, library, card, &files, &mut again)
             };
-            let deps = tui_deps(app, library, &sched, &mut record, Some(&mut edit));
+            let deps = tui_deps(app, library, &sched, goals, &mut record, Some(&mut edit));
             tui::run(&mut session, deps)?
         } else {
             let deps = Deps {
@@ -269,6 +272,7 @@ fn tui_deps<'a>(
     app: &'a App,
     library: &'a Library,
     sched: &'a Scheduler,
+    goals: queue::Goals,
     record: &'a mut dyn FnMut(&Entry) -> Result<()>,
     edit: Option<&'a mut EditCard<'a>>,
 ) -> tui::Deps<'a> {
@@ -276,6 +280,7 @@ fn tui_deps<'a>(
         library,
         config: &app.config,
         sched,
+        goals,
         time: &app.time,
         record,
         color: app.color,

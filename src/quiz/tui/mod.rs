@@ -40,6 +40,9 @@ pub struct Deps<'a> {
     pub library: &'a Library,
     pub config: &'a Config,
     pub sched: &'a Scheduler,
+    /// The exam goals the session's cards were picked by (targets sized to the deck), so the
+    /// interval previews show the day the card will really come back.
+    pub goals: crate::quiz::queue::Goals,
     pub time: &'a crate::clock::TimeSource,
     /// Makes an entry durable (or, in a cram session, ignores it).
     pub record: &'a mut dyn FnMut(&Entry) -> Result<()>,
@@ -415,7 +418,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             None,
         );
         if self.session.records() {
-            let goals = crate::quiz::queue::Goals::new(self.deps.config, &clock);
+            let goals = &self.deps.goals;
             let days =
                 self.deps
                     .sched
