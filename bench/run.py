@@ -114,12 +114,17 @@ def answer_line(rng, key, at):
 
 def device_homes(base, devices):
     """(one device's home, the same reviews over `devices` journals): copies of `base`,
-    which is never changed. Each is warmed (index and deck cache built) by a session."""
+    which is never changed. Each is warmed (index and deck cache built) by a session, at the
+    path its copies are measured at (`fresh`): the deck cache names the deck files by path, so
+    a cache warmed elsewhere would be rebuilt by the first command measured."""
     homes = []
     for n in (1, devices):
         home = f"{base}-dev{n}"
         shutil.rmtree(home, ignore_errors=True)
-        shutil.copytree(base, home)
+        warm_at = run_path(home)
+        shutil.rmtree(warm_at, ignore_errors=True)
+        shutil.copytree(base, warm_at)
+        home, built = warm_at, home
         state = os.path.join(home, "state")
         os.makedirs(os.path.join(state, "devices"), exist_ok=True)
         with open(os.path.join(state, "journal.tsv"), "rb") as f:
@@ -133,14 +138,19 @@ def device_homes(base, devices):
         warm = dict(env_for(home), SMRITI_DEVICE="dev0")
         subprocess.run([BIN, "quiz", "--plain"], env=warm, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        homes.append(home)
+        os.rename(home, built)
+        homes.append(built)
     return homes
+
+
+def run_path(home):
+    return home + "-run"
 
 
 def fresh(home, keys=None):
     """A copy of the warmed `home` (the quiz measured leaves an answer past the index); with
     `keys`, another device appended 1,000 answers of those cards to its journal."""
-    copy = home + ("-grown" if keys else "-run")
+    copy = run_path(home)
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(home, copy)
     if keys:
