@@ -16,6 +16,7 @@ pub mod journal;
 pub mod last;
 mod lock;
 mod snapshot;
+mod states;
 #[cfg(test)]
 mod tests;
 mod upgrade;
@@ -28,10 +29,9 @@ use crate::clock::{Clock, Millis};
 use crate::schedule::CardState;
 use journal::{Entry, HEADER};
 
-/// Every card's latest state by card key. Looked up once per card by every command on
-/// 100k-card collections, so with a fast hasher (keys are the user's own deck ids, not
-/// attacker-chosen input worth SipHash's flood resistance).
-pub type States = rustc_hash::FxHashMap<String, CardState>;
+/// Every card's latest state by card key (see `states`: the state index's sorted run, and
+/// the few keys past it in a map).
+pub use states::{Placed, States};
 
 /// The cards suspended or buried (and only those), by card key: the journal's `hold` field.
 /// Apart from `States` because a held card may be new, which `States` never holds.

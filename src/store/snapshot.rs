@@ -113,15 +113,25 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
     }
     let records = &checked[HEADER..HEADER + header.records * RECORD];
     let keys = &checked[HEADER + header.records * RECORD..];
-    let mut cards = States::with_capacity_and_hasher(header.records, Default::default());
+    // The states come out as `States`' sorted run: the records are in ascending key order
+    // (checked), so no key is hashed or allocated on its own.
+    let mut keys_out = Vec::with_capacity(keys.len());
+    let mut ends = Vec::with_capacity(header.records);
+    let mut states = Vec::with_capacity(header.records);
     let mut holds = Holds::default();
     let mut key_start = 0;
+    let mut previous: &[u8] = &[];
     for r in records.chunks_exact(RECORD) {
         let i64_at = |at| u64_at(r, at).map(|v| v as i64);
         let f32_at = |at| u32_at(r, at).map(f32::from_bits);
         let key_end = u32_at(r, 48)? as usize;
         let key = keys.get(key_start..key_end)?;
         key_start = key_end;
+        // Ascending, so each key once.
+        if key <= previous {
+            return None;
+        }
+        previous = key;
         check_key(key).ok()?;
         let key = std::str::from_utf8(key).ok()?;
         let phase = match r[52] {
@@ -153,18 +163,17 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
         if !sane(state.stability) || !sane(state.difficulty) || empty || r[54..56] != [0, 0] {
             return None;
         }
-        if phase != Phase::New && cards.insert(key.to_owned(), state).is_some() {
-            return None;
+        if phase != Phase::New {
+            keys_out.extend_from_slice(key.as_bytes());
+            ends.push(u32::try_from(keys_out.len()).ok()?);
+            states.push(state);
         }
         if hold != Hold::None {
-            if holds.contains_key(key) {
-                return None;
-            }
             apply_hold(&mut holds, key, hold);
         }
     }
-    (key_start == keys.len()).then_some(Snapshot {
-        cards,
+    (key_start == keys.len()).then(|| Snapshot {
+        cards: States::from_sorted(keys_out, ends, states),
         holds,
         covered: header.covered,
         journal_crc: header.journal_crc,
@@ -185,7 +194,7 @@ pub fn write(
     let new = super::journal::new_card_state();
     let mut all: Vec<(&str, &CardState, Hold)> = cards
         .iter()
-        .map(|(k, s)| (k.as_str(), s, holds.get(k).copied().unwrap_or(Hold::None)))
+        .map(|(k, s)| (k, s, holds.get(k).copied().unwrap_or(Hold::None)))
         .chain(
             holds
                 .iter()
