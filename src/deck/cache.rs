@@ -16,7 +16,8 @@
 //! entry: u32 length · str source · u64 len · u128 stamp · str id · str name · u8 exam ·
 //!        u32 tags · tags × str · u32 cards · cards × (u16 key length · u32 text length ·
 //!        u8 kind · u8 first-of-its-answer · u32 mcq group · u16 tags · tags × u16) ·
-//!        keys · texts (each card postcard-encoded)
+//!        cards × u32 (its cards in ascending key order) · keys · texts (each card
+//!        postcard-encoded)
 //! ```
 //! Integers are little-endian; a `str` is a u32 length and UTF-8 bytes.
 
@@ -31,7 +32,7 @@ use super::{Body, Card, Choices, Deck, Exam, Kind, Patch};
 
 const MAGIC: &[u8; 16] = b"smriti deck idx\n";
 /// Bumped whenever the entry layout changes, so an old file is simply ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// `group` of a card that is not a grouped mcq.
 pub const NO_GROUP: u32 = u32::MAX;
 
@@ -229,6 +230,13 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
     }
     out.extend_from_slice(&u32::try_from(deck.cards.len()).ok()?.to_le_bytes());
     out.extend_from_slice(&heads);
+    // The key order, so start-up joins the cards to the key-sorted state index by a merge
+    // rather than sorting 100k keys each time.
+    let mut order: Vec<usize> = (0..deck.cards.len()).collect();
+    order.sort_by(|&a, &b| deck.cards[a].key.cmp(&deck.cards[b].key));
+    for i in order {
+        out.extend_from_slice(&u32::try_from(i).ok()?.to_le_bytes());
+    }
     for card in &deck.cards {
         out.extend_from_slice(card.key.as_bytes());
     }
@@ -249,6 +257,8 @@ pub struct Entry {
     pub renames: Vec<(u32, String)>,
     pub tags: Vec<String>,
     pub cards: Vec<Head>,
+    /// Its cards (places in `cards`) in ascending key order.
+    pub order: Vec<u32>,
     /// Every card's key, one after the other (`Head::key` is where each starts).
     pub keys: String,
 }
@@ -325,6 +335,9 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
             tags: at,
         });
     }
+    let order = (0..count)
+        .map(|_| r.u32().filter(|&i| (i as usize) < count))
+        .collect::<Option<Vec<u32>>>()?;
     let mut keys_len = 0usize;
     for c in &mut cards {
         c.key = u32::try_from(keys_len).ok()?;
@@ -344,6 +357,7 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
         renames,
         tags,
         cards,
+        order,
         keys,
     })
 }

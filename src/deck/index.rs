@@ -17,6 +17,7 @@ use super::cache::{self, Head, NO_GROUP, Stamp};
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
+use crate::store::{Holds, Placed, States};
 
 /// The decks, in load order; each card addressed by its place in the whole index.
 #[derive(Default)]
@@ -42,6 +43,8 @@ pub struct IndexDeck {
     pub cards: Range<usize>,
     tags: Vec<String>,
     keys: String,
+    /// Its cards (from 0, in the deck) in ascending key order.
+    order: Vec<u32>,
 }
 
 /// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
@@ -152,6 +155,42 @@ impl Index {
         })
     }
 
+    /// Every place in ascending key order, as the decks' entries give it: a deck's keys all
+    /// start with its id and a `/`, so the decks go in that order, each in its own key
+    /// order. Not checked here: `States::by_place` checks it as it joins.
+    pub fn key_order(&self) -> Vec<u32> {
+        let mut decks: Vec<&IndexDeck> = self.decks.iter().collect();
+        fn prefix(d: &IndexDeck) -> impl Iterator<Item = u8> + '_ {
+            d.id.bytes().chain(std::iter::once(b'/'))
+        }
+        decks.sort_by(|a, b| prefix(a).cmp(prefix(b)));
+        let mut order = Vec::with_capacity(self.len());
+        for d in decks {
+            order.extend(d.order.iter().map(|&i| d.cards.start as u32 + i));
+        }
+        order
+    }
+
+    /// The state and hold of every card, by place: `states` joined to the cards in key order
+    /// by one merge. Should the decks' key order not hold (it is checked as the merge goes),
+    /// the places are sorted by key, and failing that each card is looked up by key.
+    pub fn join<'s>(&self, states: &'s States, holds: &Holds) -> Placed<'s> {
+        let key = |p: usize| self.key(p);
+        let mut order = self.key_order();
+        let joined = states.by_place(self.len(), &order, key).or_else(|| {
+            order = (0..self.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| self.key(a as usize).cmp(self.key(b as usize)));
+            states.by_place(self.len(), &order, key)
+        });
+        match joined {
+            Some(mut placed) => {
+                placed.set_holds(holds, &order, key);
+                placed
+            }
+            None => Placed::by_key(states, holds, self.len(), key),
+        }
+    }
+
     /// The card at `i`, its text decoded.
     pub fn card(&self, i: usize) -> Result<Card, LoadError> {
         let h = self.head(i);
@@ -229,6 +268,7 @@ impl Index {
             cards: start..self.cards.len(),
             tags: entry.tags,
             keys: entry.keys,
+            order: entry.order,
         });
         Some(())
     }

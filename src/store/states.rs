@@ -12,6 +12,9 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 
+use super::Holds;
+use super::journal::Hold;
+use crate::clock::Millis;
 use crate::schedule::CardState;
 
 #[derive(Clone, Default)]
@@ -203,24 +206,75 @@ impl States {
             base: &self.base,
             more,
             at,
+            holds: FxHashMap::default(),
         })
     }
 }
 
-/// The states of the cards of a deck index, by place (`States::by_place`).
+/// The states and holds of the cards of a deck index, by place (`States::by_place`).
 pub struct Placed<'s> {
     base: &'s [CardState],
     more: Vec<CardState>,
     at: Vec<u32>,
+    /// The held cards' holds by place (few).
+    holds: FxHashMap<u32, Hold>,
 }
 
-impl Placed<'_> {
+impl<'s> Placed<'s> {
+    /// The cards' holds, found by binary search in `order` (as `by_place` took it).
+    pub fn set_holds<'k>(&mut self, holds: &Holds, order: &[u32], key: impl Fn(usize) -> &'k str) {
+        self.holds.clear();
+        for (k, h) in holds {
+            if let Ok(o) = order.binary_search_by(|&p| key(p as usize).cmp(k.as_str())) {
+                self.holds.insert(order[o], *h);
+            }
+        }
+    }
+
+    /// Each of `n` cards looked up by its key: where no key order can be had.
+    pub fn by_key<'k>(
+        states: &'s States,
+        holds: &Holds,
+        n: usize,
+        key: impl Fn(usize) -> &'k str,
+    ) -> Placed<'s> {
+        let mut placed = Placed {
+            base: &[],
+            more: Vec::new(),
+            at: vec![NONE; n],
+            holds: FxHashMap::default(),
+        };
+        for p in 0..n {
+            if let Some(s) = states.get(key(p)) {
+                placed.at[p] = MORE | placed.more.len() as u32;
+                placed.more.push(*s);
+            }
+            if let Some(h) = holds.get(key(p)) {
+                placed.holds.insert(p as u32, *h);
+            }
+        }
+        placed
+    }
+
     pub fn get(&self, place: usize) -> Option<&CardState> {
         match self.at[place] {
             NONE => None,
             x if x & MORE != 0 => self.more.get((x & !MORE) as usize),
             x => self.base.get(x as usize),
         }
+    }
+
+    /// The card's hold (suspended, or buried until some instant), if any.
+    pub fn hold(&self, place: usize) -> Option<Hold> {
+        if self.holds.is_empty() {
+            return None;
+        }
+        self.holds.get(&(place as u32)).copied()
+    }
+
+    /// Whether the card is kept out of study at `now` (as `cmd::quiz::is_held`).
+    pub fn is_held(&self, place: usize, now: Millis) -> bool {
+        self.hold(place).is_some_and(|h| h.holds_at(now))
     }
 }
 
