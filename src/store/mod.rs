@@ -162,9 +162,11 @@ impl Store {
         dir.join("journal.tsv")
     }
 
-    /// Reads the state without taking the lock: for commands that only look.
+    /// Reads the state without taking the lock: for commands that only look. When the state
+    /// index could not be used, it is written again (see `refresh_index`).
     pub fn open_read(dir: &Path) -> Result<Store, StoreError> {
         let loaded = load(dir)?;
+        let loaded = refresh_index(dir, loaded);
         Ok(Store {
             dir: dir.to_path_buf(),
             cards: loaded.cards,
@@ -406,6 +408,29 @@ impl Store {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// Writes the state index a read found missing, stale or damaged, so the next command does
+/// not replay the whole journal again; best effort and without the lock. That is safe: the
+/// index is written to a temporary file and renamed into place, and it names the journal
+/// prefix it covers, which a reader checks, so whatever a session holding the lock appends,
+/// restores or writes meanwhile, an index from a journal no longer there is ignored.
+fn refresh_index(dir: &Path, mut loaded: Loaded) -> Loaded {
+    if !loaded.from_snapshot && loaded.lines > 0 && loaded.version == journal::VERSION {
+        let written = snapshot::write_synced(
+            dir,
+            &loaded.cards,
+            &loaded.holds,
+            loaded.good_len,
+            loaded.crc,
+            false,
+        );
+        if written.is_ok() {
+            loaded.from_snapshot = true;
+            loaded.lines = 0;
+        }
+    }
+    loaded
 }
 
 /// What reading the journal found.

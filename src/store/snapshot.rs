@@ -190,6 +190,20 @@ pub fn write(
     journal_len: u64,
     journal_crc: u32,
 ) -> Result<(), StoreError> {
+    write_synced(dir, cards, holds, journal_len, journal_crc, true)
+}
+
+/// `write`, made durable (synced) or not: a command that only reads writes the index it had
+/// to rebuild without syncing, as the index is only an accelerator: one cut short by a crash
+/// fails its checksum and is rebuilt.
+pub fn write_synced(
+    dir: &Path,
+    cards: &States,
+    holds: &Holds,
+    journal_len: u64,
+    journal_crc: u32,
+    sync: bool,
+) -> Result<(), StoreError> {
     let path = dir.join(FILE);
     let new = super::journal::new_card_state();
     let mut all: Vec<(&str, &CardState, Hold)> = cards
@@ -243,9 +257,13 @@ pub fn write(
     bytes.extend_from_slice(&crc.to_le_bytes());
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
     tmp.write_all(&bytes).map_err(io_err(&path))?;
-    tmp.as_file().sync_all().map_err(io_err(&path))?;
+    if sync {
+        tmp.as_file().sync_all().map_err(io_err(&path))?;
+    }
     tmp.persist(&path).map_err(|e| io_err(&path)(e.error))?;
-    sync_dir(dir);
+    if sync {
+        sync_dir(dir);
+    }
     // The text snapshot of earlier versions is never read again.
     let _ = fs::remove_file(dir.join(OLD_FILE));
     Ok(())
