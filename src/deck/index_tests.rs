@@ -327,12 +327,17 @@ fn run_steps(steps: &[Step]) {
         };
         assert_eq!(store.cards, want, "after step {n}: {step:?}");
         assert_eq!(store.holds, want_holds, "holds after step {n}: {step:?}");
+        // And as the start-up commands read it: joined to the index by place.
+        let placed = index.join(&store.cards, &store.holds);
+        let now = clock.now_ms();
         for i in 0..index.len() {
-            assert_eq!(
-                store.state(index.key(i)),
-                want.get(index.key(i)),
-                "card {i}"
-            );
+            let key = index.key(i);
+            assert_eq!(store.state(key), want.get(key), "card {i}");
+            assert_eq!(placed.get(i), want.get(key), "card {i} by place");
+            let hold = want_holds.get(key).copied();
+            assert_eq!(placed.hold(i), hold, "card {i}'s hold by place");
+            let held = hold.is_some_and(|h| h.holds_at(now));
+            assert_eq!(placed.is_held(i, now), held, "card {i} held");
         }
         assert_eq!(cards_of(&index), parsed(home.path()), "after step {n}");
         assert!(store.cards.values().all(|s| s.phase != Phase::New));
@@ -346,4 +351,43 @@ proptest! {
     fn the_state_through_the_index_is_the_full_replay(steps in prop::collection::vec(step(), 1..10)) {
         run_steps(&steps);
     }
+}
+
+/// The join by place gives each card's state and hold as a lookup by key does, whether the
+/// decks' key order is right or wrong (reversed, or a card in it twice): it is checked as
+/// the merge goes, and the places are then sorted by key.
+#[test]
+fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/p.toml"), deck_src(20, &[], None, 0)).unwrap();
+    let mut index = index_of(home.path(), true);
+    let mut states = States::default();
+    let mut holds = Holds::default();
+    let mut state = new_card_state();
+    state.phase = Phase::Review;
+    for i in (0..index.len()).step_by(3) {
+        state.due = i as i64;
+        states.insert(index.key(i).to_owned(), state);
+    }
+    holds.insert(index.key(1).to_owned(), Hold::Suspended);
+    states.insert("gone/card".into(), state);
+    let check = |index: &Index, what: &str| {
+        let placed = index.join(&states, &holds);
+        for i in 0..index.len() {
+            assert_eq!(placed.get(i), states.get(index.key(i)), "{what}: card {i}");
+            assert_eq!(
+                placed.hold(i),
+                holds.get(index.key(i)).copied(),
+                "{what}: {i}"
+            );
+        }
+    };
+    check(&index, "as cached");
+    let p = index.decks.iter().position(|d| d.id == "p").unwrap();
+    index.decks[p].order.reverse();
+    check(&index, "reversed");
+    let first = index.decks[p].order[0];
+    index.decks[p].order[1] = first;
+    check(&index, "a card twice");
 }
