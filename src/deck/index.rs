@@ -7,10 +7,12 @@
 //! The index comes from the deck cache (`cache`) where a deck's source is unchanged, else
 //! from parsing the deck; the cache file is rewritten when anything was parsed or dropped.
 
-use std::fs;
-use std::io;
+use std::borrow::Cow;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, Head, NO_GROUP, Stamp};
@@ -22,8 +24,15 @@ use crate::store::{Holds, Placed, States};
 /// The decks, in load order; each card addressed by its place in the whole index.
 #[derive(Default)]
 pub struct Index {
-    /// The cache file's bytes and the entries of decks parsed in this run, after them.
+    /// The cache file's hot part and the entries of decks parsed in this run, after it.
     buf: Vec<u8>,
+    /// The cache file, open for the texts of its decks' cards, with where they start in it
+    /// and their length; a card's text offset below that length is in the file, one past it
+    /// in `texts` (less that length).
+    file: Option<(Mutex<File>, PathBuf)>,
+    file_texts: (u64, u64),
+    /// The texts of the decks parsed in this run.
+    texts: Vec<u8>,
     pub decks: Vec<IndexDeck>,
     cards: Vec<(u16, Head)>,
     tag_ids: Vec<u16>,
@@ -191,11 +200,41 @@ impl Index {
         }
     }
 
-    /// The card at `i`, its text decoded.
+    /// The card at `i`, its text read (from the cache file, for a cached deck), checked and
+    /// decoded. A text that fails its check removes the cache file, so the next run parses
+    /// the decks again rather than meeting the same damage.
     pub fn card(&self, i: usize) -> Result<Card, LoadError> {
         let h = self.head(i);
-        let at = h.text as usize;
-        postcard::from_bytes(&self.buf[at..at + h.text_len as usize]).map_err(|_| damaged())
+        let card = self
+            .text(h.text, h.text_len as usize)
+            .filter(|b| crc32c::crc32c(b) == h.text_crc)
+            .and_then(|b| postcard::from_bytes(&b).ok());
+        card.ok_or_else(|| {
+            if let Some((_, path)) = &self.file {
+                let _ = fs::remove_file(path);
+            }
+            damaged()
+        })
+    }
+
+    /// The `len` bytes of text at `at` (see `Index::file`).
+    fn text(&self, at: u64, len: usize) -> Option<Cow<'_, [u8]>> {
+        let (start, in_file) = self.file_texts;
+        if at >= in_file {
+            let at = usize::try_from(at - in_file).ok()?;
+            return self.texts.get(at..at.checked_add(len)?).map(Cow::Borrowed);
+        }
+        (at.checked_add(len as u64)? <= in_file).then_some(())?;
+        let mut file = self.file.as_ref()?.0.lock().ok()?;
+        file.seek(SeekFrom::Start(start.checked_add(at)?)).ok()?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).ok()?;
+        Some(Cow::Owned(bytes))
+    }
+
+    /// Where the next text appended to `texts` will be.
+    fn next_text(&self) -> u64 {
+        self.file_texts.1 + self.texts.len() as u64
     }
 
     /// Every deck with every card decoded.
@@ -288,11 +327,13 @@ fn file_stamp(path: &Path) -> Option<Stamp> {
 /// Builds an index, deck by deck, from the cache where it can.
 struct Builder {
     index: Index,
-    cached: rustc_hash::FxHashMap<String, (Stamp, Range<usize>)>,
-    /// The entries of the decks kept, to write the cache again.
-    kept: Vec<Range<usize>>,
-    /// The entry of each deck of the index, in its order (cached or not).
-    ranges: Vec<Range<usize>>,
+    cached: rustc_hash::FxHashMap<String, cache::Cached>,
+    /// The entries of the decks kept, with where their texts are and their length, to write
+    /// the cache again.
+    kept: Vec<(Range<usize>, u64, u64)>,
+    /// The entry of each deck of the index, in its order (cached or not), with where its
+    /// texts start.
+    ranges: Vec<(Range<usize>, u64)>,
     dirty: bool,
 }
 
@@ -304,14 +345,14 @@ impl Builder {
         source: &str,
         stamp: Option<Stamp>,
         parse: impl FnOnce() -> Result<Deck, LoadError>,
-    ) -> Result<(Range<usize>, cache::Entry), LoadError> {
-        if let Some((s, range)) = self.cached.remove(source)
+    ) -> Result<(Range<usize>, u64, cache::Entry), LoadError> {
+        if let Some((s, range, at, _)) = self.cached.remove(source)
             && Some(s) == stamp
         {
             // A deck left out later (its id taken) leaves its tag ids unused here: harmless.
             let tag_ids = &mut self.index.tag_ids;
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), tag_ids) {
-                return Ok((range, entry));
+            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at, tag_ids) {
+                return Ok((range, at, entry));
             }
         }
         self.dirty = true;
@@ -325,16 +366,19 @@ impl Builder {
                 message: "the deck is too large to index".into(),
             }])
         };
-        let range = cache::encode(&mut self.index.buf, source, stamp.unwrap_or((0, 0)), &deck)
+        let at = self.index.next_text();
+        let index = &mut self.index;
+        let stamp = stamp.unwrap_or((0, 0));
+        let range = cache::encode(&mut index.buf, &mut index.texts, source, stamp, &deck)
             .ok_or_else(too_large)?;
-        let entry = cache::decode(&self.index.buf, range.clone(), &mut self.index.tag_ids)
+        let entry = cache::decode(&index.buf, range.clone(), at, &mut index.tag_ids)
             .ok_or_else(too_large)?;
-        Ok((range, entry))
+        Ok((range, at, entry))
     }
 
     fn keep(
         &mut self,
-        (range, entry): (Range<usize>, cache::Entry),
+        (range, at, entry): (Range<usize>, u64, cache::Entry),
         origin: Origin,
         cacheable: bool,
     ) -> Result<(), LoadError> {
@@ -347,12 +391,30 @@ impl Builder {
                 message: "one deck too many: at most 65,536 are read".into(),
             }]));
         }
+        let texts_len = entry.texts_len;
         self.index.add(entry, origin).ok_or_else(damaged)?;
-        self.ranges.push(range.clone());
+        self.ranges.push((range.clone(), at));
         if cacheable {
-            self.kept.push(range);
+            self.kept.push((range, at, texts_len));
         }
         Ok(())
+    }
+
+    /// Writes the cache file again from the decks kept, their texts read from where they
+    /// are (the old cache file, or this run's parse); not written if one cannot be read.
+    fn write(&self, file: &Path) {
+        let mut texts = Vec::new();
+        for (_, at, len) in &self.kept {
+            let Some(len) = usize::try_from(*len).ok() else {
+                return;
+            };
+            match self.index.text(*at, len) {
+                Some(t) => texts.extend_from_slice(&t),
+                None => return,
+            }
+        }
+        let ranges: Vec<Range<usize>> = self.kept.iter().map(|(r, _, _)| r.clone()).collect();
+        cache::write(file, &self.index.buf, &ranges, &texts);
     }
 
     /// Merges the patch decks into the decks they patch (`patch::apply`) and rebuilds the
@@ -390,6 +452,9 @@ impl Builder {
         let (mut merged, failed) = patch::apply(decks);
         let mut fresh = Index {
             buf: old.buf,
+            file: old.file,
+            file_texts: old.file_texts,
+            texts: old.texts,
             ..Index::default()
         };
         let ranges = std::mem::take(&mut self.ranges);
@@ -397,17 +462,21 @@ impl Builder {
             if deck.patch.is_some() {
                 continue;
             }
-            let range = match merged.iter().position(|m| m.id == deck.id) {
+            let (range, at) = match merged.iter().position(|m| m.id == deck.id) {
                 Some(at) if involved.contains(&d) => {
                     let m = merged.swap_remove(at);
-                    cache::encode(&mut fresh.buf, "", (0, 0), &m).ok_or_else(damaged)?
+                    let text_at = fresh.next_text();
+                    let f = &mut fresh;
+                    let range = cache::encode(&mut f.buf, &mut f.texts, "", (0, 0), &m)
+                        .ok_or_else(damaged)?;
+                    (range, text_at)
                 }
                 _ => ranges[d].clone(),
             };
-            let entry =
-                cache::decode(&fresh.buf, range.clone(), &mut fresh.tag_ids).ok_or_else(damaged)?;
+            let entry = cache::decode(&fresh.buf, range.clone(), at, &mut fresh.tag_ids)
+                .ok_or_else(damaged)?;
             fresh.add(entry, deck.origin).ok_or_else(damaged)?;
-            self.ranges.push(range);
+            self.ranges.push((range, at));
         }
         self.index = fresh;
         Ok(failed)
@@ -421,15 +490,18 @@ pub fn load_index(
     extra: &[PathBuf],
     cache_file: Option<&Path>,
 ) -> Result<(Index, Vec<Broken>), LoadError> {
-    let (buf, cached) = cache_file
-        .and_then(cache::read)
-        .map(|c| (c.bytes, c.entries))
-        .unwrap_or_default();
+    let mut index = Index::default();
+    let mut cached = Default::default();
+    if let Some(path) = cache_file
+        && let Some(c) = cache::read(path)
+    {
+        index.buf = c.bytes;
+        index.file = Some((Mutex::new(c.file), path.to_path_buf()));
+        index.file_texts = c.texts;
+        cached = c.entries;
+    }
     let mut b = Builder {
-        index: Index {
-            buf,
-            ..Index::default()
-        },
+        index,
         cached,
         kept: Vec::new(),
         ranges: Vec::new(),
@@ -466,7 +538,7 @@ pub fn load_index(
         let loaded = b.entry(source.as_deref().unwrap_or(""), stamp, || load_file(&path));
         let failed = match loaded {
             // A patch deck carries the id of the deck it patches: that is no clash.
-            Ok((range, entry)) => match b
+            Ok((range, at, entry)) => match b
                 .index
                 .decks
                 .iter()
@@ -480,7 +552,11 @@ pub fn load_index(
                     message: format!("deck id `{}` is already used by {}", entry.id, other.origin),
                 }],
                 None => {
-                    b.keep((range, entry), Origin::File(path.clone()), stamp.is_some())?;
+                    b.keep(
+                        (range, at, entry),
+                        Origin::File(path.clone()),
+                        stamp.is_some(),
+                    )?;
                     continue;
                 }
             },
@@ -506,7 +582,7 @@ pub fn load_index(
     if let Some(file) = cache_file
         && (b.dirty || !b.cached.is_empty())
     {
-        cache::write(file, &b.index.buf, &b.kept);
+        b.write(file);
     }
     if b.index.decks.iter().any(|d| d.patch.is_some()) {
         for failure in b.apply_patches()? {

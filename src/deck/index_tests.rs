@@ -116,12 +116,12 @@ fn a_cache_with_any_byte_changed_is_not_used() {
     index_of(home.path(), true);
     let file = home.path().join("cache/decks.bin");
     let good = fs::read(&file).unwrap();
-    assert!(cache::read(&file).is_some());
-    // Every byte of the header and of the user deck's entry (the last one), and a sample of
-    // the built-in decks' entries.
-    let user_entry = good.len() - deck_src(6, &[], None, 0).len().min(good.len() / 2);
+    let hot = cache::read(&file).unwrap().texts.0 as usize;
+    // The hot part: every byte of its head and of the user deck's entry (the last one), and a
+    // sample of the built-in decks' entries.
+    let user_entry = hot - 400;
     let ats = (0..64)
-        .chain(user_entry..good.len())
+        .chain(user_entry..hot)
         .chain((64..user_entry).step_by(997));
     for at in ats {
         let mut bad = good.clone();
@@ -129,8 +129,25 @@ fn a_cache_with_any_byte_changed_is_not_used() {
         fs::write(&file, &bad).unwrap();
         assert!(cache::read(&file).is_none(), "byte {at}");
     }
+    // The texts, read only for the cards asked for: every one checked as it is read. A card
+    // whose text fails is an error that removes the file; the next run parses the decks.
+    let want = parsed(home.path());
+    let user_texts = good.len() - 600;
+    for at in (hot..user_texts).step_by(331).chain(user_texts..good.len()) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x04;
+        fs::write(&file, &bad).unwrap();
+        let index = index_of(home.path(), true);
+        let all: Result<Vec<Card>, _> = (0..index.len()).map(|i| index.card(i)).collect();
+        assert!(all.is_err(), "text byte {at}");
+        assert!(!file.exists(), "text byte {at}: the cache is removed");
+        assert_eq!(cards_of(&index_of(home.path(), true)), want);
+    }
+    // Cut short in its texts.
+    fs::write(&file, &good[..good.len() - 1]).unwrap();
+    assert!(cache::read(&file).is_none());
     fs::write(&file, b"not a cache").unwrap();
-    assert_eq!(cards_of(&index_of(home.path(), true)), parsed(home.path()));
+    assert_eq!(cards_of(&index_of(home.path(), true)), want);
 }
 
 #[test]
@@ -339,6 +356,16 @@ fn run_steps(steps: &[Step]) {
             let held = hold.is_some_and(|h| h.holds_at(now));
             assert_eq!(placed.is_held(i, now), held, "card {i} held");
         }
+        // A card text damaged in the cache fails its check when read, which removes the
+        // cache: the next run parses the decks again.
+        let all: Result<Vec<Card>, _> = (0..index.len()).map(|i| index.card(i)).collect();
+        let index = match all {
+            Ok(_) => index,
+            Err(_) => {
+                assert!(!home.path().join("cache/decks.bin").exists());
+                index_of(home.path(), true)
+            }
+        };
         assert_eq!(cards_of(&index), parsed(home.path()), "after step {n}");
         assert!(store.cards.values().all(|s| s.phase != Phase::New));
     }
