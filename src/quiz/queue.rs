@@ -218,13 +218,22 @@ pub fn new_groups_by<'c>(n: usize, deck: impl Fn(usize) -> &'c str, order: NewOr
         NewOrder::Deck => vec![0; n],
         NewOrder::Interleave => {
             let mut decks: Vec<&str> = Vec::new();
+            // Cards come deck by deck: the last card's deck is the one to try first.
+            let mut last: Option<(&str, usize)> = None;
             (0..n)
                 .map(|i| {
                     let d = deck(i);
-                    decks.iter().position(|x| *x == d).unwrap_or_else(|| {
+                    if let Some((l, g)) = last
+                        && std::ptr::eq(l, d)
+                    {
+                        return g;
+                    }
+                    let g = decks.iter().position(|x| *x == d).unwrap_or_else(|| {
                         decks.push(d);
                         decks.len() - 1
-                    })
+                    });
+                    last = Some((d, g));
+                    g
                 })
                 .collect()
         }

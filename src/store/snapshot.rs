@@ -132,8 +132,8 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
             return None;
         }
         previous = key;
+        // A key that passes is UTF-8 too.
         check_key(key).ok()?;
-        let key = std::str::from_utf8(key).ok()?;
         let phase = match r[52] {
             b'n' => Phase::New,
             b'l' => Phase::Learning,
@@ -164,12 +164,12 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
             return None;
         }
         if phase != Phase::New {
-            keys_out.extend_from_slice(key.as_bytes());
+            keys_out.extend_from_slice(key);
             ends.push(u32::try_from(keys_out.len()).ok()?);
             states.push(state);
         }
         if hold != Hold::None {
-            apply_hold(&mut holds, key, hold);
+            apply_hold(&mut holds, std::str::from_utf8(key).ok()?, hold);
         }
     }
     (key_start == keys.len()).then(|| Snapshot {

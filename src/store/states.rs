@@ -10,14 +10,18 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::Holds;
 use super::journal::Hold;
 use crate::clock::Millis;
 use crate::schedule::CardState;
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct States {
     /// The sorted run: key `i` is `keys[ends[i - 1]..ends[i]]` (from 0 for the first).
     keys: Vec<u8>,
@@ -27,6 +31,31 @@ pub struct States {
     removed_count: usize,
     /// Keys not in the sorted run.
     more: FxHashMap<String, CardState>,
+    /// Lookups by key in the sorted run so far, and past `HASH_AFTER` of them a hash of each
+    /// of its keys to its place (`SEVERAL` for a hash two keys share), so that a command that
+    /// looks every card up (`plan`, `search`) does not pay a binary search for each.
+    lookups: AtomicUsize,
+    hashed: OnceLock<FxHashMap<u64, u32>>,
+}
+
+/// Lookups by binary search before the sorted run's keys are hashed: more than a start-up
+/// command makes (it joins the run by place), far fewer than one per card.
+const HASH_AFTER: usize = 4_096;
+const SEVERAL: u32 = u32::MAX;
+
+impl Clone for States {
+    fn clone(&self) -> States {
+        States {
+            keys: self.keys.clone(),
+            ends: self.ends.clone(),
+            base: self.base.clone(),
+            removed: self.removed.clone(),
+            removed_count: self.removed_count,
+            more: self.more.clone(),
+            lookups: AtomicUsize::new(self.lookups.load(Relaxed)),
+            hashed: self.hashed.clone(),
+        }
+    }
 }
 
 /// Marks a place that has no state in `Placed::at`.
@@ -45,6 +74,8 @@ impl States {
             base,
             removed_count: 0,
             more: FxHashMap::default(),
+            lookups: AtomicUsize::new(0),
+            hashed: OnceLock::new(),
         }
     }
 
@@ -58,7 +89,40 @@ impl States {
         if self.base.is_empty() {
             return None;
         }
-        let key = key.as_bytes();
+        let hashed = match self.hashed.get() {
+            Some(h) => Some(h),
+            None if self.lookups.fetch_add(1, Relaxed) >= HASH_AFTER => {
+                Some(self.hashed.get_or_init(|| self.hash_keys()))
+            }
+            None => None,
+        };
+        if let Some(hashed) = hashed {
+            match hashed.get(&FxBuildHasher.hash_one(key.as_bytes())) {
+                None => return None,
+                Some(&i) if i != SEVERAL => {
+                    let i = i as usize;
+                    return (self.base_key(i) == key.as_bytes()).then_some(i);
+                }
+                Some(_) => {}
+            }
+        }
+        self.search(key.as_bytes())
+    }
+
+    fn hash_keys(&self) -> FxHashMap<u64, u32> {
+        let mut hashed = FxHashMap::with_capacity_and_hasher(self.base.len(), FxBuildHasher);
+        for i in 0..self.base.len() {
+            let h = FxBuildHasher.hash_one(self.base_key(i));
+            hashed
+                .entry(h)
+                .and_modify(|at| *at = SEVERAL)
+                .or_insert(i as u32);
+        }
+        hashed
+    }
+
+    /// `find` by binary search.
+    fn search(&self, key: &[u8]) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.base.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
@@ -378,6 +442,31 @@ mod tests {
             assert_eq!(got, all);
             assert_eq!(s.values().count(), want.len());
         }
+    }
+
+    #[test]
+    fn past_many_lookups_the_keys_are_hashed_and_answer_the_same() {
+        let keys: Vec<String> = (0..300).map(|i| format!("d/c{i}")).collect();
+        let mut sorted_keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        sorted_keys.sort();
+        let mut s = sorted(&sorted_keys);
+        let want: FxHashMap<String, CardState> = s.iter().map(|(k, v)| (k.into(), *v)).collect();
+        for round in 0..(HASH_AFTER / 300 + 2) {
+            for k in &keys {
+                assert_eq!(s.get(k), want.get(k), "round {round}");
+                assert_eq!(s.get(&format!("{k}x")), None);
+            }
+        }
+        assert!(s.hashed.get().is_some(), "hashed by now");
+        assert_eq!(s.remove("d/c7"), want.get("d/c7").copied());
+        assert_eq!(s.get("d/c7"), None);
+        s.insert("d/c7".into(), state(70));
+        s.insert("e/new".into(), state(71));
+        assert_eq!(
+            (s.get("d/c7"), s.get("e/new")),
+            (Some(&state(70)), Some(&state(71)))
+        );
+        assert_eq!(s.len(), 301);
     }
 
     #[test]
