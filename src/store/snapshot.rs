@@ -212,7 +212,7 @@ pub fn write_synced(
         .chain(
             holds
                 .iter()
-                .filter(|(k, _)| !cards.contains_key(*k))
+                .filter(|(k, _)| !cards.contains_key(k))
                 .map(|(k, h)| (k.as_str(), &new, *h)),
         )
         .collect();
