@@ -33,6 +33,9 @@ pub struct Index {
     file_texts: (u64, u64),
     /// The texts of the decks parsed in this run.
     texts: Vec<u8>,
+    /// All the cache file's texts, once read whole for a command that decodes many cards
+    /// (one read instead of one per card).
+    file_all: std::sync::OnceLock<Option<Vec<u8>>>,
     pub decks: Vec<IndexDeck>,
     cards: Vec<(u16, Head)>,
     tag_ids: Vec<u16>,
@@ -71,6 +74,9 @@ impl Decoded {
             .collect()
     }
 }
+
+/// Cards decoded at once past which the cache file's texts are read whole.
+const READ_WHOLE_FROM: usize = 2_000;
 
 fn damaged() -> LoadError {
     LoadError::Io {
@@ -225,11 +231,28 @@ impl Index {
             return self.texts.get(at..at.checked_add(len)?).map(Cow::Borrowed);
         }
         (at.checked_add(len as u64)? <= in_file).then_some(())?;
+        if let Some(Some(all)) = self.file_all.get() {
+            let at = usize::try_from(at).ok()?;
+            return all.get(at..at.checked_add(len)?).map(Cow::Borrowed);
+        }
         let mut file = self.file.as_ref()?.0.lock().ok()?;
         file.seek(SeekFrom::Start(start.checked_add(at)?)).ok()?;
         let mut bytes = vec![0; len];
         file.read_exact(&mut bytes).ok()?;
         Some(Cow::Owned(bytes))
+    }
+
+    /// Reads all the cache file's texts into `file_all` (each card's is still checked when
+    /// decoded); if that fails, cards are read one by one as before.
+    fn read_all_texts(&self) {
+        self.file_all.get_or_init(|| {
+            let (start, len) = self.file_texts;
+            let mut file = self.file.as_ref()?.0.lock().ok()?;
+            file.seek(SeekFrom::Start(start)).ok()?;
+            let mut all = vec![0; usize::try_from(len).ok()?];
+            file.read_exact(&mut all).ok()?;
+            Some(all)
+        });
     }
 
     /// Where the next text appended to `texts` will be.
@@ -263,6 +286,10 @@ impl Index {
                     take[j] = true;
                 }
             }
+        }
+        // Many cards: the cache file's texts are read whole, once.
+        if take.iter().filter(|t| **t).count() > READ_WHOLE_FROM {
+            self.read_all_texts();
         }
         let mut place = vec![(0, 0); self.len()];
         let mut decks = Vec::with_capacity(self.decks.len());

@@ -418,3 +418,30 @@ fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
     index.decks[p].order[1] = first;
     check(&index, "a card twice");
 }
+
+/// A command that decodes many cards reads the cache's texts whole, once; each card's text is
+/// still checked, and one that fails removes the cache as a card read alone does.
+#[test]
+fn many_cards_decoded_at_once_read_the_texts_whole_and_still_check_each() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    let src = deck_src(READ_WHOLE_FROM + 100, &[], None, 0);
+    fs::write(home.path().join("decks/p.toml"), src).unwrap();
+    index_of(home.path(), true);
+    let decoded = |index: &Index| -> Result<Vec<String>, LoadError> {
+        let library = index.library()?;
+        Ok(library.cards().map(|c| format!("{c:?}")).collect())
+    };
+    let want = parsed(home.path());
+    let index = index_of(home.path(), true);
+    assert_eq!(decoded(&index).unwrap(), want);
+    assert!(matches!(index.file_all.get(), Some(Some(_))), "read whole");
+    let file = home.path().join("cache/decks.bin");
+    let mut bytes = fs::read(&file).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x04;
+    fs::write(&file, bytes).unwrap();
+    assert!(decoded(&index_of(home.path(), true)).is_err());
+    assert!(!file.exists(), "the cache is removed");
+    assert_eq!(decoded(&index_of(home.path(), true)).unwrap(), want);
+}

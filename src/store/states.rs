@@ -38,8 +38,10 @@ pub struct States {
     hashed: OnceLock<FxHashMap<u64, u32>>,
 }
 
-/// Lookups by binary search before the sorted run's keys are hashed: more than a start-up
-/// command makes (it joins the run by place), far fewer than one per card.
+/// Lookups by binary search before the sorted run's keys are hashed: at least this many, and
+/// at least a quarter of the run, so that hashing it (about as costly as an eighth of its
+/// keys looked up by binary search) pays for itself and never falls on a session's answer:
+/// a session looks up only the cards it shows (it joins the run by place to select them).
 const HASH_AFTER: usize = 4_096;
 const SEVERAL: u32 = u32::MAX;
 
@@ -91,7 +93,7 @@ impl States {
         }
         let hashed = match self.hashed.get() {
             Some(h) => Some(h),
-            None if self.lookups.fetch_add(1, Relaxed) >= HASH_AFTER => {
+            None if self.lookups.fetch_add(1, Relaxed) >= HASH_AFTER.max(self.base.len() / 4) => {
                 Some(self.hashed.get_or_init(|| self.hash_keys()))
             }
             None => None,
