@@ -4,7 +4,8 @@
 Usage (with the venv's Python, so that Anki's backend can be driven; see README.md):
 
     /tmp/anki-venv/bin/python bench/compare.py [--sizes 10000,100000] [--runs 7]
-        [--with-300k] [--bin target/release/smriti] [--no-anki] [--markdown FILE]
+        [--with-300k] [--bin target/release/smriti [--bin OTHER ...]] [--no-anki]
+        [--markdown FILE]
 
 For each size (cards; reviews are ten times that), the smriti home comes from generate.py and
 the Anki collection from anki.py's `prepare` (both cached under /tmp). Every round runs each
@@ -22,6 +23,9 @@ load), wall time (min and median), and peak RSS; and the load average before and
   decks        a whole `smriti decks` | Anki: open, deck_due_tree() (the deck list), close
   stats        a whole `smriti stats` | Anki: open, graphs() over all history, close
   plan         a whole `smriti plan` (180-day horizon; no Anki counterpart)
+
+With `--bin` given more than once, every build is measured in every round (each on its own
+copy of the home), and a table puts the builds side by side.
 
 "Anki backend" is Anki's figure minus the median of a process that only starts Python and
 imports anki (also measured each round: killed once ready for the first card, whose process
@@ -219,46 +223,58 @@ def fmt_ms(xs):
     return f"{min(xs) * 1000:.1f} / {statistics.median(xs) * 1000:.1f}"
 
 
+def smriti_round(b, home, r):
+    """One round of every smriti measure of binary `b` on `home`, into `r`."""
+    wall, _, save = smriti_first(b, home)
+    r["smriti"]["first"][0].append(wall)
+    r["smriti"]["first"][1].append(smriti_first_cpu(b, home))
+    r["save"].append(save)
+    try:
+        r["tui"].append(smriti_tui_save(b, home))
+    except (RuntimeError, OSError) as e:
+        print(f"full-screen save not measured: {e}", file=sys.stderr)
+    for name, cmd in (("decks", ["decks"]), ("stats", ["stats"]), ("plan", ["plan"])):
+        wall, cpu = smriti_whole(b, home, cmd)
+        r["smriti"][name][0].append(wall)
+        r["smriti"][name][1].append(cpu)
+
+
 def measure(size, args, mod):
+    """Every measure of every binary (and Anki's), interleaved round by round. Each binary
+    works on its own copy of the generated home (their caches may differ in format), named
+    for this process, so that runs of other builds at the same time do not share it."""
     cards, reviews = size, size * 10
     base = f"/tmp/smriti-bench-{cards}-{reviews}"
     if not os.path.isdir(base):
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), base,
                         "--cards", str(cards), "--reviews", str(reviews)], check=True)
-    home = base + "-run"
-    shutil.rmtree(home, ignore_errors=True)
-    shutil.copytree(base, home)
+    homes = []
+    for k, _ in enumerate(args.bin):
+        home = f"{base}-run-{os.getpid()}-{k}"
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.copytree(base, home)
+        homes.append(home)
     anki = None
     if not args.no_anki:
         anki = Anki(mod, mod.prepare(cards, reviews, sys.executable))
-    b = args.bin
     # Warm-up: builds the index and caches a real user would already have, and fills the
     # page cache on both sides.
-    for _ in range(2):
-        # A session that ends (input closed) writes the state index; one killed does not.
-        smriti_whole(b, home, ["quiz", "--plain"])
-        smriti_whole(b, home, ["decks"])
-        smriti_first(b, home)
+    for b, home in zip(args.bin, homes):
+        for _ in range(2):
+            # A session that ends (input closed) writes the state index; one killed does not.
+            smriti_whole(b, home, ["quiz", "--plain"])
+            smriti_whole(b, home, ["decks"])
+            smriti_first(b, home)
     if anki:
         anki.run("first", kill_after_ready=True)
     load_before = os.getloadavg()
-    s = {k: ([], []) for k in ("first", "decks", "stats", "plan")}
-    s_save, s_tui = [], []
+    runs = [{"smriti": {k: ([], []) for k in ("first", "decks", "stats", "plan")},
+             "save": [], "tui": []} for _ in args.bin]
     a = {k: ([], []) for k in ("startup", "startup_exit", "first", "decks", "stats")}
     a_save = []
     for _ in range(args.runs):
-        wall, _, save = smriti_first(b, home)
-        s["first"][0].append(wall)
-        s["first"][1].append(smriti_first_cpu(b, home))
-        s_save.append(save)
-        try:
-            s_tui.append(smriti_tui_save(b, home))
-        except (RuntimeError, OSError) as e:
-            print(f"full-screen save not measured: {e}", file=sys.stderr)
-        for name, cmd in (("decks", ["decks"]), ("stats", ["stats"]), ("plan", ["plan"])):
-            wall, cpu = smriti_whole(b, home, cmd)
-            s[name][0].append(wall)
-            s[name][1].append(cpu)
+        for b, home, r in zip(args.bin, homes, runs):
+            smriti_round(b, home, r)
         if anki:
             # The first card's process is killed once the card is shown, so its start-up
             # baseline is one killed once ready; decks and stats exit (closing the collection,
@@ -270,16 +286,19 @@ def measure(size, args, mod):
                 a[key][0].append(ready if killed else exit_wall)
                 a[key][1].append(cpu)
             a_save.append(anki.save())
-    mem = {
-        "quiz": peak_mb(b, home, ["quiz", "--plain"]),
-        "stats": peak_mb(b, home, ["stats"]),
-        "decks": peak_mb(b, home, ["decks"]),
-    }
+    for b, home, r in zip(args.bin, homes, runs):
+        r["mem"] = {
+            "quiz": peak_mb(b, home, ["quiz", "--plain"]),
+            "stats": peak_mb(b, home, ["stats"]),
+            "decks": peak_mb(b, home, ["decks"]),
+        }
+        shutil.rmtree(home, ignore_errors=True)
     load_after = os.getloadavg()
-    return {
-        "size": size, "smriti": s, "save": s_save, "tui": s_tui, "mem": mem, "anki": a,
-        "anki_save": a_save, "load": (load_before, load_after),
-    }
+    out = []
+    for b, r in zip(args.bin, runs):
+        r.update(size=size, bin=b, anki=a, anki_save=a_save, load=(load_before, load_after))
+        out.append(r)
+    return out
 
 
 def backend(a, k):
@@ -317,15 +336,45 @@ def table(r, runs):
     return "\n".join(lines)
 
 
+def builds_table(rs, runs):
+    """The builds side by side: CPU (and wall) min / median per measure."""
+    size = rs[0]["size"]
+    load = rs[0]["load"]
+    head = " | ".join(f"`{os.path.basename(r['bin'])}` CPU | wall" for r in rs)
+    lines = [
+        f"#### Builds compared: {size:,} cards, {size * 10:,} reviews ({runs} interleaved runs; "
+        f"load average {load[0][0]:.1f} before, {load[1][0]:.1f} after)",
+        "",
+        f"| measure | {head} |",
+        "|---|" + "---|---|" * len(rs),
+    ]
+    for name, key in (("first card", "first"), ("decks", "decks"), ("stats", "stats"),
+                      ("plan (180 days)", "plan")):
+        cells = " | ".join(f"{fmt_ms(r['smriti'][key][1])} | {fmt_ms(r['smriti'][key][0])}" for r in rs)
+        lines.append(f"| {name} | {cells} |")
+    for name, key in (("save an answer, plain", "save"), ("save an answer, full screen", "tui")):
+        cells = " | ".join(f"— | {fmt_ms(r[key])}" for r in rs)
+        lines.append(f"| {name} | {cells} |")
+    cells = " | ".join(f"{r['mem']['quiz']:.0f} / {r['mem']['stats']:.0f} / {r['mem']['decks']:.0f} MB | "
+                       for r in rs)
+    lines.append(f"| peak RSS quiz / stats / decks | {cells}|")
+    lines.append("")
+    lines.append("Times are min / median in ms.")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--with-300k", action="store_true", help="also 300,000 cards (slow to build)")
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "smriti"))
+    ap.add_argument("--bin", action="append",
+                    help="the smriti binary (default target/release/smriti); given more than "
+                    "once, the builds are measured interleaved and compared")
     ap.add_argument("--no-anki", action="store_true", help="smriti alone")
     ap.add_argument("--markdown", help="also write the tables to this file")
     args = ap.parse_args()
+    args.bin = args.bin or [os.path.join(HERE, "..", "target", "release", "smriti")]
     mod = None
     if not args.no_anki:
         mod = load_anki_bench()
@@ -335,7 +384,10 @@ def main():
         sizes.append(300_000)
     out = []
     for size in sizes:
-        t = table(measure(size, args, mod), args.runs)
+        rs = measure(size, args, mod)
+        t = table(rs[0], args.runs)
+        if len(rs) > 1:
+            t += "\n\n" + builds_table(rs, args.runs)
         print(t + "\n", flush=True)
         out.append(t)
     if args.markdown:

@@ -83,9 +83,12 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
     let clock = app.time.clock();
     let terminal = !args.plain && crate::term::is_interactive();
+    // Each card's state and hold by its place, joined once: the selection looks none up by
+    // key. It borrows the store's states, so it is gone before the first answer is recorded.
+    let placed = index.join(&store.cards, &store.holds);
     // Suspended cards, and buried ones until their study day ends, are for no session.
-    sel.retain(|&i| !is_held(&store, index.key(i), clock.now_ms()));
-    let key = |p: usize| index.key(sel[p]);
+    sel.retain(|&i| !placed.is_held(i, clock.now_ms()));
+    let state = |p: usize| placed.get(sel[p]);
 
     if let Some(n) = args.mock {
         let chosen = mock::choose((0..sel.len()).collect(), usize::from(n), app.seed);
@@ -130,7 +133,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     // The exam goals the cards were picked by, for the full screen's interval previews.
     let mut goals = queue::Goals::default();
     let (picked, mode) = if args.cram {
-        let mut order = queue::pick_cram_keyed(sel.len(), key, &store.cards, &sched, &clock);
+        let mut order = queue::pick_cram_by(sel.len(), state, &sched, &clock);
         if let Some(limit) = args.limit {
             order.truncate(limit as usize);
         }
@@ -158,12 +161,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             |p| index.deck(sel[p]).id.as_str(),
             app.config.new_order,
         );
-        let card = |p: usize| (index.key(sel[p]), index.exam(sel[p]));
-        let mut picked = queue::pick_keyed(
+        let mut picked = queue::pick_placed(
             sel.len(),
-            card,
+            |p| index.exam(sel[p]),
+            state,
             &groups,
-            &store.cards,
             &sched,
             &clock,
             limits,

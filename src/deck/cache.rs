@@ -1,27 +1,33 @@
 //! The deck index's file: every deck (built-in and the user's) as parsed, in a compact binary
 //! form whose hot part (card keys, kinds, tags, mcq groups) is read on every start-up while
-//! each card's text stays encoded until a command asks for that card (`index`). A large
-//! collection so starts without re-parsing megabytes of TOML or decoding a million strings.
+//! the cards' texts, after it in the file, are read only for the cards a command asks for
+//! (`index`). A large collection so starts without re-parsing megabytes of TOML, decoding a
+//! million strings, or even reading the three quarters of the file that are card text.
 //!
 //! Each deck's entry is keyed by its source (a file's path, or `builtin:<name>`) and stamped
 //! with the source's length and modification time (a built-in deck's: its text's CRC-32C), so a
 //! changed deck is parsed again. The cache is only an accelerator, and never trusted
-//! unchecked: the file starts with the CRC-32C of the rest, then a magic, a format number and
-//! the smriti version with a fingerprint of the card layout; anything that does not match is
-//! ignored (the decks are parsed again and the file rewritten). Failing to write it is not an
-//! error. `check` never uses it, so validation always reads the files themselves.
+//! unchecked: the hot part starts with a magic, a format number, its length and its CRC-32C,
+//! then the smriti version with a fingerprint of the card layout; anything that does not match
+//! is ignored (the decks are parsed again and the file rewritten). Each card's text carries
+//! its own CRC-32C in the hot part, checked when it is read; one that fails removes the file,
+//! so the next run rebuilds it. Failing to write it is not an error. `check` never uses it,
+//! so validation always reads the files themselves.
 //!
 //! ```text
-//! crc u32 · magic (16) · format u32 · str version · entries u32 · entries
-//! entry: u32 length · str source · u64 len · u128 stamp · str id · str name · u8 exam ·
-//!        u32 tags · tags × str · u32 cards · cards × (u16 key length · u32 text length ·
-//!        u8 kind · u8 first-of-its-answer · u32 mcq group · u16 tags · tags × u16) ·
-//!        keys · texts (each card postcard-encoded)
+//! magic (16) · format u32 · hot length u64 · crc u32 (of the rest of the hot part) ·
+//! str version · entries u32 · entries · texts (each entry's, in entry order)
+//! entry: u32 length · u64 texts length · str source · u64 len · u128 stamp · str id ·
+//!        str name · u8 exam · u32 + patch · u32 + renames · u32 tags · tags × str ·
+//!        u32 cards · cards × (u16 key length · u32 text length · u32 text crc · u8 kind ·
+//!        u8 first-of-its-answer · u32 mcq group · u16 tags · tags × u16) ·
+//!        cards × u32 (its cards in ascending key order) · keys
 //! ```
+//! An entry's texts are its cards' texts, each postcard-encoded, one after the other.
 //! Integers are little-endian; a `str` is a u32 length and UTF-8 bytes.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
@@ -31,7 +37,9 @@ use super::{Body, Card, Choices, Deck, Exam, Kind, Patch};
 
 const MAGIC: &[u8; 16] = b"smriti deck idx\n";
 /// Bumped whenever the entry layout changes, so an old file is simply ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 6;
+/// Magic, format, hot length and CRC.
+const HEAD: usize = 16 + 4 + 8 + 4;
 /// `group` of a card that is not a grouped mcq.
 pub const NO_GROUP: u32 = u32::MAX;
 
@@ -39,33 +47,67 @@ pub const NO_GROUP: u32 = u32::MAX;
 /// file, (length, CRC-32C of the text) for a built-in deck.
 pub type Stamp = (u64, u128);
 
-/// The entries of a cache file that verified: its bytes, and each source's stamp and entry.
+/// The hot part of a cache file that verified: its bytes, each source's stamp, entry and
+/// where its texts start (from the start of the texts); and the file, open, for the texts.
 pub struct CacheFile {
     pub bytes: Vec<u8>,
-    pub entries: FxHashMap<String, (Stamp, Range<usize>)>,
+    pub entries: FxHashMap<String, Cached>,
+    pub file: fs::File,
+    /// Where the texts start in the file, and their length.
+    pub texts: (u64, u64),
 }
 
-/// The cache at `file`, if it reads and verifies; `None` for any problem.
+/// A deck's entry in the cache: its source's stamp, the entry's range in the hot part, where
+/// its texts start (from the start of the texts) and their length.
+pub type Cached = (Stamp, Range<usize>, u64, u64);
+
+/// The cache at `file`, if it reads and verifies; `None` for any problem. Only its hot part
+/// is read.
 pub fn read(file: &Path) -> Option<CacheFile> {
-    let bytes = fs::read(file).ok()?;
-    let (crc, payload) = bytes.split_first_chunk::<4>()?;
-    (u32::from_le_bytes(*crc) == crc32c::crc32c(payload)).then_some(())?;
-    let mut r = Reader { b: &bytes, at: 4 };
-    (r.take(16)? == MAGIC && r.u32()? == FORMAT && r.str()? == version()).then_some(())?;
+    let mut f = fs::File::open(file).ok()?;
+    let file_len = f.metadata().ok()?.len();
+    let mut head = [0u8; HEAD];
+    f.read_exact(&mut head).ok()?;
+    let mut r = Reader { b: &head, at: 0 };
+    (r.take(16)? == MAGIC && r.u32()? == FORMAT).then_some(())?;
+    let hot = usize::try_from(r.u64()?).ok()?;
+    let crc = r.u32()?;
+    // A length past the file is damage, not an allocation to make.
+    (hot >= HEAD && hot as u64 <= file_len).then_some(())?;
+    let mut bytes = Vec::with_capacity(hot);
+    bytes.extend_from_slice(&head);
+    (&mut f)
+        .take((hot - HEAD) as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() == hot && crc32c::crc32c(&bytes[HEAD..]) == crc).then_some(())?;
+    let mut r = Reader {
+        b: &bytes,
+        at: HEAD,
+    };
+    (r.str()? == version()).then_some(())?;
     let count = r.u32()?;
     let mut entries = FxHashMap::default();
+    let mut texts = 0u64;
     for _ in 0..count {
         let start = r.at;
         let len = r.u32()? as usize;
         let end = start.checked_add(4 + len)?;
+        let texts_len = r.u64()?;
         let source = r.str()?.to_owned();
         let stamp = (r.u64()?, r.u128()?);
         bytes.get(start..end)?;
         r.at = end;
-        entries.insert(source, (stamp, start..end));
+        entries.insert(source, (stamp, start..end, texts, texts_len));
+        texts = texts.checked_add(texts_len)?;
     }
-    (r.at == bytes.len()).then_some(())?;
-    Some(CacheFile { bytes, entries })
+    (r.at == bytes.len() && (hot as u64).checked_add(texts)? == file_len).then_some(())?;
+    Some(CacheFile {
+        bytes,
+        entries,
+        file: f,
+        texts: (hot as u64, texts),
+    })
 }
 
 /// The smriti version and a fingerprint of how a card is encoded: a build whose `Card` differs
@@ -118,17 +160,23 @@ fn sample_cards() -> Vec<Card> {
         .collect()
 }
 
-/// Writes the cache from entries of `buf`, in order; best effort (a cache that cannot be
-/// written is simply not used next time).
-pub fn write(file: &Path, buf: &[u8], entries: &[Range<usize>]) {
-    let mut payload = Vec::with_capacity(entries.iter().map(|e| e.len()).sum::<usize>() + 64);
-    payload.extend_from_slice(MAGIC);
-    payload.extend_from_slice(&FORMAT.to_le_bytes());
-    put_str(&mut payload, &version());
-    payload.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+/// Writes the cache from entries of `buf`, in order, with their `texts` (each entry's, in
+/// the same order); best effort (a cache that cannot be written is simply not used next
+/// time).
+pub fn write(file: &Path, buf: &[u8], entries: &[Range<usize>], texts: &[u8]) {
+    let mut hot = Vec::with_capacity(entries.iter().map(|e| e.len()).sum::<usize>() + 64);
+    hot.extend_from_slice(MAGIC);
+    hot.extend_from_slice(&FORMAT.to_le_bytes());
+    hot.extend_from_slice(&[0; 12]);
+    put_str(&mut hot, &version());
+    hot.extend_from_slice(&(entries.len() as u32).to_le_bytes());
     for e in entries {
-        payload.extend_from_slice(&buf[e.clone()]);
+        hot.extend_from_slice(&buf[e.clone()]);
     }
+    let hot_len = hot.len() as u64;
+    hot[20..28].copy_from_slice(&hot_len.to_le_bytes());
+    let crc = crc32c::crc32c(&hot[HEAD..]);
+    hot[28..32].copy_from_slice(&crc.to_le_bytes());
     let Some(dir) = file.parent() else {
         return;
     };
@@ -138,8 +186,8 @@ pub fn write(file: &Path, buf: &[u8], entries: &[Range<usize>]) {
     remove_stale_temp_files(dir);
     if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
         && tmp
-            .write_all(&crc32c::crc32c(&payload).to_le_bytes())
-            .and_then(|()| tmp.write_all(&payload))
+            .write_all(&hot)
+            .and_then(|()| tmp.write_all(texts))
             .is_ok()
     {
         let _ = tmp.persist(file);
@@ -155,11 +203,19 @@ fn kind_code(kind: Kind) -> u8 {
     Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8
 }
 
-/// Appends the entry of `deck` (from `source`, as it was at `stamp`) to `out`; returns its
-/// range there, or `None` for a deck too large for the format (then it is not cached).
-pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Option<Range<usize>> {
+/// Appends the entry of `deck` (from `source`, as it was at `stamp`) to `out` and its cards'
+/// texts to `texts`; returns the entry's range in `out`, or `None` for a deck too large for
+/// the format (then it is not cached).
+pub fn encode(
+    out: &mut Vec<u8>,
+    texts: &mut Vec<u8>,
+    source: &str,
+    stamp: Stamp,
+    deck: &Deck,
+) -> Option<Range<usize>> {
     let start = out.len();
-    out.extend_from_slice(&[0; 4]);
+    let texts_start = texts.len();
+    out.extend_from_slice(&[0; 12]);
     put_str(out, source);
     out.extend_from_slice(&stamp.0.to_le_bytes());
     out.extend_from_slice(&stamp.1.to_le_bytes());
@@ -187,7 +243,6 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
     let mut groups: Vec<&str> = Vec::new();
     let mut answers: Vec<(usize, &str)> = Vec::new();
     let mut heads = Vec::new();
-    let mut bodies = Vec::new();
     for card in &deck.cards {
         let body = postcard::to_allocvec(card).ok()?;
         let (group, first) = match &card.body {
@@ -210,6 +265,7 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
         };
         heads.extend_from_slice(&u16::try_from(card.key.len()).ok()?.to_le_bytes());
         heads.extend_from_slice(&u32::try_from(body.len()).ok()?.to_le_bytes());
+        heads.extend_from_slice(&crc32c::crc32c(&body).to_le_bytes());
         heads.push(kind_code(card.kind()));
         heads.push(u8::from(first));
         heads.extend_from_slice(&group.to_le_bytes());
@@ -221,7 +277,7 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
             });
             heads.extend_from_slice(&u16::try_from(id).ok()?.to_le_bytes());
         }
-        bodies.extend_from_slice(&body);
+        texts.extend_from_slice(&body);
     }
     out.extend_from_slice(&u32::try_from(tags.len()).ok()?.to_le_bytes());
     for t in &tags {
@@ -229,12 +285,20 @@ pub fn encode(out: &mut Vec<u8>, source: &str, stamp: Stamp, deck: &Deck) -> Opt
     }
     out.extend_from_slice(&u32::try_from(deck.cards.len()).ok()?.to_le_bytes());
     out.extend_from_slice(&heads);
+    // The key order, so start-up joins the cards to the key-sorted state index by a merge
+    // rather than sorting 100k keys each time.
+    let mut order: Vec<usize> = (0..deck.cards.len()).collect();
+    order.sort_by(|&a, &b| deck.cards[a].key.cmp(&deck.cards[b].key));
+    for i in order {
+        out.extend_from_slice(&u32::try_from(i).ok()?.to_le_bytes());
+    }
     for card in &deck.cards {
         out.extend_from_slice(card.key.as_bytes());
     }
-    out.extend_from_slice(&bodies);
     let len = u32::try_from(out.len() - start - 4).ok()?;
     out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    let texts_len = (texts.len() - texts_start) as u64;
+    out[start + 4..start + 12].copy_from_slice(&texts_len.to_le_bytes());
     Some(start..out.len())
 }
 
@@ -249,8 +313,12 @@ pub struct Entry {
     pub renames: Vec<(u32, String)>,
     pub tags: Vec<String>,
     pub cards: Vec<Head>,
+    /// Its cards (places in `cards`) in ascending key order.
+    pub order: Vec<u32>,
     /// Every card's key, one after the other (`Head::key` is where each starts).
     pub keys: String,
+    /// The length of its cards' texts.
+    pub texts_len: u64,
 }
 
 /// What every start-up reads of a card; its text stays encoded at `text`.
@@ -264,19 +332,29 @@ pub struct Head {
     pub first_of_answer: bool,
     pub tag_count: u16,
     pub group: u32,
-    pub text: u32,
+    /// Where its text starts, from the start of its entry's texts plus `decode`'s base.
+    pub text: u64,
     pub text_len: u32,
+    /// The CRC-32C of its text.
+    pub text_crc: u32,
     /// Where its tag ids start in `tag_ids`.
     pub tags: u32,
 }
 
-/// Reads the entry at `range` of `buf`; its tag ids are appended to `tag_ids`. `None` if it
-/// does not decode (the cache is then not used).
-pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option<Entry> {
+/// Reads the entry at `range` of `buf`, its texts starting at `texts_at` (in whatever space
+/// the caller keeps them); its tag ids are appended to `tag_ids`. `None` if it does not
+/// decode (the cache is then not used).
+pub fn decode(
+    buf: &[u8],
+    range: Range<usize>,
+    texts_at: u64,
+    tag_ids: &mut Vec<u16>,
+) -> Option<Entry> {
     let mut r = Reader {
         b: buf.get(..range.end)?,
         at: range.start + 4,
     };
+    let texts_len = r.u64()?;
     r.str()?;
     r.u64()?;
     r.u128()?;
@@ -299,6 +377,7 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
     for _ in 0..count {
         let key_len = r.u16()?;
         let text_len = r.u32()?;
+        let text_crc = r.u32()?;
         let kind = *Kind::ALL.get(usize::from(r.u8()?))?;
         let first_of_answer = match r.u8()? {
             0 => false,
@@ -322,9 +401,13 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
             group,
             text: 0,
             text_len,
+            text_crc,
             tags: at,
         });
     }
+    let order = (0..count)
+        .map(|_| r.u32().filter(|&i| (i as usize) < count))
+        .collect::<Option<Vec<u32>>>()?;
     let mut keys_len = 0usize;
     for c in &mut cards {
         c.key = u32::try_from(keys_len).ok()?;
@@ -332,11 +415,12 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
     }
     // Checked as UTF-8 once for the whole deck, not once per card.
     let keys = String::from_utf8(r.take(keys_len)?.to_vec()).ok()?;
+    let mut text = 0u64;
     for c in &mut cards {
-        c.text = u32::try_from(r.at).ok()?;
-        r.take(c.text_len as usize)?;
+        c.text = texts_at.checked_add(text)?;
+        text += u64::from(c.text_len);
     }
-    (r.at == range.end).then_some(Entry {
+    (r.at == range.end && text == texts_len).then_some(Entry {
         id,
         name,
         exam,
@@ -344,7 +428,9 @@ pub fn decode(buf: &[u8], range: Range<usize>, tag_ids: &mut Vec<u16>) -> Option
         renames,
         tags,
         cards,
+        order,
         keys,
+        texts_len,
     })
 }
 

@@ -7,22 +7,35 @@
 //! The index comes from the deck cache (`cache`) where a deck's source is unchanged, else
 //! from parsing the deck; the cache file is rewritten when anything was parsed or dropped.
 
-use std::fs;
-use std::io;
+use std::borrow::Cow;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, Head, NO_GROUP, Stamp};
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
+use crate::store::{Holds, Placed, States};
 
 /// The decks, in load order; each card addressed by its place in the whole index.
 #[derive(Default)]
 pub struct Index {
-    /// The cache file's bytes and the entries of decks parsed in this run, after them.
+    /// The cache file's hot part and the entries of decks parsed in this run, after it.
     buf: Vec<u8>,
+    /// The cache file, open for the texts of its decks' cards, with where they start in it
+    /// and their length; a card's text offset below that length is in the file, one past it
+    /// in `texts` (less that length).
+    file: Option<(Mutex<File>, PathBuf)>,
+    file_texts: (u64, u64),
+    /// The texts of the decks parsed in this run.
+    texts: Vec<u8>,
+    /// All the cache file's texts, once read whole for a command that decodes many cards
+    /// (one read instead of one per card).
+    file_all: std::sync::OnceLock<Option<Vec<u8>>>,
     pub decks: Vec<IndexDeck>,
     cards: Vec<(u16, Head)>,
     tag_ids: Vec<u16>,
@@ -42,6 +55,8 @@ pub struct IndexDeck {
     pub cards: Range<usize>,
     tags: Vec<String>,
     keys: String,
+    /// Its cards (from 0, in the deck) in ascending key order.
+    order: Vec<u32>,
 }
 
 /// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
@@ -59,6 +74,9 @@ impl Decoded {
             .collect()
     }
 }
+
+/// Cards decoded at once past which the cache file's texts are read whole.
+const READ_WHOLE_FROM: usize = 2_000;
 
 fn damaged() -> LoadError {
     LoadError::Io {
@@ -152,11 +170,94 @@ impl Index {
         })
     }
 
-    /// The card at `i`, its text decoded.
+    /// Every place in ascending key order, as the decks' entries give it: a deck's keys all
+    /// start with its id and a `/`, so the decks go in that order, each in its own key
+    /// order. Not checked here: `States::by_place` checks it as it joins.
+    pub fn key_order(&self) -> Vec<u32> {
+        let mut decks: Vec<&IndexDeck> = self.decks.iter().collect();
+        fn prefix(d: &IndexDeck) -> impl Iterator<Item = u8> + '_ {
+            d.id.bytes().chain(std::iter::once(b'/'))
+        }
+        decks.sort_by(|a, b| prefix(a).cmp(prefix(b)));
+        let mut order = Vec::with_capacity(self.len());
+        for d in decks {
+            order.extend(d.order.iter().map(|&i| d.cards.start as u32 + i));
+        }
+        order
+    }
+
+    /// The state and hold of every card, by place: `states` joined to the cards in key order
+    /// by one merge. Should the decks' key order not hold (it is checked as the merge goes),
+    /// the places are sorted by key, and failing that each card is looked up by key.
+    pub fn join<'s>(&self, states: &'s States, holds: &Holds) -> Placed<'s> {
+        let key = |p: usize| self.key(p);
+        let mut order = self.key_order();
+        let joined = states.by_place(self.len(), &order, key).or_else(|| {
+            order = (0..self.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| self.key(a as usize).cmp(self.key(b as usize)));
+            states.by_place(self.len(), &order, key)
+        });
+        match joined {
+            Some(mut placed) => {
+                placed.set_holds(holds, &order, key);
+                placed
+            }
+            None => Placed::by_key(states, holds, self.len(), key),
+        }
+    }
+
+    /// The card at `i`, its text read (from the cache file, for a cached deck), checked and
+    /// decoded. A text that fails its check removes the cache file, so the next run parses
+    /// the decks again rather than meeting the same damage.
     pub fn card(&self, i: usize) -> Result<Card, LoadError> {
         let h = self.head(i);
-        let at = h.text as usize;
-        postcard::from_bytes(&self.buf[at..at + h.text_len as usize]).map_err(|_| damaged())
+        let card = self
+            .text(h.text, h.text_len as usize)
+            .filter(|b| crc32c::crc32c(b) == h.text_crc)
+            .and_then(|b| postcard::from_bytes(&b).ok());
+        card.ok_or_else(|| {
+            if let Some((_, path)) = &self.file {
+                let _ = fs::remove_file(path);
+            }
+            damaged()
+        })
+    }
+
+    /// The `len` bytes of text at `at` (see `Index::file`).
+    fn text(&self, at: u64, len: usize) -> Option<Cow<'_, [u8]>> {
+        let (start, in_file) = self.file_texts;
+        if at >= in_file {
+            let at = usize::try_from(at - in_file).ok()?;
+            return self.texts.get(at..at.checked_add(len)?).map(Cow::Borrowed);
+        }
+        (at.checked_add(len as u64)? <= in_file).then_some(())?;
+        if let Some(Some(all)) = self.file_all.get() {
+            let at = usize::try_from(at).ok()?;
+            return all.get(at..at.checked_add(len)?).map(Cow::Borrowed);
+        }
+        let mut file = self.file.as_ref()?.0.lock().ok()?;
+        file.seek(SeekFrom::Start(start.checked_add(at)?)).ok()?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).ok()?;
+        Some(Cow::Owned(bytes))
+    }
+
+    /// Reads all the cache file's texts into `file_all` (each card's is still checked when
+    /// decoded); if that fails, cards are read one by one as before.
+    fn read_all_texts(&self) {
+        self.file_all.get_or_init(|| {
+            let (start, len) = self.file_texts;
+            let mut file = self.file.as_ref()?.0.lock().ok()?;
+            file.seek(SeekFrom::Start(start)).ok()?;
+            let mut all = vec![0; usize::try_from(len).ok()?];
+            file.read_exact(&mut all).ok()?;
+            Some(all)
+        });
+    }
+
+    /// Where the next text appended to `texts` will be.
+    fn next_text(&self) -> u64 {
+        self.file_texts.1 + self.texts.len() as u64
     }
 
     /// Every deck with every card decoded.
@@ -185,6 +286,10 @@ impl Index {
                     take[j] = true;
                 }
             }
+        }
+        // Many cards: the cache file's texts are read whole, once.
+        if take.iter().filter(|t| **t).count() > READ_WHOLE_FROM {
+            self.read_all_texts();
         }
         let mut place = vec![(0, 0); self.len()];
         let mut decks = Vec::with_capacity(self.decks.len());
@@ -229,6 +334,7 @@ impl Index {
             cards: start..self.cards.len(),
             tags: entry.tags,
             keys: entry.keys,
+            order: entry.order,
         });
         Some(())
     }
@@ -248,11 +354,13 @@ fn file_stamp(path: &Path) -> Option<Stamp> {
 /// Builds an index, deck by deck, from the cache where it can.
 struct Builder {
     index: Index,
-    cached: rustc_hash::FxHashMap<String, (Stamp, Range<usize>)>,
-    /// The entries of the decks kept, to write the cache again.
-    kept: Vec<Range<usize>>,
-    /// The entry of each deck of the index, in its order (cached or not).
-    ranges: Vec<Range<usize>>,
+    cached: rustc_hash::FxHashMap<String, cache::Cached>,
+    /// The entries of the decks kept, with where their texts are and their length, to write
+    /// the cache again.
+    kept: Vec<(Range<usize>, u64, u64)>,
+    /// The entry of each deck of the index, in its order (cached or not), with where its
+    /// texts start.
+    ranges: Vec<(Range<usize>, u64)>,
     dirty: bool,
 }
 
@@ -264,14 +372,14 @@ impl Builder {
         source: &str,
         stamp: Option<Stamp>,
         parse: impl FnOnce() -> Result<Deck, LoadError>,
-    ) -> Result<(Range<usize>, cache::Entry), LoadError> {
-        if let Some((s, range)) = self.cached.remove(source)
+    ) -> Result<(Range<usize>, u64, cache::Entry), LoadError> {
+        if let Some((s, range, at, _)) = self.cached.remove(source)
             && Some(s) == stamp
         {
             // A deck left out later (its id taken) leaves its tag ids unused here: harmless.
             let tag_ids = &mut self.index.tag_ids;
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), tag_ids) {
-                return Ok((range, entry));
+            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at, tag_ids) {
+                return Ok((range, at, entry));
             }
         }
         self.dirty = true;
@@ -285,16 +393,19 @@ impl Builder {
                 message: "the deck is too large to index".into(),
             }])
         };
-        let range = cache::encode(&mut self.index.buf, source, stamp.unwrap_or((0, 0)), &deck)
+        let at = self.index.next_text();
+        let index = &mut self.index;
+        let stamp = stamp.unwrap_or((0, 0));
+        let range = cache::encode(&mut index.buf, &mut index.texts, source, stamp, &deck)
             .ok_or_else(too_large)?;
-        let entry = cache::decode(&self.index.buf, range.clone(), &mut self.index.tag_ids)
+        let entry = cache::decode(&index.buf, range.clone(), at, &mut index.tag_ids)
             .ok_or_else(too_large)?;
-        Ok((range, entry))
+        Ok((range, at, entry))
     }
 
     fn keep(
         &mut self,
-        (range, entry): (Range<usize>, cache::Entry),
+        (range, at, entry): (Range<usize>, u64, cache::Entry),
         origin: Origin,
         cacheable: bool,
     ) -> Result<(), LoadError> {
@@ -307,12 +418,30 @@ impl Builder {
                 message: "one deck too many: at most 65,536 are read".into(),
             }]));
         }
+        let texts_len = entry.texts_len;
         self.index.add(entry, origin).ok_or_else(damaged)?;
-        self.ranges.push(range.clone());
+        self.ranges.push((range.clone(), at));
         if cacheable {
-            self.kept.push(range);
+            self.kept.push((range, at, texts_len));
         }
         Ok(())
+    }
+
+    /// Writes the cache file again from the decks kept, their texts read from where they
+    /// are (the old cache file, or this run's parse); not written if one cannot be read.
+    fn write(&self, file: &Path) {
+        let mut texts = Vec::new();
+        for (_, at, len) in &self.kept {
+            let Some(len) = usize::try_from(*len).ok() else {
+                return;
+            };
+            match self.index.text(*at, len) {
+                Some(t) => texts.extend_from_slice(&t),
+                None => return,
+            }
+        }
+        let ranges: Vec<Range<usize>> = self.kept.iter().map(|(r, _, _)| r.clone()).collect();
+        cache::write(file, &self.index.buf, &ranges, &texts);
     }
 
     /// Merges the patch decks into the decks they patch (`patch::apply`) and rebuilds the
@@ -350,6 +479,9 @@ impl Builder {
         let (mut merged, failed) = patch::apply(decks);
         let mut fresh = Index {
             buf: old.buf,
+            file: old.file,
+            file_texts: old.file_texts,
+            texts: old.texts,
             ..Index::default()
         };
         let ranges = std::mem::take(&mut self.ranges);
@@ -357,17 +489,21 @@ impl Builder {
             if deck.patch.is_some() {
                 continue;
             }
-            let range = match merged.iter().position(|m| m.id == deck.id) {
+            let (range, at) = match merged.iter().position(|m| m.id == deck.id) {
                 Some(at) if involved.contains(&d) => {
                     let m = merged.swap_remove(at);
-                    cache::encode(&mut fresh.buf, "", (0, 0), &m).ok_or_else(damaged)?
+                    let text_at = fresh.next_text();
+                    let f = &mut fresh;
+                    let range = cache::encode(&mut f.buf, &mut f.texts, "", (0, 0), &m)
+                        .ok_or_else(damaged)?;
+                    (range, text_at)
                 }
                 _ => ranges[d].clone(),
             };
-            let entry =
-                cache::decode(&fresh.buf, range.clone(), &mut fresh.tag_ids).ok_or_else(damaged)?;
+            let entry = cache::decode(&fresh.buf, range.clone(), at, &mut fresh.tag_ids)
+                .ok_or_else(damaged)?;
             fresh.add(entry, deck.origin).ok_or_else(damaged)?;
-            self.ranges.push(range);
+            self.ranges.push((range, at));
         }
         self.index = fresh;
         Ok(failed)
@@ -381,15 +517,18 @@ pub fn load_index(
     extra: &[PathBuf],
     cache_file: Option<&Path>,
 ) -> Result<(Index, Vec<Broken>), LoadError> {
-    let (buf, cached) = cache_file
-        .and_then(cache::read)
-        .map(|c| (c.bytes, c.entries))
-        .unwrap_or_default();
+    let mut index = Index::default();
+    let mut cached = Default::default();
+    if let Some(path) = cache_file
+        && let Some(c) = cache::read(path)
+    {
+        index.buf = c.bytes;
+        index.file = Some((Mutex::new(c.file), path.to_path_buf()));
+        index.file_texts = c.texts;
+        cached = c.entries;
+    }
     let mut b = Builder {
-        index: Index {
-            buf,
-            ..Index::default()
-        },
+        index,
         cached,
         kept: Vec::new(),
         ranges: Vec::new(),
@@ -426,7 +565,7 @@ pub fn load_index(
         let loaded = b.entry(source.as_deref().unwrap_or(""), stamp, || load_file(&path));
         let failed = match loaded {
             // A patch deck carries the id of the deck it patches: that is no clash.
-            Ok((range, entry)) => match b
+            Ok((range, at, entry)) => match b
                 .index
                 .decks
                 .iter()
@@ -440,7 +579,11 @@ pub fn load_index(
                     message: format!("deck id `{}` is already used by {}", entry.id, other.origin),
                 }],
                 None => {
-                    b.keep((range, entry), Origin::File(path.clone()), stamp.is_some())?;
+                    b.keep(
+                        (range, at, entry),
+                        Origin::File(path.clone()),
+                        stamp.is_some(),
+                    )?;
                     continue;
                 }
             },
@@ -466,7 +609,7 @@ pub fn load_index(
     if let Some(file) = cache_file
         && (b.dirty || !b.cached.is_empty())
     {
-        cache::write(file, &b.index.buf, &b.kept);
+        b.write(file);
     }
     if b.index.decks.iter().any(|d| d.patch.is_some()) {
         for failure in b.apply_patches()? {

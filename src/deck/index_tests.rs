@@ -116,12 +116,12 @@ fn a_cache_with_any_byte_changed_is_not_used() {
     index_of(home.path(), true);
     let file = home.path().join("cache/decks.bin");
     let good = fs::read(&file).unwrap();
-    assert!(cache::read(&file).is_some());
-    // Every byte of the header and of the user deck's entry (the last one), and a sample of
-    // the built-in decks' entries.
-    let user_entry = good.len() - deck_src(6, &[], None, 0).len().min(good.len() / 2);
+    let hot = cache::read(&file).unwrap().texts.0 as usize;
+    // The hot part: every byte of its head and of the user deck's entry (the last one), and a
+    // sample of the built-in decks' entries.
+    let user_entry = hot - 400;
     let ats = (0..64)
-        .chain(user_entry..good.len())
+        .chain(user_entry..hot)
         .chain((64..user_entry).step_by(997));
     for at in ats {
         let mut bad = good.clone();
@@ -129,8 +129,25 @@ fn a_cache_with_any_byte_changed_is_not_used() {
         fs::write(&file, &bad).unwrap();
         assert!(cache::read(&file).is_none(), "byte {at}");
     }
+    // The texts, read only for the cards asked for: every one checked as it is read. A card
+    // whose text fails is an error that removes the file; the next run parses the decks.
+    let want = parsed(home.path());
+    let user_texts = good.len() - 600;
+    for at in (hot..user_texts).step_by(331).chain(user_texts..good.len()) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x04;
+        fs::write(&file, &bad).unwrap();
+        let index = index_of(home.path(), true);
+        let all: Result<Vec<Card>, _> = (0..index.len()).map(|i| index.card(i)).collect();
+        assert!(all.is_err(), "text byte {at}");
+        assert!(!file.exists(), "text byte {at}: the cache is removed");
+        assert_eq!(cards_of(&index_of(home.path(), true)), want);
+    }
+    // Cut short in its texts.
+    fs::write(&file, &good[..good.len() - 1]).unwrap();
+    assert!(cache::read(&file).is_none());
     fs::write(&file, b"not a cache").unwrap();
-    assert_eq!(cards_of(&index_of(home.path(), true)), parsed(home.path()));
+    assert_eq!(cards_of(&index_of(home.path(), true)), want);
 }
 
 #[test]
@@ -327,13 +344,28 @@ fn run_steps(steps: &[Step]) {
         };
         assert_eq!(store.cards, want, "after step {n}: {step:?}");
         assert_eq!(store.holds, want_holds, "holds after step {n}: {step:?}");
+        // And as the start-up commands read it: joined to the index by place.
+        let placed = index.join(&store.cards, &store.holds);
+        let now = clock.now_ms();
         for i in 0..index.len() {
-            assert_eq!(
-                store.state(index.key(i)),
-                want.get(index.key(i)),
-                "card {i}"
-            );
+            let key = index.key(i);
+            assert_eq!(store.state(key), want.get(key), "card {i}");
+            assert_eq!(placed.get(i), want.get(key), "card {i} by place");
+            let hold = want_holds.get(key).copied();
+            assert_eq!(placed.hold(i), hold, "card {i}'s hold by place");
+            let held = hold.is_some_and(|h| h.holds_at(now));
+            assert_eq!(placed.is_held(i, now), held, "card {i} held");
         }
+        // A card text damaged in the cache fails its check when read, which removes the
+        // cache: the next run parses the decks again.
+        let all: Result<Vec<Card>, _> = (0..index.len()).map(|i| index.card(i)).collect();
+        let index = match all {
+            Ok(_) => index,
+            Err(_) => {
+                assert!(!home.path().join("cache/decks.bin").exists());
+                index_of(home.path(), true)
+            }
+        };
         assert_eq!(cards_of(&index), parsed(home.path()), "after step {n}");
         assert!(store.cards.values().all(|s| s.phase != Phase::New));
     }
@@ -346,4 +378,70 @@ proptest! {
     fn the_state_through_the_index_is_the_full_replay(steps in prop::collection::vec(step(), 1..10)) {
         run_steps(&steps);
     }
+}
+
+/// The join by place gives each card's state and hold as a lookup by key does, whether the
+/// decks' key order is right or wrong (reversed, or a card in it twice): it is checked as
+/// the merge goes, and the places are then sorted by key.
+#[test]
+fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/p.toml"), deck_src(20, &[], None, 0)).unwrap();
+    let mut index = index_of(home.path(), true);
+    let mut states = States::default();
+    let mut holds = Holds::default();
+    let mut state = new_card_state();
+    state.phase = Phase::Review;
+    for i in (0..index.len()).step_by(3) {
+        state.due = i as i64;
+        states.insert(index.key(i).to_owned(), state);
+    }
+    holds.insert(index.key(1).to_owned(), Hold::Suspended);
+    states.insert("gone/card".into(), state);
+    let check = |index: &Index, what: &str| {
+        let placed = index.join(&states, &holds);
+        for i in 0..index.len() {
+            assert_eq!(placed.get(i), states.get(index.key(i)), "{what}: card {i}");
+            assert_eq!(
+                placed.hold(i),
+                holds.get(index.key(i)).copied(),
+                "{what}: {i}"
+            );
+        }
+    };
+    check(&index, "as cached");
+    let p = index.decks.iter().position(|d| d.id == "p").unwrap();
+    index.decks[p].order.reverse();
+    check(&index, "reversed");
+    let first = index.decks[p].order[0];
+    index.decks[p].order[1] = first;
+    check(&index, "a card twice");
+}
+
+/// A command that decodes many cards reads the cache's texts whole, once; each card's text is
+/// still checked, and one that fails removes the cache as a card read alone does.
+#[test]
+fn many_cards_decoded_at_once_read_the_texts_whole_and_still_check_each() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    let src = deck_src(READ_WHOLE_FROM + 100, &[], None, 0);
+    fs::write(home.path().join("decks/p.toml"), src).unwrap();
+    index_of(home.path(), true);
+    let decoded = |index: &Index| -> Result<Vec<String>, LoadError> {
+        let library = index.library()?;
+        Ok(library.cards().map(|c| format!("{c:?}")).collect())
+    };
+    let want = parsed(home.path());
+    let index = index_of(home.path(), true);
+    assert_eq!(decoded(&index).unwrap(), want);
+    assert!(matches!(index.file_all.get(), Some(Some(_))), "read whole");
+    let file = home.path().join("cache/decks.bin");
+    let mut bytes = fs::read(&file).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x04;
+    fs::write(&file, bytes).unwrap();
+    assert!(decoded(&index_of(home.path(), true)).is_err());
+    assert!(!file.exists(), "the cache is removed");
+    assert_eq!(decoded(&index_of(home.path(), true)).unwrap(), want);
 }

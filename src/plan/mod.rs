@@ -145,7 +145,13 @@ pub fn plan(input: &PlanInput) -> Plan {
         .unwrap_or(0)
         .min(MAX_DAYS);
     let runs = input.runs.max(1);
-    let results = run_all(input, horizon, runs);
+    // Each card's state, looked up by key once for all the runs.
+    let known: Vec<Option<CardState>> = input
+        .cards
+        .iter()
+        .map(|c| input.states.get(&c.key).copied())
+        .collect();
+    let results = run_all(input, &known, horizon, runs);
 
     let days: Vec<PlanDay> = (0..horizon as usize)
         .map(|d| {
@@ -245,12 +251,19 @@ fn share(x: f64) -> f64 {
 }
 
 /// The runs, spread over the machine's cores (each run is independent).
-fn run_all(input: &PlanInput, horizon: i32, runs: usize) -> Vec<RunResult> {
+fn run_all(
+    input: &PlanInput,
+    known: &[Option<CardState>],
+    horizon: i32,
+    runs: usize,
+) -> Vec<RunResult> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, runs);
     if threads == 1 {
-        return (0..runs).map(|r| simulate(input, horizon, r)).collect();
+        return (0..runs)
+            .map(|r| simulate(input, known, horizon, r))
+            .collect();
     }
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -258,7 +271,7 @@ fn run_all(input: &PlanInput, horizon: i32, runs: usize) -> Vec<RunResult> {
                 scope.spawn(move || {
                     (t..runs)
                         .step_by(threads)
-                        .map(|r| (r, simulate(input, horizon, r)))
+                        .map(|r| (r, simulate(input, known, horizon, r)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -272,8 +285,9 @@ fn run_all(input: &PlanInput, horizon: i32, runs: usize) -> Vec<RunResult> {
     })
 }
 
-/// One simulated season: every study day from today until the last exam.
-fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
+/// One simulated season: every study day from today until the last exam, from the cards'
+/// states `known`.
+fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: usize) -> RunResult {
     let sched = input.sched;
     let clock = input.clock;
     let cards = input.cards;
@@ -281,10 +295,7 @@ fn simulate(input: &PlanInput, horizon: i32, run: usize) -> RunResult {
     let mut rng =
         StdRng::seed_from_u64(input.seed ^ (run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let sim = fsrs::SimulatorConfig::default();
-    let mut states: Vec<Option<CardState>> = cards
-        .iter()
-        .map(|c| input.states.get(&c.key).copied())
-        .collect();
+    let mut states: Vec<Option<CardState>> = known.to_vec();
     // The quiz's own turns between decks, so cards are introduced in the order it would.
     let groups = queue::new_groups(cards, input.config.new_order);
     let exam_cards = exam_cards(input);

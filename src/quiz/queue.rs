@@ -232,13 +232,22 @@ pub fn new_groups_by<'c>(n: usize, deck: impl Fn(usize) -> &'c str, order: NewOr
         NewOrder::Deck => vec![0; n],
         NewOrder::Interleave => {
             let mut decks: Vec<&str> = Vec::new();
+            // Cards come deck by deck: the last card's deck is the one to try first.
+            let mut last: Option<(&str, usize)> = None;
             (0..n)
                 .map(|i| {
                     let d = deck(i);
-                    decks.iter().position(|x| *x == d).unwrap_or_else(|| {
+                    if let Some((l, g)) = last
+                        && std::ptr::eq(l, d)
+                    {
+                        return g;
+                    }
+                    let g = decks.iter().position(|x| *x == d).unwrap_or_else(|| {
                         decks.push(d);
                         decks.len() - 1
-                    })
+                    });
+                    last = Some((d, g));
+                    g
                 })
                 .collect()
         }
@@ -281,10 +290,28 @@ pub fn pick_keyed<'c>(
     limits: Limits,
     goals: &Goals,
 ) -> Picked {
+    let exam = |i: usize| card(i).1;
+    let state = |i: usize| states.get(card(i).0);
+    pick_placed(n, exam, state, groups, sched, clock, limits, goals)
+}
+
+/// `pick` over `n` cards given by their exam and state (the deck index gives both by place,
+/// without a lookup by key), with their new-card `groups`.
+#[allow(clippy::too_many_arguments)]
+pub fn pick_placed<'s>(
+    n: usize,
+    exam: impl Fn(usize) -> Exam,
+    state: impl Fn(usize) -> Option<&'s CardState>,
+    groups: &[usize],
+    sched: &Scheduler,
+    clock: &Clock,
+    limits: Limits,
+    goals: &Goals,
+) -> Picked {
     let now = clock.now_ms();
     let slot = |i: usize| {
-        let (key, exam) = card(i);
-        states.get(key).map(|state| Slot {
+        let exam = exam(i);
+        state(i).map(|state| Slot {
             state,
             due: goals
                 .of(exam)
@@ -459,11 +486,21 @@ pub fn pick_cram_keyed<'c>(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Vec<usize> {
+    pick_cram_by(n, |i| states.get(key(i)), sched, clock)
+}
+
+/// `pick_cram` over `n` cards given by their state.
+pub fn pick_cram_by<'s>(
+    n: usize,
+    state: impl Fn(usize) -> Option<&'s CardState>,
+    sched: &Scheduler,
+    clock: &Clock,
+) -> Vec<usize> {
     let now = clock.now_ms();
     let mut seen: Vec<(f32, usize)> = Vec::new();
     let mut unseen = Vec::new();
     for i in 0..n {
-        match states.get(key(i)) {
+        match state(i) {
             Some(s) => seen.push((sched.retrievability(s, now), i)),
             None => unseen.push(i),
         }

@@ -4,6 +4,9 @@
 
 use crate::deck::index::Index;
 use crate::deck::{Card, Exam};
+use crate::schedule::CardState;
+use crate::store::journal::Hold;
+use crate::store::{Holds, Placed, States};
 
 pub trait Cards {
     fn len(&self) -> usize;
@@ -17,6 +20,14 @@ pub trait Cards {
     fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str));
     /// The prompt as shown (decoded on demand).
     fn prompt(&self, i: usize) -> String;
+    /// The state of card `i`: by its key in `states`, unless the cards carry their states.
+    fn state<'s>(&'s self, i: usize, states: &'s States) -> Option<&'s CardState> {
+        states.get(self.key(i))
+    }
+    /// The hold of card `i`: by its key in `holds`, unless the cards carry their holds.
+    fn hold(&self, i: usize, holds: &Holds) -> Option<Hold> {
+        holds.get(self.key(i)).copied()
+    }
 }
 
 impl Cards for Vec<&Card> {
@@ -40,10 +51,12 @@ impl Cards for Vec<&Card> {
     }
 }
 
-/// Cards of the deck index, by their places in it.
+/// Cards of the deck index, by their places in it, with their states and holds joined to
+/// them by place (`Index::join`), so none is looked up by key.
 pub struct Indexed<'a> {
     pub index: &'a Index,
     pub places: &'a [usize],
+    pub placed: &'a Placed<'a>,
 }
 
 impl Cards for Indexed<'_> {
@@ -61,6 +74,12 @@ impl Cards for Indexed<'_> {
     }
     fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str)) {
         self.index.tags(self.places[i]).for_each(each);
+    }
+    fn state<'s>(&'s self, i: usize, _: &'s States) -> Option<&'s CardState> {
+        self.placed.get(self.places[i])
+    }
+    fn hold(&self, i: usize, _: &Holds) -> Option<Hold> {
+        self.placed.hold(self.places[i])
     }
     fn prompt(&self, i: usize) -> String {
         // The index verified when read; a card that still fails to decode shows its key.

@@ -299,7 +299,7 @@ pub fn compute(input: &StatsInput) -> Stats {
 
     let facts: Vec<CardFacts> = (0..cards.len())
         .map(|c| {
-            let state = input.states.get(cards.key(c));
+            let state = cards.state(c, input.states);
             CardFacts {
                 state,
                 recall_now: state.map_or(0.0, |s| f64::from(input.sched.retrievability(s, now))),
@@ -394,7 +394,7 @@ pub fn compute(input: &StatsInput) -> Stats {
         }
         add(&mut deck_acc[card_deck[i]]);
 
-        let hold = input.holds.get(cards.key(i)).copied();
+        let hold = cards.hold(i, input.holds);
         if hold == Some(Hold::Suspended) {
             counts.suspended += 1;
             continue;

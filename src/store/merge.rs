@@ -134,7 +134,7 @@ impl Merger {
 
     /// The merged state and hold of every card read.
     pub fn finish(self) -> (States, Holds) {
-        let mut states = States::with_capacity_and_hasher(self.cards.len(), Default::default());
+        let mut states = States::default();
         let mut holds = Holds::default();
         let mut replayed: Vec<(usize, Ev)> = Vec::new();
         let mut many = vec![false; self.cards.len()];

@@ -19,6 +19,7 @@ pub mod last;
 mod lock;
 mod merge;
 mod snapshot;
+mod states;
 #[cfg(test)]
 mod tests;
 mod upgrade;
@@ -31,10 +32,9 @@ use crate::clock::{Clock, Millis};
 use crate::schedule::CardState;
 use journal::{Entry, HEADER};
 
-/// Every card's latest state by card key. Looked up once per card by every command on
-/// 100k-card collections, so with a fast hasher (keys are the user's own deck ids, not
-/// attacker-chosen input worth SipHash's flood resistance).
-pub type States = rustc_hash::FxHashMap<String, CardState>;
+/// Every card's latest state by card key (see `states`: the state index's sorted run, and
+/// the few keys past it in a map).
+pub use states::{Placed, States};
 
 /// The cards suspended or buried (and only those), by card key: the journal's `hold` field.
 /// Apart from `States` because a held card may be new, which `States` never holds.
@@ -170,9 +170,11 @@ impl Store {
         devices::own_journal(dir, id.as_deref())
     }
 
-    /// Reads the state without taking the lock: for commands that only look.
+    /// Reads the state without taking the lock: for commands that only look. When the state
+    /// index could not be used, it is written again (see `refresh_index`).
     pub fn open_read(dir: &Path) -> Result<Store, StoreError> {
         let loaded = load(dir)?;
+        let loaded = refresh_index(dir, loaded);
         Ok(Store {
             dir: dir.to_path_buf(),
             cards: loaded.cards,
@@ -440,6 +442,30 @@ impl Store {
     }
 }
 
+/// Writes the state index a read found missing, stale or damaged, so the next command does
+/// not replay the whole journal again; best effort and without the lock. That is safe: the
+/// index is written to a temporary file and renamed into place, and it names the journal
+/// prefixes it covers, which a reader checks, so whatever a session holding the lock appends,
+/// restores or writes meanwhile, an index from a journal no longer there is ignored.
+fn refresh_index(dir: &Path, mut loaded: Loaded) -> Loaded {
+    if !loaded.from_snapshot && loaded.lines > 0 && loaded.version == journal::VERSION {
+        let mut coverage = loaded.others.clone();
+        if let Some(name) = loaded.own_name.clone().filter(|_| loaded.good_len > 0) {
+            coverage.push(snapshot::Covered {
+                name,
+                len: loaded.good_len,
+                crc: loaded.crc,
+            });
+        }
+        let written = snapshot::write_synced(dir, &loaded.cards, &loaded.holds, &coverage, false);
+        if written.is_ok() {
+            loaded.from_snapshot = true;
+            loaded.lines = 0;
+        }
+    }
+    loaded
+}
+
 /// What reading the journals found.
 struct Loaded {
     cards: States,
@@ -458,6 +484,9 @@ struct Loaded {
     others: Vec<snapshot::Covered>,
     /// How many devices wrote the journals read.
     devices: usize,
+    /// The name (`devices/<id>.tsv`, or an earlier version's `journal.tsv`) of this device's
+    /// journal, if it has one.
+    own_name: Option<String>,
 }
 
 /// How much of a journal the merge of touched cards reads at a time.
@@ -675,6 +704,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         from_snapshot,
         crc: 0,
         others: Vec::new(),
+        own_name: None,
         devices: devices::count(
             sources
                 .iter()
@@ -686,6 +716,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     for (source, (_, end, crc)) in sources.iter().zip(read) {
         if source.journal.own {
             (loaded.version, loaded.good_len, loaded.crc) = (source.version, end, crc);
+            loaded.own_name = Some(source.journal.name.clone());
         } else {
             loaded.others.push(snapshot::Covered {
                 name: source.journal.name.clone(),

@@ -158,17 +158,27 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
     }
     let records = checked.get(header.body..header.body + header.records * RECORD)?;
     let keys = checked.get(header.body + header.records * RECORD..)?;
-    let mut cards = States::with_capacity_and_hasher(header.records, Default::default());
+    // The states come out as `States`' sorted run: the records are in ascending key order
+    // (checked), so no key is hashed or allocated on its own.
+    let mut keys_out = Vec::with_capacity(keys.len());
+    let mut ends = Vec::with_capacity(header.records);
+    let mut states = Vec::with_capacity(header.records);
     let mut holds = Holds::default();
     let mut key_start = 0;
+    let mut previous: &[u8] = &[];
     for r in records.chunks_exact(RECORD) {
         let i64_at = |at| u64_at(r, at).map(|v| v as i64);
         let f32_at = |at| u32_at(r, at).map(f32::from_bits);
         let key_end = u32_at(r, 48)? as usize;
         let key = keys.get(key_start..key_end)?;
         key_start = key_end;
+        // Ascending, so each key once.
+        if key <= previous {
+            return None;
+        }
+        previous = key;
+        // A key that passes is UTF-8 too.
         check_key(key).ok()?;
-        let key = std::str::from_utf8(key).ok()?;
         let phase = match r[52] {
             b'n' => Phase::New,
             b'l' => Phase::Learning,
@@ -198,18 +208,17 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
         if !sane(state.stability) || !sane(state.difficulty) || empty || r[54..56] != [0, 0] {
             return None;
         }
-        if phase != Phase::New && cards.insert(key.to_owned(), state).is_some() {
-            return None;
+        if phase != Phase::New {
+            keys_out.extend_from_slice(key);
+            ends.push(u32::try_from(keys_out.len()).ok()?);
+            states.push(state);
         }
         if hold != Hold::None {
-            if holds.contains_key(key) {
-                return None;
-            }
-            apply_hold(&mut holds, key, hold);
+            apply_hold(&mut holds, std::str::from_utf8(key).ok()?, hold);
         }
     }
-    (key_start == keys.len()).then_some(Snapshot {
-        cards,
+    (key_start == keys.len()).then(|| Snapshot {
+        cards: States::from_sorted(keys_out, ends, states),
         holds,
         coverage: Vec::new(),
     })
@@ -224,15 +233,28 @@ pub fn write(
     holds: &Holds,
     coverage: &[Covered],
 ) -> Result<(), StoreError> {
+    write_synced(dir, cards, holds, coverage, true)
+}
+
+/// `write`, made durable (synced) or not: a command that only reads writes the index it had
+/// to rebuild without syncing, as the index is only an accelerator: one cut short by a crash
+/// fails its checksum and is rebuilt.
+pub fn write_synced(
+    dir: &Path,
+    cards: &States,
+    holds: &Holds,
+    coverage: &[Covered],
+    sync: bool,
+) -> Result<(), StoreError> {
     let path = dir.join(FILE);
     let new = super::journal::new_card_state();
     let mut all: Vec<(&str, &CardState, Hold)> = cards
         .iter()
-        .map(|(k, s)| (k.as_str(), s, holds.get(k).copied().unwrap_or(Hold::None)))
+        .map(|(k, s)| (k, s, holds.get(k).copied().unwrap_or(Hold::None)))
         .chain(
             holds
                 .iter()
-                .filter(|(k, _)| !cards.contains_key(*k))
+                .filter(|(k, _)| !cards.contains_key(k))
                 .map(|(k, h)| (k.as_str(), &new, *h)),
         )
         .collect();
@@ -276,9 +298,13 @@ pub fn write(
     bytes.extend_from_slice(&crc.to_le_bytes());
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
     tmp.write_all(&bytes).map_err(io_err(&path))?;
-    tmp.as_file().sync_all().map_err(io_err(&path))?;
+    if sync {
+        tmp.as_file().sync_all().map_err(io_err(&path))?;
+    }
     tmp.persist(&path).map_err(|e| io_err(&path)(e.error))?;
-    sync_dir(dir);
+    if sync {
+        sync_dir(dir);
+    }
     // The text snapshot of earlier versions is never read again.
     let _ = fs::remove_file(dir.join(OLD_FILE));
     Ok(())

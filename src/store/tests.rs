@@ -512,3 +512,30 @@ fn the_move_of_the_single_journal_survives_a_kill_at_every_step() {
     assert!(own.exists());
     assert_eq!(fs::read_to_string(&legacy).unwrap(), super::journal::HEADER);
 }
+
+#[test]
+fn a_read_that_had_to_replay_the_whole_journal_writes_the_index_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = home(dir.path());
+    let index = dir.path().join("snapshot.bin");
+    for damage in [None, Some(0x01u8)] {
+        match damage {
+            None => fs::remove_file(&index).unwrap(),
+            Some(mask) => {
+                let mut bytes = fs::read(&index).unwrap();
+                bytes[40] ^= mask;
+                fs::write(&index, bytes).unwrap();
+            }
+        }
+        let store = Store::open_read(dir.path()).unwrap();
+        assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
+        assert!(index.exists(), "written again by a read");
+        let store = Store::open_read(dir.path()).unwrap();
+        assert!(
+            !store.snapshot_stale,
+            "the index written by a read verifies"
+        );
+        assert_eq!(store.lines_since_snapshot, 0, "no line replayed");
+        assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
+    }
+}

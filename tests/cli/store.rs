@@ -153,12 +153,9 @@ fn a_truncated_or_edited_snapshot_is_not_trusted() {
     for damaged in [bytes[..header].to_vec(), other_key, other_phase, Vec::new()] {
         fs::write(&snap, &damaged).unwrap();
         assert_eq!(decks_out(&env), want, "{damaged:?}");
+        // The read that replayed the journal around it wrote it again, as it was.
+        assert_eq!(fs::read(&snap).unwrap(), bytes, "{damaged:?}");
     }
-    // The next write session rebuilds it.
-    env.quiz(&["--deck", "t"], &all_good(1));
-    let rebuilt = fs::read(&snap).unwrap();
-    assert_ne!(rebuilt, bytes);
-    assert_eq!(&rebuilt[..16], b"smriti state idx");
 }
 
 #[test]
