@@ -154,6 +154,19 @@ pub fn take_daily(dir: &Path, clock: &Clock, len: u64) -> Result<(), StoreError>
     if bytes.len() as u64 != len {
         return Ok(());
     }
+    // Start-up checks only the end of the journal prefix the state index covers (see
+    // `unchanged` in the store), so this is where damage in place in the middle is found:
+    // a copy of a damaged journal is never taken (it would rotate the good ones out), and
+    // the damage is reported while good copies remain.
+    if let Err(reason) = verify_bytes(&bytes) {
+        // "line N: what" for a damaged line; anything else is about the header.
+        let (line, what) = reason
+            .strip_prefix("line ")
+            .and_then(|r| r.split_once(": "))
+            .and_then(|(n, what)| Some((n.parse().ok()?, what.to_owned())))
+            .unwrap_or((1, reason));
+        return Err(super::damaged_at(dir, &journal, line, what));
+    }
     fs::create_dir_all(&backups).map_err(io_err(&backups))?;
     write_new(&backups, &target, &bytes)?;
     let mut all: Vec<_> = files(dir).into_iter().filter(|f| daily(&f.0)).collect();

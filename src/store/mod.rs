@@ -402,11 +402,7 @@ impl Store {
             || ((self.snapshot_stale || several) && self.lines_since_snapshot > 0)
         {
             let mut coverage = self.others.clone();
-            coverage.push(snapshot::Covered {
-                name: w.name.clone(),
-                len: w.len,
-                crc: w.crc,
-            });
+            coverage.push(covered(&w.file, w.name.clone(), w.len, w.crc));
             snapshot::write(&self.dir, &self.cards, &self.holds, &coverage)?;
             self.lines_since_snapshot = 0;
             self.snapshot_stale = false;
@@ -450,13 +446,7 @@ impl Store {
 fn refresh_index(dir: &Path, mut loaded: Loaded) -> Loaded {
     if !loaded.from_snapshot && loaded.lines > 0 && loaded.version == journal::VERSION {
         let mut coverage = loaded.others.clone();
-        if let Some(name) = loaded.own_name.clone().filter(|_| loaded.good_len > 0) {
-            coverage.push(snapshot::Covered {
-                name,
-                len: loaded.good_len,
-                crc: loaded.crc,
-            });
-        }
+        coverage.extend(loaded.own.clone().filter(|_| loaded.good_len > 0));
         let written = snapshot::write_synced(dir, &loaded.cards, &loaded.holds, &coverage, false);
         if written.is_ok() {
             loaded.from_snapshot = true;
@@ -484,9 +474,9 @@ struct Loaded {
     others: Vec<snapshot::Covered>,
     /// How many devices wrote the journals read.
     devices: usize,
-    /// The name (`devices/<id>.tsv`, or an earlier version's `journal.tsv`) of this device's
-    /// journal, if it has one.
-    own_name: Option<String>,
+    /// What of this device's journal (`devices/<id>.tsv`, or an earlier version's
+    /// `journal.tsv`) was read, if it has one, for the snapshot.
+    own: Option<snapshot::Covered>,
 }
 
 /// How much of a journal the merge of touched cards reads at a time.
@@ -704,7 +694,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         from_snapshot,
         crc: 0,
         others: Vec::new(),
-        own_name: None,
+        own: None,
         devices: devices::count(
             sources
                 .iter()
@@ -716,13 +706,10 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     for (source, (_, end, crc)) in sources.iter().zip(read) {
         if source.journal.own {
             (loaded.version, loaded.good_len, loaded.crc) = (source.version, end, crc);
-            loaded.own_name = Some(source.journal.name.clone());
+            loaded.own = Some(covered(&source.file, source.journal.name.clone(), end, crc));
         } else {
-            loaded.others.push(snapshot::Covered {
-                name: source.journal.name.clone(),
-                len: end,
-                crc,
-            });
+            let read = covered(&source.file, source.journal.name.clone(), end, crc);
+            loaded.others.push(read);
         }
     }
     Ok(loaded)
@@ -730,20 +717,68 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
 
 /// Whether every journal prefix the index covers is still there unchanged: `journals` are
 /// the journals read (name, path, length, first line's offset).
+///
+/// A journal is only ever appended to in place; anything that puts other bytes there (a
+/// restore, a sync tool's or git's copy, an editor's save, a rollback) writes a new file, or
+/// a shorter one. So a journal that is still the same file, at least as long, with the same
+/// last 64 KiB of the prefix, is the same prefix, and only that tail is read: checksumming
+/// the whole prefix took a third of start-up at a million answers. A different file (or a
+/// platform without file identities) has its whole prefix checksummed, and the index is
+/// used if that matches. Damage to the middle of a journal in place is not looked for here;
+/// the daily backup verifies every line before it copies the journal, and reports it.
 fn unchanged(coverage: &[snapshot::Covered], journals: &[(String, PathBuf, u64, u64)]) -> bool {
     coverage.iter().all(|c| {
         journals
             .iter()
             .find(|j| j.0 == c.name)
             .is_some_and(|(_, path, len, body)| {
-                c.len <= *len
-                    && c.len >= *body
-                    && File::open(path)
-                        .ok()
-                        .and_then(|mut f| prefix_crc(&mut f, c.len))
-                        == Some(c.crc)
+                if c.len > *len || c.len < *body {
+                    return false;
+                }
+                let Ok(mut file) = File::open(path) else {
+                    return false;
+                };
+                if c.file != 0 && snapshot::file_id(&file) == c.file {
+                    tail_crc(&mut file, c.len) == Some(c.tail)
+                } else {
+                    prefix_crc(&mut file, c.len) == Some(c.crc)
+                }
             })
     })
+}
+
+/// What the snapshot records of the first `len` bytes of the journal open as `file` (whose
+/// CRC-32C is `crc`): read from the same open file, so the tail and identity are those of the
+/// bytes that were read.
+fn covered(file: &File, name: String, len: u64, crc: u32) -> snapshot::Covered {
+    let mut reader = file;
+    match tail_crc(&mut reader, len) {
+        Some(tail) => snapshot::Covered {
+            name,
+            len,
+            crc,
+            tail,
+            file: snapshot::file_id(file),
+        },
+        // Then the whole prefix is checked when the index is read.
+        None => snapshot::Covered {
+            name,
+            len,
+            crc,
+            tail: 0,
+            file: 0,
+        },
+    }
+}
+
+/// The CRC-32C of the last `snapshot::TAIL` bytes of the file's first `len` (all of them when
+/// fewer).
+fn tail_crc(file: &mut (impl Read + Seek), len: u64) -> Option<u32> {
+    let from = len.saturating_sub(snapshot::TAIL);
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut buf = vec![0u8; (len - from) as usize];
+    file.read_exact(&mut buf).ok()?;
+    Some(crc32c::crc32c(&buf))
 }
 
 /// Reads the whole lines of `bytes` (a journal from byte `from`, a line start), calling

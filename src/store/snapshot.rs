@@ -2,9 +2,10 @@
 //! reads 100k fixed-size records instead of replaying a million journal lines (or parsing
 //! 100k text lines with two floats each). Never trusted unchecked: it is versioned, its last
 //! four bytes are the CRC-32C of everything before them, and its header names the prefix of
-//! every device journal it covers (the journal's name under the state folder, length and
-//! CRC-32C). A file that fails any check, or one of whose journal prefixes changed (a journal
-//! replaced, restored, rolled back by a sync tool, damaged there, or gone), is ignored: the
+//! every device journal it covers (the journal's name under the state folder, length, CRC-32C,
+//! the CRC-32C of its last 64 KiB and the file's identity). A file that fails any check, or one
+//! of whose journal prefixes changed (a journal replaced, restored, rolled back by a sync
+//! tool, damaged there, or gone), is ignored: the
 //! state then comes from a full replay and the index is written again. Journals that only grew
 //! past it (this device's answers, another device's appended ones) are read from the index
 //! plus the lines past its ends, never by a full rebuild. The index is this machine's cache,
@@ -12,7 +13,8 @@
 //!
 //! ```text
 //! magic "smriti state idx" (16 bytes) · format u32 · journals u32 ·
-//! journals × (name bytes u16 · name · journal bytes u64 · journal crc u32) ·
+//! journals × (name bytes u16 · name · journal bytes u64 · journal crc u32 ·
+//!   crc of the prefix's last TAIL bytes u32 · file identity u64) ·
 //! records u32 · key bytes u32 · records × RECORD bytes · key bytes · crc u32
 //! ```
 //!
@@ -38,7 +40,7 @@ pub const FILE: &str = "snapshot.bin";
 const OLD_FILE: &str = "snapshot.tsv";
 const MAGIC: &[u8; 16] = b"smriti state idx";
 /// Bumped whenever the record layout changes: any other value is ignored (rebuilt).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// intro, last, due (i64) · stability, difficulty (f32) · reps, lapses (u32) · hold until
 /// (i64) · key end (u32) · phase, hold kind (u8) · 2 bytes zero.
 const RECORD: usize = 8 * 3 + 4 * 2 + 4 * 2 + 8 + 4 + 4;
@@ -57,6 +59,40 @@ pub struct Covered {
     pub name: String,
     pub len: u64,
     pub crc: u32,
+    /// The CRC-32C of the prefix's last `TAIL` bytes (all of it when shorter), and the
+    /// identity of the file it was read from (`file_id`; 0 where there is none). Checking
+    /// these instead of the whole prefix is what keeps start-up from reading a 150 MB journal:
+    /// see `super::unchanged`.
+    pub tail: u32,
+    pub file: u64,
+}
+
+/// How much of a covered prefix's end is checksummed on its own.
+pub const TAIL: u64 = 64 << 10;
+
+/// The identity of an open file: device, inode and creation time, hashed (0 where the
+/// platform or file system gives no creation time: then every check is a whole one). A
+/// journal rewritten by a rename (a restore, a sync tool's or git's new copy, an editor's
+/// save) is a new file; one only appended to keeps its identity. The creation time is what
+/// tells a new file that was given a freed inode number from the file that had it.
+pub fn file_id(file: &std::fs::File) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::hash::{Hash, Hasher};
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = file.metadata() else { return 0 };
+        let Ok(created) = meta.created() else {
+            return 0;
+        };
+        let mut h = rustc_hash::FxHasher::default();
+        (meta.dev(), meta.ino(), created).hash(&mut h);
+        h.finish().max(1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        0
+    }
 }
 
 /// The index, if there is one that verifies and whose journal prefixes `unchanged` finds
@@ -124,8 +160,8 @@ fn parse_header(bytes: &[u8]) -> Option<Header> {
 fn parse_coverage(bytes: &[u8], mut at: usize) -> Option<(Vec<Covered>, usize)> {
     let count = u32_at(bytes, at)? as usize;
     at += 4;
-    // Each entry takes at least 14 bytes: a count past the file is damage, not an allocation.
-    let mut coverage = Vec::with_capacity(count.min(bytes.len() / 14));
+    // Each entry takes at least 26 bytes: a count past the file is damage, not an allocation.
+    let mut coverage = Vec::with_capacity(count.min(bytes.len() / 26));
     for _ in 0..count {
         let n = u16::from_le_bytes(*bytes.get(at..at + 2)?.first_chunk()?) as usize;
         let name = std::str::from_utf8(bytes.get(at + 2..at + 2 + n)?).ok()?;
@@ -134,8 +170,10 @@ fn parse_coverage(bytes: &[u8], mut at: usize) -> Option<(Vec<Covered>, usize)> 
             name: name.to_owned(),
             len: u64_at(bytes, at)?,
             crc: u32_at(bytes, at + 8)?,
+            tail: u32_at(bytes, at + 12)?,
+            file: u64_at(bytes, at + 16)?,
         });
-        at += 12;
+        at += 24;
     }
     Some((coverage, at))
 }
@@ -147,6 +185,8 @@ fn write_coverage(bytes: &mut Vec<u8>, coverage: &[Covered]) -> Option<()> {
         bytes.extend_from_slice(c.name.as_bytes());
         bytes.extend_from_slice(&c.len.to_le_bytes());
         bytes.extend_from_slice(&c.crc.to_le_bytes());
+        bytes.extend_from_slice(&c.tail.to_le_bytes());
+        bytes.extend_from_slice(&c.file.to_le_bytes());
     }
     Some(())
 }
@@ -359,11 +399,15 @@ mod tests {
                 name: "devices/me.tsv".into(),
                 len,
                 crc,
+                tail: crc,
+                file: 3,
             },
             Covered {
                 name: "devices/other.tsv".into(),
                 len: 20,
                 crc: 7,
+                tail: 7,
+                file: 0,
             },
         ]
     }

@@ -539,3 +539,62 @@ fn a_read_that_had_to_replay_the_whole_journal_writes_the_index_again() {
         assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
     }
 }
+
+/// The journal prefix an index covers is checked by its last 64 KiB while the journal is the
+/// same file, and whole when it is another (renamed over it): either way a prefix with other
+/// bytes where they are checked is not taken for the one indexed.
+#[test]
+fn a_covered_prefix_is_checked_by_its_tail_in_the_same_file_and_whole_in_another() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.tsv");
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    fs::write(&path, &bytes).unwrap();
+    let len = bytes.len() as u64;
+    let c = super::covered(
+        &fs::File::open(&path).unwrap(),
+        "j".into(),
+        len,
+        crc32c::crc32c(&bytes),
+    );
+    let journals = || vec![("j".to_owned(), path.clone(), len, 0)];
+    let same = || super::unchanged(std::slice::from_ref(&c), &journals());
+    assert!(same());
+    // Appended to, in place: the prefix is still there.
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"more\n")
+        .unwrap();
+    let grown = vec![("j".to_owned(), path.clone(), len + 5, 0)];
+    assert!(super::unchanged(std::slice::from_ref(&c), &grown));
+    // Where the file system gives creation times, the same file is checked by its tail alone
+    // (what spares start-up reading the whole journal): a change in place far from the end is
+    // left to the daily backup's check.
+    if c.file != 0 {
+        let mut file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.write_all(&[bytes[0] ^ 1]).unwrap();
+        drop(file);
+        assert!(same());
+        let mut file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.write_all(&bytes[..1]).unwrap();
+    }
+    // A byte changed in place near the prefix's end is seen.
+    let mut file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.seek(SeekFrom::Start(len - 10)).unwrap();
+    file.write_all(&[bytes[len as usize - 10] ^ 1]).unwrap();
+    drop(file);
+    assert!(!same());
+    // Another file with the same bytes, renamed over it: checked whole, and the same.
+    let copy = dir.path().join("copy");
+    fs::write(&copy, &bytes).unwrap();
+    fs::rename(&copy, &path).unwrap();
+    assert!(same());
+    // Another file with one byte changed far from the end: checked whole, so seen.
+    let mut other = bytes.clone();
+    other[10] ^= 1;
+    fs::write(&copy, &other).unwrap();
+    fs::rename(&copy, &path).unwrap();
+    assert!(!same());
+}

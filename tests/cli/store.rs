@@ -146,9 +146,9 @@ fn a_truncated_or_edited_snapshot_is_not_trusted() {
     other_key[key_at + 3] = b'9';
     let mut other_phase = bytes.clone();
     // The first record's phase byte: after the header (magic, format, one journal covered:
-    // `devices/test.tsv` with its length and CRC, record and key counts) and 52 bytes of
+    // `devices/test.tsv` with its length, CRCs and file identity, record and key counts) and 52 bytes of
     // fields.
-    let header = 16 + 4 + 4 + (2 + "devices/test.tsv".len() + 12) + 8;
+    let header = 16 + 4 + 4 + (2 + "devices/test.tsv".len() + 24) + 8;
     other_phase[header + 52] = b'n';
     for damaged in [bytes[..header].to_vec(), other_key, other_phase, Vec::new()] {
         fs::write(&snap, &damaged).unwrap();
@@ -182,6 +182,63 @@ fn damage_inside_the_snapshot_covered_part_is_one_verdict_for_every_command() {
         assert!(err.contains("checksum"), "{err}");
     }
     assert_eq!(fs::read(&path).unwrap(), bytes, "nothing was appended");
+}
+
+/// Start-up checks only the end of the journal prefix the state index covers, so damage in
+/// place far from the end is found by the next daily backup, which refuses to copy it and
+/// says where it is while the good copies are still there.
+#[test]
+fn damage_in_place_far_from_the_journals_end_is_found_by_the_next_daily_backup() {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut env = Env::new();
+    env.write_deck("t.toml", &basic_deck(1600));
+    env.write_config("new_per_day = 2000\nmax_reviews_per_day = 2000\n");
+    env.quiz(&["--deck", "t"], &all_good(1500));
+    let path = env.journal_path();
+    let bytes = fs::read(&path).unwrap();
+    assert!(bytes.len() > 2 * 65_536, "{} bytes", bytes.len());
+    let backups_dir = state_file(&env, "backups");
+    let backups = || fs::read_dir(&backups_dir).unwrap().count();
+    let kept = backups();
+    // A digit of the second answer's time, changed in the same file.
+    let second = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let line_2_end = second + bytes[second..].iter().position(|b| *b == b'\n').unwrap();
+    let at = line_2_end + 25;
+    let mut file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.seek(SeekFrom::Start(at as u64)).unwrap();
+    file.write_all(&[if bytes[at] == b'1' { b'2' } else { b'1' }])
+        .unwrap();
+    drop(file);
+    // The index stands for the intact journal: the state it gives is the one before. (A file
+    // system without creation times has every prefix checked whole: the damage is found at
+    // once.)
+    let out = env.cmd(&["decks"]).output().unwrap();
+    if fs::metadata(&path).unwrap().created().is_err() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("test.tsv:3: the state file is damaged"),
+            "{err}"
+        );
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Two days on, the session's end takes no copy of it and names the damaged line.
+    env.now = "2026-11-26T10:00:00Z".to_owned();
+    let out = env
+        .cmd(&["quiz", "--plain", "--deck", "t"])
+        .write_stdin("\n3\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("test.tsv:3: the state file is damaged"),
+        "{err}"
+    );
+    assert_eq!(backups(), kept, "no copy of the damaged journal");
 }
 
 #[test]
