@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::env::Env;
+use crate::env::{Env, succeeded};
 use crate::pty::Term;
 
 const DECK: &str = r#"[deck]
@@ -45,11 +45,7 @@ fn card_shows_key_file_line_source_as_of_and_each_answer() {
     let env = env_with_deck();
     env.quiz(&["--deck", "polity", "--limit", "1"], "\n3\n");
     let out = env.cmd(&["card", "polity/speaker"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("card     polity/speaker"), "{text}");
     assert!(text.contains("polity.toml:6"), "{text}");

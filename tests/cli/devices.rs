@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, succeeded};
 
 /// One machine: a home of its own, studying as device `id`.
 struct Machine {
@@ -38,11 +38,7 @@ impl Machine {
             .write_stdin(input.to_owned())
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         String::from_utf8(out.stderr).unwrap()
     }
 

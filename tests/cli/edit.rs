@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, succeeded};
 
 /// A fake editor named `vim` (so it is given `+LINE FILE`) in its own folder: each run logs
 /// its arguments to `args` and runs the shell snippet `stepN` (N counting runs) on `$file`,
@@ -75,11 +75,7 @@ fn edit(env: &Env, editor: &ScriptedEditor, key: &str, input: &str) -> (i32, Str
 
 fn card(env: &Env, key: &str) -> String {
     let out = env.cmd(&["card", key]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -290,11 +286,7 @@ fn visual_comes_before_editor_and_may_carry_arguments() {
         .env("EDITOR", "/no/such/editor")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     // The script sees its own arguments first: `-u NONE`, then the line and the file.
     assert_eq!(editor.runs(), [format!("-u NONE +13 {}", quoted(&path))]);
     assert!(card(&env, "t/c1").contains("Answer one"));

@@ -138,6 +138,15 @@ impl Env {
 }
 
 /// A v2 journal line's fields in the v1 order (other lines as they are).
+/// Asserts that a command succeeded, showing its stderr when it did not.
+pub fn succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn positional(line: &str) -> String {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != 17 {

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, succeeded};
 
 fn all_good(n: usize) -> String {
     "\n3\n".repeat(n)
@@ -28,11 +28,7 @@ fn v1_journal(n: usize) -> String {
 
 fn stats_json(env: &Env) -> serde_json::Value {
     let out = env.cmd(&["stats", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -127,11 +123,7 @@ fn studied(n: usize) -> Env {
 
 fn decks_out(env: &Env) -> String {
     let out = env.cmd(&["decks"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -221,11 +213,7 @@ fn damage_in_place_far_from_the_journals_end_is_found_by_the_next_daily_backup()
         );
         return;
     }
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     // Two days on, the session's end takes no copy of it and names the damaged line.
     env.now = "2026-11-26T10:00:00Z".to_owned();
     let out = env
@@ -375,11 +363,7 @@ fn rotation_never_replaces_the_longest_good_copy_with_shorter_ones() {
         .cmd(&["restore", "2026-11-11", "--yes"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     for day in 15..18 {
         on_day(&mut env, day);
         env.quiz(&["--deck", "t"], &all_good(1));

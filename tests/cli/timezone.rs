@@ -1,16 +1,12 @@
 //! The study day follows the configured time zone, not the machine's (a UTC cloud machine or
 //! WSL), nor the offset written in `--now`.
 
-use crate::env::Env;
+use crate::env::{Env, succeeded};
 
 /// The `today` of `stats --json`.
 fn today(env: &Env) -> String {
     let out = env.cmd(&["stats", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["today"].as_str().unwrap().to_owned()
 }

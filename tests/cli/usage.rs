@@ -1,6 +1,6 @@
 //! The command line itself: environment variables, usage errors and exit statuses.
 
-use crate::env::{Env, basic_deck};
+use crate::env::{Env, basic_deck, succeeded};
 
 /// An empty variable is unset (the NO_COLOR convention): an empty SMRITI_HOME falls back to
 /// the platform folders, an empty SMRITI_NOW to the system clock, an empty SMRITI_SEED to
@@ -28,11 +28,7 @@ fn empty_environment_variables_count_as_unset() {
         .env("XDG_CONFIG_HOME", user.path().join("config"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(data.join("smriti/decks/my-notes.toml").is_file());
     assert!(
         !env.path().join("decks").exists(),
@@ -51,11 +47,7 @@ fn completions_need_no_home_even_when_the_variables_are_empty_or_wrong() {
         .env_remove("HOME")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("smriti"));
 }
 
