@@ -250,13 +250,14 @@ impl Store {
     /// Appends one entry and makes it durable before returning. On failure nothing of the
     /// entry stays in the file, and the in-memory state is unchanged.
     pub fn record(&mut self, entry: &Entry) -> Result<(), StoreError> {
-        let path = Store::journal_path(&self.dir);
         let Some(w) = self.writer.as_mut() else {
             return Err(StoreError::Io {
-                path: path.display().to_string(),
+                path: Store::journal_path(&self.dir).display().to_string(),
                 source: io::Error::other("the state was opened read-only"),
             });
         };
+        // The writer's own journal, named without reading the device id file again.
+        let path = self.dir.join(&w.name);
         journal::check_key(entry.key().as_bytes()).map_err(|reason| StoreError::BadKey {
             key: crate::sanitize::clean(entry.key()),
             reason,
@@ -304,13 +305,14 @@ impl Store {
         &mut self,
         entries: impl IntoIterator<Item = Entry>,
     ) -> Result<usize, StoreError> {
-        let path = Store::journal_path(&self.dir);
         let Some(w) = self.writer.as_mut() else {
             return Err(StoreError::Io {
-                path: path.display().to_string(),
+                path: Store::journal_path(&self.dir).display().to_string(),
                 source: io::Error::other("the state was opened read-only"),
             });
         };
+        // The writer's own journal, named without reading the device id file again.
+        let path = self.dir.join(&w.name);
         // The latest state and hold of each card written, applied once the whole batch is
         // durable.
         let mut latest: rustc_hash::FxHashMap<String, (CardState, journal::Hold)> =
