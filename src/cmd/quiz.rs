@@ -280,7 +280,6 @@ fn tui_deps<'a>(
 ) -> tui::Deps<'a> {
     tui::Deps {
         library,
-        config: &app.config,
         sched,
         goals,
         time: &app.time,

@@ -27,7 +27,6 @@ use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
 use super::session::{Session, Shown, bury_until, proposed_grade};
-use crate::config::Config;
 use crate::deck::{Card, Library};
 use crate::editor::{EditCard, Edited, Outcome};
 use crate::sanitize::clean_line;
@@ -38,7 +37,6 @@ use crate::term::Guard;
 /// What the front end needs besides the session.
 pub struct Deps<'a> {
     pub library: &'a Library,
-    pub config: &'a Config,
     pub sched: &'a Scheduler,
     /// The exam goals the session's cards were picked by (targets sized to the deck), so the
     /// interval previews show the day the card will really come back.
