@@ -24,7 +24,7 @@ use rand::{RngExt, SeedableRng};
 use smriti::clock::{Clock, Millis, from_ms};
 use smriti::optimize::{self, Progress, Readiness};
 use smriti::plan::weighted;
-use smriti::quiz::queue::{Limits, Slot, pick_by};
+use smriti::quiz::queue::{Goals, Limits, Slot, pick_by};
 use smriti::schedule::exam::ExamGoal;
 use smriti::schedule::{CardState, Grade, STEP_MS, Scheduler};
 use smriti::store::history::History;
@@ -117,10 +117,13 @@ fn run(
         let level = budget.map_or(usize::MAX, |b| {
             smriti::quiz::queue::level_for(b, NEW_PER_DAY)
         });
-        let goal = ExamGoal::ahead(Some(exam_day), &clock).map(|g| ExamGoal {
-            target: sched.exam_target(n, level),
-            ..g
-        });
+        // The exam's target and ordinary retention sized to the deck, as the quiz sizes them.
+        let goals = Goals {
+            prelims: ExamGoal::ahead(Some(exam_day), &clock),
+            mains: None,
+        }
+        .sized(&sched, [n, 0], level);
+        let goal = goals.prelims;
         if refit.is_some_and(|every| d > 0 && d % every == 0)
             && let Some(fitted) = refit_parameters(&log, &cards, &parameters, &clock)
         {
@@ -135,12 +138,21 @@ fn run(
         let window_open = clock.day_start_ms(Clock::add_days(exam_day, -3));
         let exam_at = clock.day_start_ms(exam_day);
         let in_window = at >= window_open;
+        // New cards paced to the exam as the quiz paces them (`Goals::pace`).
+        let unseen = cards.iter().filter(|c| c.state.is_none()).count();
+        let extra_new = match policy {
+            Policy::Exam => goals
+                .pace([unseen, 0], NEW_PER_DAY, &clock)
+                .map_or(0, |p| p.extra(NEW_PER_DAY, 0)),
+            _ => 0,
+        };
         let limits = match budget {
             Some(b) => Limits {
                 new: NEW_PER_DAY,
                 new_over_budget: false,
                 today: b,
                 level,
+                extra_new,
             },
             None => Limits::unbounded(NEW_PER_DAY),
         };

@@ -129,6 +129,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
 
     let mut budget_note = None;
+    let mut pace_note = None;
     let mut previous = None;
     // The exam goals the cards were picked by, for the full screen's interval previews.
     let mut goals = queue::Goals::default();
@@ -146,16 +147,28 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let day_start = clock.day_start_ms(clock.today());
         let introduced = introduced_since(&store.cards, day_start);
         let budget = app.budget()?.cards;
+        let new_per_day = app.config.new_per_day as usize;
+        let level = queue::level_for(budget, new_per_day);
+        goals = queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards(&index), level);
+        // With `--new N` the user chose today's new cards: no pacing on top of them.
+        let pace = if args.new_cards.is_some() {
+            None
+        } else {
+            let unseen = unseen_exam_cards(&index, |i| {
+                placed.get(i).is_none() && !placed.is_held(i, clock.now_ms())
+            });
+            goals.pace(unseen, new_per_day, &clock)
+        };
         let limits = queue::Limits {
             new: args
                 .new_cards
-                .unwrap_or_else(|| (app.config.new_per_day as usize).saturating_sub(introduced)),
+                .unwrap_or_else(|| new_per_day.saturating_sub(introduced)),
             new_over_budget: args.new_cards.is_some(),
             today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
-            level: queue::level_for(budget, app.config.new_per_day as usize),
+            level,
+            extra_new: pace.map_or(0, |p| p.extra(new_per_day, introduced)),
         };
-        goals =
-            queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards(&index), limits.level);
+        pace_note = pace.map(|p| p.note(new_per_day));
         let groups = queue::new_groups_by(
             sel.len(),
             |p| index.deck(sel[p]).id.as_str(),
@@ -260,7 +273,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     if args.cram {
         writeln!(out, "(cram: the schedule was not changed)")?;
     }
-    if let Some(note) = budget_note {
+    for note in [pace_note, budget_note].into_iter().flatten() {
         writeln!(out, "{note}")?;
     }
     // The process ends right after: the index and 100k card states go back to the OS at once
@@ -310,6 +323,19 @@ pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
 fn exam_cards(index: &Index) -> [usize; 2] {
     let mut n = [0; 2];
     for i in 0..index.len() {
+        match index.exam(i) {
+            crate::deck::Exam::Prelims => n[0] += 1,
+            crate::deck::Exam::Mains => n[1] += 1,
+        }
+    }
+    n
+}
+
+/// How many cards of the whole library, of those `unseen` says are, prepare for prelims and
+/// for mains: what pacing new cards toward each exam counts (`Goals::pace`).
+fn unseen_exam_cards(index: &Index, unseen: impl Fn(usize) -> bool) -> [usize; 2] {
+    let mut n = [0; 2];
+    for i in (0..index.len()).filter(|&i| unseen(i)) {
         match index.exam(i) {
             crate::deck::Exam::Prelims => n[0] += 1,
             crate::deck::Exam::Mains => n[1] += 1,

@@ -67,6 +67,16 @@ pub struct Plan {
     pub days_over_budget: usize,
     /// One entry per exam with a date ahead and selected cards.
     pub exams: Vec<ExamPlan>,
+    /// New cards paced faster than `new_per_day` to be all introduced before the run-up to
+    /// the exam (`queue::Goals::pace`), as of today; `null` when `new_per_day` keeps up.
+    pub pace: Option<PlanPace>,
+}
+
+/// New cards a day, and the day by which all are introduced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanPace {
+    pub new_per_day: usize,
+    pub by: String,
 }
 
 /// One study day, averaged over the runs.
@@ -152,6 +162,16 @@ pub fn plan(input: &PlanInput) -> Plan {
         .map(|c| input.states.get(&c.key).copied())
         .collect();
     let results = run_all(input, &known, horizon, runs);
+    let pace = goals
+        .pace(
+            unseen(input.cards, &known),
+            input.config.new_per_day as usize,
+            clock,
+        )
+        .map(|p| PlanPace {
+            new_per_day: p.per_day,
+            by: p.by.to_string(),
+        });
 
     let days: Vec<PlanDay> = (0..horizon as usize)
         .map(|d| {
@@ -190,6 +210,7 @@ pub fn plan(input: &PlanInput) -> Plan {
         peak,
         days_over_budget,
         exams,
+        pace,
     }
 }
 
@@ -358,11 +379,14 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
         } else {
             (0, 0)
         };
+        let new_per_day = input.config.new_per_day as usize;
+        let pace = goals.pace(unseen(cards, &states), new_per_day, &day_clock);
         let limits = Limits {
-            new: (input.config.new_per_day as usize).saturating_sub(introduced),
+            new: new_per_day.saturating_sub(introduced),
             new_over_budget: false,
             today: input.budget.cards.saturating_sub(answered),
-            level: queue::level_for(input.budget.cards, input.config.new_per_day as usize),
+            level,
+            extra_new: pace.map_or(0, |p| p.extra(new_per_day, introduced)),
         };
         let picked = queue::pick_by(
             cards.len(),
@@ -407,6 +431,15 @@ fn exam_cards(input: &PlanInput) -> [usize; 2] {
         cards[slot_of(c.exam)] += 1;
     }
     cards
+}
+
+/// The cards not yet introduced, for prelims and for mains.
+fn unseen(cards: &[&Card], states: &[Option<CardState>]) -> [usize; 2] {
+    let mut n = [0; 2];
+    for (card, _) in cards.iter().zip(states).filter(|(_, s)| s.is_none()) {
+        n[slot_of(card.exam)] += 1;
+    }
+    n
 }
 
 /// An index drawn with the given weights.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ExamPlan, Plan};
+use super::{ExamPlan, Plan, PlanPace};
 use crate::percent::show;
 use crate::stats::charts;
 use crate::stats::render::Look;
@@ -27,6 +27,7 @@ pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
         "Plan at {} cards a day (~{:.0} s an answer; {} simulated runs)",
         plan.budget, plan.secs_per_answer, plan.runs
     );
+    pace(&mut out, plan.pace.as_ref(), "");
     for e in &plan.exams {
         exam(
             &mut out,
@@ -36,6 +37,17 @@ pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
     }
     load(&mut out, plan, look);
     out
+}
+
+/// New cards paced to the exam, when they are (`plan` and `stats` alike).
+pub(crate) fn pace(out: &mut String, pace: Option<&PlanPace>, pad: &str) {
+    if let Some(p) = pace {
+        let _ = writeln!(
+            out,
+            "{pad}New cards: {} a day, to introduce them all by {} and leave the last weeks for revision (more than new_per_day, in room reviews leave).",
+            p.new_per_day, p.by
+        );
+    }
 }
 
 fn exam(out: &mut String, e: &ExamPlan, configured: Option<&ExamPlan>) {

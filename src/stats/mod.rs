@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::clock::{Clock, DayCursor, Millis};
 use crate::config::Config;
 use crate::deck::Exam;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanPace};
 use crate::sanitize::clean_line;
 use crate::schedule::{CardState, Grade, Phase, Scheduler};
 use crate::store::history::{History, streak_of_days};
@@ -99,6 +99,9 @@ pub struct Stats {
     pub reviews_total: u64,
     /// One entry per exam with a date in `config.toml` and selected cards.
     pub exams: Vec<ExamView>,
+    /// New cards paced to the exams (`plan`'s `pace`): `null` when `new_per_day` keeps up, or
+    /// without `plan`'s simulation.
+    pub new_pace: Option<PlanPace>,
 }
 
 /// A topic (tag) row.
@@ -526,6 +529,7 @@ pub fn compute(input: &StatsInput) -> Stats {
 
     let heat_max = heat.iter().copied().max().unwrap_or(0);
     Stats {
+        new_pace: input.plan.and_then(|p| p.pace.clone()),
         today: today.to_string(),
         topics: topics.into_iter().map(|(_, t)| t).collect(),
         decks,
