@@ -154,9 +154,14 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let pace = if args.new_cards.is_some() {
             None
         } else {
-            let unseen = unseen_exam_cards(&index, |i| {
-                placed.get(i).is_none() && !placed.is_held(i, clock.now_ms())
-            });
+            // The selected cards' (as `plan` paces them): what this session introduces from.
+            let mut unseen = [0; 2];
+            for p in (0..sel.len()).filter(|&p| state(p).is_none()) {
+                match index.exam(sel[p]) {
+                    crate::deck::Exam::Prelims => unseen[0] += 1,
+                    crate::deck::Exam::Mains => unseen[1] += 1,
+                }
+            }
             goals.pace(unseen, new_per_day, &clock)
         };
         let limits = queue::Limits {
@@ -323,19 +328,6 @@ pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
 fn exam_cards(index: &Index) -> [usize; 2] {
     let mut n = [0; 2];
     for i in 0..index.len() {
-        match index.exam(i) {
-            crate::deck::Exam::Prelims => n[0] += 1,
-            crate::deck::Exam::Mains => n[1] += 1,
-        }
-    }
-    n
-}
-
-/// How many cards of the whole library, of those `unseen` says are, prepare for prelims and
-/// for mains: what pacing new cards toward each exam counts (`Goals::pace`).
-fn unseen_exam_cards(index: &Index, unseen: impl Fn(usize) -> bool) -> [usize; 2] {
-    let mut n = [0; 2];
-    for i in (0..index.len()).filter(|&i| unseen(i)) {
         match index.exam(i) {
             crate::deck::Exam::Prelims => n[0] += 1,
             crate::deck::Exam::Mains => n[1] += 1,

@@ -44,7 +44,7 @@ pub(crate) fn pace(out: &mut String, pace: Option<&PlanPace>, pad: &str) {
     if let Some(p) = pace {
         let _ = writeln!(
             out,
-            "{pad}New cards: {} a day, to introduce them all by {} and leave the last weeks for revision (more than new_per_day, in room reviews leave).",
+            "{pad}New cards: {} a day, to introduce them all by {}: the last weeks are\n{pad}for revision (faster than new_per_day, only in room reviews leave).",
             p.new_per_day, p.by
         );
     }

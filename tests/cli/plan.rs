@@ -62,6 +62,8 @@ fn the_json_matches_the_documented_schema() {
             ("peak", "object"),
             ("days_over_budget", "number"),
             ("exams", "array"),
+            // 12 cards, all seen: nothing to pace (see the pacing test for the object).
+            ("pace", "null"),
         ],
     );
     assert_eq!(j["today"], "2026-12-02");
@@ -164,6 +166,47 @@ fn a_smaller_budget_is_kept_every_day_and_shown_beside_the_configured_one() {
     assert!(text.contains("at your configured budget:"), "{text}");
     assert!(text.contains("still new on exam day"), "{text}");
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+}
+
+#[test]
+fn a_deck_new_per_day_cannot_introduce_before_the_run_up_is_paced_and_the_user_is_told() {
+    // 60 cards, 2 new a day, the exam 40 days out: at 2 a day the last cards would arrive in
+    // the final weeks; paced, all are in 24 days before the exam (by 2026-12-10), 4 a day.
+    let env = Env::new();
+    env.write_config("new_per_day = 2\n[exams]\nprelims = 2027-01-03\n");
+    env.write_deck("t.toml", &basic_deck(60));
+    let j = plan_json(&env, &[]);
+    keys(&j["pace"], &[("new_per_day", "number"), ("by", "string")]);
+    assert_eq!(
+        (j["pace"]["new_per_day"].as_u64(), j["pace"]["by"].as_str()),
+        (Some(4), Some("2026-12-10"))
+    );
+    assert_eq!(j["days"][0]["new"], 4);
+    assert_eq!(j["exams"][0]["introduced_by_exam"], 60);
+    let out = env.cmd(&["plan", "--deck", "t"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("New cards: 4 a day, to introduce them all by 2026-12-10"),
+        "{text}"
+    );
+
+    let out = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
+    assert_eq!(env.reviews().len(), 4, "{out}");
+    assert!(
+        out.contains("new cards come up to 4 a day (new_per_day is 2)"),
+        "{out}"
+    );
+    let stats = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
+    let stats = String::from_utf8(stats.stdout).unwrap();
+    assert!(stats.contains("New cards: 4 a day"), "{stats}");
+
+    // Without the exam, new_per_day is the pace.
+    let plain = Env::new();
+    plain.write_config("new_per_day = 2\n");
+    plain.write_deck("t.toml", &basic_deck(60));
+    let out = plain.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
+    assert_eq!(plain.reviews().len(), 2, "{out}");
+    assert!(!out.contains("new cards come up to"), "{out}");
 }
 
 #[test]
