@@ -9,7 +9,8 @@
 //!   (a) plain FSRS at 0.90 retention, no exam date (with the daily budget, as Anki's limit);
 //!   (b) the exam clamp smriti had before (no interval past the exam; cards due after it pulled
 //!       into its last 3 days), with no budget, as it was;
-//!   (c) the exam scheduler (`schedule::exam` + `quiz::queue`) within the budget.
+//!   (c) the exam scheduler (`schedule::exam` + `quiz::queue`, new cards paced to the exam by
+//!       `Goals::pace` as the quiz paces them) within the budget.
 //! Reported per scenario, as the mean over learners: true recall on exam morning (a card never
 //! introduced counts 0), total answers, answers in the last 7 days, and the busiest day.
 //!
