@@ -27,7 +27,7 @@
 //! Integers are little-endian; a `str` is a u32 length and UTF-8 bytes.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::ops::Range;
 use std::path::Path;
 
@@ -50,7 +50,7 @@ pub type Stamp = (u64, u128);
 /// The hot part of a cache file that verified: its bytes, each source's stamp, entry and
 /// where its texts start (from the start of the texts); and the file, open, for the texts.
 pub struct CacheFile {
-    pub bytes: Vec<u8>,
+    pub bytes: crate::mapped::Bytes,
     pub entries: FxHashMap<String, Cached>,
     pub file: fs::File,
     /// Where the texts start in the file, and their length.
@@ -74,13 +74,9 @@ pub fn read(file: &Path) -> Option<CacheFile> {
     let crc = r.u32()?;
     // A length past the file is damage, not an allocation to make.
     (hot >= HEAD && hot as u64 <= file_len).then_some(())?;
-    let mut bytes = Vec::with_capacity(hot);
-    bytes.extend_from_slice(&head);
-    (&mut f)
-        .take((hot - HEAD) as u64)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() == hot && crc32c::crc32c(&bytes[HEAD..]) == crc).then_some(())?;
+    f.rewind().ok()?;
+    let bytes = crate::mapped::Bytes::read(&mut f, hot).ok()?;
+    (bytes[..HEAD] == head && crc32c::crc32c(&bytes[HEAD..]) == crc).then_some(())?;
     let mut r = Reader {
         b: &bytes,
         at: HEAD,

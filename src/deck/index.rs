@@ -25,7 +25,7 @@ use crate::store::{Holds, Placed, States};
 #[derive(Default)]
 pub struct Index {
     /// The cache file's hot part and the entries of decks parsed in this run, after it.
-    buf: Vec<u8>,
+    buf: crate::mapped::Bytes,
     /// The cache file, open for the texts of its decks' cards, with where they start in it
     /// and their length; a card's text offset below that length is in the file, one past it
     /// in `texts` (less that length).
@@ -396,7 +396,7 @@ impl Builder {
         let at = self.index.next_text();
         let index = &mut self.index;
         let stamp = stamp.unwrap_or((0, 0));
-        let range = cache::encode(&mut index.buf, &mut index.texts, source, stamp, &deck)
+        let range = cache::encode(index.buf.to_mut(), &mut index.texts, source, stamp, &deck)
             .ok_or_else(too_large)?;
         let entry = cache::decode(&index.buf, range.clone(), at, &mut index.tag_ids)
             .ok_or_else(too_large)?;
@@ -494,7 +494,7 @@ impl Builder {
                     let m = merged.swap_remove(at);
                     let text_at = fresh.next_text();
                     let f = &mut fresh;
-                    let range = cache::encode(&mut f.buf, &mut f.texts, "", (0, 0), &m)
+                    let range = cache::encode(f.buf.to_mut(), &mut f.texts, "", (0, 0), &m)
                         .ok_or_else(damaged)?;
                     (range, text_at)
                 }
