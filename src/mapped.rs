@@ -38,10 +38,10 @@ impl Bytes {
             // SAFETY: see the module note: smriti never writes a mapped file in place, and
             // the bytes are checked before they are trusted.
             let map = unsafe { memmap2::MmapOptions::new().len(len).populate().map(&*file) };
-            if let Ok(map) = map {
-                if map.len() == len {
-                    return Ok(Bytes::Mapped(map));
-                }
+            if let Ok(map) = map
+                && map.len() == len
+            {
+                return Ok(Bytes::Mapped(map));
             }
         }
         let mut bytes = Vec::with_capacity(len);
