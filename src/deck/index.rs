@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-use super::cache::{self, Head, NO_GROUP, Stamp};
+use super::cache::{self, CARD, Head, Layout, NO_GROUP, Stamp};
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
@@ -37,8 +37,8 @@ pub struct Index {
     /// (one read instead of one per card).
     file_all: std::sync::OnceLock<Option<Vec<u8>>>,
     pub decks: Vec<IndexDeck>,
-    cards: Vec<(u16, Head)>,
-    tag_ids: Vec<u16>,
+    /// How many cards the decks hold together.
+    len: usize,
 }
 
 pub struct IndexDeck {
@@ -54,9 +54,8 @@ pub struct IndexDeck {
     /// Its cards' places in the index.
     pub cards: Range<usize>,
     tags: Vec<String>,
-    keys: String,
-    /// Its cards (from 0, in the deck) in ascending key order.
-    order: Vec<u32>,
+    /// Where its cards' records, tag ids, key order and keys are in the index's buffer.
+    layout: Layout,
 }
 
 /// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
@@ -89,28 +88,55 @@ fn damaged() -> LoadError {
 
 impl Index {
     pub fn len(&self) -> usize {
-        self.cards.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cards.is_empty()
+        self.len == 0
     }
 
-    fn head(&self, i: usize) -> &Head {
-        &self.cards[i].1
+    /// The deck of card `i`, by its place among the decks.
+    fn deck_of(&self, i: usize) -> usize {
+        self.decks.partition_point(|d| d.cards.end <= i)
+    }
+
+    /// Card `i`'s record, read where it lies in the buffer (`cache::decode` checked it).
+    fn head(&self, i: usize) -> Head {
+        self.head_in(self.deck(i), i)
+    }
+
+    fn head_in(&self, deck: &IndexDeck, i: usize) -> Head {
+        let at = deck.layout.records + (i - deck.cards.start) * CARD;
+        self.buf
+            .get(at..at + CARD)
+            .and_then(|r| Head::read(r, deck.layout.texts_at))
+            .unwrap_or(Head {
+                key: 0,
+                key_len: 0,
+                kind: Kind::Basic,
+                first_of_answer: false,
+                tag_count: 0,
+                group: NO_GROUP,
+                text: 0,
+                text_len: 0,
+                text_crc: 0,
+                tags: 0,
+            })
     }
 
     pub fn key(&self, i: usize) -> &str {
-        let h = self.head(i);
-        let at = h.key as usize;
-        self.deck(i)
-            .keys
+        let deck = self.deck(i);
+        let h = self.head_in(deck, i);
+        let keys = &deck.layout.keys;
+        let at = keys.start + h.key as usize;
+        self.buf
             .get(at..at + usize::from(h.key_len))
+            .and_then(|k| std::str::from_utf8(k).ok())
             .unwrap_or_default()
     }
 
     pub fn deck(&self, i: usize) -> &IndexDeck {
-        &self.decks[usize::from(self.cards[i].0)]
+        &self.decks[self.deck_of(i)]
     }
 
     pub fn exam(&self, i: usize) -> Exam {
@@ -122,12 +148,15 @@ impl Index {
     }
 
     pub fn tags(&self, i: usize) -> impl Iterator<Item = &str> {
-        let h = self.head(i);
         let deck = self.deck(i);
-        let at = h.tags as usize;
-        self.tag_ids[at..at + usize::from(h.tag_count)]
-            .iter()
-            .map(|t| deck.tags[usize::from(*t)].as_str())
+        let h = self.head_in(deck, i);
+        let at = deck.layout.tag_ids + 2 * h.tags as usize;
+        self.buf
+            .get(at..at + 2 * usize::from(h.tag_count))
+            .unwrap_or_default()
+            .chunks_exact(2)
+            .filter_map(|t| deck.tags.get(usize::from(u16::from_le_bytes([t[0], t[1]]))))
+            .map(String::as_str)
     }
 
     /// As `Card::has_tag`: whatever its case.
@@ -181,7 +210,13 @@ impl Index {
         decks.sort_by(|a, b| prefix(a).cmp(prefix(b)));
         let mut order = Vec::with_capacity(self.len());
         for d in decks {
-            order.extend(d.order.iter().map(|&i| d.cards.start as u32 + i));
+            let at = d.layout.order;
+            let bytes = self.buf.get(at..at + 4 * d.cards.len()).unwrap_or_default();
+            order.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|i| d.cards.start as u32 + u32::from_le_bytes([i[0], i[1], i[2], i[3]])),
+            );
         }
         order
     }
@@ -274,7 +309,7 @@ impl Index {
         let mut groups: Vec<(u16, u32)> = Vec::new();
         for &i in wanted {
             take[i] = true;
-            let (deck, h) = self.cards[i];
+            let (deck, h) = (self.deck_of(i) as u16, self.head(i));
             if h.group != NO_GROUP && !groups.contains(&(deck, h.group)) {
                 groups.push((deck, h.group));
             }
@@ -316,10 +351,9 @@ impl Index {
 
     /// Adds the deck of `entry`, read from this index's buffer; `None` past 65,536 decks.
     fn add(&mut self, entry: cache::Entry, origin: Origin) -> Option<()> {
-        let deck = u16::try_from(self.decks.len()).ok()?;
-        let start = self.cards.len();
-        self.cards
-            .extend(entry.cards.into_iter().map(|h| (deck, h)));
+        u16::try_from(self.decks.len()).ok()?;
+        let start = self.len;
+        self.len = start.checked_add(entry.layout.cards)?;
         self.decks.push(IndexDeck {
             id: entry.id,
             name: entry.name,
@@ -331,10 +365,9 @@ impl Index {
                 .into_iter()
                 .map(|(i, old)| (start + i as usize, old))
                 .collect(),
-            cards: start..self.cards.len(),
+            cards: start..self.len,
             tags: entry.tags,
-            keys: entry.keys,
-            order: entry.order,
+            layout: entry.layout,
         });
         Some(())
     }
@@ -376,9 +409,7 @@ impl Builder {
         if let Some((s, range, at, _)) = self.cached.remove(source)
             && Some(s) == stamp
         {
-            // A deck left out later (its id taken) leaves its tag ids unused here: harmless.
-            let tag_ids = &mut self.index.tag_ids;
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at, tag_ids) {
+            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at) {
                 return Ok((range, at, entry));
             }
         }
@@ -398,8 +429,7 @@ impl Builder {
         let stamp = stamp.unwrap_or((0, 0));
         let range = cache::encode(index.buf.to_mut(), &mut index.texts, source, stamp, &deck)
             .ok_or_else(too_large)?;
-        let entry = cache::decode(&index.buf, range.clone(), at, &mut index.tag_ids)
-            .ok_or_else(too_large)?;
+        let entry = cache::decode(&index.buf, range.clone(), at).ok_or_else(too_large)?;
         Ok((range, at, entry))
     }
 
@@ -500,8 +530,7 @@ impl Builder {
                 }
                 _ => ranges[d].clone(),
             };
-            let entry = cache::decode(&fresh.buf, range.clone(), at, &mut fresh.tag_ids)
-                .ok_or_else(damaged)?;
+            let entry = cache::decode(&fresh.buf, range.clone(), at).ok_or_else(damaged)?;
             fresh.add(entry, deck.origin).ok_or_else(damaged)?;
             self.ranges.push((range, at));
         }

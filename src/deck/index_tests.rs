@@ -412,10 +412,17 @@ fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
     };
     check(&index, "as cached");
     let p = index.decks.iter().position(|d| d.id == "p").unwrap();
-    index.decks[p].order.reverse();
+    // The deck's key order, as it lies in the index's buffer.
+    let order = index.decks[p].layout.order..index.decks[p].layout.order + 4 * 20;
+    let mut places: Vec<[u8; 4]> = index.buf[order.clone()]
+        .chunks_exact(4)
+        .map(|c| c.try_into().unwrap())
+        .collect();
+    places.reverse();
+    index.buf.to_mut()[order.clone()].copy_from_slice(&places.concat());
     check(&index, "reversed");
-    let first = index.decks[p].order[0];
-    index.decks[p].order[1] = first;
+    places[1] = places[0];
+    index.buf.to_mut()[order].copy_from_slice(&places.concat());
     check(&index, "a card twice");
 }
 
