@@ -39,6 +39,8 @@ pub struct Index {
     pub decks: Vec<IndexDeck>,
     /// How many cards the decks hold together.
     len: usize,
+    /// Each card's deck, by place.
+    deck_of: Vec<u16>,
 }
 
 pub struct IndexDeck {
@@ -97,7 +99,7 @@ impl Index {
 
     /// The deck of card `i`, by its place among the decks.
     fn deck_of(&self, i: usize) -> usize {
-        self.decks.partition_point(|d| d.cards.end <= i)
+        usize::from(self.deck_of[i])
     }
 
     /// Card `i`'s record, read where it lies in the buffer (`cache::decode` checked it).
@@ -125,14 +127,45 @@ impl Index {
     }
 
     pub fn key(&self, i: usize) -> &str {
+        std::str::from_utf8(self.key_bytes(i)).unwrap_or_default()
+    }
+
+    /// Card `i`'s key as bytes, as the join compares them: without checking it is UTF-8
+    /// again (`cache::decode` checked each deck's keys as a whole).
+    fn key_bytes(&self, i: usize) -> &[u8] {
         let deck = self.deck(i);
         let h = self.head_in(deck, i);
-        let keys = &deck.layout.keys;
-        let at = keys.start + h.key as usize;
+        let at = deck.layout.keys.start + h.key as usize;
         self.buf
             .get(at..at + usize::from(h.key_len))
-            .and_then(|k| std::str::from_utf8(k).ok())
             .unwrap_or_default()
+    }
+
+    /// The place of the card whose key is `key`: in its deck (the one whose id and a `/`
+    /// start the key), by binary search in the deck's key order.
+    pub fn find(&self, key: &str) -> Option<usize> {
+        self.decks.iter().find_map(|d| {
+            key.strip_prefix(d.id.as_str())?.strip_prefix('/')?;
+            let at = d.layout.order;
+            let order = self.buf.get(at..at + 4 * d.cards.len())?;
+            let place = |o: usize| {
+                let b = &order[4 * o..4 * o + 4];
+                d.cards.start + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+            };
+            let (mut lo, mut hi) = (0, d.cards.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                match self.key_bytes(place(mid)).cmp(key.as_bytes()) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some(place(mid)),
+                }
+            }
+            // A deck whose key order does not hold: every card compared.
+            d.cards
+                .clone()
+                .find(|&p| self.key_bytes(p) == key.as_bytes())
+        })
     }
 
     pub fn deck(&self, i: usize) -> &IndexDeck {
@@ -225,11 +258,13 @@ impl Index {
     /// by one merge. Should the decks' key order not hold (it is checked as the merge goes),
     /// the places are sorted by key, and failing that each card is looked up by key.
     pub fn join<'s>(&self, states: &'s States, holds: &Holds) -> Placed<'s> {
-        let key = |p: usize| self.key(p);
+        let key = |p: usize| self.key_bytes(p);
         let mut order = self.key_order();
         let joined = states.by_place(self.len(), &order, key).or_else(|| {
             order = (0..self.len() as u32).collect();
-            order.sort_unstable_by(|&a, &b| self.key(a as usize).cmp(self.key(b as usize)));
+            order.sort_unstable_by(|&a, &b| {
+                self.key_bytes(a as usize).cmp(self.key_bytes(b as usize))
+            });
             states.by_place(self.len(), &order, key)
         });
         match joined {
@@ -237,7 +272,7 @@ impl Index {
                 placed.set_holds(holds, &order, key);
                 placed
             }
-            None => Placed::by_key(states, holds, self.len(), key),
+            None => Placed::by_key(states, holds, self.len(), |p| self.key(p)),
         }
     }
 
@@ -354,6 +389,7 @@ impl Index {
         u16::try_from(self.decks.len()).ok()?;
         let start = self.len;
         self.len = start.checked_add(entry.layout.cards)?;
+        self.deck_of.resize(self.len, self.decks.len() as u16);
         self.decks.push(IndexDeck {
             id: entry.id,
             name: entry.name,
@@ -408,10 +444,9 @@ impl Builder {
     ) -> Result<(Range<usize>, u64, cache::Entry), LoadError> {
         if let Some((s, range, at, _)) = self.cached.remove(source)
             && Some(s) == stamp
+            && let Some(entry) = cache::decode(&self.index.buf, range.clone(), at)
         {
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at) {
-                return Ok((range, at, entry));
-            }
+            return Ok((range, at, entry));
         }
         self.dirty = true;
         let deck = parse()?;

@@ -384,7 +384,7 @@ proptest! {
 /// decks' key order is right or wrong (reversed, or a card in it twice): it is checked as
 /// the merge goes, and the places are then sorted by key.
 #[test]
-fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
+fn a_wrong_key_order_still_joins_and_finds_each_card() {
     let home = tempfile::tempdir().unwrap();
     fs::create_dir_all(home.path().join("decks")).unwrap();
     fs::write(home.path().join("decks/p.toml"), deck_src(20, &[], None, 0)).unwrap();
@@ -401,7 +401,10 @@ fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
     states.insert("gone/card".into(), state);
     let check = |index: &Index, what: &str| {
         let placed = index.join(&states, &holds);
+        assert_eq!(index.find("gone/card"), None, "{what}");
+        assert_eq!(index.find("p/nothing"), None, "{what}");
         for i in 0..index.len() {
+            assert_eq!(index.find(index.key(i)), Some(i), "{what}: card {i}");
             assert_eq!(placed.get(i), states.get(index.key(i)), "{what}: card {i}");
             assert_eq!(
                 placed.hold(i),
