@@ -357,16 +357,21 @@ impl Index {
                 }
             }
         }
+        // Ascending, so each deck's are together and in the order its cards are decoded.
+        let taken: Vec<usize> = (0..self.len()).filter(|&j| take[j]).collect();
         // Many cards: the cache file's texts are read whole, once.
-        if take.iter().filter(|t| **t).count() > READ_WHOLE_FROM {
+        if taken.len() > READ_WHOLE_FROM {
             self.read_all_texts();
         }
-        let mut place = vec![(0, 0); self.len()];
+        // Where each deck's cards start in `taken`: a card's place in its decoded deck is
+        // its place in `taken` less that.
+        let mut first = Vec::with_capacity(self.decks.len());
         let mut decks = Vec::with_capacity(self.decks.len());
-        for (d, deck) in self.decks.iter().enumerate() {
+        let mut next = taken.iter().peekable();
+        for deck in &self.decks {
+            first.push(taken.len() - next.len());
             let mut cards = Vec::new();
-            for j in deck.cards.clone().filter(|j| take[*j]) {
-                place[j] = (d, cards.len());
+            while let Some(&j) = next.next_if(|&&j| deck.cards.contains(&j)) {
                 cards.push(self.card(j)?);
             }
             decks.push(Deck {
@@ -380,7 +385,14 @@ impl Index {
         }
         Ok(Decoded {
             library: Library { decks },
-            places: wanted.iter().map(|&i| place[i]).collect(),
+            places: wanted
+                .iter()
+                .map(|&i| {
+                    let d = self.deck_of(i);
+                    let at = taken.binary_search(&i).unwrap_or_else(|at| at);
+                    (d, at.saturating_sub(first[d]))
+                })
+                .collect(),
         })
     }
 
