@@ -15,6 +15,7 @@ pub mod exit;
 pub mod export;
 pub mod import;
 pub mod info;
+pub mod mapped;
 pub mod optimize;
 pub mod paths;
 pub mod percent;

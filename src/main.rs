@@ -9,6 +9,9 @@ use smriti::cli::{Cli, Command};
 use smriti::exit::{Exit, chain};
 use smriti::{app, cmd, sanitize};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

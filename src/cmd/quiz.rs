@@ -215,7 +215,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     // brings it back on screen.
     let previous_place = previous
         .as_ref()
-        .and_then(|p| sel.iter().position(|&i| index.key(i) == p.key));
+        .and_then(|p| index.find(&p.key))
+        .and_then(|place| sel.iter().position(|&i| i == place));
     let (decoded, picked) = decode(&index, &sel, picked, previous_place)?;
     let library = &decoded.library;
     let mut session = Session::new(

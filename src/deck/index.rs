@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-use super::cache::{self, Head, NO_GROUP, Stamp};
+use super::cache::{self, CARD, Head, Layout, NO_GROUP, Stamp};
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
@@ -25,7 +25,7 @@ use crate::store::{Holds, Placed, States};
 #[derive(Default)]
 pub struct Index {
     /// The cache file's hot part and the entries of decks parsed in this run, after it.
-    buf: Vec<u8>,
+    buf: crate::mapped::Bytes,
     /// The cache file, open for the texts of its decks' cards, with where they start in it
     /// and their length; a card's text offset below that length is in the file, one past it
     /// in `texts` (less that length).
@@ -37,8 +37,10 @@ pub struct Index {
     /// (one read instead of one per card).
     file_all: std::sync::OnceLock<Option<Vec<u8>>>,
     pub decks: Vec<IndexDeck>,
-    cards: Vec<(u16, Head)>,
-    tag_ids: Vec<u16>,
+    /// How many cards the decks hold together.
+    len: usize,
+    /// Each card's deck, by place.
+    deck_of: Vec<u16>,
 }
 
 pub struct IndexDeck {
@@ -54,9 +56,8 @@ pub struct IndexDeck {
     /// Its cards' places in the index.
     pub cards: Range<usize>,
     tags: Vec<String>,
-    keys: String,
-    /// Its cards (from 0, in the deck) in ascending key order.
-    order: Vec<u32>,
+    /// Where its cards' records, tag ids, key order and keys are in the index's buffer.
+    layout: Layout,
 }
 
 /// The cards of `Index::library_of`, decoded, and where each card asked for is in it.
@@ -89,28 +90,86 @@ fn damaged() -> LoadError {
 
 impl Index {
     pub fn len(&self) -> usize {
-        self.cards.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cards.is_empty()
+        self.len == 0
     }
 
-    fn head(&self, i: usize) -> &Head {
-        &self.cards[i].1
+    /// The deck of card `i`, by its place among the decks.
+    fn deck_of(&self, i: usize) -> usize {
+        usize::from(self.deck_of[i])
+    }
+
+    /// Card `i`'s record, read where it lies in the buffer (`cache::decode` checked it).
+    fn head(&self, i: usize) -> Head {
+        self.head_in(self.deck(i), i)
+    }
+
+    fn head_in(&self, deck: &IndexDeck, i: usize) -> Head {
+        let at = deck.layout.records + (i - deck.cards.start) * CARD;
+        self.buf
+            .get(at..at + CARD)
+            .and_then(|r| Head::read(r, deck.layout.texts_at))
+            .unwrap_or(Head {
+                key: 0,
+                key_len: 0,
+                kind: Kind::Basic,
+                first_of_answer: false,
+                tag_count: 0,
+                group: NO_GROUP,
+                text: 0,
+                text_len: 0,
+                text_crc: 0,
+                tags: 0,
+            })
     }
 
     pub fn key(&self, i: usize) -> &str {
-        let h = self.head(i);
-        let at = h.key as usize;
-        self.deck(i)
-            .keys
+        std::str::from_utf8(self.key_bytes(i)).unwrap_or_default()
+    }
+
+    /// Card `i`'s key as bytes, as the join compares them: without checking it is UTF-8
+    /// again (`cache::decode` checked each deck's keys as a whole).
+    fn key_bytes(&self, i: usize) -> &[u8] {
+        let deck = self.deck(i);
+        let h = self.head_in(deck, i);
+        let at = deck.layout.keys.start + h.key as usize;
+        self.buf
             .get(at..at + usize::from(h.key_len))
             .unwrap_or_default()
     }
 
+    /// The place of the card whose key is `key`: in its deck (the one whose id and a `/`
+    /// start the key), by binary search in the deck's key order.
+    pub fn find(&self, key: &str) -> Option<usize> {
+        self.decks.iter().find_map(|d| {
+            key.strip_prefix(d.id.as_str())?.strip_prefix('/')?;
+            let at = d.layout.order;
+            let order = self.buf.get(at..at + 4 * d.cards.len())?;
+            let place = |o: usize| {
+                let b = &order[4 * o..4 * o + 4];
+                d.cards.start + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+            };
+            let (mut lo, mut hi) = (0, d.cards.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                match self.key_bytes(place(mid)).cmp(key.as_bytes()) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some(place(mid)),
+                }
+            }
+            // A deck whose key order does not hold: every card compared.
+            d.cards
+                .clone()
+                .find(|&p| self.key_bytes(p) == key.as_bytes())
+        })
+    }
+
     pub fn deck(&self, i: usize) -> &IndexDeck {
-        &self.decks[usize::from(self.cards[i].0)]
+        &self.decks[self.deck_of(i)]
     }
 
     pub fn exam(&self, i: usize) -> Exam {
@@ -122,12 +181,15 @@ impl Index {
     }
 
     pub fn tags(&self, i: usize) -> impl Iterator<Item = &str> {
-        let h = self.head(i);
         let deck = self.deck(i);
-        let at = h.tags as usize;
-        self.tag_ids[at..at + usize::from(h.tag_count)]
-            .iter()
-            .map(|t| deck.tags[usize::from(*t)].as_str())
+        let h = self.head_in(deck, i);
+        let at = deck.layout.tag_ids + 2 * h.tags as usize;
+        self.buf
+            .get(at..at + 2 * usize::from(h.tag_count))
+            .unwrap_or_default()
+            .chunks_exact(2)
+            .filter_map(|t| deck.tags.get(usize::from(u16::from_le_bytes([t[0], t[1]]))))
+            .map(String::as_str)
     }
 
     /// As `Card::has_tag`: whatever its case.
@@ -181,7 +243,13 @@ impl Index {
         decks.sort_by(|a, b| prefix(a).cmp(prefix(b)));
         let mut order = Vec::with_capacity(self.len());
         for d in decks {
-            order.extend(d.order.iter().map(|&i| d.cards.start as u32 + i));
+            let at = d.layout.order;
+            let bytes = self.buf.get(at..at + 4 * d.cards.len()).unwrap_or_default();
+            order.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|i| d.cards.start as u32 + u32::from_le_bytes([i[0], i[1], i[2], i[3]])),
+            );
         }
         order
     }
@@ -190,11 +258,13 @@ impl Index {
     /// by one merge. Should the decks' key order not hold (it is checked as the merge goes),
     /// the places are sorted by key, and failing that each card is looked up by key.
     pub fn join<'s>(&self, states: &'s States, holds: &Holds) -> Placed<'s> {
-        let key = |p: usize| self.key(p);
+        let key = |p: usize| self.key_bytes(p);
         let mut order = self.key_order();
         let joined = states.by_place(self.len(), &order, key).or_else(|| {
             order = (0..self.len() as u32).collect();
-            order.sort_unstable_by(|&a, &b| self.key(a as usize).cmp(self.key(b as usize)));
+            order.sort_unstable_by(|&a, &b| {
+                self.key_bytes(a as usize).cmp(self.key_bytes(b as usize))
+            });
             states.by_place(self.len(), &order, key)
         });
         match joined {
@@ -202,7 +272,7 @@ impl Index {
                 placed.set_holds(holds, &order, key);
                 placed
             }
-            None => Placed::by_key(states, holds, self.len(), key),
+            None => Placed::by_key(states, holds, self.len(), |p| self.key(p)),
         }
     }
 
@@ -274,7 +344,7 @@ impl Index {
         let mut groups: Vec<(u16, u32)> = Vec::new();
         for &i in wanted {
             take[i] = true;
-            let (deck, h) = self.cards[i];
+            let (deck, h) = (self.deck_of(i) as u16, self.head(i));
             if h.group != NO_GROUP && !groups.contains(&(deck, h.group)) {
                 groups.push((deck, h.group));
             }
@@ -287,16 +357,21 @@ impl Index {
                 }
             }
         }
+        // Ascending, so each deck's are together and in the order its cards are decoded.
+        let taken: Vec<usize> = (0..self.len()).filter(|&j| take[j]).collect();
         // Many cards: the cache file's texts are read whole, once.
-        if take.iter().filter(|t| **t).count() > READ_WHOLE_FROM {
+        if taken.len() > READ_WHOLE_FROM {
             self.read_all_texts();
         }
-        let mut place = vec![(0, 0); self.len()];
+        // Where each deck's cards start in `taken`: a card's place in its decoded deck is
+        // its place in `taken` less that.
+        let mut first = Vec::with_capacity(self.decks.len());
         let mut decks = Vec::with_capacity(self.decks.len());
-        for (d, deck) in self.decks.iter().enumerate() {
+        let mut next = taken.iter().peekable();
+        for deck in &self.decks {
+            first.push(taken.len() - next.len());
             let mut cards = Vec::new();
-            for j in deck.cards.clone().filter(|j| take[*j]) {
-                place[j] = (d, cards.len());
+            while let Some(&j) = next.next_if(|&&j| deck.cards.contains(&j)) {
                 cards.push(self.card(j)?);
             }
             decks.push(Deck {
@@ -310,16 +385,23 @@ impl Index {
         }
         Ok(Decoded {
             library: Library { decks },
-            places: wanted.iter().map(|&i| place[i]).collect(),
+            places: wanted
+                .iter()
+                .map(|&i| {
+                    let d = self.deck_of(i);
+                    let at = taken.binary_search(&i).unwrap_or_else(|at| at);
+                    (d, at.saturating_sub(first[d]))
+                })
+                .collect(),
         })
     }
 
     /// Adds the deck of `entry`, read from this index's buffer; `None` past 65,536 decks.
     fn add(&mut self, entry: cache::Entry, origin: Origin) -> Option<()> {
-        let deck = u16::try_from(self.decks.len()).ok()?;
-        let start = self.cards.len();
-        self.cards
-            .extend(entry.cards.into_iter().map(|h| (deck, h)));
+        u16::try_from(self.decks.len()).ok()?;
+        let start = self.len;
+        self.len = start.checked_add(entry.layout.cards)?;
+        self.deck_of.resize(self.len, self.decks.len() as u16);
         self.decks.push(IndexDeck {
             id: entry.id,
             name: entry.name,
@@ -331,10 +413,9 @@ impl Index {
                 .into_iter()
                 .map(|(i, old)| (start + i as usize, old))
                 .collect(),
-            cards: start..self.cards.len(),
+            cards: start..self.len,
             tags: entry.tags,
-            keys: entry.keys,
-            order: entry.order,
+            layout: entry.layout,
         });
         Some(())
     }
@@ -375,12 +456,9 @@ impl Builder {
     ) -> Result<(Range<usize>, u64, cache::Entry), LoadError> {
         if let Some((s, range, at, _)) = self.cached.remove(source)
             && Some(s) == stamp
+            && let Some(entry) = cache::decode(&self.index.buf, range.clone(), at)
         {
-            // A deck left out later (its id taken) leaves its tag ids unused here: harmless.
-            let tag_ids = &mut self.index.tag_ids;
-            if let Some(entry) = cache::decode(&self.index.buf, range.clone(), at, tag_ids) {
-                return Ok((range, at, entry));
-            }
+            return Ok((range, at, entry));
         }
         self.dirty = true;
         let deck = parse()?;
@@ -396,10 +474,9 @@ impl Builder {
         let at = self.index.next_text();
         let index = &mut self.index;
         let stamp = stamp.unwrap_or((0, 0));
-        let range = cache::encode(&mut index.buf, &mut index.texts, source, stamp, &deck)
+        let range = cache::encode(index.buf.to_mut(), &mut index.texts, source, stamp, &deck)
             .ok_or_else(too_large)?;
-        let entry = cache::decode(&index.buf, range.clone(), at, &mut index.tag_ids)
-            .ok_or_else(too_large)?;
+        let entry = cache::decode(&index.buf, range.clone(), at).ok_or_else(too_large)?;
         Ok((range, at, entry))
     }
 
@@ -494,14 +571,13 @@ impl Builder {
                     let m = merged.swap_remove(at);
                     let text_at = fresh.next_text();
                     let f = &mut fresh;
-                    let range = cache::encode(&mut f.buf, &mut f.texts, "", (0, 0), &m)
+                    let range = cache::encode(f.buf.to_mut(), &mut f.texts, "", (0, 0), &m)
                         .ok_or_else(damaged)?;
                     (range, text_at)
                 }
                 _ => ranges[d].clone(),
             };
-            let entry = cache::decode(&fresh.buf, range.clone(), at, &mut fresh.tag_ids)
-                .ok_or_else(damaged)?;
+            let entry = cache::decode(&fresh.buf, range.clone(), at).ok_or_else(damaged)?;
             fresh.add(entry, deck.origin).ok_or_else(damaged)?;
             self.ranges.push((range, at));
         }

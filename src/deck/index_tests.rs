@@ -384,7 +384,7 @@ proptest! {
 /// decks' key order is right or wrong (reversed, or a card in it twice): it is checked as
 /// the merge goes, and the places are then sorted by key.
 #[test]
-fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
+fn a_wrong_key_order_still_joins_and_finds_each_card() {
     let home = tempfile::tempdir().unwrap();
     fs::create_dir_all(home.path().join("decks")).unwrap();
     fs::write(home.path().join("decks/p.toml"), deck_src(20, &[], None, 0)).unwrap();
@@ -401,7 +401,10 @@ fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
     states.insert("gone/card".into(), state);
     let check = |index: &Index, what: &str| {
         let placed = index.join(&states, &holds);
+        assert_eq!(index.find("gone/card"), None, "{what}");
+        assert_eq!(index.find("p/nothing"), None, "{what}");
         for i in 0..index.len() {
+            assert_eq!(index.find(index.key(i)), Some(i), "{what}: card {i}");
             assert_eq!(placed.get(i), states.get(index.key(i)), "{what}: card {i}");
             assert_eq!(
                 placed.hold(i),
@@ -412,10 +415,17 @@ fn a_wrong_key_order_still_joins_each_card_to_its_own_state() {
     };
     check(&index, "as cached");
     let p = index.decks.iter().position(|d| d.id == "p").unwrap();
-    index.decks[p].order.reverse();
+    // The deck's key order, as it lies in the index's buffer.
+    let order = index.decks[p].layout.order..index.decks[p].layout.order + 4 * 20;
+    let mut places: Vec<[u8; 4]> = index.buf[order.clone()]
+        .chunks_exact(4)
+        .map(|c| c.try_into().unwrap())
+        .collect();
+    places.reverse();
+    index.buf.to_mut()[order.clone()].copy_from_slice(&places.concat());
     check(&index, "reversed");
-    let first = index.decks[p].order[0];
-    index.decks[p].order[1] = first;
+    places[1] = places[0];
+    index.buf.to_mut()[order].copy_from_slice(&places.concat());
     check(&index, "a card twice");
 }
 

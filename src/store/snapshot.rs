@@ -106,7 +106,10 @@ pub fn read(
     if !check_regular(&path)? {
         return Ok(None);
     }
-    let Ok(bytes) = fs::read(&path) else {
+    let Ok(bytes) = fs::File::open(&path).and_then(|mut f| {
+        let len = usize::try_from(f.metadata()?.len()).map_err(std::io::Error::other)?;
+        crate::mapped::Bytes::read(&mut f, len)
+    }) else {
         return Ok(None);
     };
     let Some(mut header) = parse_header(&bytes) else {

@@ -227,7 +227,7 @@ impl States {
         &self,
         n: usize,
         order: &[u32],
-        key: impl Fn(usize) -> &'k str,
+        key: impl Fn(usize) -> &'k [u8],
     ) -> Option<Placed<'_>> {
         if order.len() != n || self.base.len() >= (MORE - 1) as usize {
             return None;
@@ -240,20 +240,23 @@ impl States {
             if *at.get(p)? != NONE {
                 return None;
             }
-            let k = key(p).as_bytes();
+            let k = key(p);
             if previous.is_some_and(|prev| prev >= k) {
                 return None;
             }
             previous = Some(k);
-            while j < self.base.len() && self.base_key(j) < k {
-                j += 1;
-            }
             // Marked as seen even without a state, so a place named twice is caught.
-            at[p] = if j < self.base.len() && self.base_key(j) == k && !self.removed[j] {
-                j as u32
-            } else {
-                NONE - 1
-            };
+            at[p] = NONE - 1;
+            while j < self.base.len() {
+                match self.base_key(j).cmp(k) {
+                    std::cmp::Ordering::Less => j += 1,
+                    std::cmp::Ordering::Equal if !self.removed[j] => {
+                        at[p] = j as u32;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
         }
         for x in &mut at {
             if *x == NONE - 1 {
@@ -262,7 +265,7 @@ impl States {
         }
         let mut more = Vec::with_capacity(self.more.len());
         for (k, s) in &self.more {
-            let found = order.binary_search_by(|&p| key(p as usize).cmp(k.as_str()));
+            let found = order.binary_search_by(|&p| key(p as usize).cmp(k.as_bytes()));
             if let Ok(o) = found {
                 at[order[o] as usize] = MORE | more.len() as u32;
                 more.push(*s);
@@ -288,10 +291,10 @@ pub struct Placed<'s> {
 
 impl<'s> Placed<'s> {
     /// The cards' holds, found by binary search in `order` (as `by_place` took it).
-    pub fn set_holds<'k>(&mut self, holds: &Holds, order: &[u32], key: impl Fn(usize) -> &'k str) {
+    pub fn set_holds<'k>(&mut self, holds: &Holds, order: &[u32], key: impl Fn(usize) -> &'k [u8]) {
         self.holds.clear();
         for (k, h) in holds {
-            if let Ok(o) = order.binary_search_by(|&p| key(p as usize).cmp(k.as_str())) {
+            if let Ok(o) = order.binary_search_by(|&p| key(p as usize).cmp(k.as_bytes())) {
                 self.holds.insert(order[o], *h);
             }
         }
@@ -478,7 +481,7 @@ mod tests {
         s.remove("b/1");
         // Places: 0 b/1, 1 a/3, 2 a/2, 3 c/1, 4 a/1.
         let keys = ["b/1", "a/3", "a/2", "c/1", "a/1"];
-        let key = |p: usize| keys[p];
+        let key = |p: usize| keys[p].as_bytes();
         let placed = s.by_place(5, &[4, 2, 1, 0, 3], key).unwrap();
         let got: Vec<Option<i64>> = (0..5).map(|p| placed.get(p).map(|s| s.due)).collect();
         assert_eq!(got, [None, Some(1), Some(10), None, Some(0)]);
