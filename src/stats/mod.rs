@@ -270,9 +270,10 @@ struct Acc {
 /// A card's state and predictions, worked out once (not once per topic it counts in).
 struct CardFacts<'a> {
     state: Option<&'a CardState>,
-    recall_now: f64,
+    /// As the scheduler gives it (f32): kept so, 100k cards take half the memory.
+    recall_now: f32,
     /// Its exam's slot and its recall on that exam's morning, when the exam is ahead.
-    recall_on_exam: Option<(usize, f64)>,
+    recall_on_exam: Option<(u8, f32)>,
 }
 
 fn exam_slot(exam: Exam) -> usize {
@@ -308,10 +309,10 @@ pub fn compute(input: &StatsInput) -> Stats {
             let slot = exam_slot(cards.exam(c));
             CardFacts {
                 state,
-                recall_now: state.map_or(0.0, |s| f64::from(input.sched.retrievability(s, now))),
+                recall_now: state.map_or(0.0, |s| input.sched.retrievability(s, now)),
                 recall_on_exam: state
                     .zip(exam_at[slot])
-                    .map(|(s, (_, at))| (slot, f64::from(input.sched.retrievability(s, at)))),
+                    .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(s, at))),
             }
         })
         .collect();
@@ -322,14 +323,15 @@ pub fn compute(input: &StatsInput) -> Stats {
     let mut topic_names: Vec<String> = Vec::new();
     let mut deck_ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut deck_names: Vec<String> = Vec::new();
-    let mut card_topics: Vec<usize> = Vec::new();
-    let mut card_topic_start: Vec<usize> = Vec::with_capacity(cards.len() + 1);
-    let mut card_deck: Vec<usize> = Vec::with_capacity(cards.len());
+    // Ids as u32: at 100k cards these lists are megabytes.
+    let mut card_topics: Vec<u32> = Vec::new();
+    let mut card_topic_start: Vec<u32> = Vec::with_capacity(cards.len() + 1);
+    let mut card_deck: Vec<u32> = Vec::with_capacity(cards.len());
     for card in 0..cards.len() {
         let start = card_topics.len();
-        card_topic_start.push(start);
+        card_topic_start.push(start as u32);
         // Iterated in place: collecting them would cost an allocation per card.
-        let mut add_topic = |tag: &str, card_topics: &mut Vec<usize>| {
+        let mut add_topic = |tag: &str, card_topics: &mut Vec<u32>| {
             let id = match topic_ids.get(tag) {
                 Some(id) => *id,
                 None => {
@@ -339,6 +341,7 @@ pub fn compute(input: &StatsInput) -> Stats {
                 }
             };
             // A tag written twice on one card counts once.
+            let id = id as u32;
             if !card_topics[start..].contains(&id) {
                 card_topics.push(id);
             }
@@ -356,10 +359,11 @@ pub fn compute(input: &StatsInput) -> Stats {
                 deck_names.len() - 1
             }
         };
-        card_deck.push(id);
+        card_deck.push(id as u32);
     }
-    card_topic_start.push(card_topics.len());
-    let topics_of = |i: usize| &card_topics[card_topic_start[i]..card_topic_start[i + 1]];
+    card_topic_start.push(card_topics.len() as u32);
+    let topics_of =
+        |i: usize| &card_topics[card_topic_start[i] as usize..card_topic_start[i + 1] as usize];
 
     let mut topic_acc = vec![Acc::default(); topic_names.len()];
     let mut deck_acc = vec![Acc::default(); deck_names.len()];
@@ -389,17 +393,17 @@ pub fn compute(input: &StatsInput) -> Stats {
                 if s.is_leech() {
                     acc.leeches.push(i);
                 }
-                acc.recall_sum += f.recall_now;
+                acc.recall_sum += f64::from(f.recall_now);
                 if let Some((slot, r)) = f.recall_on_exam {
-                    acc.exam_sum[slot].0 += r;
-                    acc.exam_sum[slot].1 += 1;
+                    acc.exam_sum[usize::from(slot)].0 += f64::from(r);
+                    acc.exam_sum[usize::from(slot)].1 += 1;
                 }
             }
         };
         for t in topics_of(i) {
-            add(&mut topic_acc[*t]);
+            add(&mut topic_acc[*t as usize]);
         }
-        add(&mut deck_acc[card_deck[i]]);
+        add(&mut deck_acc[card_deck[i] as usize]);
 
         let hold = cards.hold(i, input.holds);
         if hold == Some(Hold::Suspended) {
@@ -506,9 +510,9 @@ pub fn compute(input: &StatsInput) -> Stats {
             }
         };
         for t in topics_of(i) {
-            add(&mut topic_acc[*t]);
+            add(&mut topic_acc[*t as usize]);
         }
-        add(&mut deck_acc[card_deck[i]]);
+        add(&mut deck_acc[card_deck[i] as usize]);
     }
 
     // Sorted with their ids, so the at-risk lists can test membership by id.
@@ -542,7 +546,7 @@ pub fn compute(input: &StatsInput) -> Stats {
         .filter(|(_, t)| t.row.ranked)
         .take(AT_RISK_TOPICS)
         .map(|(id, t)| {
-            let members = (0..cards.len()).filter(|i| topics_of(*i).contains(id));
+            let members = (0..cards.len()).filter(|i| topics_of(*i).contains(&(*id as u32)));
             at_risk_in(t, members, cards, &facts, clock)
         })
         .collect();
@@ -681,7 +685,7 @@ fn at_risk_in(
             .map(|(i, s)| RiskCard {
                 key: clean_line(cards.key(i)),
                 prompt: clean_line(&cards.prompt(i)),
-                recall_now: share(facts[i].recall_now),
+                recall_now: share(f64::from(facts[i].recall_now)),
                 lapses: s.lapses,
                 leech: s.is_leech(),
                 due: clock.study_day_ms(s.due).to_string(),
