@@ -11,7 +11,7 @@
 //! (Windows), the bytes are read into memory instead.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::ops::Deref;
 
 /// Read-only bytes: a mapped file, or memory owned by the process (which a caller may grow).
@@ -45,6 +45,7 @@ impl Bytes {
             }
         }
         let mut bytes = Vec::with_capacity(len);
+        file.rewind()?;
         file.take(len as u64).read_to_end(&mut bytes)?;
         if bytes.len() != len {
             return Err(std::io::ErrorKind::UnexpectedEof.into());

@@ -420,6 +420,11 @@ pub fn decode(buf: &[u8], range: Range<usize>, texts_at: u64) -> Option<Entry> {
         .map(|_| r.str().map(str::to_owned))
         .collect::<Option<Vec<_>>>()?;
     let cards = r.u32()? as usize;
+    // A renamed card is one of the deck's, or the index would read past the deck.
+    renames
+        .iter()
+        .all(|(i, _)| (*i as usize) < cards)
+        .then_some(())?;
     let tag_count = r.u32()? as usize;
     let records_at = r.at;
     let records = r.take(cards.checked_mul(CARD)?)?;
@@ -517,6 +522,69 @@ fn remove_stale_temp_files(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
         for e in entries.filter_map(Result::ok).filter(stale) {
             let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::parse::parse_deck;
+
+    const DECK: &str = "[deck]\nid = \"d\"\nexam = \"prelims\"\n\
+        [[card]]\nid = \"a\"\nwas = [\"old\"]\nq = \"Q\"\na = \"A\"\nsource = \"s\"\ntags = [\"x\"]\n\
+        [[card]]\nid = \"b\"\nq = \"Q2\"\na = \"A2\"\nsource = \"s\"\ntags = [\"x\", \"y\"]\n";
+
+    /// The entry of `DECK`, its range, and where its renames' bytes start.
+    fn entry() -> (Vec<u8>, Range<usize>, usize) {
+        let deck = parse_deck(DECK, crate::deck::Origin::Builtin("t")).unwrap();
+        let (mut buf, mut texts) = (Vec::new(), Vec::new());
+        let range = encode(&mut buf, &mut texts, "src", (1, 2), &deck).unwrap();
+        // As decode reads it: past the head, source, stamp, id, name, exam and patch.
+        let mut r = Reader { b: &buf, at: 12 };
+        r.str().unwrap();
+        r.u64().unwrap();
+        r.u128().unwrap();
+        r.str().unwrap();
+        r.str().unwrap();
+        r.u8().unwrap();
+        let patch = r.u32().unwrap() as usize;
+        r.take(patch).unwrap();
+        r.u32().unwrap();
+        let renames = r.at;
+        (buf, range, renames)
+    }
+
+    /// What `read` checks by CRC is damage; a file that passes it yet does not hold together
+    /// (made by a bug, or by hand) must still not be read: each part the index later reads in
+    /// place is checked once here.
+    #[test]
+    fn an_entry_whose_parts_do_not_hold_together_is_not_decoded() {
+        let (buf, range, renames) = entry();
+        let e = decode(&buf, range.clone(), 0).unwrap();
+        assert_eq!((e.layout.cards, e.renames.len(), e.tags.len()), (2, 1, 2));
+        let l = e.layout;
+        let second = l.records + CARD;
+        let damaged: [(&str, usize, u8); 8] = [
+            ("a kind past the last", l.records + 32, 99),
+            ("first-of-its-answer neither 0 nor 1", l.records + 33, 2),
+            ("the padding", l.records + 34, 1),
+            (
+                "a key that does not start where the last ended",
+                second + 16,
+                0,
+            ),
+            ("a text that does not start where the last ended", second, 0),
+            ("a tag id past the deck's tags", l.tag_ids, 2),
+            ("a key-order place past the cards", l.order, 2),
+            // Postcard: the list's length (1), then the renamed card's place.
+            ("a renamed card past the deck's cards", renames + 1, 2),
+        ];
+        for (what, at, byte) in damaged {
+            let mut bad = buf.clone();
+            assert_ne!(bad[at], byte, "{what}: the byte already holds that");
+            bad[at] = byte;
+            assert!(decode(&bad, range.clone(), 0).is_none(), "{what}");
         }
     }
 }
