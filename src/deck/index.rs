@@ -102,6 +102,11 @@ impl Index {
         usize::from(self.deck_of[i])
     }
 
+    /// The place of card `i`'s deck among the index's decks.
+    pub fn deck_number(&self, i: usize) -> usize {
+        self.deck_of(i)
+    }
+
     /// Card `i`'s record, read where it lies in the buffer (`cache::decode` checked it).
     fn head(&self, i: usize) -> Head {
         self.head_in(self.deck(i), i)
@@ -181,6 +186,11 @@ impl Index {
     }
 
     pub fn tags(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.numbered_tags(i).map(|(_, t)| t)
+    }
+
+    /// Card `i`'s tags, each with its number among its deck's tags.
+    pub fn numbered_tags(&self, i: usize) -> impl Iterator<Item = (u16, &str)> {
         let deck = self.deck(i);
         let h = self.head_in(deck, i);
         let at = deck.layout.tag_ids + 2 * h.tags as usize;
@@ -188,8 +198,10 @@ impl Index {
             .get(at..at + 2 * usize::from(h.tag_count))
             .unwrap_or_default()
             .chunks_exact(2)
-            .filter_map(|t| deck.tags.get(usize::from(u16::from_le_bytes([t[0], t[1]]))))
-            .map(String::as_str)
+            .filter_map(|t| {
+                let n = u16::from_le_bytes([t[0], t[1]]);
+                Some((n, deck.tags.get(usize::from(n))?.as_str()))
+            })
     }
 
     /// As `Card::has_tag`: whatever its case.

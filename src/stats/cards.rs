@@ -18,6 +18,16 @@ pub trait Cards {
     fn exam(&self, i: usize) -> Exam;
     /// Calls `each` with every tag of card `i`, in order.
     fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str));
+    /// `each_tag`, each tag with its number in the card's deck where the cards number them
+    /// (`deck_number`): the same number in the same deck is the same tag, so a caller can
+    /// remember what it made of it instead of hashing the name again for every card.
+    fn each_tag_numbered(&self, i: usize, each: &mut dyn FnMut(Option<u16>, &str)) {
+        self.each_tag(i, &mut |t| each(None, t));
+    }
+    /// The number of card `i`'s deck, where the cards number their decks.
+    fn deck_number(&self, _i: usize) -> Option<usize> {
+        None
+    }
     /// The prompt as shown (decoded on demand).
     fn prompt(&self, i: usize) -> String;
     /// The state of card `i`: by its key in `states`, unless the cards carry their states.
@@ -74,6 +84,14 @@ impl Cards for Indexed<'_> {
     }
     fn each_tag(&self, i: usize, each: &mut dyn FnMut(&str)) {
         self.index.tags(self.places[i]).for_each(each);
+    }
+    fn each_tag_numbered(&self, i: usize, each: &mut dyn FnMut(Option<u16>, &str)) {
+        self.index
+            .numbered_tags(self.places[i])
+            .for_each(|(n, t)| each(Some(n), t));
+    }
+    fn deck_number(&self, i: usize) -> Option<usize> {
+        Some(self.index.deck_number(self.places[i]))
     }
     fn state<'s>(&'s self, i: usize, _: &'s States) -> Option<&'s CardState> {
         self.placed.get(self.places[i])

@@ -327,28 +327,58 @@ pub fn compute(input: &StatsInput) -> Stats {
     let mut card_topics: Vec<u32> = Vec::new();
     let mut card_topic_start: Vec<u32> = Vec::with_capacity(cards.len() + 1);
     let mut card_deck: Vec<u32> = Vec::with_capacity(cards.len());
+    // What each deck's numbered tags and each numbered deck came to (`Cards::deck_number`):
+    // each name is hashed once per deck, not once per card.
+    const UNKNOWN: u32 = u32::MAX;
+    let mut tag_memo: Vec<Vec<u32>> = Vec::new();
+    let mut deck_memo: Vec<u32> = Vec::new();
     for card in 0..cards.len() {
         let start = card_topics.len();
         card_topic_start.push(start as u32);
+        let number = cards.deck_number(card);
         // Iterated in place: collecting them would cost an allocation per card.
-        let mut add_topic = |tag: &str, card_topics: &mut Vec<u32>| {
-            let id = match topic_ids.get(tag) {
-                Some(id) => *id,
-                None => {
-                    topic_names.push(tag.to_owned());
-                    topic_ids.insert(tag.to_owned(), topic_names.len() - 1);
-                    topic_names.len() - 1
+        let mut add_topic = |n: Option<u16>, tag: &str, card_topics: &mut Vec<u32>| {
+            let memo = number.zip(n).map(|(d, n)| {
+                if tag_memo.len() <= d {
+                    tag_memo.resize_with(d + 1, Vec::new);
+                }
+                let tags = &mut tag_memo[d];
+                if tags.len() <= usize::from(n) {
+                    tags.resize(usize::from(n) + 1, UNKNOWN);
+                }
+                &mut tags[usize::from(n)]
+            });
+            let id = match memo {
+                Some(&mut id) if id != UNKNOWN => id,
+                memo => {
+                    let id = match topic_ids.get(tag) {
+                        Some(id) => *id,
+                        None => {
+                            topic_names.push(tag.to_owned());
+                            topic_ids.insert(tag.to_owned(), topic_names.len() - 1);
+                            topic_names.len() - 1
+                        }
+                    } as u32;
+                    if let Some(m) = memo {
+                        *m = id;
+                    }
+                    id
                 }
             };
             // A tag written twice on one card counts once.
-            let id = id as u32;
             if !card_topics[start..].contains(&id) {
                 card_topics.push(id);
             }
         };
-        cards.each_tag(card, &mut |tag| add_topic(tag, &mut card_topics));
+        cards.each_tag_numbered(card, &mut |n, tag| add_topic(n, tag, &mut card_topics));
         if card_topics.len() == start {
-            add_topic(UNTAGGED, &mut card_topics);
+            add_topic(None, UNTAGGED, &mut card_topics);
+        }
+        if let Some(d) = number
+            && deck_memo.get(d).is_some_and(|&id| id != UNKNOWN)
+        {
+            card_deck.push(deck_memo[d]);
+            continue;
         }
         let deck = cards.deck(card);
         let id = match deck_ids.get(deck) {
@@ -358,8 +388,14 @@ pub fn compute(input: &StatsInput) -> Stats {
                 deck_ids.insert(deck.to_owned(), deck_names.len() - 1);
                 deck_names.len() - 1
             }
-        };
-        card_deck.push(id as u32);
+        } as u32;
+        if let Some(d) = number {
+            if deck_memo.len() <= d {
+                deck_memo.resize(d + 1, UNKNOWN);
+            }
+            deck_memo[d] = id;
+        }
+        card_deck.push(id);
     }
     card_topic_start.push(card_topics.len() as u32);
     let topics_of =
@@ -671,12 +707,18 @@ fn at_risk_in(
     let mut seen: Vec<(usize, &CardState)> = members
         .filter_map(|i| facts[i].state.map(|s| (i, s)))
         .collect();
-    seen.sort_by(|a, b| {
+    let order = |a: &(usize, &CardState), b: &(usize, &CardState)| {
         facts[a.0]
             .recall_now
             .total_cmp(&facts[b.0].recall_now)
             .then(a.0.cmp(&b.0))
-    });
+    };
+    // Only the first few are listed: those are picked out, not the whole topic sorted.
+    if seen.len() > AT_RISK_CARDS {
+        seen.select_nth_unstable_by(AT_RISK_CARDS, order);
+        seen.truncate(AT_RISK_CARDS);
+    }
+    seen.sort_by(order);
     AtRisk {
         tag: topic.tag.clone(),
         cards: seen

@@ -244,3 +244,43 @@ fn above_five_thousand_cards_stats_leaves_the_simulation_to_plan() {
     env.write_deck("t.toml", &basic_deck(20));
     assert!(json(&env, &["--deck", "t"])["exams"][0]["recall_on_schedule"].is_number());
 }
+
+/// Topics are counted by tag name across decks, whatever order each deck met its tags in:
+/// the index numbers a deck's tags in the order its cards use them, and `stats` remembers
+/// each deck's numbers apart.
+#[test]
+fn a_tag_counts_as_one_topic_across_decks_that_number_their_tags_differently() {
+    let env = Env::new();
+    let card = |deck: &str, id: usize, tags: &str| {
+        format!(
+            "[[card]]\nid = \"{deck}{id}\"\nq = \"Q{id}\"\na = \"A\"\nsource = \"s\"\ntags = [{tags}]\n"
+        )
+    };
+    let deck = |id: &str, cards: &[&str]| {
+        let mut src = format!("[deck]\nid = \"{id}\"\nexam = \"prelims\"\n");
+        for (i, tags) in cards.iter().enumerate() {
+            src.push_str(&card(id, i, tags));
+        }
+        src
+    };
+    env.write_deck("a.toml", &deck("a", &["\"x\"", "\"x\", \"y\"", "\"y\""]));
+    env.write_deck("b.toml", &deck("b", &["\"y\"", "\"z\"", "\"x\""]));
+    // Twice: the second run reads the deck cache the first one wrote.
+    for _ in 0..2 {
+        let j = json(&env, &["--deck", "a", "--deck", "b"]);
+        let mut topics: Vec<(String, u64)> = j["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["tag"].as_str().unwrap().to_owned(),
+                    t["cards"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        topics.sort();
+        let want = [("x", 3), ("y", 3), ("z", 1)].map(|(t, n)| (t.to_owned(), n));
+        assert_eq!(topics, want);
+    }
+}
