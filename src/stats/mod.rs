@@ -577,14 +577,43 @@ pub fn compute(input: &StatsInput) -> Stats {
         .collect();
     decks.sort_by(|a, b| weakest_first(&a.row, &a.deck, &b.row, &b.deck));
 
-    let at_risk = topics
+    // The weakest seen cards of each at-risk topic, gathered in one pass over the cards
+    // (not one per topic): each topic keeps its `AT_RISK_CARDS` lowest as it goes.
+    let risky: Vec<(u32, &Topic)> = topics
         .iter()
         .filter(|(_, t)| t.row.ranked)
         .take(AT_RISK_TOPICS)
-        .map(|(id, t)| {
-            let members = (0..cards.len()).filter(|i| topics_of(*i).contains(&(*id as u32)));
-            at_risk_in(t, members, cards, &facts, clock)
-        })
+        .map(|(id, t)| (*id as u32, t))
+        .collect();
+    let mut weakest: Vec<Vec<usize>> = vec![Vec::new(); risky.len()];
+    let weaker = |a: usize, b: usize| {
+        facts[a]
+            .recall_now
+            .total_cmp(&facts[b].recall_now)
+            .then(a.cmp(&b))
+    };
+    for (i, f) in facts.iter().enumerate() {
+        if f.state.is_none() {
+            continue;
+        }
+        for t in topics_of(i) {
+            let Some(k) = risky.iter().position(|(id, _)| id == t) else {
+                continue;
+            };
+            let low = &mut weakest[k];
+            if low.len() < AT_RISK_CARDS {
+                low.push(i);
+            } else if let Some(worst) = low.iter_mut().max_by(|a, b| weaker(**a, **b))
+                && weaker(i, *worst).is_lt()
+            {
+                *worst = i;
+            }
+        }
+    }
+    let at_risk = risky
+        .iter()
+        .zip(weakest)
+        .map(|((_, t), low)| at_risk_in(t, low.into_iter(), cards, &facts, clock))
         .collect();
 
     let exams = [Exam::Prelims, Exam::Mains]

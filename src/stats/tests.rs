@@ -375,3 +375,42 @@ fn with_only_recent_history_review_counts_come_from_the_card_states() {
         topic(&whole, "weak").row.accuracy_30d
     );
 }
+
+/// A topic of many seen cards lists its three lowest, in order, whatever order the cards come
+/// in (the list is gathered card by card, keeping the three lowest so far).
+#[test]
+fn at_risk_keeps_the_three_lowest_of_a_large_topic() {
+    let mut src = String::from("[deck]\nid = \"d\"\nexam = \"prelims\"\n");
+    for i in 0..12 {
+        src.push_str(&format!(
+            "[[card]]\nid = \"c{i}\"\nq = \"Q{i}?\"\na = \"a\"\nsource = \"s\"\ntags = [\"t\"]\n"
+        ));
+    }
+    let d = parse_deck(&src, Origin::Builtin("t")).unwrap();
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let c = clock();
+    // Stabilities in a scrambled order: c7 weakest, then c2, c10, c4 ...
+    let stability = [
+        9.0, 6.0, 2.0, 11.0, 4.0, 12.0, 8.0, 1.0, 10.0, 5.0, 3.0, 7.0,
+    ];
+    let mut states = States::default();
+    for (i, st) in stability.iter().enumerate() {
+        let s = state(noon(-3), noon(30), *st, Phase::Review, 0);
+        states.insert(format!("d/c{i}"), s);
+    }
+    let sched = Scheduler::new(&[], 0.9, 1).unwrap();
+    let s = compute(&StatsInput {
+        holds: &crate::store::Holds::default(),
+        cards: &cards,
+        states: &states,
+        history: &History::default(),
+        whole_history: false,
+        all_reviews: true,
+        sched: &sched,
+        clock: &c,
+        config: &Config::default(),
+        plan: None,
+    });
+    let keys: Vec<&str> = s.at_risk[0].cards.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, ["d/c7", "d/c2", "d/c10"]);
+}
