@@ -369,6 +369,7 @@ pub struct Head {
 
 impl Head {
     /// The card record `r` (`CARD` bytes), as `decode` checked it; `None` if it is not one.
+    /// (`Index::key_bytes` reads the key's start at 16 and length at 28 on its own.)
     pub fn read(r: &[u8], texts_at: u64) -> Option<Head> {
         let u32_at = |at: usize| Some(u32::from_le_bytes(*r.get(at..at + 4)?.first_chunk()?));
         let u16_at = |at: usize| Some(u16::from_le_bytes(*r.get(at..at + 2)?.first_chunk()?));

@@ -138,12 +138,16 @@ impl Index {
     /// Card `i`'s key as bytes, as the join compares them: without checking it is UTF-8
     /// again (`cache::decode` checked each deck's keys as a whole).
     fn key_bytes(&self, i: usize) -> &[u8] {
+        // Only the key's two fields of the record: the join reads every card's key.
         let deck = self.deck(i);
-        let h = self.head_in(deck, i);
-        let at = deck.layout.keys.start + h.key as usize;
-        self.buf
-            .get(at..at + usize::from(h.key_len))
-            .unwrap_or_default()
+        let at = deck.layout.records + (i - deck.cards.start) * CARD;
+        let Some(r) = self.buf.get(at..at + CARD) else {
+            return &[];
+        };
+        let start = u32::from_le_bytes([r[16], r[17], r[18], r[19]]) as usize;
+        let len = usize::from(u16::from_le_bytes([r[28], r[29]]));
+        let at = deck.layout.keys.start + start;
+        self.buf.get(at..at + len).unwrap_or_default()
     }
 
     /// The place of the card whose key is `key`: in its deck (the one whose id and a `/`
