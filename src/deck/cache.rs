@@ -61,6 +61,8 @@ pub struct CacheFile {
     pub file: fs::File,
     /// Where the texts start in the file, and their length.
     pub texts: (u64, u64),
+    /// The hot part's CRC-32C (which names this file's content).
+    pub crc: u32,
 }
 
 /// A deck's entry in the cache: its source's stamp, the entry's range in the hot part, where
@@ -109,6 +111,7 @@ pub fn read(file: &Path) -> Option<CacheFile> {
         entries,
         file: f,
         texts: (hot as u64, texts),
+        crc,
     })
 }
 

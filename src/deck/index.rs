@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use super::cache::{self, CARD, Head, Layout, NO_GROUP, Stamp};
+use super::join_cache;
 use super::load::{BUILTIN, Broken, LoadError, deck_files, load_file};
 use super::parse::parse_deck;
 use super::{Card, Deck, DeckError, Exam, Kind, Library, Origin, Patch, patch};
@@ -41,6 +42,11 @@ pub struct Index {
     len: usize,
     /// Each card's deck, by place.
     deck_of: Vec<u16>,
+    /// Where the join to the state index is kept, and what names this index's cards there
+    /// (`identity`): set when every deck came unchanged from the cache file.
+    join_file: Option<(PathBuf, u64)>,
+    /// The cache file's hot part's CRC-32C, when one was read.
+    cache_crc: Option<u32>,
 }
 
 pub struct IndexDeck {
@@ -75,6 +81,9 @@ impl Decoded {
             .collect()
     }
 }
+
+/// The kept join's file, beside the deck cache.
+const JOIN_FILE: &str = "join.bin";
 
 /// Cards decoded at once past which the cache file's texts are read whole.
 const READ_WHOLE_FROM: usize = 2_000;
@@ -276,7 +285,21 @@ impl Index {
     pub fn join<'s>(&self, states: &'s States, holds: &Holds) -> Placed<'s> {
         let key = |p: usize| self.key_bytes(p);
         let mut order = self.key_order();
-        let joined = states.by_place(self.len(), &order, key).or_else(|| {
+        // The join kept from an earlier run, while both indexes are the ones it was made of
+        // (`join_cache`); else it is made, and kept when the decks' key order held.
+        let kept = self.join_file.as_ref().zip(states.origin());
+        if let Some(((file, index), origin)) = kept
+            && let Some(run) = join_cache::read(file, *index, origin, self.len())
+            && let Some(mut placed) = states.placed_from(run, &order, key)
+        {
+            placed.set_holds(holds, &order, key);
+            return placed;
+        }
+        let first = states.by_place(self.len(), &order, key);
+        if let (Some(((file, index), origin)), Some(placed)) = (kept, &first) {
+            join_cache::write(file, *index, origin, placed.run());
+        }
+        let joined = first.or_else(|| {
             order = (0..self.len() as u32).collect();
             order.sort_unstable_by(|&a, &b| {
                 self.key_bytes(a as usize).cmp(self.key_bytes(b as usize))
@@ -615,6 +638,7 @@ pub fn load_index(
         && let Some(c) = cache::read(path)
     {
         index.buf = c.bytes;
+        index.cache_crc = Some(c.crc);
         index.file = Some((Mutex::new(c.file), path.to_path_buf()));
         index.file_texts = c.texts;
         cached = c.entries;
@@ -702,6 +726,15 @@ pub fn load_index(
         && (b.dirty || !b.cached.is_empty())
     {
         b.write(file);
+    } else if let (Some(file), Some(crc)) = (cache_file, b.index.cache_crc) {
+        // Every deck as the cache file has it, in its order: the file's checksum and where
+        // each deck's entry lies name the cards' places, for the kept join.
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        crc.hash(&mut h);
+        b.ranges.iter().for_each(|(r, _)| r.start.hash(&mut h));
+        b.index.len.hash(&mut h);
+        b.index.join_file = file.parent().map(|dir| (dir.join(JOIN_FILE), h.finish()));
     }
     if b.index.decks.iter().any(|d| d.patch.is_some()) {
         for failure in b.apply_patches()? {

@@ -225,7 +225,7 @@ enum Step {
     Damage(&'static str, usize, u8),
 }
 
-const CACHES: [&str; 2] = ["state/snapshot.bin", "cache/decks.bin"];
+const CACHES: [&str; 3] = ["state/snapshot.bin", "cache/decks.bin", "cache/join.bin"];
 
 fn step() -> impl Strategy<Value = Step> {
     let file = prop::sample::select(CACHES.to_vec());
@@ -344,8 +344,15 @@ fn run_steps(steps: &[Step]) {
         };
         assert_eq!(store.cards, want, "after step {n}: {step:?}");
         assert_eq!(store.holds, want_holds, "holds after step {n}: {step:?}");
-        // And as the start-up commands read it: joined to the index by place.
+        // And as the start-up commands read it: joined to the index by place (the join kept
+        // from the step before where both indexes are unchanged, which is then checked too).
         let placed = index.join(&store.cards, &store.holds);
+        if store.cards.origin().is_some() && index.join_file.is_some() {
+            assert!(
+                home.path().join("cache/join.bin").exists(),
+                "the join is kept"
+            );
+        }
         let now = clock.now_ms();
         for i in 0..index.len() {
             let key = index.key(i);

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod edit;
 pub mod fork;
 pub mod index;
+pub mod join_cache;
 pub mod limits;
 pub mod lint;
 pub mod load;

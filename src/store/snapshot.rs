@@ -261,7 +261,9 @@ fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
         }
     }
     (key_start == keys.len()).then(|| Snapshot {
-        cards: States::from_sorted(keys_out, ends, states),
+        // The file's checksum and length name the run it holds (`States::origin`).
+        cards: States::from_sorted(keys_out, ends, states)
+            .read_from(u64::from(u32::from_le_bytes(*crc)) | (checked.len() as u64) << 32),
         holds,
         coverage: Vec::new(),
     })

@@ -36,6 +36,9 @@ pub struct States {
     /// looks every card up (`plan`, `search`) does not pay a binary search for each.
     lookups: AtomicUsize,
     hashed: OnceLock<FxHashMap<u64, u32>>,
+    /// What the sorted run was read from (the state index's checksum and length), so a join
+    /// worked out against the same run can be used again (`deck::join_cache`).
+    origin: Option<u64>,
 }
 
 /// Lookups by binary search before the sorted run's keys are hashed: at least this many, and
@@ -56,6 +59,7 @@ impl Clone for States {
             more: self.more.clone(),
             lookups: AtomicUsize::new(self.lookups.load(Relaxed)),
             hashed: self.hashed.clone(),
+            origin: self.origin,
         }
     }
 }
@@ -78,7 +82,24 @@ impl States {
             more: FxHashMap::default(),
             lookups: AtomicUsize::new(0),
             hashed: OnceLock::new(),
+            origin: None,
         }
+    }
+
+    /// Names what the sorted run was read from (see `origin`).
+    pub(crate) fn read_from(mut self, origin: u64) -> States {
+        self.origin = Some(origin);
+        self
+    }
+
+    /// What the sorted run was read from, if it came from a state index.
+    pub fn origin(&self) -> Option<u64> {
+        self.origin
+    }
+
+    /// How many keys the sorted run holds (removed ones included).
+    pub fn run_len(&self) -> usize {
+        self.base.len()
     }
 
     fn base_key(&self, i: usize) -> &[u8] {
@@ -250,7 +271,7 @@ impl States {
             while j < self.base.len() {
                 match self.base_key(j).cmp(k) {
                     std::cmp::Ordering::Less => j += 1,
-                    std::cmp::Ordering::Equal if !self.removed[j] => {
+                    std::cmp::Ordering::Equal => {
                         at[p] = j as u32;
                         break;
                     }
@@ -261,6 +282,31 @@ impl States {
         for x in &mut at {
             if *x == NONE - 1 {
                 *x = NONE;
+            }
+        }
+        self.placed_from(at, order, key)
+    }
+
+    /// `by_place` from the run's places worked out before (`Placed::run`): the removed keys
+    /// taken out, the keys outside the run found by binary search in `order` (the cards'
+    /// places in ascending key order). `None` if `run` does not fit: a place for each card,
+    /// each in the run or none.
+    pub fn placed_from<'k>(
+        &self,
+        run: Vec<u32>,
+        order: &[u32],
+        key: impl Fn(usize) -> &'k [u8],
+    ) -> Option<Placed<'_>> {
+        let fits = |x: &u32| *x == NONE || (*x as usize) < self.base.len();
+        if run.len() != order.len() || !run.iter().all(fits) {
+            return None;
+        }
+        let mut at = run.clone();
+        if self.removed_count > 0 {
+            for x in &mut at {
+                if *x != NONE && self.removed[*x as usize] {
+                    *x = NONE;
+                }
             }
         }
         let mut more = Vec::with_capacity(self.more.len());
@@ -275,6 +321,7 @@ impl States {
             base: &self.base,
             more,
             at,
+            run,
             holds: FxHashMap::default(),
         })
     }
@@ -285,11 +332,21 @@ pub struct Placed<'s> {
     base: &'s [CardState],
     more: Vec<CardState>,
     at: Vec<u32>,
+    /// The join to the sorted run alone (see `States::run_places`); empty when there is none.
+    run: Vec<u32>,
     /// The held cards' holds by place (few).
     holds: FxHashMap<u32, Hold>,
 }
 
 impl<'s> Placed<'s> {
+    /// The join to the sorted run alone, before removals and the keys outside it: each
+    /// place's index in the run, or `u32::MAX`. It depends only on the run's keys and the
+    /// cards' keys, so it can be kept (`deck::join_cache`) and given back to
+    /// `States::placed_from` while both are unchanged. Empty when it was not worked out.
+    pub fn run(&self) -> &[u32] {
+        &self.run
+    }
+
     /// The cards' holds, found by binary search in `order` (as `by_place` took it).
     pub fn set_holds<'k>(&mut self, holds: &Holds, order: &[u32], key: impl Fn(usize) -> &'k [u8]) {
         self.holds.clear();
@@ -311,6 +368,7 @@ impl<'s> Placed<'s> {
             base: &[],
             more: Vec::new(),
             at: vec![NONE; n],
+            run: Vec::new(),
             holds: FxHashMap::default(),
         };
         for p in 0..n {
