@@ -10,17 +10,19 @@ use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::Card;
+use crate::deck::index::Index;
 use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
-use crate::quiz::queue::{Filter, Goals, answered_since};
+use crate::quiz::queue::{self, Filter, Goals, answered_since};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
 use crate::store::journal::Hold;
-use crate::store::{States, Store, introduced_since};
+use crate::store::{Placed, States, Store, introduced_since};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (library, deck_ids) = app.library(&args.filter)?;
+    let (index, deck_ids) = app.index(&args.filter)?;
+    let library = index.library()?;
     let filter = Filter {
         decks: deck_ids,
         tags: Vec::new(),
@@ -29,13 +31,24 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let cards = select(&library, |c| filter.matches(c));
     let store = read_store(&app.home.state(), &library)?;
     let cards = unsuspended(&cards, &store);
+    let exam_cards = exam_cards(&index, &index.join(&store.cards, &store.holds));
     let clock = app.time.clock();
     let sched = app.scheduler()?;
     let configured = app.budget()?;
     let asked = args
         .budget
         .map(|n| Budget::with_cards(&app.config, n as usize, configured.secs_per_answer));
-    let run = |budget| simulate(app, &cards, &store.cards, &sched, &clock, budget);
+    let run = |budget| {
+        simulate(
+            app,
+            &cards,
+            &store.cards,
+            &sched,
+            &clock,
+            budget,
+            exam_cards,
+        )
+    };
     let shown = run(asked.unwrap_or(configured));
     if args.json {
         let text = serde_json::to_string_pretty(&shown).context("cannot serialise the plan")?;
@@ -53,7 +66,8 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`.
+/// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`;
+/// `exam_cards` as `exam_cards` counts them.
 pub fn simulate(
     app: &App,
     cards: &[&Card],
@@ -61,6 +75,7 @@ pub fn simulate(
     sched: &Scheduler,
     clock: &Clock,
     budget: Budget,
+    exam_cards: [usize; 2],
 ) -> Plan {
     let day_start = clock.day_start_ms(clock.today());
     plan::plan(&PlanInput {
@@ -72,9 +87,23 @@ pub fn simulate(
         budget,
         answered_today: answered_since(states, day_start),
         introduced_today: introduced_since(states, day_start),
+        exam_cards,
         seed: app.seed,
         runs: plan::RUNS,
     })
+}
+
+/// How many cards of the whole library prepare for prelims and for mains, suspended ones left
+/// out: what each exam's target and ordinary retention are sized to (`Goals::sized`), by the
+/// quiz, `plan` and `stats` alike, whatever their filters select (`index` is every deck).
+pub fn exam_cards(index: &Index, placed: &Placed) -> [usize; 2] {
+    let mut n = [0; 2];
+    for i in 0..index.len() {
+        if placed.hold(i) != Some(Hold::Suspended) {
+            n[queue::exam_slot(index.exam(i))] += 1;
+        }
+    }
+    n
 }
 
 /// The cards without the suspended ones, which no day will study. (A buried card is only

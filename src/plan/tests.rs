@@ -26,6 +26,11 @@ fn config(prelims_in: i32, budget: u32) -> Config {
     }
 }
 
+/// How many of `cards` prepare for prelims and for mains (the whole library, in a test).
+fn exam_counts(cards: &[&Card]) -> [usize; 2] {
+    crate::plan::tests_support::exam_counts(cards)
+}
+
 fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
     let sched = Scheduler::new(&[], 0.9, 5).unwrap();
     plan(&PlanInput {
@@ -37,6 +42,7 @@ fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
         budget: Budget::new(config, 10.0),
         answered_today: 0,
         introduced_today: 0,
+        exam_cards: exam_counts(cards),
         seed: 5,
         runs: 4,
     })
