@@ -118,3 +118,46 @@ pub fn has_exam_ahead(app: &App, cards: &[&Card], clock: &Clock) -> bool {
     let goals = Goals::new(&app.config, clock);
     cards.iter().any(|c| goals.of(c.exam).is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::index::load_index;
+    use crate::store::Holds;
+    use crate::store::journal::Hold;
+
+    fn deck(id: &str, exam: &str, n: usize) -> String {
+        let mut src = format!("[deck]\nid = \"{id}\"\nexam = \"{exam}\"\n");
+        for i in 0..n {
+            src.push_str(&format!(
+                "[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"
+            ));
+        }
+        src
+    }
+
+    #[test]
+    fn exams_are_sized_to_every_unsuspended_card_of_the_library() {
+        let home = tempfile::tempdir().unwrap();
+        let decks = home.path().join("decks");
+        std::fs::create_dir_all(&decks).unwrap();
+        std::fs::write(decks.join("big.toml"), deck("big", "prelims", 30)).unwrap();
+        std::fs::write(decks.join("small.toml"), deck("small", "prelims", 3)).unwrap();
+        std::fs::write(decks.join("m.toml"), deck("m", "mains", 5)).unwrap();
+        let (index, _) = load_index(&decks, &[], None).unwrap();
+        let states = States::default();
+        let mut holds = Holds::default();
+        // The built-in decks are in the library too.
+        let all = exam_cards(&index, &index.join(&states, &holds));
+        assert!(all[0] >= 33 && all[1] >= 5, "{all:?}");
+        // Suspended cards count for no exam; a buried one is back tomorrow and counts.
+        holds.insert("big/c0".into(), Hold::Suspended);
+        holds.insert("big/c1".into(), Hold::Suspended);
+        holds.insert("m/c0".into(), Hold::Suspended);
+        holds.insert("small/c0".into(), Hold::BuriedUntil(i64::MAX));
+        assert_eq!(
+            exam_cards(&index, &index.join(&states, &holds)),
+            [all[0] - 2, all[1] - 1]
+        );
+    }
+}

@@ -236,3 +236,23 @@ fn without_an_exam_date_plan_says_how_to_set_one() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("[exams] prelims = YYYY-MM-DD"), "{text}");
 }
+
+#[test]
+fn stats_tells_the_pace_also_above_the_cards_it_simulates() {
+    // More cards than `stats` simulates (5,000): the pace is still worked out and shown.
+    let env = Env::new();
+    env.write_config("new_per_day = 2\n[exams]\nprelims = 2027-06-01\n");
+    env.write_deck("t.toml", &basic_deck(5_001));
+    env.quiz(&["--deck", "t", "--new", "1"], "\n3\n");
+    let out = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("New prelims cards:"), "{text}");
+    let out = env
+        .cmd(&["stats", "--deck", "t", "--json"])
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["exams"][0]["recall_on_schedule"], Value::Null);
+    assert_eq!(j["new_pace"][0]["exam"], "prelims", "{}", j["new_pace"]);
+    assert!(j["new_pace"][0]["per_day"].as_u64().unwrap() > 2);
+}
