@@ -160,9 +160,9 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             // The selected cards' (as `plan` paces them): what this session introduces from,
             // and each exam's cards already introduced today.
             let (mut unseen, mut introduced_of) = ([0; 2], [0; 2]);
-            for p in 0..sel.len() {
-                let e = queue::exam_slot(index.exam(sel[p]));
-                match state(p) {
+            for &i in &sel {
+                let e = queue::exam_slot(index.exam(i));
+                match placed.get(i) {
                     None => unseen[e] += 1,
                     Some(s) if s.intro >= day_start => introduced_of[e] += 1,
                     Some(_) => {}
