@@ -11,8 +11,8 @@
 //! before the exam already hold more than the budget, the excess is pulled forward into today,
 //! strongest cards first (they lose the least by an early review, and the last days are left
 //! to the weak), so the run-up is level instead of a spike on the eve. A deck that
-//! `new_per_day` cannot introduce before the run-up is paced faster (`Pace`), in room due
-//! reviews leave.
+//! `new_per_day` cannot introduce before the run-up is paced faster (`Pace`), each exam on its
+//! own and with its own cards, in room due reviews leave.
 //! New cards are introduced in deck order within each deck and, with `new_order =
 //! "interleave"`, in turn across decks (`new_groups`), so a first week holds both prelims and
 //! mains. `pick_by` is the one selection the quiz and `plan`'s simulation both use.
