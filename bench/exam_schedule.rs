@@ -23,6 +23,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use smriti::clock::{Clock, Millis, from_ms};
+use smriti::deck::Exam;
 use smriti::optimize::{self, Progress, Readiness};
 use smriti::plan::weighted;
 use smriti::quiz::queue::{Goals, Limits, Slot, pick_by};
@@ -141,11 +142,9 @@ fn run(
         let in_window = at >= window_open;
         // New cards paced to the exam as the quiz paces them (`Goals::pace`).
         let unseen = cards.iter().filter(|c| c.state.is_none()).count();
-        let extra_new = match policy {
-            Policy::Exam => goals
-                .pace([unseen, 0], NEW_PER_DAY, &clock)
-                .map_or(0, |p| p.extra(NEW_PER_DAY, 0)),
-            _ => 0,
+        let paced = match policy {
+            Policy::Exam => goals.pace([unseen, 0], NEW_PER_DAY, &clock).today([0; 2]),
+            _ => [0; 2],
         };
         let limits = match budget {
             Some(b) => Limits {
@@ -153,7 +152,7 @@ fn run(
                 new_over_budget: false,
                 today: b,
                 level,
-                extra_new,
+                paced,
             },
             None => Limits::unbounded(NEW_PER_DAY),
         };
@@ -180,6 +179,7 @@ fn run(
             },
             // One deck: new cards in index order.
             |_| 0,
+            |_| Exam::Prelims,
             |s| sched.retrievability(s, at),
             &clock,
             limits,

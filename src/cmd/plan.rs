@@ -10,17 +10,19 @@ use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::Card;
+use crate::deck::index::Index;
 use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
-use crate::quiz::queue::{Filter, Goals, answered_since};
+use crate::quiz::queue::{self, Filter, Goals, answered_since};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
 use crate::store::journal::Hold;
-use crate::store::{States, Store, introduced_since};
+use crate::store::{Placed, States, Store, introduced_since};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (library, deck_ids) = app.library(&args.filter)?;
+    let (index, deck_ids) = app.index(&args.filter)?;
+    let library = index.library()?;
     let filter = Filter {
         decks: deck_ids,
         tags: Vec::new(),
@@ -29,13 +31,24 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let cards = select(&library, |c| filter.matches(c));
     let store = read_store(&app.home.state(), &library)?;
     let cards = unsuspended(&cards, &store);
+    let exam_cards = exam_cards(&index, &index.join(&store.cards, &store.holds));
     let clock = app.time.clock();
     let sched = app.scheduler()?;
     let configured = app.budget()?;
     let asked = args
         .budget
         .map(|n| Budget::with_cards(&app.config, n as usize, configured.secs_per_answer));
-    let run = |budget| simulate(app, &cards, &store.cards, &sched, &clock, budget);
+    let run = |budget| {
+        simulate(
+            app,
+            &cards,
+            &store.cards,
+            &sched,
+            &clock,
+            budget,
+            exam_cards,
+        )
+    };
     let shown = run(asked.unwrap_or(configured));
     if args.json {
         let text = serde_json::to_string_pretty(&shown).context("cannot serialise the plan")?;
@@ -53,7 +66,8 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`.
+/// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`;
+/// `exam_cards` as `exam_cards` counts them.
 pub fn simulate(
     app: &App,
     cards: &[&Card],
@@ -61,6 +75,7 @@ pub fn simulate(
     sched: &Scheduler,
     clock: &Clock,
     budget: Budget,
+    exam_cards: [usize; 2],
 ) -> Plan {
     let day_start = clock.day_start_ms(clock.today());
     plan::plan(&PlanInput {
@@ -72,9 +87,23 @@ pub fn simulate(
         budget,
         answered_today: answered_since(states, day_start),
         introduced_today: introduced_since(states, day_start),
+        exam_cards,
         seed: app.seed,
         runs: plan::RUNS,
     })
+}
+
+/// How many cards of the whole library prepare for prelims and for mains, suspended ones left
+/// out: what each exam's target and ordinary retention are sized to (`Goals::sized`), by the
+/// quiz, `plan` and `stats` alike, whatever their filters select (`index` is every deck).
+pub fn exam_cards(index: &Index, placed: &Placed) -> [usize; 2] {
+    let mut n = [0; 2];
+    for i in 0..index.len() {
+        if placed.hold(i) != Some(Hold::Suspended) {
+            n[queue::exam_slot(index.exam(i))] += 1;
+        }
+    }
+    n
 }
 
 /// The cards without the suspended ones, which no day will study. (A buried card is only
@@ -88,4 +117,47 @@ pub fn unsuspended<'c>(cards: &[&'c Card], store: &Store) -> Vec<&'c Card> {
 pub fn has_exam_ahead(app: &App, cards: &[&Card], clock: &Clock) -> bool {
     let goals = Goals::new(&app.config, clock);
     cards.iter().any(|c| goals.of(c.exam).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::index::load_index;
+    use crate::store::Holds;
+    use crate::store::journal::Hold;
+
+    fn deck(id: &str, exam: &str, n: usize) -> String {
+        let mut src = format!("[deck]\nid = \"{id}\"\nexam = \"{exam}\"\n");
+        for i in 0..n {
+            src.push_str(&format!(
+                "[[card]]\nid = \"c{i}\"\nq = \"q{i}\"\na = \"a{i}\"\nsource = \"s\"\n"
+            ));
+        }
+        src
+    }
+
+    #[test]
+    fn exams_are_sized_to_every_unsuspended_card_of_the_library() {
+        let home = tempfile::tempdir().unwrap();
+        let decks = home.path().join("decks");
+        std::fs::create_dir_all(&decks).unwrap();
+        std::fs::write(decks.join("big.toml"), deck("big", "prelims", 30)).unwrap();
+        std::fs::write(decks.join("small.toml"), deck("small", "prelims", 3)).unwrap();
+        std::fs::write(decks.join("m.toml"), deck("m", "mains", 5)).unwrap();
+        let (index, _) = load_index(&decks, &[], None).unwrap();
+        let states = States::default();
+        let mut holds = Holds::default();
+        // The built-in decks are in the library too.
+        let all = exam_cards(&index, &index.join(&states, &holds));
+        assert!(all[0] >= 33 && all[1] >= 5, "{all:?}");
+        // Suspended cards count for no exam; a buried one is back tomorrow and counts.
+        holds.insert("big/c0".into(), Hold::Suspended);
+        holds.insert("big/c1".into(), Hold::Suspended);
+        holds.insert("m/c0".into(), Hold::Suspended);
+        holds.insert("small/c0".into(), Hold::BuriedUntil(i64::MAX));
+        assert_eq!(
+            exam_cards(&index, &index.join(&states, &holds)),
+            [all[0] - 2, all[1] - 1]
+        );
+    }
 }

@@ -89,6 +89,13 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     // Suspended cards, and buried ones until their study day ends, are for no session.
     sel.retain(|&i| !placed.is_held(i, clock.now_ms()));
     let state = |p: usize| placed.get(sel[p]);
+    let budget = app.budget()?.cards;
+    let new_per_day = app.config.new_per_day as usize;
+    let level = queue::level_for(budget, new_per_day);
+    // The exam goals the cards are picked by (and the full screen's interval previews show),
+    // each exam's target sized to its cards as `plan` sizes it.
+    let exam_cards = crate::cmd::plan::exam_cards(&index, &placed);
+    let sized_goals = || queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards, level);
 
     if let Some(n) = args.mock {
         let chosen = mock::choose((0..sel.len()).collect(), usize::from(n), app.seed);
@@ -110,7 +117,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let (report, ended) = {
             let mut record = |e: &Entry| -> Result<()> { Ok(store.record(e)?) };
             if terminal {
-                let goals = queue::Goals::new(&app.config, &clock);
+                let goals = sized_goals();
                 let deps = tui_deps(app, library, &sched, goals, &mut record, None);
                 tui::run_mock(&mut session, deps)?
             } else {
@@ -129,9 +136,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     }
 
     let mut budget_note = None;
-    let mut pace_note = None;
+    let mut pace_notes = Vec::new();
     let mut previous = None;
-    // The exam goals the cards were picked by, for the full screen's interval previews.
     let mut goals = queue::Goals::default();
     let (picked, mode) = if args.cram {
         let mut order = queue::pick_cram_by(sel.len(), state, &sched, &clock);
@@ -146,23 +152,23 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     } else {
         let day_start = clock.day_start_ms(clock.today());
         let introduced = introduced_since(&store.cards, day_start);
-        let budget = app.budget()?.cards;
-        let new_per_day = app.config.new_per_day as usize;
-        let level = queue::level_for(budget, new_per_day);
-        goals = queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards(&index), level);
+        goals = sized_goals();
         // With `--new N` the user chose today's new cards: no pacing on top of them.
-        let pace = if args.new_cards.is_some() {
-            None
+        let (pace, introduced_of) = if args.new_cards.is_some() {
+            (queue::Paces::default(), [0; 2])
         } else {
-            // The selected cards' (as `plan` paces them): what this session introduces from.
-            let mut unseen = [0; 2];
-            for p in (0..sel.len()).filter(|&p| state(p).is_none()) {
-                match index.exam(sel[p]) {
-                    crate::deck::Exam::Prelims => unseen[0] += 1,
-                    crate::deck::Exam::Mains => unseen[1] += 1,
+            // The selected cards' (as `plan` paces them): what this session introduces from,
+            // and each exam's cards already introduced today.
+            let (mut unseen, mut introduced_of) = ([0; 2], [0; 2]);
+            for &i in &sel {
+                let e = queue::exam_slot(index.exam(i));
+                match placed.get(i) {
+                    None => unseen[e] += 1,
+                    Some(s) if s.intro >= day_start => introduced_of[e] += 1,
+                    Some(_) => {}
                 }
             }
-            goals.pace(unseen, new_per_day, &clock)
+            (goals.pace(unseen, new_per_day, &clock), introduced_of)
         };
         let limits = queue::Limits {
             new: args
@@ -171,9 +177,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             new_over_budget: args.new_cards.is_some(),
             today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
             level,
-            extra_new: pace.map_or(0, |p| p.extra(new_per_day, introduced)),
+            paced: pace.today(introduced_of),
         };
-        pace_note = pace.map(|p| p.note(new_per_day));
         let groups = queue::new_groups_by(
             sel.len(),
             |p| index.deck(sel[p]).id.as_str(),
@@ -193,6 +198,12 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             picked.truncate(limit as usize);
         }
         budget_note = picked.budget_note();
+        // Told only where paced cards were added today.
+        pace_notes = pace
+            .iter()
+            .filter(|p| picked.paced_of(p.exam) > 0)
+            .map(|p| p.note(new_per_day))
+            .collect();
         // The previous session's last answer can be taken back once (if the journal cannot
         // be read for it, the session only goes without that); only the journal's tail is
         // read now, the state to return to when it is asked for. With nothing due, the full
@@ -279,7 +290,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     if args.cram {
         writeln!(out, "(cram: the schedule was not changed)")?;
     }
-    for note in [pace_note, budget_note].into_iter().flatten() {
+    for note in pace_notes.into_iter().chain(budget_note) {
         writeln!(out, "{note}")?;
     }
     // The process ends right after: the index and 100k card states go back to the OS at once
@@ -322,19 +333,6 @@ fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> 
 /// Whether the card is kept out of study at `now` (suspended, or buried until later).
 pub fn is_held(store: &Store, key: &str, now: crate::clock::Millis) -> bool {
     store.holds.get(key).is_some_and(|h| h.holds_at(now))
-}
-
-/// How many cards of the whole library prepare for prelims and for mains: what each exam's
-/// target is sized to (`Goals::sized`), whatever this session's filters select.
-fn exam_cards(index: &Index) -> [usize; 2] {
-    let mut n = [0; 2];
-    for i in 0..index.len() {
-        match index.exam(i) {
-            crate::deck::Exam::Prelims => n[0] += 1,
-            crate::deck::Exam::Mains => n[1] += 1,
-        }
-    }
-    n
 }
 
 /// Decodes the cards `picked` holds (places in `sel`, the selected places of the index) and

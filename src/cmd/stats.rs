@@ -7,14 +7,17 @@ use anyhow::{Context, Result};
 
 use crate::app::App;
 use crate::cli::StatsArgs;
-use crate::deck::index::Decoded;
+use crate::clock::Clock;
+use crate::deck::index::{Decoded, Index};
 use crate::deck::rename;
 use crate::exit::Exit;
-use crate::quiz::queue::Filter;
+use crate::plan::PlanPace;
+use crate::quiz::queue::{self, Filter, Goals};
 use crate::stats::cards::Indexed;
 use crate::stats::render::{Look, render};
 use crate::stats::{StatsInput, compute, window_days};
-use crate::store::{Store, history};
+use crate::store::journal::Hold;
+use crate::store::{Placed, Store, history};
 
 /// Most selected cards for which `stats` runs `plan`'s simulation for its exam view.
 pub const SIMULATE_UP_TO: usize = 5_000;
@@ -59,6 +62,8 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         None
     };
     let cards = decoded.as_ref().map(Decoded::cards).unwrap_or_default();
+    // Each card's state by its place, joined once: no lookup by key per card.
+    let placed = index.join(&store.cards, &store.holds);
     let plan = if simulate && crate::cmd::plan::has_exam_ahead(app, &cards, &clock) {
         let budget = app.budget()?;
         Some(crate::cmd::plan::simulate(
@@ -68,12 +73,12 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
             &sched,
             &clock,
             budget,
+            crate::cmd::plan::exam_cards(&index, &placed),
         ))
     } else {
         None
     };
-    // Each card's state by its place, joined once: no lookup by key per card.
-    let placed = index.join(&store.cards, &store.holds);
+    let pace = pace(app, &index, &places, &placed, &clock);
     let indexed = Indexed {
         index: &index,
         places: &places,
@@ -90,6 +95,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         clock: &clock,
         config: &app.config,
         plan: plan.as_ref(),
+        pace: &pace,
     });
     if args.json {
         // Serialised first, so a closed pipe surfaces as the io error main treats as success.
@@ -114,4 +120,23 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     std::mem::forget(placed);
     std::mem::forget((index, store, history));
     Ok(Exit::Success)
+}
+
+/// New cards paced to their exams (`Goals::pace`) over the selected unseen cards, suspended
+/// ones left out, as `plan` paces them: one pass, whether or not `plan`'s simulation ran.
+fn pace(
+    app: &App,
+    index: &Index,
+    places: &[usize],
+    placed: &Placed,
+    clock: &Clock,
+) -> Vec<PlanPace> {
+    let mut unseen = [0; 2];
+    for &i in places {
+        if placed.get(i).is_none() && placed.hold(i) != Some(Hold::Suspended) {
+            unseen[queue::exam_slot(index.exam(i))] += 1;
+        }
+    }
+    let goals = Goals::new(&app.config, clock);
+    PlanPace::all(&goals.pace(unseen, app.config.new_per_day as usize, clock))
 }

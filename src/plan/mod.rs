@@ -43,6 +43,10 @@ pub struct PlanInput<'a> {
     /// Cards already answered today, and new cards introduced today (today's limits).
     pub answered_today: usize,
     pub introduced_today: usize,
+    /// Cards of the whole library (suspended ones left out) preparing for prelims and for
+    /// mains, whatever the selection: what each exam's target is sized to, as the quiz sizes
+    /// it (`cmd::plan::exam_cards`).
+    pub exam_cards: [usize; 2],
     pub seed: u64,
     pub runs: usize,
 }
@@ -68,15 +72,30 @@ pub struct Plan {
     /// One entry per exam with a date ahead and selected cards.
     pub exams: Vec<ExamPlan>,
     /// New cards paced faster than `new_per_day` to be all introduced before the run-up to
-    /// the exam (`queue::Goals::pace`), as of today; `null` when `new_per_day` keeps up.
-    pub pace: Option<PlanPace>,
+    /// their exam (`queue::Goals::pace`), as of today: one entry per paced exam, none when
+    /// `new_per_day` keeps up.
+    pub pace: Vec<PlanPace>,
 }
 
-/// New cards a day, and the day by which all are introduced.
+/// One exam's paced new cards: how many a day, and the day by which all are introduced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanPace {
-    pub new_per_day: usize,
+    pub exam: Exam,
+    pub per_day: usize,
     pub by: String,
+}
+
+impl PlanPace {
+    pub fn all(paces: &queue::Paces) -> Vec<PlanPace> {
+        paces
+            .iter()
+            .map(|p| PlanPace {
+                exam: p.exam,
+                per_day: p.per_day,
+                by: p.by.to_string(),
+            })
+            .collect()
+    }
 }
 
 /// One study day, averaged over the runs.
@@ -129,18 +148,11 @@ struct RunResult {
     exams: [Option<(f64, usize, usize)>; 2],
 }
 
-fn slot_of(exam: Exam) -> usize {
-    match exam {
-        Exam::Prelims => 0,
-        Exam::Mains => 1,
-    }
-}
-
 pub fn plan(input: &PlanInput) -> Plan {
     let clock = input.clock;
     let today = clock.today();
     let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
-    let goals = Goals::new(input.config, clock).sized(input.sched, exam_cards(input), level);
+    let goals = Goals::new(input.config, clock).sized(input.sched, input.exam_cards, level);
     let wanted: Vec<ExamGoal> = [Exam::Prelims, Exam::Mains]
         .into_iter()
         .filter_map(|e| {
@@ -162,16 +174,11 @@ pub fn plan(input: &PlanInput) -> Plan {
         .map(|c| input.states.get(&c.key).copied())
         .collect();
     let results = run_all(input, &known, horizon, runs);
-    let pace = goals
-        .pace(
-            unseen(input.cards, &known),
-            input.config.new_per_day as usize,
-            clock,
-        )
-        .map(|p| PlanPace {
-            new_per_day: p.per_day,
-            by: p.by.to_string(),
-        });
+    let pace = PlanPace::all(&goals.pace(
+        unseen(input.cards, &known),
+        input.config.new_per_day as usize,
+        clock,
+    ));
 
     let days: Vec<PlanDay> = (0..horizon as usize)
         .map(|d| {
@@ -238,7 +245,7 @@ fn exam_plan(
     let mut introduced: Vec<usize> = Vec::new();
     let mut answers = 0;
     for r in results {
-        if let Some((recall, intro, ans)) = r.exams[slot_of(exam)] {
+        if let Some((recall, intro, ans)) = r.exams[queue::exam_slot(exam)] {
             recalls.push(recall);
             introduced.push(intro);
             answers += ans;
@@ -319,7 +326,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
     let mut states: Vec<Option<CardState>> = known.to_vec();
     // The quiz's own turns between decks, so cards are introduced in the order it would.
     let groups = queue::new_groups(cards, input.config.new_order);
-    let exam_cards = exam_cards(input);
+    let exam_cards = input.exam_cards;
     let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
     let goals_on = |clock: &Clock| Goals::new(input.config, clock).sized(sched, exam_cards, level);
     let mut goals = goals_on(clock);
@@ -331,6 +338,14 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
         exams: [None, None],
     };
     let mut exam_answers = [0usize; 2];
+    // Each exam's cards introduced earlier today (the pace counts them).
+    let day_start = clock.day_start_ms(today);
+    let mut introduced_today = [0; 2];
+    for (card, state) in cards.iter().zip(known) {
+        if state.is_some_and(|s| s.intro >= day_start) {
+            introduced_today[queue::exam_slot(card.exam)] += 1;
+        }
+    }
     for d in 0..=horizon {
         let day = Clock::add_days(today, d);
         let at = if d == 0 {
@@ -343,7 +358,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
         for exam in [Exam::Prelims, Exam::Mains] {
             if let Some(g) = goals.of(exam).filter(|g| g.day == day) {
                 let goal_at = g.at;
-                let slot = slot_of(exam);
+                let slot = queue::exam_slot(exam);
                 let (mut n, mut sum, mut intro) = (0, 0.0, 0);
                 for (card, state) in cards.iter().zip(&states) {
                     if card.exam != exam {
@@ -374,10 +389,14 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
                 );
             }
         }
-        let (answered, introduced) = if d == 0 {
-            (input.answered_today, input.introduced_today)
+        let (answered, introduced, introduced_of) = if d == 0 {
+            (
+                input.answered_today,
+                input.introduced_today,
+                introduced_today,
+            )
         } else {
-            (0, 0)
+            (0, 0, [0; 2])
         };
         let new_per_day = input.config.new_per_day as usize;
         let pace = goals.pace(unseen(cards, &states), new_per_day, &day_clock);
@@ -386,12 +405,13 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
             new_over_budget: false,
             today: input.budget.cards.saturating_sub(answered),
             level,
-            extra_new: pace.map_or(0, |p| p.extra(new_per_day, introduced)),
+            paced: pace.today(introduced_of),
         };
         let picked = queue::pick_by(
             cards.len(),
             |i| states[i].as_ref().map(|state| Slot { state, due: due[i] }),
             |i| groups[i],
+            |i| cards[i].exam,
             |s| sched.retrievability(s, at),
             &day_clock,
             limits,
@@ -407,7 +427,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
                 let grade = draw_grade(sched, state.as_ref(), now, &sim, &mut rng);
                 let next = sched.answer(state.as_ref(), grade, &now_clock, &card.key);
                 answers += 1;
-                exam_answers[slot_of(card.exam)] += 1;
+                exam_answers[queue::exam_slot(card.exam)] += 1;
                 state = Some(next);
                 if !next.in_step() {
                     break;
@@ -423,21 +443,11 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
     result
 }
 
-/// How many of the planned cards prepare for prelims and for mains: each exam's target is
-/// sized to them (`Goals::sized`), as the quiz sizes it to the library's.
-fn exam_cards(input: &PlanInput) -> [usize; 2] {
-    let mut cards = [0; 2];
-    for c in input.cards {
-        cards[slot_of(c.exam)] += 1;
-    }
-    cards
-}
-
 /// The cards not yet introduced, for prelims and for mains.
 fn unseen(cards: &[&Card], states: &[Option<CardState>]) -> [usize; 2] {
     let mut n = [0; 2];
     for (card, _) in cards.iter().zip(states).filter(|(_, s)| s.is_none()) {
-        n[slot_of(card.exam)] += 1;
+        n[queue::exam_slot(card.exam)] += 1;
     }
     n
 }
@@ -492,3 +502,17 @@ fn draw_grade(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::deck::Card;
+
+    /// How many of `cards` prepare for prelims and for mains: a test's whole library.
+    pub fn exam_counts(cards: &[&Card]) -> [usize; 2] {
+        let mut n = [0; 2];
+        for c in cards {
+            n[crate::quiz::queue::exam_slot(c.exam)] += 1;
+        }
+        n
+    }
+}

@@ -27,7 +27,7 @@ pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
         "Plan at {} cards a day (~{:.0} s an answer; {} simulated runs)",
         plan.budget, plan.secs_per_answer, plan.runs
     );
-    pace(&mut out, plan.pace.as_ref(), "");
+    pace(&mut out, &plan.pace, "");
     for e in &plan.exams {
         exam(
             &mut out,
@@ -39,13 +39,15 @@ pub fn render(plan: &Plan, other: Option<&Plan>, look: &Look) -> String {
     out
 }
 
-/// New cards paced to the exam, when they are (`plan` and `stats` alike).
-pub(crate) fn pace(out: &mut String, pace: Option<&PlanPace>, pad: &str) {
-    if let Some(p) = pace {
+/// New cards paced to their exam, a line for each paced exam (`plan` and `stats` alike).
+pub(crate) fn pace(out: &mut String, pace: &[PlanPace], pad: &str) {
+    for p in pace {
         let _ = writeln!(
             out,
-            "{pad}New cards: {} a day, to introduce them all by {}: the last weeks are\n{pad}for revision (faster than new_per_day, only in room reviews leave).",
-            p.new_per_day, p.by
+            "{pad}New {} cards: {} a day, to introduce them all by {}: the last weeks are\n{pad}for revision (faster than new_per_day, only in room reviews leave).",
+            p.exam.as_str(),
+            p.per_day,
+            p.by
         );
     }
 }

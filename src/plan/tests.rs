@@ -26,6 +26,11 @@ fn config(prelims_in: i32, budget: u32) -> Config {
     }
 }
 
+/// How many of `cards` prepare for prelims and for mains (the whole library, in a test).
+fn exam_counts(cards: &[&Card]) -> [usize; 2] {
+    crate::plan::tests_support::exam_counts(cards)
+}
+
 fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
     let sched = Scheduler::new(&[], 0.9, 5).unwrap();
     plan(&PlanInput {
@@ -37,6 +42,7 @@ fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
         budget: Budget::new(config, 10.0),
         answered_today: 0,
         introduced_today: 0,
+        exam_cards: exam_counts(cards),
         seed: 5,
         runs: 4,
     })
@@ -162,4 +168,76 @@ fn new_cards_of_both_exams_start_together_when_decks_take_turns() {
     // picks them (two of each a day), not one deck after the other.
     assert_eq!(mains_introduced(crate::config::NewOrder::Interleave), 24);
     assert_eq!(mains_introduced(crate::config::NewOrder::Deck), 0);
+}
+
+#[test]
+fn a_paced_deck_at_a_lower_ordinary_retention_stays_in_budget_and_leaves_a_safe_card_alone() {
+    // 600 cards, 30 a day, 5 new a day, the exam 60 days out: 5 a day would leave most unseen
+    // by the run-up (paced), and the run-up cannot hold 600 final reviews (a lower target,
+    // and ordinary reviews at a lower retention).
+    let d = deck("d", "prelims", 600);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let config = Config {
+        new_per_day: 5,
+        ..config(60, 30)
+    };
+    let sched = Scheduler::new(&[], 0.9, 5).unwrap();
+    let clock = clock();
+    let level = queue::level_for(30, 5);
+    let goal = Goals::new(&config, &clock)
+        .sized(&sched, [600, 0], level)
+        .prelims
+        .unwrap();
+    assert!(goal.ordinary.is_some(), "{goal:?}");
+    let p = run(&cards, &States::default(), &config);
+    assert_eq!(p.pace.len(), 1, "{:?}", p.pace);
+    assert!(p.pace[0].per_day > 5);
+    assert_eq!(p.days_over_budget, 0);
+    assert!(p.days.iter().all(|d| d.cards <= 30), "{:?}", p.days);
+    let busiest_before = p.days[..53].iter().map(|d| d.cards).max().unwrap();
+    let last_three = p.days[57..].iter().map(|d| d.cards).max().unwrap();
+    assert!(
+        last_three <= busiest_before,
+        "last days {last_three} vs {busiest_before}"
+    );
+    // More introduced than 5 a day could (300), in the room the budget leaves.
+    assert!(p.exams[0].introduced_by_exam > 300, "{:?}", p.exams[0]);
+
+    // A card whose exam-morning recall is at this exam's (lowered) target, though short of
+    // the full one: not asked again before the exam.
+    let lone = deck("lone", "prelims", 1);
+    let one: Vec<&Card> = lone.cards.iter().collect();
+    let recall = |st: f32| sched.recall_after(st, 61.0);
+    let stability = (1..40_000)
+        .map(|i| i as f32 / 10.0)
+        .find(|&st| recall(st) >= goal.target)
+        .unwrap();
+    assert!(recall(stability) < crate::schedule::exam::EXAM_TARGET - 0.015);
+    let states: States = [(one[0].key.clone(), reviewed(1, stability, 0, 400))]
+        .into_iter()
+        .collect();
+    let plan_of = |exam_cards| {
+        plan(&PlanInput {
+            cards: &one,
+            states: &states,
+            sched: &sched,
+            clock: &clock,
+            config: &config,
+            budget: Budget::new(&config, 10.0),
+            answered_today: 0,
+            introduced_today: 0,
+            exam_cards,
+            seed: 5,
+            runs: 4,
+        })
+    };
+    // Sized as in the 600-card library it belongs to.
+    let alone = plan_of([601, 0]);
+    assert!(
+        alone.days.iter().all(|d| d.answers == 0),
+        "{:?}",
+        alone.days
+    );
+    // Sized to itself alone, the full target asks it once.
+    assert_eq!(plan_of([1, 0]).exams[0].answers, 1);
 }

@@ -11,8 +11,8 @@
 //! before the exam already hold more than the budget, the excess is pulled forward into today,
 //! strongest cards first (they lose the least by an early review, and the last days are left
 //! to the weak), so the run-up is level instead of a spike on the eve. A deck that
-//! `new_per_day` cannot introduce before the run-up is paced faster (`Pace`), in room due
-//! reviews leave.
+//! `new_per_day` cannot introduce before the run-up is paced faster (`Pace`), each exam on its
+//! own and with its own cards, in room due reviews leave.
 //! New cards are introduced in deck order within each deck and, with `new_order =
 //! "interleave"`, in turn across decks (`new_groups`), so a first week holds both prelims and
 //! mains. `pick_by` is the one selection the quiz and `plan`'s simulation both use.
@@ -74,6 +74,11 @@ pub struct Picked {
     /// Reviews due on later days that were brought into today to keep the run-up to an exam
     /// within the budget (counted in `due`).
     pub pulled_forward: usize,
+    /// The exam of each new card past the day's limit that pacing added (`Pace`): the tail
+    /// of `new`, in its order.
+    pub paced: Vec<Exam>,
+    /// Paced new cards the budget kept out (the room due reviews left was too small).
+    pub paced_held_back: usize,
 }
 
 impl Picked {
@@ -94,17 +99,25 @@ impl Picked {
             .chain(self.new.iter().copied())
     }
 
-    /// Keeps at most `limit` cards, dropping new cards first, then the least urgent reviews.
+    /// Keeps at most `limit` cards, dropping new cards first (paced ones before the day's
+    /// own), then the least urgent reviews.
     pub fn truncate(&mut self, limit: usize) {
+        let own_new = self.new.len() - self.paced.len();
         self.learning.truncate(limit);
         self.due.truncate(limit - self.learning.len());
         self.new
             .truncate(limit - self.learning.len() - self.due.len());
+        self.paced.truncate(self.new.len().saturating_sub(own_new));
+    }
+
+    /// How many new cards of `exam` pacing added today.
+    pub fn paced_of(&self, exam: Exam) -> usize {
+        self.paced.iter().filter(|e| **e == exam).count()
     }
 
     /// What a user should be told about the budget, if it held anything back.
     pub fn budget_note(&self) -> Option<String> {
-        if self.held_back == 0 && self.new_held_back == 0 {
+        if self.held_back == 0 && self.new_held_back == 0 && self.paced_held_back == 0 {
             return None;
         }
         let mut parts = Vec::new();
@@ -120,6 +133,13 @@ impl Picked {
                 "{} new {} postponed",
                 self.new_held_back,
                 plural(self.new_held_back, "card", "cards")
+            ));
+        }
+        if self.paced_held_back > 0 {
+            parts.push(format!(
+                "{} paced new {} (ahead of the exam) postponed",
+                self.paced_held_back,
+                plural(self.paced_held_back, "card", "cards")
             ));
         }
         Some(format!(
@@ -145,9 +165,11 @@ pub struct Limits {
     /// Reviews a coming day is planned to hold at most (see `level_for`); more are brought
     /// forward into today.
     pub level: usize,
-    /// New cards past `new` that pacing toward an exam asks for (`Pace::extra`): they take
-    /// only the room due reviews and the day's own new cards leave, never a review's place.
-    pub extra_new: usize,
+    /// New cards of each exam (prelims, mains) that pacing toward it wants today, counting
+    /// those of the day's limit `new` (`Paces::today`): what the limit does not give that
+    /// exam comes on top of it, from that exam's own unseen cards, and only in the room due
+    /// reviews and the day's own new cards leave, never a review's place.
+    pub paced: [usize; 2],
 }
 
 impl Limits {
@@ -158,7 +180,7 @@ impl Limits {
             new_over_budget: false,
             today: usize::MAX,
             level: usize::MAX,
-            extra_new: 0,
+            paced: [0; 2],
         }
     }
 }
@@ -199,32 +221,39 @@ impl Goals {
     }
 
     /// The pace of new cards that introduces each exam's `unseen` cards (prelims, mains)
-    /// `FINISH_NEW_BEFORE_DAYS` before it, when `new_per_day` would not (see `Pace`). `None`
-    /// also with `new_per_day` 0 (the user asked for no new cards) and inside the last
-    /// `FINISH_NEW_BEFORE_DAYS`, where new cards keep `new_per_day`.
-    pub fn pace(&self, unseen: [usize; 2], new_per_day: usize, clock: &Clock) -> Option<Pace> {
+    /// `FINISH_NEW_BEFORE_DAYS` before it, when `new_per_day` would not (see `Pace`): each
+    /// exam still before its run-up gets its own pace when the exams' paces together are
+    /// more than `new_per_day`. None also with `new_per_day` 0 (the user asked for no new
+    /// cards) and inside an exam's last `FINISH_NEW_BEFORE_DAYS`, where its new cards keep
+    /// `new_per_day`.
+    pub fn pace(&self, unseen: [usize; 2], new_per_day: usize, clock: &Clock) -> Paces {
+        let mut paces = Paces::default();
         if new_per_day == 0 {
-            return None;
+            return paces;
         }
         let today = clock.today();
-        let mut per_day = 0;
-        let mut by: Option<Date> = None;
-        for (goal, n) in [self.prelims, self.mains].iter().zip(unseen) {
+        let exams = [(Exam::Prelims, self.prelims), (Exam::Mains, self.mains)];
+        for ((exam, goal), (n, pace)) in exams.into_iter().zip(unseen.into_iter().zip(&mut paces.0))
+        {
             let Some(g) = goal.filter(|_| n > 0) else {
                 continue;
             };
-            let finish = Clock::add_days(g.day, -FINISH_NEW_BEFORE_DAYS);
-            let Ok(days) = usize::try_from((finish - today).get_days()) else {
-                continue;
+            let by = Clock::add_days(g.day, -FINISH_NEW_BEFORE_DAYS);
+            let days = match usize::try_from((by - today).get_days()) {
+                Ok(d) if d > 0 => d,
+                _ => continue,
             };
-            if days == 0 {
-                continue;
-            }
-            per_day += n.div_ceil(days);
-            by = Some(by.map_or(finish, |b| b.min(finish)));
+            *pace = Some(Pace {
+                exam,
+                per_day: n.div_ceil(days),
+                by,
+            });
         }
-        let by = by?;
-        (per_day > new_per_day).then_some(Pace { per_day, by })
+        let total: usize = paces.iter().map(|p| p.per_day).sum();
+        if total <= new_per_day {
+            return Paces::default();
+        }
+        paces
     }
 
     /// Study days from today to the last exam ahead; 0 with none.
@@ -238,7 +267,7 @@ impl Goals {
     }
 }
 
-/// New cards faster than `new_per_day`, to introduce a deck before the run-up to its exam
+/// New cards faster than `new_per_day`, to introduce an exam's deck before the run-up to it
 /// (`Goals::pace`). With 20 new cards a day a 3,000-card deck takes the 150 days to an exam to
 /// introduce, so its last cards arrive in the final weeks, get few reviews, and crowd the
 /// final reviews of the rest; introducing them earlier, in room the budget has idle then,
@@ -247,23 +276,54 @@ impl Goals {
 /// user is told (`note`), as with any change the budget makes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pace {
-    /// New cards a day that finish in time.
+    pub exam: Exam,
+    /// New cards of this exam a day that finish in time.
     pub per_day: usize,
-    /// The day by which they are all introduced (the earliest, with two exams paced).
+    /// The day by which they are all introduced.
     pub by: Date,
 }
 
 impl Pace {
-    /// New cards past `new_per_day` today, with `introduced` already introduced today.
-    pub fn extra(&self, new_per_day: usize, introduced: usize) -> usize {
-        self.per_day.saturating_sub(new_per_day.max(introduced))
-    }
-
     pub fn note(&self, new_per_day: usize) -> String {
         format!(
-            "With the exam ahead, new cards come up to {} a day (new_per_day is {new_per_day}) so that all are introduced by {}, leaving the last weeks for revision; the extra ones only take room reviews leave.",
-            self.per_day, self.by
+            "With {} ahead, its new cards come up to {} a day (new_per_day is {new_per_day}) so that all are introduced by {}, leaving the last weeks for revision; the extra ones only take room reviews leave.",
+            self.exam.as_str(),
+            self.per_day,
+            self.by
         )
+    }
+}
+
+/// Each exam's pace (prelims, mains), where it has one: pacing is per exam, so a paced
+/// exam's extra new cards are its own, whichever decks take turns.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Paces(pub [Option<Pace>; 2]);
+
+impl Paces {
+    pub fn iter(&self) -> impl Iterator<Item = &Pace> {
+        self.0.iter().flatten()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// New cards each exam wants today (`Limits::paced`), with `introduced` of its cards
+    /// already introduced today.
+    pub fn today(&self, introduced: [usize; 2]) -> [usize; 2] {
+        let mut want = [0; 2];
+        for (w, (p, i)) in want.iter_mut().zip(self.0.iter().zip(introduced)) {
+            *w = p.map_or(0, |p| p.per_day.saturating_sub(i));
+        }
+        want
+    }
+}
+
+/// Which of a `[prelims, mains]` pair an exam's figure is.
+pub fn exam_slot(exam: Exam) -> usize {
+    match exam {
+        Exam::Prelims => 0,
+        Exam::Mains => 1,
     }
 }
 
@@ -383,6 +443,7 @@ pub fn pick_placed<'s>(
     goals: &Goals,
 ) -> Picked {
     let now = clock.now_ms();
+    let exam = &exam;
     let slot = |i: usize| {
         let exam = exam(i);
         state(i).map(|state| Slot {
@@ -396,6 +457,7 @@ pub fn pick_placed<'s>(
         n,
         slot,
         |i| groups[i],
+        exam,
         |s| sched.retrievability(s, now),
         clock,
         limits,
@@ -405,11 +467,14 @@ pub fn pick_placed<'s>(
 
 /// The day's selection over `n` cards, each given by `slot` (`None` for a new card). New
 /// cards are introduced in index order within their `group` (see `new_groups`), the groups
-/// taking turns. `horizon` is how many days ahead to level (0: none).
+/// taking turns; paced new cards (`Limits::paced`) are each of its `exam`. `horizon` is how
+/// many days ahead to level (0: none).
+#[allow(clippy::too_many_arguments)]
 pub fn pick_by<'s>(
     n: usize,
     slot: impl Fn(usize) -> Option<Slot<'s>>,
     group: impl Fn(usize) -> usize,
+    exam: impl Fn(usize) -> Exam,
     recall_now: impl Fn(&CardState) -> f32,
     clock: &Clock,
     limits: Limits,
@@ -427,7 +492,9 @@ pub fn pick_by<'s>(
     let mut picked = Picked::default();
     let mut due: Vec<(f32, usize)> = Vec::new();
     let mut load = vec![0usize; horizon];
-    // New cards by turn group; no group can give more than the day's limit.
+    // New cards by turn group; no group can give more than the day's limit and the paced.
+    let paced_total = limits.paced[0].saturating_add(limits.paced[1]);
+    let per_group = limits.new.saturating_add(paced_total);
     let mut new: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         match slot(i) {
@@ -436,7 +503,7 @@ pub fn pick_by<'s>(
                 if new.len() <= g {
                     new.resize_with(g + 1, Vec::new);
                 }
-                if new[g].len() < limits.new.saturating_add(limits.extra_new) {
+                if new[g].len() < per_group {
                     new[g].push(i);
                 }
             }
@@ -450,8 +517,26 @@ pub fn pick_by<'s>(
             Some(_) => {}
         }
     }
-    picked.new = take_turns(&new, limits.new.saturating_add(limits.extra_new));
-    let mut extra = picked.new.split_off(picked.new.len().min(limits.new));
+    let mut extra = Vec::new();
+    if paced_total == 0 {
+        picked.new = take_turns(&new, limits.new);
+    } else {
+        picked.new = take_turns(&new, usize::MAX);
+        let rest = picked.new.split_off(picked.new.len().min(limits.new));
+        // Each paced exam gets what the day's limit did not give it, from its own cards.
+        let mut want = limits.paced;
+        for &i in &picked.new {
+            let w = &mut want[exam_slot(exam(i))];
+            *w = w.saturating_sub(1);
+        }
+        for i in rest {
+            let w = &mut want[exam_slot(exam(i))];
+            if *w > 0 {
+                *w -= 1;
+                extra.push(i);
+            }
+        }
+    }
     // Indices are unique, so an unstable sort gives the same order as a stable one. Only the
     // reviews today's budget takes are put in order: the rest wait for the coming days.
     let order = |a: &(f32, usize), b: &(f32, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
@@ -487,7 +572,10 @@ pub fn pick_by<'s>(
     picked.new.truncate(new_room);
     // New cards past the day's limit, from pacing toward an exam (`Pace`): only in the room
     // left after due reviews and the day's own new cards, before reviews brought forward.
-    extra.truncate(room.saturating_sub(picked.due.len() + picked.new.len()));
+    let fits = room.saturating_sub(picked.due.len() + picked.new.len());
+    picked.paced_held_back = extra.len().saturating_sub(fits);
+    extra.truncate(fits);
+    picked.paced = extra.iter().map(|&i| exam(i)).collect();
     picked.new.extend(extra);
     // Reviews brought forward take only the room left after due reviews and new cards: they
     // are not due yet, and a card never introduced is worth more than a review brought early.
@@ -729,7 +817,7 @@ mod tests {
             new_over_budget: false,
             today: 2,
             level: 2,
-            extra_new: 0,
+            paced: [0; 2],
         };
         let picked = pick(
             &cards,
@@ -787,7 +875,7 @@ mod tests {
             new_over_budget: false,
             today: 10,
             level: level_for(10, 0),
-            extra_new: 0,
+            paced: [0; 2],
         };
         let slot = |i: usize| {
             Some(Slot {
@@ -795,16 +883,34 @@ mod tests {
                 due: states[i].due,
             })
         };
-        let picked = pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 6);
+        let picked = pick_by(
+            20,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            |_| 0.9,
+            &clock,
+            limits,
+            6,
+        );
         // The day after tomorrow holds 2 over, which tomorrow takes; tomorrow then holds 4
         // over: those come today, the strongest first, whichever day they were due.
         assert_eq!(picked.pulled_forward, 4);
         assert_eq!(picked.due, vec![19, 18, 17, 16]);
         // Without an exam ahead nothing is pulled.
         assert!(
-            pick_by(20, slot, |_| 0, |_| 0.9, &clock, limits, 0)
-                .due
-                .is_empty()
+            pick_by(
+                20,
+                slot,
+                |_| 0,
+                |_| Exam::Prelims,
+                |_| 0.9,
+                &clock,
+                limits,
+                0
+            )
+            .due
+            .is_empty()
         );
     }
 
@@ -827,22 +933,49 @@ mod tests {
             new_over_budget: false,
             today: 12,
             level: level_for(12, 3),
-            extra_new: 0,
+            paced: [0; 2],
         };
         let recall = |s: &CardState| s.stability / 100.0;
-        let exam = pick_by(15, slot, |_| 0, recall, &clock, limits, 30);
+        let exam = pick_by(
+            15,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            limits,
+            30,
+        );
         assert_eq!(exam.new, vec![10, 11, 12]);
         assert_eq!(exam.due, (0..9).collect::<Vec<_>>());
         assert_eq!((exam.held_back, exam.new_held_back), (1, 0));
         // Without an exam, reviews first and new cards slow down.
-        let plain = pick_by(15, slot, |_| 0, recall, &clock, limits, 0);
+        let plain = pick_by(
+            15,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            limits,
+            0,
+        );
         assert_eq!(plain.due, (0..10).collect::<Vec<_>>());
         assert_eq!(plain.new, vec![10, 11]);
         assert_eq!((plain.held_back, plain.new_held_back), (0, 1));
         // New cards keep only a learning day's share of a budget too small for the deck: of 4
         // cards, 1 new and 3 reviews.
         let small = Limits { today: 4, ..limits };
-        let tight = pick_by(15, slot, |_| 0, recall, &clock, small, 30);
+        let tight = pick_by(
+            15,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            small,
+            30,
+        );
         assert_eq!((tight.due, tight.new), (vec![0, 1, 2], vec![10]));
     }
 
@@ -857,36 +990,98 @@ mod tests {
         let by = Clock::add_days(jiff::civil::date(2027, 5, 31), -FINISH_NEW_BEFORE_DAYS);
         let days = (by - clock.today()).get_days() as usize;
         // 3,000 cards over the days before the run-up: faster than 20 a day.
-        let pace = goals.pace([3000, 0], 20, &clock).unwrap();
-        assert_eq!(
-            pace,
-            Pace {
-                per_day: 3000usize.div_ceil(days),
-                by
-            }
-        );
-        assert!(pace.per_day > 20);
-        // Today's share past new_per_day, less what was already introduced past it today.
-        assert_eq!(pace.extra(20, 0), pace.per_day - 20);
-        assert_eq!(pace.extra(20, pace.per_day - 1), 1);
-        assert!(pace.note(20).contains(&by.to_string()));
+        let pace = goals.pace([3000, 0], 20, &clock);
+        let prelims = Pace {
+            exam: Exam::Prelims,
+            per_day: 3000usize.div_ceil(days),
+            by,
+        };
+        assert_eq!(pace, Paces([Some(prelims), None]));
+        assert!(prelims.per_day > 20);
+        // Today's share, less what was already introduced of the exam's cards today.
+        assert_eq!(pace.today([0, 0]), [prelims.per_day, 0]);
+        assert_eq!(pace.today([prelims.per_day - 1, 7]), [1, 0]);
+        assert!(prelims.note(20).contains(&by.to_string()));
+        assert!(prelims.note(20).contains("prelims"));
         // A deck new_per_day introduces in time, no new cards asked for, or the run-up itself:
         // no pace.
-        assert_eq!(goals.pace([20 * days, 0], 20, &clock), None);
-        assert_eq!(goals.pace([3000, 0], 0, &clock), None);
+        assert!(goals.pace([20 * days, 0], 20, &clock).is_empty());
+        assert!(goals.pace([3000, 0], 0, &clock).is_empty());
         let late = crate::clock::utc("2027-05-10T10:00:00Z");
-        assert_eq!(Goals::new(&config, &late).pace([3000, 0], 20, &late), None);
+        assert!(
+            Goals::new(&config, &late)
+                .pace([3000, 0], 20, &late)
+                .is_empty()
+        );
         // Mains cards count towards their own, later date; no date, no pace for them.
-        assert_eq!(goals.pace([0, 3000], 20, &clock), None);
+        assert!(goals.pace([0, 3000], 20, &clock).is_empty());
         let both = Config {
             mains: Some(jiff::civil::date(2027, 9, 1)),
             ..config
         };
-        let two = Goals::new(&both, &clock)
-            .pace([1500, 3000], 20, &clock)
-            .unwrap();
-        assert_eq!(two.by, by);
-        assert!(two.per_day > 1500usize.div_ceil(days));
+        let two = Goals::new(&both, &clock).pace([1500, 3000], 20, &clock);
+        let mains_by = Clock::add_days(jiff::civil::date(2027, 9, 1), -FINISH_NEW_BEFORE_DAYS);
+        let mains_days = (mains_by - clock.today()).get_days() as usize;
+        // Each exam its own pace and its own date.
+        assert_eq!(
+            two,
+            Paces([
+                Some(Pace {
+                    exam: Exam::Prelims,
+                    per_day: 1500usize.div_ceil(days),
+                    by
+                }),
+                Some(Pace {
+                    exam: Exam::Mains,
+                    per_day: 3000usize.div_ceil(mains_days),
+                    by: mains_by
+                }),
+            ])
+        );
+        // Paced together when new_per_day cannot keep up with both, though with either alone.
+        let each = Goals::new(&both, &clock).pace([15 * days, 15 * mains_days], 20, &clock);
+        assert_eq!(each.iter().map(|p| p.per_day).collect::<Vec<_>>(), [15, 15]);
+        assert!(
+            Goals::new(&both, &clock)
+                .pace([15 * days, 0], 20, &clock)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn paced_new_cards_go_to_the_exam_that_is_behind_not_by_deck_turn() {
+        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
+        // A prelims deck (cards 0–19) and a mains deck (20–39), all new, taking turns; 4 new a
+        // day, and pacing wants 10 prelims cards today, mains none past its share.
+        let exam = |i: usize| if i < 20 { Exam::Prelims } else { Exam::Mains };
+        let group = |i: usize| usize::from(i >= 20);
+        let limits = Limits {
+            new: 4,
+            new_over_budget: false,
+            today: 100,
+            level: level_for(100, 4),
+            paced: [10, 2],
+        };
+        let picked = pick_by(40, |_| None, group, exam, |_| 0.9, &clock, limits, 30);
+        // The day's 4 by turn (2 of each), then 8 more prelims cards: 10 prelims in all, and
+        // mains already has its 2.
+        assert_eq!(picked.new, [0, 20, 1, 21, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(picked.paced, [Exam::Prelims; 8]);
+        assert_eq!(
+            (picked.paced_of(Exam::Prelims), picked.paced_of(Exam::Mains)),
+            (8, 0)
+        );
+        // A budget that leaves room for 3 of them: the 5 dropped are counted and told.
+        let small = Limits { today: 7, ..limits };
+        let tight = pick_by(40, |_| None, group, exam, |_| 0.9, &clock, small, 30);
+        assert_eq!(tight.new.len(), 7);
+        assert_eq!((tight.paced.len(), tight.paced_held_back), (3, 5));
+        let note = tight.budget_note().unwrap();
+        assert!(note.contains("5 paced new cards"), "{note}");
+        // --limit drops the paced cards first.
+        let mut limited = tight;
+        limited.truncate(5);
+        assert_eq!((limited.new.len(), limited.paced.len()), (5, 1));
     }
 
     #[test]
@@ -908,18 +1103,45 @@ mod tests {
             new_over_budget: false,
             today,
             level: level_for(today, 3),
-            extra_new: 5,
+            paced: [8, 0],
         };
         let recall = |s: &CardState| s.stability / 100.0;
         // Room for all: 10 reviews, 3 new and the 5 paced.
-        let roomy = pick_by(30, slot, |_| 0, recall, &clock, limits(40), 30);
+        let roomy = pick_by(
+            30,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            limits(40),
+            30,
+        );
         assert_eq!(roomy.due.len(), 10);
         assert_eq!(roomy.new, (10..18).collect::<Vec<_>>());
         // 14 cards: the reviews and the day's 3 new cards come first, 1 paced card fits.
-        let tight = pick_by(30, slot, |_| 0, recall, &clock, limits(14), 30);
+        let tight = pick_by(
+            30,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            limits(14),
+            30,
+        );
         assert_eq!((tight.due.len(), tight.new.len()), (10, 4));
         // 12: a review already waits, so no paced card.
-        let full = pick_by(30, slot, |_| 0, recall, &clock, limits(12), 30);
+        let full = pick_by(
+            30,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            &clock,
+            limits(12),
+            30,
+        );
         assert_eq!(full.held_back, 1);
         assert_eq!(full.new, vec![10, 11, 12]);
     }

@@ -153,6 +153,12 @@ impl Scheduler {
             Some(x) if before_exam => {
                 clock.day_start_ms(Clock::add_days(last_day, x.max(ordinary)))
             }
+            // Only the exam's longer ordinary interval reaches past the exam: the stored one
+            // (plain FSRS's own review) ends before it, and the final review is not brought
+            // earlier than that either.
+            Some(x) if stored < to_exam => {
+                clock.day_start_ms(Clock::add_days(last_day, x.max(stored)))
+            }
             Some(x) => clock.day_start_ms(Clock::add_days(last_day, x)),
             // Safe for the exam without it: the review waits until the exam is over (also when
             // only the exam's longer ordinary interval, not the stored one, reaches past it).
@@ -359,6 +365,34 @@ mod tests {
             later,
             c.day_start_ms(Clock::add_days(c.today(), want.max(1)))
         );
+    }
+
+    #[test]
+    fn a_final_review_is_not_brought_earlier_than_plain_fsrss_own_review() {
+        let s = sched();
+        let c = clock("2027-04-01T10:00:00Z");
+        // Stored interval 20 days at 0.9, the exam 24 days away; at 0.87 the ordinary
+        // interval would reach past the exam, so this is the final review.
+        let goal = ExamGoal {
+            target: 0.95,
+            ordinary: Some(0.87),
+            ..ExamGoal::ahead(Some(jiff::civil::date(2027, 4, 25)), &c).unwrap()
+        };
+        let state = CardState {
+            intro: 0,
+            last: c.now_ms(),
+            due: c.day_start_ms(jiff::civil::date(2027, 4, 21)),
+            stability: 20.0,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps: 4,
+            lapses: 0,
+        };
+        assert!(s.ordinary_days(20.0, 20, 0.87) >= 24);
+        let x = s.final_review_day(mem(20.0), 24, goal.target).unwrap();
+        assert!(x < 20, "the exam alone would ask on day {x}");
+        let due = s.due_for_exam(&state, &goal, &c);
+        assert!(due >= state.due && due < goal.at, "{due} vs {}", state.due);
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub struct StatsInput<'a> {
     /// `plan`'s simulation of the same cards, for the exam view's "on schedule" figures;
     /// `None` leaves them `null`.
     pub plan: Option<&'a Plan>,
+    /// New cards paced to the exams (`queue::Goals::pace`), worked out by the caller from the
+    /// selected cards whether or not `plan` ran.
+    pub pace: &'a [PlanPace],
 }
 
 /// Everything `stats` shows. The top-level object of `smriti stats --json`.
@@ -99,9 +102,9 @@ pub struct Stats {
     pub reviews_total: u64,
     /// One entry per exam with a date in `config.toml` and selected cards.
     pub exams: Vec<ExamView>,
-    /// New cards paced to the exams (`plan`'s `pace`): `null` when `new_per_day` keeps up, or
-    /// without `plan`'s simulation.
-    pub new_pace: Option<PlanPace>,
+    /// New cards paced to their exams, one entry per paced exam (as `plan`'s `pace`): empty
+    /// when `new_per_day` keeps up.
+    pub new_pace: Vec<PlanPace>,
 }
 
 /// A topic (tag) row.
@@ -623,7 +626,7 @@ pub fn compute(input: &StatsInput) -> Stats {
 
     let heat_max = heat.iter().copied().max().unwrap_or(0);
     Stats {
-        new_pace: input.plan.and_then(|p| p.pace.clone()),
+        new_pace: input.pace.to_vec(),
         today: today.to_string(),
         topics: topics.into_iter().map(|(_, t)| t).collect(),
         decks,

@@ -311,7 +311,7 @@ fn exam_view(stats: &Stats, look: &Look, out: &mut String) {
         return;
     }
     let _ = writeln!(out, "\n{}", heading("Exams", look));
-    crate::plan::render::pace(out, stats.new_pace.as_ref(), "  ");
+    crate::plan::render::pace(out, &stats.new_pace, "  ");
     for e in &stats.exams {
         if e.days_left < 0 {
             let _ = writeln!(out, "  {:<8} {}  (past)", e.exam.as_str(), e.date);

@@ -132,6 +132,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
         budget: crate::budget::Budget::new(config, 10.0),
         answered_today: 0,
         introduced_today: 0,
+        exam_cards: crate::plan::tests_support::exam_counts(&cards),
         seed: 1,
         runs: 8,
     });
@@ -146,6 +147,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
         clock: &c,
         config,
         plan: Some(&plan),
+        pace: &[],
     })
 }
 
@@ -345,6 +347,7 @@ fn nothing_reviewed_gives_empty_figures() {
         clock: &c,
         config: &Config::default(),
         plan: None,
+        pace: &[],
     });
     assert_eq!((s.counts.new, s.reviews_total, s.streak), (8, 0, 0));
     assert!(

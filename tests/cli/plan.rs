@@ -62,10 +62,11 @@ fn the_json_matches_the_documented_schema() {
             ("peak", "object"),
             ("days_over_budget", "number"),
             ("exams", "array"),
-            // 12 cards, all seen: nothing to pace (see the pacing test for the object).
-            ("pace", "null"),
+            // 12 cards, all seen: nothing to pace (see the pacing test for its entries).
+            ("pace", "array"),
         ],
     );
+    assert_eq!(j["pace"].as_array().map(Vec::len), Some(0));
     assert_eq!(j["today"], "2026-12-02");
     assert_eq!(j["budget"], 200);
     let days = j["days"].as_array().unwrap();
@@ -176,29 +177,47 @@ fn a_deck_new_per_day_cannot_introduce_before_the_run_up_is_paced_and_the_user_i
     env.write_config("new_per_day = 2\n[exams]\nprelims = 2027-01-03\n");
     env.write_deck("t.toml", &basic_deck(60));
     let j = plan_json(&env, &[]);
-    keys(&j["pace"], &[("new_per_day", "number"), ("by", "string")]);
+    assert_eq!(j["pace"].as_array().map(Vec::len), Some(1), "{}", j["pace"]);
+    let pace = &j["pace"][0];
+    keys(
+        pace,
+        &[("exam", "string"), ("per_day", "number"), ("by", "string")],
+    );
     assert_eq!(
-        (j["pace"]["new_per_day"].as_u64(), j["pace"]["by"].as_str()),
-        (Some(4), Some("2026-12-10"))
+        (
+            pace["exam"].as_str(),
+            pace["per_day"].as_u64(),
+            pace["by"].as_str()
+        ),
+        (Some("prelims"), Some(4), Some("2026-12-10"))
     );
     assert_eq!(j["days"][0]["new"], 4);
     assert_eq!(j["exams"][0]["introduced_by_exam"], 60);
     let out = env.cmd(&["plan", "--deck", "t"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("New cards: 4 a day, to introduce them all by 2026-12-10"),
+        text.contains("New prelims cards: 4 a day, to introduce them all by 2026-12-10"),
         "{text}"
     );
 
     let out = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
     assert_eq!(env.reviews().len(), 4, "{out}");
     assert!(
-        out.contains("new cards come up to 4 a day (new_per_day is 2)"),
+        out.contains("With prelims ahead, its new cards come up to 4 a day (new_per_day is 2)"),
         "{out}"
     );
+    // A second session the same day adds no paced card, so it says nothing of pacing.
+    let again = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
+    assert!(!again.contains("new cards come up to"), "{again}");
     let stats = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
     let stats = String::from_utf8(stats.stdout).unwrap();
-    assert!(stats.contains("New cards: 4 a day"), "{stats}");
+    assert!(stats.contains("New prelims cards: 4 a day"), "{stats}");
+    let json = env
+        .cmd(&["stats", "--deck", "t", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["new_pace"][0]["per_day"], 4, "{}", json["new_pace"]);
 
     // Without the exam, new_per_day is the pace.
     let plain = Env::new();
@@ -216,4 +235,24 @@ fn without_an_exam_date_plan_says_how_to_set_one() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("[exams] prelims = YYYY-MM-DD"), "{text}");
+}
+
+#[test]
+fn stats_tells_the_pace_also_above_the_cards_it_simulates() {
+    // More cards than `stats` simulates (5,000): the pace is still worked out and shown.
+    let env = Env::new();
+    env.write_config("new_per_day = 2\n[exams]\nprelims = 2027-06-01\n");
+    env.write_deck("t.toml", &basic_deck(5_001));
+    env.quiz(&["--deck", "t", "--new", "1"], "\n3\n");
+    let out = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("New prelims cards:"), "{text}");
+    let out = env
+        .cmd(&["stats", "--deck", "t", "--json"])
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["exams"][0]["recall_on_schedule"], Value::Null);
+    assert_eq!(j["new_pace"][0]["exam"], "prelims", "{}", j["new_pace"]);
+    assert!(j["new_pace"][0]["per_day"].as_u64().unwrap() > 2);
 }
