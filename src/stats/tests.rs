@@ -413,6 +413,7 @@ fn at_risk_keeps_the_three_lowest_of_a_large_topic() {
         clock: &c,
         config: &Config::default(),
         plan: None,
+        pace: &[],
     });
     let keys: Vec<&str> = s.at_risk[0].cards.iter().map(|c| c.key.as_str()).collect();
     assert_eq!(keys, ["d/c7", "d/c2", "d/c10"]);
