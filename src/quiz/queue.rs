@@ -914,14 +914,20 @@ mod tests {
         );
     }
 
-    #[test]
-    fn with_an_exam_ahead_new_cards_keep_their_room_and_reviews_wait() {
+    /// A clock, and ten review cards all due since yesterday, card 0 the most at risk.
+    fn ten_due() -> (Clock, Vec<CardState>) {
         let clock = crate::clock::utc("2026-01-10T10:00:00Z");
         let yesterday = clock.day_start_ms(Clock::add_days(clock.today(), -1));
-        // Cards 0–9 due (card 0 the most at risk), 10–14 new; 12 cards a day, 3 of them new.
-        let states: Vec<CardState> = (0..10)
+        let states = (0..10)
             .map(|i| state(yesterday, 0, 1.0 + i as f32, Phase::Review))
             .collect();
+        (clock, states)
+    }
+
+    #[test]
+    fn with_an_exam_ahead_new_cards_keep_their_room_and_reviews_wait() {
+        // Cards 0–9 due (card 0 the most at risk), 10–14 new; 12 cards a day, 3 of them new.
+        let (clock, states) = ten_due();
         let slot = |i: usize| {
             states.get(i).map(|s| Slot {
                 state: s,
@@ -1086,12 +1092,8 @@ mod tests {
 
     #[test]
     fn paced_new_cards_take_only_the_room_due_reviews_leave() {
-        let clock = crate::clock::utc("2026-01-10T10:00:00Z");
-        let yesterday = clock.day_start_ms(Clock::add_days(clock.today(), -1));
         // Cards 0–9 due, 10–29 new; 3 new a day and up to 5 more by pace.
-        let states: Vec<CardState> = (0..10)
-            .map(|i| state(yesterday, 0, 1.0 + i as f32, Phase::Review))
-            .collect();
+        let (clock, states) = ten_due();
         let slot = |i: usize| {
             states.get(i).map(|s| Slot {
                 state: s,

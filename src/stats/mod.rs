@@ -279,6 +279,20 @@ struct CardFacts<'a> {
     recall_on_exam: Option<(u8, f32)>,
 }
 
+/// The id of `name` among `names` (its place there), added if new. Few distinct tags and
+/// decks: owned names cost an allocation per name, not per card.
+fn intern(ids: &mut FxHashMap<String, usize>, names: &mut Vec<String>, name: &str) -> u32 {
+    let id = match ids.get(name) {
+        Some(id) => *id,
+        None => {
+            names.push(name.to_owned());
+            ids.insert(name.to_owned(), names.len() - 1);
+            names.len() - 1
+        }
+    };
+    id as u32
+}
+
 fn exam_slot(exam: Exam) -> usize {
     match exam {
         Exam::Prelims => 0,
@@ -354,14 +368,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             let id = match memo {
                 Some(&mut id) if id != UNKNOWN => id,
                 memo => {
-                    let id = match topic_ids.get(tag) {
-                        Some(id) => *id,
-                        None => {
-                            topic_names.push(tag.to_owned());
-                            topic_ids.insert(tag.to_owned(), topic_names.len() - 1);
-                            topic_names.len() - 1
-                        }
-                    } as u32;
+                    let id = intern(&mut topic_ids, &mut topic_names, tag);
                     if let Some(m) = memo {
                         *m = id;
                     }
@@ -383,15 +390,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             card_deck.push(deck_memo[d]);
             continue;
         }
-        let deck = cards.deck(card);
-        let id = match deck_ids.get(deck) {
-            Some(id) => *id,
-            None => {
-                deck_names.push(deck.to_owned());
-                deck_ids.insert(deck.to_owned(), deck_names.len() - 1);
-                deck_names.len() - 1
-            }
-        } as u32;
+        let id = intern(&mut deck_ids, &mut deck_names, cards.deck(card));
         if let Some(d) = number {
             if deck_memo.len() <= d {
                 deck_memo.resize(d + 1, UNKNOWN);
