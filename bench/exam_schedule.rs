@@ -180,7 +180,7 @@ fn run(
             // One deck: new cards in index order.
             |_| 0,
             |_| Exam::Prelims,
-            |s| sched.retrievability(s, at),
+            |s| sched.recall_order(s, at),
             &clock,
             limits,
             horizon,

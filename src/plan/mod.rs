@@ -412,7 +412,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
             |i| states[i].as_ref().map(|state| Slot { state, due: due[i] }),
             |i| groups[i],
             |i| cards[i].exam,
-            |s| sched.retrievability(s, at),
+            |s| sched.recall_order(s, at),
             &day_clock,
             limits,
             goals.horizon(&day_clock),

@@ -458,7 +458,7 @@ pub fn pick_placed<'s>(
         slot,
         |i| groups[i],
         exam,
-        |s| sched.retrievability(s, now),
+        |s| sched.recall_order(s, now),
         clock,
         limits,
         goals.horizon(clock),
@@ -475,7 +475,7 @@ pub fn pick_by<'s>(
     slot: impl Fn(usize) -> Option<Slot<'s>>,
     group: impl Fn(usize) -> usize,
     exam: impl Fn(usize) -> Exam,
-    recall_now: impl Fn(&CardState) -> f32,
+    recall_order: impl Fn(&CardState) -> f32,
     clock: &Clock,
     limits: Limits,
     horizon: i32,
@@ -508,7 +508,7 @@ pub fn pick_by<'s>(
                 }
             }
             Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
-            Some(s) if s.due < cutoff => due.push((recall_now(s.state), i)),
+            Some(s) if s.due < cutoff => due.push((recall_order(s.state), i)),
             Some(s) if horizon > 0 => {
                 if let Some(day) = day_ahead(s.due) {
                     load[day] += 1;
