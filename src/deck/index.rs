@@ -106,14 +106,9 @@ impl Index {
         self.len == 0
     }
 
-    /// The deck of card `i`, by its place among the decks.
-    fn deck_of(&self, i: usize) -> usize {
-        usize::from(self.deck_of[i])
-    }
-
     /// The place of card `i`'s deck among the index's decks.
     pub fn deck_number(&self, i: usize) -> usize {
-        self.deck_of(i)
+        usize::from(self.deck_of[i])
     }
 
     /// Card `i`'s record, read where it lies in the buffer (`cache::decode` checked it).
@@ -187,7 +182,7 @@ impl Index {
     }
 
     pub fn deck(&self, i: usize) -> &IndexDeck {
-        &self.decks[self.deck_of(i)]
+        &self.decks[self.deck_number(i)]
     }
 
     pub fn exam(&self, i: usize) -> Exam {
@@ -295,10 +290,12 @@ impl Index {
             placed.set_holds(holds, &order, key);
             return placed;
         }
-        let first = states.by_place(self.len(), &order, key);
-        if let (Some(((file, index), origin)), Some(placed)) = (kept, &first) {
-            join_cache::write(file, *index, origin, placed.run());
-        }
+        let first = states.join_run(self.len(), &order, key).and_then(|run| {
+            if let Some(((file, index), origin)) = kept {
+                join_cache::write(file, *index, origin, &run);
+            }
+            states.placed_from(run, &order, key)
+        });
         let joined = first.or_else(|| {
             order = (0..self.len() as u32).collect();
             order.sort_unstable_by(|&a, &b| {
@@ -383,7 +380,7 @@ impl Index {
         let mut groups: Vec<(u16, u32)> = Vec::new();
         for &i in wanted {
             take[i] = true;
-            let (deck, h) = (self.deck_of(i) as u16, self.head(i));
+            let (deck, h) = (self.deck_number(i) as u16, self.head(i));
             if h.group != NO_GROUP && !groups.contains(&(deck, h.group)) {
                 groups.push((deck, h.group));
             }
@@ -427,7 +424,7 @@ impl Index {
             places: wanted
                 .iter()
                 .map(|&i| {
-                    let d = self.deck_of(i);
+                    let d = self.deck_number(i);
                     let at = taken.binary_search(&i).unwrap_or_else(|at| at);
                     (d, at.saturating_sub(first[d]))
                 })

@@ -97,11 +97,6 @@ impl States {
         self.origin
     }
 
-    /// How many keys the sorted run holds (removed ones included).
-    pub fn run_len(&self) -> usize {
-        self.base.len()
-    }
-
     fn base_key(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.keys[start..self.ends[i] as usize]
@@ -248,8 +243,22 @@ impl States {
         &self,
         n: usize,
         order: &[u32],
-        key: impl Fn(usize) -> &'k [u8],
+        key: impl Fn(usize) -> &'k [u8] + Copy,
     ) -> Option<Placed<'_>> {
+        let run = self.join_run(n, order, key)?;
+        self.placed_from(run, order, key)
+    }
+
+    /// The merge of `by_place`, before it looks at removals and the keys outside the sorted
+    /// run: each place's index in the run, or `u32::MAX`. It depends only on the run's keys
+    /// and the cards' keys, so it can be kept (`deck::join_cache`) and given to `placed_from`
+    /// again while both are unchanged.
+    pub fn join_run<'k>(
+        &self,
+        n: usize,
+        order: &[u32],
+        key: impl Fn(usize) -> &'k [u8],
+    ) -> Option<Vec<u32>> {
         if order.len() != n || self.base.len() >= (MORE - 1) as usize {
             return None;
         }
@@ -284,10 +293,10 @@ impl States {
                 *x = NONE;
             }
         }
-        self.placed_from(at, order, key)
+        Some(at)
     }
 
-    /// `by_place` from the run's places worked out before (`Placed::run`): the removed keys
+    /// `by_place` from the run's places (`join_run`), made now or kept: the removed keys
     /// taken out, the keys outside the run found by binary search in `order` (the cards'
     /// places in ascending key order). `None` if `run` does not fit: a place for each card,
     /// each in the run or none.
@@ -301,7 +310,7 @@ impl States {
         if run.len() != order.len() || !run.iter().all(fits) {
             return None;
         }
-        let mut at = run.clone();
+        let mut at = run;
         if self.removed_count > 0 {
             for x in &mut at {
                 if *x != NONE && self.removed[*x as usize] {
@@ -321,7 +330,6 @@ impl States {
             base: &self.base,
             more,
             at,
-            run,
             holds: FxHashMap::default(),
         })
     }
@@ -332,21 +340,11 @@ pub struct Placed<'s> {
     base: &'s [CardState],
     more: Vec<CardState>,
     at: Vec<u32>,
-    /// The join to the sorted run alone (see `States::run_places`); empty when there is none.
-    run: Vec<u32>,
     /// The held cards' holds by place (few).
     holds: FxHashMap<u32, Hold>,
 }
 
 impl<'s> Placed<'s> {
-    /// The join to the sorted run alone, before removals and the keys outside it: each
-    /// place's index in the run, or `u32::MAX`. It depends only on the run's keys and the
-    /// cards' keys, so it can be kept (`deck::join_cache`) and given back to
-    /// `States::placed_from` while both are unchanged. Empty when it was not worked out.
-    pub fn run(&self) -> &[u32] {
-        &self.run
-    }
-
     /// The cards' holds, found by binary search in `order` (as `by_place` took it).
     pub fn set_holds<'k>(&mut self, holds: &Holds, order: &[u32], key: impl Fn(usize) -> &'k [u8]) {
         self.holds.clear();
@@ -368,7 +366,6 @@ impl<'s> Placed<'s> {
             base: &[],
             more: Vec::new(),
             at: vec![NONE; n],
-            run: Vec::new(),
             holds: FxHashMap::default(),
         };
         for p in 0..n {
