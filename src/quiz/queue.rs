@@ -914,6 +914,16 @@ mod tests {
         );
     }
 
+    /// Card `i` as the selection sees it: `states[i]` at its own due date; new past them.
+    fn slots<'s>(states: &'s [CardState]) -> impl Fn(usize) -> Option<Slot<'s>> + Copy + 's {
+        move |i| {
+            states.get(i).map(|s| Slot {
+                state: s,
+                due: s.due,
+            })
+        }
+    }
+
     /// A clock, and ten review cards all due since yesterday, card 0 the most at risk.
     fn ten_due() -> (Clock, Vec<CardState>) {
         let clock = crate::clock::utc("2026-01-10T10:00:00Z");
@@ -928,12 +938,7 @@ mod tests {
     fn with_an_exam_ahead_new_cards_keep_their_room_and_reviews_wait() {
         // Cards 0–9 due (card 0 the most at risk), 10–14 new; 12 cards a day, 3 of them new.
         let (clock, states) = ten_due();
-        let slot = |i: usize| {
-            states.get(i).map(|s| Slot {
-                state: s,
-                due: s.due,
-            })
-        };
+        let slot = slots(&states);
         let limits = Limits {
             new: 3,
             new_over_budget: false,
@@ -1094,12 +1099,7 @@ mod tests {
     fn paced_new_cards_take_only_the_room_due_reviews_leave() {
         // Cards 0–9 due, 10–29 new; 3 new a day and up to 5 more by pace.
         let (clock, states) = ten_due();
-        let slot = |i: usize| {
-            states.get(i).map(|s| Slot {
-                state: s,
-                due: s.due,
-            })
-        };
+        let slot = slots(&states);
         let limits = |today: usize| Limits {
             new: 3,
             new_over_budget: false,

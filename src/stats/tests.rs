@@ -330,25 +330,30 @@ fn a_past_exam_has_no_prediction_and_no_exam_date_means_no_exam_view() {
     assert!(run(true, &Config::default()).exams.is_empty());
 }
 
+/// `compute` over `cards` and `states` alone, at `clock()`: no history, no holds, the default
+/// config, no plan.
+fn compute_bare(cards: &Vec<&Card>, states: &States, whole_history: bool) -> Stats {
+    let sched = Scheduler::new(&[], 0.9, 1).unwrap();
+    compute(&StatsInput {
+        holds: &crate::store::Holds::default(),
+        cards,
+        states,
+        history: &History::default(),
+        whole_history,
+        all_reviews: true,
+        sched: &sched,
+        clock: &clock(),
+        config: &Config::default(),
+        plan: None,
+        pace: &[],
+    })
+}
+
 #[test]
 fn nothing_reviewed_gives_empty_figures() {
     let d = deck();
     let cards: Vec<&Card> = d.cards.iter().collect();
-    let sched = Scheduler::new(&[], 0.9, 1).unwrap();
-    let c = clock();
-    let s = compute(&StatsInput {
-        holds: &crate::store::Holds::default(),
-        cards: &cards,
-        states: &States::default(),
-        history: &History::default(),
-        whole_history: true,
-        all_reviews: true,
-        sched: &sched,
-        clock: &c,
-        config: &Config::default(),
-        plan: None,
-        pace: &[],
-    });
+    let s = compute_bare(&cards, &States::default(), true);
     assert_eq!((s.counts.new, s.reviews_total, s.streak), (8, 0, 0));
     assert!(
         s.topics
@@ -391,7 +396,6 @@ fn at_risk_keeps_the_three_lowest_of_a_large_topic() {
     }
     let d = parse_deck(&src, Origin::Builtin("t")).unwrap();
     let cards: Vec<&Card> = d.cards.iter().collect();
-    let c = clock();
     // Stabilities in a scrambled order: c7 weakest, then c2, c10, c4 ...
     let stability = [
         9.0, 6.0, 2.0, 11.0, 4.0, 12.0, 8.0, 1.0, 10.0, 5.0, 3.0, 7.0,
@@ -401,20 +405,7 @@ fn at_risk_keeps_the_three_lowest_of_a_large_topic() {
         let s = state(noon(-3), noon(30), *st, Phase::Review, 0);
         states.insert(format!("d/c{i}"), s);
     }
-    let sched = Scheduler::new(&[], 0.9, 1).unwrap();
-    let s = compute(&StatsInput {
-        holds: &crate::store::Holds::default(),
-        cards: &cards,
-        states: &states,
-        history: &History::default(),
-        whole_history: false,
-        all_reviews: true,
-        sched: &sched,
-        clock: &c,
-        config: &Config::default(),
-        plan: None,
-        pace: &[],
-    });
+    let s = compute_bare(&cards, &states, false);
     let keys: Vec<&str> = s.at_risk[0].cards.iter().map(|c| c.key.as_str()).collect();
     assert_eq!(keys, ["d/c7", "d/c2", "d/c10"]);
 }
