@@ -27,7 +27,7 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut info = info::build(
         card,
         &origin,
-        store.state(&card.key),
+        store.state(&card.key).as_ref(),
         &reviews,
         &app.scheduler()?,
         &clock,

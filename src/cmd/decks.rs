@@ -47,7 +47,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
             }
             match placed.get(i) {
                 None => new += 1,
-                Some(s) if s.in_step() || is_due_before(s, cutoff) => due += 1,
+                Some(s) if s.in_step() || is_due_before(&s, cutoff) => due += 1,
                 Some(_) => {}
             }
         }

@@ -138,7 +138,7 @@ fn apply(app: &App, store: &mut Store, keys: &[String], event: Event) -> Result<
         if !changes(store, key, event) {
             continue;
         }
-        let state = store.state(key).copied().unwrap_or_else(new_card_state);
+        let state = store.state(key).unwrap_or_else(new_card_state);
         let hold = store.holds.get(key.as_str()).copied().unwrap_or_default();
         let (state, hold) = match event {
             Event::Suspend => (state, Hold::Suspended),

@@ -14,11 +14,11 @@ use crate::deck::index::Index;
 use crate::deck::rename::read_store;
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
-use crate::quiz::queue::{self, Filter, Goals, answered_since};
+use crate::quiz::queue::{self, Filter, Goals};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
 use crate::store::journal::Hold;
-use crate::store::{Placed, States, Store, introduced_since};
+use crate::store::{Placed, States, Store};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let (index, deck_ids) = app.index(&args.filter)?;
@@ -77,7 +77,7 @@ pub fn simulate(
     budget: Budget,
     exam_cards: [usize; 2],
 ) -> Plan {
-    let day_start = clock.day_start_ms(clock.today());
+    let today = states.answered_since(clock.day_start_ms(clock.today()));
     plan::plan(&PlanInput {
         cards,
         states,
@@ -85,8 +85,8 @@ pub fn simulate(
         clock,
         config: &app.config,
         budget,
-        answered_today: answered_since(states, day_start),
-        introduced_today: introduced_since(states, day_start),
+        answered_today: today.cards,
+        introduced_today: today.new,
         exam_cards,
         seed: app.seed,
         runs: plan::RUNS,

@@ -20,7 +20,7 @@ use crate::quiz::summary::Summary;
 use crate::quiz::{mock, plain_mock, tui};
 use crate::schedule::Scheduler;
 use crate::store::journal::Entry;
-use crate::store::{Store, history, introduced_since, last};
+use crate::store::{Store, history, last};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
 pub fn quiz(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -44,9 +44,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         tags: crate::app::known_tags_in(&index, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
-    let mut sel: Vec<usize> = (0..index.len())
-        .filter(|&i| index.matches(i, &filter.decks, &filter.tags, filter.exam))
-        .collect();
+    let mut sel = index.matching(&filter.decks, &filter.tags, filter.exam);
     if args.mock.is_some() {
         sel.retain(|&i| index.kind(i) == Kind::Mcq);
     }
@@ -151,7 +149,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         (picked, Mode::Cram)
     } else {
         let day_start = clock.day_start_ms(clock.today());
-        let introduced = introduced_since(&store.cards, day_start);
+        let answered = store.cards.answered_since(day_start);
         goals = sized_goals();
         // With `--new N` the user chose today's new cards: no pacing on top of them.
         let (pace, introduced_of) = if args.new_cards.is_some() {
@@ -162,9 +160,9 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             let (mut unseen, mut introduced_of) = ([0; 2], [0; 2]);
             for &i in &sel {
                 let e = queue::exam_slot(index.exam(i));
-                match placed.get(i) {
+                match placed.times(i) {
                     None => unseen[e] += 1,
-                    Some(s) if s.intro >= day_start => introduced_of[e] += 1,
+                    Some((intro, _)) if intro >= day_start => introduced_of[e] += 1,
                     Some(_) => {}
                 }
             }
@@ -173,9 +171,9 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         let limits = queue::Limits {
             new: args
                 .new_cards
-                .unwrap_or_else(|| new_per_day.saturating_sub(introduced)),
+                .unwrap_or_else(|| new_per_day.saturating_sub(answered.new)),
             new_over_budget: args.new_cards.is_some(),
-            today: budget.saturating_sub(queue::answered_since(&store.cards, day_start)),
+            today: budget.saturating_sub(answered.cards),
             level,
             paced: pace.today(introduced_of),
         };

@@ -50,7 +50,7 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
                 key: c.key.clone(),
                 kind: c.kind().as_str(),
                 due: state.map(|s| clock.study_day_ms(s.due).to_string()),
-                recall: state.map(|s| (sched.retrievability(s, now) * 100.0).round() / 100.0),
+                recall: state.map(|s| (sched.retrievability(&s, now) * 100.0).round() / 100.0),
                 held: match store.holds.get(&c.key) {
                     Some(h) if !h.holds_at(now) => None,
                     Some(Hold::Suspended) => Some("suspended"),

@@ -37,9 +37,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         tags: crate::app::known_tags_in(&index, &args.tags)?,
         exam: args.exam.map(Into::into),
     };
-    let places: Vec<usize> = (0..index.len())
-        .filter(|&i| index.matches(i, &filter.decks, &filter.tags, filter.exam))
-        .collect();
+    let places = index.matching(&filter.decks, &filter.tags, filter.exam);
     if places.is_empty() && !args.json {
         writeln!(
             out,

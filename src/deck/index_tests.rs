@@ -269,7 +269,7 @@ fn run_steps(steps: &[Step]) {
                 for (k, (card, grade)) in answers.iter().enumerate() {
                     let i = p.start + card % p.len();
                     let key = index.key(i).to_owned();
-                    let prev = store.state(&key).copied();
+                    let prev = store.state(&key);
                     let grade = Grade::from_number(*grade).unwrap();
                     let at = clock.now_ms() + (n * 100 + k) as i64 * 60_000;
                     let state = sched.answer(prev.as_ref(), grade, &clock, &key);
@@ -301,7 +301,7 @@ fn run_steps(steps: &[Step]) {
                 let p = index.deck_by_id("p").unwrap().cards.clone();
                 let key = index.key(p.start + card % p.len()).to_owned();
                 let mut store = Store::open_write(&state).unwrap();
-                let state = store.state(&key).copied().unwrap_or_else(new_card_state);
+                let state = store.state(&key).unwrap_or_else(new_card_state);
                 let (event, hold) = if *suspend {
                     (Event::Suspend, Hold::Suspended)
                 } else {

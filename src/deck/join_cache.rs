@@ -18,7 +18,9 @@ use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 16] = b"smriti join idx\n";
-const FORMAT: u32 = 1;
+/// 2: a place in the run counts the state index's records of held cards never answered too
+/// (the run is now the index's records as they lie).
+const FORMAT: u32 = 2;
 const HEAD: usize = 16 + 4 + 8 + 8 + 4;
 
 /// The kept join for these two indexes, if there is one that verifies.

@@ -111,7 +111,7 @@ pub fn carry_keys<'k>(
     for (key, old) in pairs {
         let (state, hold) = match old_keys_ {
             OldKeys::Drop => (states.remove(old), holds.remove(old)),
-            OldKeys::Keep => (states.get(old).copied(), holds.get(old).copied()),
+            OldKeys::Keep => (states.get(old), holds.get(old).copied()),
         };
         match state {
             Some(state) if states.get(key).is_none_or(|s| s.last < state.last) => {

@@ -298,8 +298,7 @@ pub fn replay(
     for (card, mut reviews) in by_card {
         let key = log.name(card);
         reviews.sort_by_key(|v| v.at);
-        let mut state: Option<CardState> =
-            states.get(key).copied().filter(|s| s.phase != Phase::New);
+        let mut state: Option<CardState> = states.get(key).filter(|s| s.phase != Phase::New);
         let mut any = false;
         for v in reviews {
             if state.is_some_and(|s| v.at <= s.last) {

@@ -171,7 +171,7 @@ pub fn plan(input: &PlanInput) -> Plan {
     let known: Vec<Option<CardState>> = input
         .cards
         .iter()
-        .map(|c| input.states.get(&c.key).copied())
+        .map(|c| input.states.get(&c.key))
         .collect();
     let results = run_all(input, &known, horizon, runs);
     let pace = PlanPace::all(&goals.pace(
@@ -227,7 +227,7 @@ fn exam_plan(
     goal: &ExamGoal,
     results: &[RunResult],
 ) -> Option<ExamPlan> {
-    let of_exam: Vec<&CardState> = input
+    let of_exam: Vec<CardState> = input
         .cards
         .iter()
         .filter(|c| c.exam == exam)
@@ -409,7 +409,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
         };
         let picked = queue::pick_by(
             cards.len(),
-            |i| states[i].as_ref().map(|state| Slot { state, due: due[i] }),
+            |i| states[i].map(|state| Slot { state, due: due[i] }),
             |i| groups[i],
             |i| cards[i].exam,
             |s| sched.recall_order(s, at),

@@ -340,16 +340,11 @@ pub fn is_due_before(state: &CardState, cutoff: Millis) -> bool {
     !state.in_step() && state.due < cutoff
 }
 
-/// Cards answered since `since` (today's share of the budget already used).
-pub fn answered_since(states: &States, since: Millis) -> usize {
-    states.values().filter(|c| c.last >= since).count()
-}
-
 /// A seen card as the selection sees it: its state and when it is due (the exam-serving date
 /// when its exam is ahead).
 #[derive(Debug, Clone, Copy)]
-pub struct Slot<'s> {
-    pub state: &'s CardState,
+pub struct Slot {
+    pub state: CardState,
     pub due: Millis,
 }
 
@@ -432,10 +427,10 @@ pub fn pick_keyed<'c>(
 /// `pick` over `n` cards given by their exam and state (the deck index gives both by place,
 /// without a lookup by key), with their new-card `groups`.
 #[allow(clippy::too_many_arguments)]
-pub fn pick_placed<'s>(
+pub fn pick_placed(
     n: usize,
     exam: impl Fn(usize) -> Exam,
-    state: impl Fn(usize) -> Option<&'s CardState>,
+    state: impl Fn(usize) -> Option<CardState>,
     groups: &[usize],
     sched: &Scheduler,
     clock: &Clock,
@@ -450,7 +445,7 @@ pub fn pick_placed<'s>(
             state,
             due: goals
                 .of(exam)
-                .map_or(state.due, |g| sched.due_for_exam(state, g, clock)),
+                .map_or(state.due, |g| sched.due_for_exam(&state, g, clock)),
         })
     };
     pick_by(
@@ -470,9 +465,9 @@ pub fn pick_placed<'s>(
 /// taking turns; paced new cards (`Limits::paced`) are each of its `exam`. `horizon` is how
 /// many days ahead to level (0: none).
 #[allow(clippy::too_many_arguments)]
-pub fn pick_by<'s>(
+pub fn pick_by(
     n: usize,
-    slot: impl Fn(usize) -> Option<Slot<'s>>,
+    slot: impl Fn(usize) -> Option<Slot>,
     group: impl Fn(usize) -> usize,
     exam: impl Fn(usize) -> Exam,
     recall_order: impl Fn(&CardState) -> f32,
@@ -490,7 +485,9 @@ pub fn pick_by<'s>(
         (day >= 1 && (day as usize) < horizon).then_some(day as usize)
     };
     let mut picked = Picked::default();
-    let mut due: Vec<(f32, usize)> = Vec::new();
+    // Sized once, and the card's place as u32: at 100k cards a list grown by doubling
+    // allocates (and the allocator clears) twice what it keeps.
+    let mut due: Vec<(f32, u32)> = Vec::with_capacity(n);
     let mut load = vec![0usize; horizon];
     // New cards by turn group; no group can give more than the day's limit and the paced.
     let paced_total = limits.paced[0].saturating_add(limits.paced[1]);
@@ -508,7 +505,7 @@ pub fn pick_by<'s>(
                 }
             }
             Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
-            Some(s) if s.due < cutoff => due.push((recall_order(s.state), i)),
+            Some(s) if s.due < cutoff => due.push((recall_order(&s.state), i as u32)),
             Some(s) if horizon > 0 => {
                 if let Some(day) = day_ahead(s.due) {
                     load[day] += 1;
@@ -539,13 +536,15 @@ pub fn pick_by<'s>(
     }
     // Indices are unique, so an unstable sort gives the same order as a stable one. Only the
     // reviews today's budget takes are put in order: the rest wait for the coming days.
-    let order = |a: &(f32, usize), b: &(f32, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let order = |a: &(f32, u32), b: &(f32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if limits.today < due.len() {
         due.select_nth_unstable_by(limits.today, order);
     }
     let taken = due.len().min(limits.today);
     due[..taken].sort_unstable_by(order);
-    picked.due = due.into_iter().map(|(_, i)| i).collect();
+    // Only the budget's reviews are kept; the others are counted as held back below.
+    picked.due = due[..taken].iter().map(|&(_, i)| i as usize).collect();
+    let all_due = due.len();
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
 
     let room = limits.today;
@@ -561,7 +560,7 @@ pub fn pick_by<'s>(
     } else {
         room
     };
-    picked.held_back = picked.due.len().saturating_sub(review_room);
+    picked.held_back = all_due.saturating_sub(review_room);
     picked.due.truncate(review_room);
     let new_room = if limits.new_over_budget {
         usize::MAX
@@ -657,9 +656,9 @@ pub fn pick_cram_keyed<'c>(
 }
 
 /// `pick_cram` over `n` cards given by their state.
-pub fn pick_cram_by<'s>(
+pub fn pick_cram_by(
     n: usize,
-    state: impl Fn(usize) -> Option<&'s CardState>,
+    state: impl Fn(usize) -> Option<CardState>,
     sched: &Scheduler,
     clock: &Clock,
 ) -> Vec<usize> {
@@ -668,7 +667,7 @@ pub fn pick_cram_by<'s>(
     let mut unseen = Vec::new();
     for i in 0..n {
         match state(i) {
-            Some(s) => seen.push((sched.retrievability(s, now), i)),
+            Some(s) => seen.push((sched.retrievability(&s, now), i)),
             None => unseen.push(i),
         }
     }
@@ -879,7 +878,7 @@ mod tests {
         };
         let slot = |i: usize| {
             Some(Slot {
-                state: &states[i],
+                state: states[i],
                 due: states[i].due,
             })
         };
@@ -915,10 +914,10 @@ mod tests {
     }
 
     /// Card `i` as the selection sees it: `states[i]` at its own due date; new past them.
-    fn slots<'s>(states: &'s [CardState]) -> impl Fn(usize) -> Option<Slot<'s>> + Copy + 's {
+    fn slots(states: &[CardState]) -> impl Fn(usize) -> Option<Slot> + Copy + '_ {
         move |i| {
             states.get(i).map(|s| Slot {
-                state: s,
+                state: *s,
                 due: s.due,
             })
         }

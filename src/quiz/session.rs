@@ -21,7 +21,7 @@ use crate::store::last::{Undoable, What};
 const RETURN_AFTER: usize = 3;
 
 /// The `intro` of a card first answered in a mock paper: before any study day, so it never
-/// counts against a day's new cards (see `store::introduced_since`).
+/// counts against a day's new cards (see `States::answered_since`).
 pub const NOT_INTRODUCED: Millis = 0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,11 +139,7 @@ impl<'a> Session<'a> {
             .iter()
             .map(|(i, _)| *i)
             .chain(picked.due.iter().copied())
-            .filter_map(|i| {
-                states
-                    .get(&cards[i].key)
-                    .map(|s| (cards[i].key.clone(), *s))
-            })
+            .filter_map(|i| states.get(&cards[i].key).map(|s| (cards[i].key.clone(), s)))
             .collect();
         let planned = (picked.learning.len() + picked.due.len(), picked.new.len());
         Session {
@@ -188,7 +184,7 @@ impl<'a> Session<'a> {
         self.cards[shown.idx]
     }
 
-    pub fn state(&self, key: &str) -> Option<&CardState> {
+    pub fn state(&self, key: &str) -> Option<CardState> {
         self.states.get(key)
     }
 
@@ -302,7 +298,7 @@ impl<'a> Session<'a> {
         clock: &Clock,
     ) -> Entry {
         let card = self.cards[shown.idx];
-        let prev = self.states.get(&card.key).copied();
+        let prev = self.states.get(&card.key);
         // The card leaves the cards to come, or stays as a learning step: either way, not new.
         // A paper's cards were drawn all at once (`draw_all`), so there the count is unknown.
         if self.mode == Mode::Mock {
@@ -446,7 +442,7 @@ impl<'a> Session<'a> {
     }
 
     fn state_or_new(&self, key: &str) -> CardState {
-        self.states.get(key).copied().unwrap_or_else(new_card_state)
+        self.states.get(key).unwrap_or_else(new_card_state)
     }
 
     /// Lets the first undo with nothing of this session to take back take back `previous`,
@@ -660,7 +656,7 @@ impl<'a> Session<'a> {
             *c = card;
         }
         if card.key != old_key
-            && let Some(state) = self.states.get(old_key).copied()
+            && let Some(state) = self.states.get(old_key)
         {
             self.states.insert(card.key.clone(), state);
         }
@@ -1003,7 +999,7 @@ mod tests {
             let now = clock.now_ms();
             key(s, now);
             s.answer(Grade::Again, 0, sched, clock);
-            let answered = *s.state("d/c0").unwrap();
+            let answered = s.state("d/c0").unwrap();
             let entries = s.hold(None, now);
             let [
                 Entry::Control {
@@ -1056,7 +1052,7 @@ mod tests {
                 "{entries:?}"
             );
             assert_eq!(key(s, now).as_deref(), Some("d/c3"), "its card comes back");
-            assert_eq!(s.state("d/c3"), Some(&before));
+            assert_eq!(s.state("d/c3"), Some(before));
             assert!(s.undo(now).is_none(), "once");
         });
     }

@@ -31,7 +31,7 @@ pub trait Cards {
     /// The prompt as shown (decoded on demand).
     fn prompt(&self, i: usize) -> String;
     /// The state of card `i`: by its key in `states`, unless the cards carry their states.
-    fn state<'s>(&'s self, i: usize, states: &'s States) -> Option<&'s CardState> {
+    fn state(&self, i: usize, states: &States) -> Option<CardState> {
         states.get(self.key(i))
     }
     /// The hold of card `i`: by its key in `holds`, unless the cards carry their holds.
@@ -93,7 +93,7 @@ impl Cards for Indexed<'_> {
     fn deck_number(&self, i: usize) -> Option<usize> {
         Some(self.index.deck_number(self.places[i]))
     }
-    fn state<'s>(&'s self, i: usize, _: &'s States) -> Option<&'s CardState> {
+    fn state(&self, i: usize, _: &States) -> Option<CardState> {
         self.placed.get(self.places[i])
     }
     fn hold(&self, i: usize, _: &Holds) -> Option<Hold> {

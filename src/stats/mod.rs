@@ -271,8 +271,10 @@ struct Acc {
 }
 
 /// A card's state and predictions, worked out once (not once per topic it counts in).
-struct CardFacts<'a> {
-    state: Option<&'a CardState>,
+struct CardFacts {
+    /// Whether the card has a state (was ever answered); the state itself is read again
+    /// where it is needed (`Cards::state`), not copied for every card.
+    seen: bool,
     /// As the scheduler gives it (f32): kept so, 100k cards take half the memory.
     recall_now: f32,
     /// Its exam's slot and its recall on that exam's morning, when the exam is ahead.
@@ -325,11 +327,11 @@ pub fn compute(input: &StatsInput) -> Stats {
             let state = cards.state(c, input.states);
             let slot = exam_slot(cards.exam(c));
             CardFacts {
-                state,
-                recall_now: state.map_or(0.0, |s| input.sched.retrievability(s, now)),
+                seen: state.is_some(),
+                recall_now: state.map_or(0.0, |s| input.sched.retrievability(&s, now)),
                 recall_on_exam: state
                     .zip(exam_at[slot])
-                    .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(s, at))),
+                    .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(&s, at))),
             }
         })
         .collect();
@@ -420,9 +422,10 @@ pub fn compute(input: &StatsInput) -> Stats {
     let bounds = forecast_bounds(clock);
 
     for (i, f) in facts.iter().enumerate() {
+        let state = cards.state(i, input.states);
         let add = |acc: &mut Acc| {
             acc.cards += 1;
-            if let Some(s) = f.state {
+            if let Some(s) = state {
                 acc.seen += 1;
                 acc.lapses += u64::from(s.lapses);
                 if !input.whole_history {
@@ -448,7 +451,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             counts.suspended += 1;
             continue;
         }
-        let Some(s) = f.state else {
+        let Some(s) = state else {
             counts.new += 1;
             continue;
         };
@@ -511,9 +514,8 @@ pub fn compute(input: &StatsInput) -> Stats {
     } else if input.all_reviews {
         input.states.values().map(|s| u64::from(s.reps)).sum()
     } else {
-        facts
-            .iter()
-            .filter_map(|f| f.state)
+        (0..cards.len())
+            .filter_map(|i| cards.state(i, input.states))
             .map(|s| u64::from(s.reps))
             .sum()
     };
@@ -595,7 +597,7 @@ pub fn compute(input: &StatsInput) -> Stats {
             .then(a.cmp(&b))
     };
     for (i, f) in facts.iter().enumerate() {
-        if f.state.is_none() {
+        if !f.seen {
             continue;
         }
         for t in topics_of(i) {
@@ -615,7 +617,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     let at_risk = risky
         .iter()
         .zip(weakest)
-        .map(|((_, t), low)| at_risk_in(t, low.into_iter(), cards, &facts, clock))
+        .map(|((_, t), low)| at_risk_in(t, low.into_iter(), input, &facts))
         .collect();
 
     let exams = [Exam::Prelims, Exam::Mains]
@@ -731,14 +733,14 @@ fn weakest_first(a: &Row, a_name: &str, b: &Row, b_name: &str) -> std::cmp::Orde
 fn at_risk_in(
     topic: &Topic,
     members: impl Iterator<Item = usize>,
-    cards: &dyn Cards,
+    input: &StatsInput,
     facts: &[CardFacts],
-    clock: &Clock,
 ) -> AtRisk {
-    let mut seen: Vec<(usize, &CardState)> = members
-        .filter_map(|i| facts[i].state.map(|s| (i, s)))
+    let (cards, clock) = (input.cards, input.clock);
+    let mut seen: Vec<(usize, CardState)> = members
+        .filter_map(|i| cards.state(i, input.states).map(|s| (i, s)))
         .collect();
-    let order = |a: &(usize, &CardState), b: &(usize, &CardState)| {
+    let order = |a: &(usize, CardState), b: &(usize, CardState)| {
         facts[a.0]
             .recall_now
             .total_cmp(&facts[b.0].recall_now)
@@ -780,10 +782,7 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
         return None;
     }
     let days_left = (date - today).get_days();
-    let seen = of_exam
-        .iter()
-        .filter(|i| facts[**i].state.is_some())
-        .count();
+    let seen = of_exam.iter().filter(|i| facts[**i].seen).count();
     let mut view = ExamView {
         exam,
         date: date.to_string(),
@@ -801,8 +800,8 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
     let exam_ms = clock.day_start_ms(date);
     let no_review: f64 = of_exam
         .iter()
-        .filter_map(|i| facts[*i].state)
-        .map(|s| f64::from(input.sched.retrievability(s, exam_ms)))
+        .filter_map(|i| input.cards.state(*i, input.states))
+        .map(|s| f64::from(input.sched.retrievability(&s, exam_ms)))
         .sum();
     view.recall_no_review = Some(share(no_review / of_exam.len() as f64));
     if let Some(p) = input

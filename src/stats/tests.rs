@@ -205,7 +205,7 @@ fn recall_is_the_mean_retrievability_now_and_on_the_exam_day() {
     let mean = |at: Millis| {
         ["d/c0", "d/c1", "d/c2"]
             .iter()
-            .map(|k| f64::from(sched.retrievability(&st[*k], at)))
+            .map(|k| f64::from(sched.retrievability(&st.of(k), at)))
             .sum::<f64>()
             / 3.0
     };

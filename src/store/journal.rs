@@ -428,9 +428,7 @@ pub fn apply_hold(holds: &mut Holds, key: &str, hold: Hold) {
 pub fn apply(cards: &mut States, key: &str, state: &CardState) {
     if state.phase == Phase::New {
         cards.remove(key);
-    } else if let Some(slot) = cards.get_mut(key) {
-        *slot = *state;
-    } else {
+    } else if cards.update(key, |s| *s = *state).is_none() {
         cards.insert(key.to_owned(), *state);
     }
 }

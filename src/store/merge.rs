@@ -258,7 +258,7 @@ mod tests {
     fn a_card_of_one_device_keeps_its_stored_state() {
         let a = write_line(&answer(T0, "d/a", Grade::Good, 7), 1, None);
         let (states, _) = merge(&[(0, a)], false);
-        assert_eq!(states["d/a"], stored(7));
+        assert_eq!(states.of("d/a"), stored(7));
     }
 
     #[test]
@@ -276,7 +276,7 @@ mod tests {
         let s1 = r.answer(None, Grade::Good, T0, "d/a");
         let s2 = r.answer(Some(&s1), Grade::Again, T0 + 3 * DAY, "d/a");
         let s3 = r.answer(Some(&s2), Grade::Easy, T0 + 4 * DAY, "d/a");
-        assert_eq!(one.0["d/a"], s3);
+        assert_eq!(one.0.of("d/a"), s3);
         assert_eq!((s3.reps, s3.lapses), (3, 1), "every answer counted once");
     }
 
@@ -308,8 +308,8 @@ mod tests {
         );
         let once = merge(&[(0, a), (1, b), (1, slip), (1, undo)], false);
         assert_eq!(copied, once);
-        assert_eq!(once.0["d/a"].reps, 2);
-        assert_eq!(once.0["d/a"].lapses, 0, "the undone again is gone");
+        assert_eq!(once.0.of("d/a").reps, 2);
+        assert_eq!(once.0.of("d/a").lapses, 0, "the undone again is gone");
     }
 
     #[test]

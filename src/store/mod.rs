@@ -431,7 +431,7 @@ impl Store {
         backup::restore(dir, backup, aside_name)
     }
 
-    pub fn state(&self, key: &str) -> Option<&CardState> {
+    pub fn state(&self, key: &str) -> Option<CardState> {
         self.cards.get(key)
     }
 
@@ -677,10 +677,7 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         let (new_cards, new_holds) = m.finish();
         for key in &touched {
             if let Ok(key) = std::str::from_utf8(key) {
-                let state = new_cards
-                    .get(key)
-                    .copied()
-                    .unwrap_or_else(journal::new_card_state);
+                let state = new_cards.get(key).unwrap_or_else(journal::new_card_state);
                 journal::apply(&mut cards, key, &state);
                 let hold = new_holds.get(key).copied().unwrap_or_default();
                 journal::apply_hold(&mut holds, key, hold);
@@ -904,9 +901,4 @@ fn remove_temp_files(dir: &Path) {
             let _ = fs::remove_file(e.path());
         }
     }
-}
-
-/// Reviews given since `since` (used for the new-card limit): cards first answered then.
-pub fn introduced_since(cards: &States, since: Millis) -> usize {
-    cards.values().filter(|c| c.intro >= since).count()
 }

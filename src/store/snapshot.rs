@@ -30,6 +30,8 @@ use std::path::Path;
 use super::journal::{Hold, apply_hold, check_key};
 use super::{Holds, States};
 use super::{StoreError, check_regular, io_err, sync_dir};
+use crate::clock::Millis;
+use crate::mapped::Bytes;
 use crate::schedule::{CardState, Phase};
 
 /// Journal lines past the index after which a session's end rewrites it.
@@ -118,7 +120,7 @@ pub fn read(
     let coverage = std::mem::take(&mut header.coverage);
     let (same, decoded) = std::thread::scope(|s| {
         let same = s.spawn(|| unchanged(&coverage));
-        let decoded = decode(&bytes, &header);
+        let decoded = decode(bytes, &header);
         (same.join().unwrap_or(false), decoded)
     });
     Ok(decoded
@@ -194,79 +196,151 @@ fn write_coverage(bytes: &mut Vec<u8>, coverage: &[Covered]) -> Option<()> {
     Some(())
 }
 
-fn decode(bytes: &[u8], header: &Header) -> Option<Snapshot> {
+fn decode(bytes: Bytes, header: &Header) -> Option<Snapshot> {
     let (checked, crc) = bytes.split_last_chunk::<4>()?;
     if crc32c::crc32c(checked) != u32::from_le_bytes(*crc) {
         return None;
     }
-    let records = checked.get(header.body..header.body + header.records * RECORD)?;
-    let keys = checked.get(header.body + header.records * RECORD..)?;
-    // The states come out as `States`' sorted run: the records are in ascending key order
-    // (checked), so no key is hashed or allocated on its own.
-    let mut keys_out = Vec::with_capacity(keys.len());
-    let mut ends = Vec::with_capacity(header.records);
-    let mut states = Vec::with_capacity(header.records);
-    let mut holds = Holds::default();
-    let mut key_start = 0;
-    let mut previous: &[u8] = &[];
-    for r in records.chunks_exact(RECORD) {
-        let i64_at = |at| u64_at(r, at).map(|v| v as i64);
-        let f32_at = |at| u32_at(r, at).map(f32::from_bits);
-        let key_end = u32_at(r, 48)? as usize;
-        let key = keys.get(key_start..key_end)?;
-        key_start = key_end;
-        // Ascending, so each key once.
-        if key <= previous {
-            return None;
-        }
-        previous = key;
-        // A key that passes is UTF-8 too.
-        check_key(key).ok()?;
-        let phase = match r[52] {
-            b'n' => Phase::New,
-            b'l' => Phase::Learning,
-            b'r' => Phase::Review,
-            b'R' => Phase::Relearning,
-            _ => return None,
-        };
-        let hold = match r[53] {
-            b'-' => Hold::None,
-            b's' => Hold::Suspended,
-            b'b' => Hold::BuriedUntil(i64_at(40)?),
-            _ => return None,
-        };
-        let state = CardState {
-            intro: i64_at(0)?,
-            last: i64_at(8)?,
-            due: i64_at(16)?,
-            stability: f32_at(24)?,
-            difficulty: f32_at(28)?,
-            phase,
-            reps: u32_at(r, 32)?,
-            lapses: u32_at(r, 36)?,
-        };
-        let sane = |v: f32| v.is_finite() && v >= 0.0;
-        // A record says something: a state, a hold, or both; and each key once.
-        let empty = phase == Phase::New && hold == Hold::None;
-        if !sane(state.stability) || !sane(state.difficulty) || empty || r[54..56] != [0, 0] {
-            return None;
-        }
-        if phase != Phase::New {
-            keys_out.extend_from_slice(key);
-            ends.push(u32::try_from(keys_out.len()).ok()?);
-            states.push(state);
-        }
-        if hold != Hold::None {
-            apply_hold(&mut holds, std::str::from_utf8(key).ok()?, hold);
-        }
-    }
-    (key_start == keys.len()).then(|| Snapshot {
-        // The file's checksum and length name the run it holds (`States::origin`).
-        cards: States::from_sorted(keys_out, ends, states)
-            .read_from(u64::from(u32::from_le_bytes(*crc)) | (checked.len() as u64) << 32),
+    // The file's checksum and length name the run it holds (`States::origin`).
+    let origin = u64::from(u32::from_le_bytes(*crc)) | (checked.len() as u64) << 32;
+    let records = Records {
+        at: header.body,
+        keys_at: header.body + header.records * RECORD,
+        len: header.records,
+        bytes,
+    };
+    let (live, holds) = records.check()?;
+    Some(Snapshot {
+        cards: States::from_run(std::sync::Arc::new(records), live).read_from(origin),
         holds,
         coverage: Vec::new(),
     })
+}
+
+/// The index's records, read where they lie in the file's bytes (mapped, see
+/// `crate::mapped`): start-up copies no state and allocates nothing per card. `check` has
+/// looked at every record once, so the accessors below cannot meet a malformed one.
+#[derive(Default)]
+pub struct Records {
+    bytes: Bytes,
+    /// Where the first record starts, and the keys.
+    at: usize,
+    keys_at: usize,
+    len: usize,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn record(&self, i: usize) -> Option<&[u8; RECORD]> {
+        self.bytes.get(self.at + i * RECORD..)?.first_chunk()
+    }
+
+    fn key_end(&self, i: usize) -> usize {
+        self.record(i).map_or(0, |r| {
+            u32::from_le_bytes(*r[48..].first_chunk().unwrap_or(&[0; 4])) as usize
+        })
+    }
+
+    /// Record `i`'s key (empty past the end).
+    pub fn key(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.key_end(i - 1) };
+        let end = self.key_end(i);
+        self.bytes
+            .get(self.keys_at + start..self.keys_at + end)
+            .unwrap_or_default()
+    }
+
+    /// Record `i`'s card state: `None` for a card that has only a hold (never answered).
+    pub fn state(&self, i: usize) -> Option<CardState> {
+        let r = self.record(i)?;
+        let phase = phase_of(r[52])?;
+        if phase == Phase::New {
+            return None;
+        }
+        let u32_at = |at: usize| u32::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 4]));
+        let i64_at = |at: usize| i64::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 8]));
+        Some(CardState {
+            intro: i64_at(0),
+            last: i64_at(8),
+            due: i64_at(16),
+            stability: f32::from_bits(u32_at(24)),
+            difficulty: f32::from_bits(u32_at(28)),
+            phase,
+            reps: u32_at(32),
+            lapses: u32_at(36),
+        })
+    }
+
+    /// Record `i`'s first and last answer instants (`intro`, `last`), as `state` gives them.
+    pub fn times(&self, i: usize) -> Option<(Millis, Millis)> {
+        let r = self.record(i)?;
+        if r[52] == b'n' {
+            return None;
+        }
+        let i64_at = |at: usize| i64::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 8]));
+        Some((i64_at(0), i64_at(8)))
+    }
+
+    /// Checks every record once: keys ascending (so each once), in bounds and valid card keys;
+    /// phases and holds known; stability and difficulty finite and not negative; each record
+    /// saying something (a state, a hold, or both). Gives the number of records with a state,
+    /// and the holds.
+    fn check(&self) -> Option<(usize, Holds)> {
+        let keys = self
+            .bytes
+            .get(self.keys_at..self.bytes.len().checked_sub(4)?)?;
+        // Printable ASCII but space throughout (the usual keys) settles each key's characters
+        // at once; otherwise each key is checked on its own.
+        let plain = keys.iter().all(|b| (b'!'..=b'~').contains(b));
+        let mut live = 0;
+        let mut holds = Holds::default();
+        let mut key_start = 0;
+        let mut previous: &[u8] = &[];
+        for i in 0..self.len {
+            let r = self.record(i)?;
+            let key_end = u32_at(r, 48)? as usize;
+            let key = keys.get(key_start..key_end)?;
+            key_start = key_end;
+            if key <= previous || key.is_empty() || !plain && check_key(key).is_err() {
+                return None;
+            }
+            previous = key;
+            let phase = phase_of(r[52])?;
+            let hold = match r[53] {
+                b'-' => Hold::None,
+                b's' => Hold::Suspended,
+                b'b' => Hold::BuriedUntil(u64_at(r, 40)? as i64),
+                _ => return None,
+            };
+            let sane = |at| {
+                u32_at(r, at)
+                    .map(f32::from_bits)
+                    .is_some_and(|v| v.is_finite() && v >= 0.0)
+            };
+            let empty = phase == Phase::New && hold == Hold::None;
+            if !sane(24) || !sane(28) || empty || r[54..56] != [0, 0] {
+                return None;
+            }
+            live += usize::from(phase != Phase::New);
+            if hold != Hold::None {
+                apply_hold(&mut holds, std::str::from_utf8(key).ok()?, hold);
+            }
+        }
+        (key_start == keys.len()).then_some((live, holds))
+    }
+}
+
+fn phase_of(code: u8) -> Option<Phase> {
+    match code {
+        b'n' => Some(Phase::New),
+        b'l' => Some(Phase::Learning),
+        b'r' => Some(Phase::Review),
+        b'R' => Some(Phase::Relearning),
+        _ => None,
+    }
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either.
@@ -293,14 +367,14 @@ pub fn write_synced(
 ) -> Result<(), StoreError> {
     let path = dir.join(FILE);
     let new = super::journal::new_card_state();
-    let mut all: Vec<(&str, &CardState, Hold)> = cards
+    let mut all: Vec<(&str, CardState, Hold)> = cards
         .iter()
         .map(|(k, s)| (k, s, holds.get(k).copied().unwrap_or(Hold::None)))
         .chain(
             holds
                 .iter()
                 .filter(|(k, _)| !cards.contains_key(k))
-                .map(|(k, h)| (k.as_str(), &new, *h)),
+                .map(|(k, h)| (k.as_str(), new, *h)),
         )
         .collect();
     all.sort_unstable_by_key(|(k, _, _)| *k);

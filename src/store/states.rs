@@ -1,34 +1,41 @@
-//! Every card's latest state by card key, held as the state index (`snapshot`) gave it: one
-//! sorted run of keys and a `Vec` of states, with the few keys the index did not hold (the
-//! journal lines past it, this session's answers) in a small hash map beside it. Start-up so
-//! costs one sequential decode of the index instead of an allocation and a hash insertion
-//! per card, and the start-up commands join the sorted run to the deck index once, by a
-//! merge (`by_place`), instead of looking each card up by key.
+//! Every card's latest state by card key, held as the state index (`snapshot`) gave it: its
+//! records, read where they lie in the mapped file (one sorted run of keys with a state
+//! each), and the few keys the index did not hold (the journal lines past it, this session's
+//! answers) in a small hash map beside it. Start-up so costs one check of the index instead
+//! of a copy of every state, or an allocation and a hash insertion per card, and the
+//! start-up commands join the sorted run to the deck index once, by a merge (`by_place`),
+//! instead of looking each card up by key. States are handed out by value: a record is
+//! decoded where it is read.
 //!
-//! A key is in at most one of the two parts: a key of the sorted run is updated in place, and
-//! its removal (a card forgotten, or carried to its new key) only marks it removed.
+//! A key is in at most one of the two parts: a key of the sorted run that changes (answered
+//! again, forgotten, or carried to its new key) keeps its place, its new state (or none) in
+//! `changed`.
 
 use std::fmt;
 
 use std::hash::BuildHasher;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::Holds;
 use super::journal::Hold;
+use super::snapshot::Records;
 use crate::clock::Millis;
 use crate::schedule::CardState;
 
 #[derive(Default)]
 pub struct States {
-    /// The sorted run: key `i` is `keys[ends[i - 1]..ends[i]]` (from 0 for the first).
-    keys: Vec<u8>,
-    ends: Vec<u32>,
-    base: Vec<CardState>,
-    removed: Vec<bool>,
-    removed_count: usize,
+    /// The sorted run (the state index's records).
+    run: Arc<Records>,
+    /// The run's places whose state changed since it was read (`None`: it has none now), each
+    /// also marked in `marked` (a bit per place), so that a pass over every card asks the map
+    /// only for those.
+    changed: FxHashMap<u32, Option<CardState>>,
+    marked: Vec<u64>,
+    /// How many of the run's places have a state now.
+    live: usize,
     /// Keys not in the sorted run.
     more: FxHashMap<String, CardState>,
     /// Lookups by key in the sorted run so far, and past `HASH_AFTER` of them a hash of each
@@ -51,11 +58,10 @@ const SEVERAL: u32 = u32::MAX;
 impl Clone for States {
     fn clone(&self) -> States {
         States {
-            keys: self.keys.clone(),
-            ends: self.ends.clone(),
-            base: self.base.clone(),
-            removed: self.removed.clone(),
-            removed_count: self.removed_count,
+            run: Arc::clone(&self.run),
+            changed: self.changed.clone(),
+            marked: self.marked.clone(),
+            live: self.live,
             more: self.more.clone(),
             lookups: AtomicUsize::new(self.lookups.load(Relaxed)),
             hashed: self.hashed.clone(),
@@ -70,19 +76,12 @@ const NONE: u32 = u32::MAX;
 const MORE: u32 = 1 << 31;
 
 impl States {
-    /// The states of `keys` (ascending, each once, as `sorted_key` checks them), one per key.
-    pub(crate) fn from_sorted(keys: Vec<u8>, ends: Vec<u32>, base: Vec<CardState>) -> States {
-        debug_assert_eq!(ends.len(), base.len());
+    /// The states of a state index's records, `live` of which have a state.
+    pub(crate) fn from_run(run: Arc<Records>, live: usize) -> States {
         States {
-            keys,
-            removed: vec![false; base.len()],
-            ends,
-            base,
-            removed_count: 0,
-            more: FxHashMap::default(),
-            lookups: AtomicUsize::new(0),
-            hashed: OnceLock::new(),
-            origin: None,
+            run,
+            live,
+            ..States::default()
         }
     }
 
@@ -97,19 +96,42 @@ impl States {
         self.origin
     }
 
-    fn base_key(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.keys[start..self.ends[i] as usize]
+    /// The state at place `i` of the sorted run.
+    fn at(&self, i: usize) -> Option<CardState> {
+        if self.is_marked(i) {
+            return self.changed.get(&(i as u32)).copied().flatten();
+        }
+        self.run.state(i)
+    }
+
+    fn is_marked(&self, i: usize) -> bool {
+        !self.changed.is_empty()
+            && self
+                .marked
+                .get(i / 64)
+                .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// Sets the state at place `i` of the sorted run; gives the one it had.
+    fn set(&mut self, i: usize, state: Option<CardState>) -> Option<CardState> {
+        let old = self.at(i);
+        if self.marked.is_empty() {
+            self.marked = vec![0; self.run.len().div_ceil(64)];
+        }
+        self.marked[i / 64] |= 1 << (i % 64);
+        self.changed.insert(i as u32, state);
+        self.live = self.live + usize::from(state.is_some()) - usize::from(old.is_some());
+        old
     }
 
     /// The place of `key` in the sorted run.
     fn find(&self, key: &str) -> Option<usize> {
-        if self.base.is_empty() {
+        if self.run.len() == 0 {
             return None;
         }
         let hashed = match self.hashed.get() {
             Some(h) => Some(h),
-            None if self.lookups.fetch_add(1, Relaxed) >= HASH_AFTER.max(self.base.len() / 4) => {
+            None if self.lookups.fetch_add(1, Relaxed) >= HASH_AFTER.max(self.run.len() / 4) => {
                 Some(self.hashed.get_or_init(|| self.hash_keys()))
             }
             None => None,
@@ -119,7 +141,7 @@ impl States {
                 None => return None,
                 Some(&i) if i != SEVERAL => {
                     let i = i as usize;
-                    return (self.base_key(i) == key.as_bytes()).then_some(i);
+                    return (self.run.key(i) == key.as_bytes()).then_some(i);
                 }
                 Some(_) => {}
             }
@@ -128,9 +150,9 @@ impl States {
     }
 
     fn hash_keys(&self) -> FxHashMap<u64, u32> {
-        let mut hashed = FxHashMap::with_capacity_and_hasher(self.base.len(), FxBuildHasher);
-        for i in 0..self.base.len() {
-            let h = FxBuildHasher.hash_one(self.base_key(i));
+        let mut hashed = FxHashMap::with_capacity_and_hasher(self.run.len(), FxBuildHasher);
+        for i in 0..self.run.len() {
+            let h = FxBuildHasher.hash_one(self.run.key(i));
             hashed
                 .entry(h)
                 .and_modify(|at| *at = SEVERAL)
@@ -141,10 +163,10 @@ impl States {
 
     /// `find` by binary search.
     fn search(&self, key: &[u8]) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.base.len());
+        let (mut lo, mut hi) = (0, self.run.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.base_key(mid).cmp(key) {
+            match self.run.key(mid).cmp(key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -153,17 +175,23 @@ impl States {
         None
     }
 
-    pub fn get(&self, key: &str) -> Option<&CardState> {
+    pub fn get(&self, key: &str) -> Option<CardState> {
         match self.find(key) {
-            Some(i) => (!self.removed[i]).then_some(&self.base[i]),
-            None => self.more.get(key),
+            Some(i) => self.at(i),
+            None => self.more.get(key).copied(),
         }
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut CardState> {
+    /// Changes the state of `key` in place, if it has one; gives what `change` gives.
+    pub fn update<T>(&mut self, key: &str, change: impl FnOnce(&mut CardState) -> T) -> Option<T> {
         match self.find(key) {
-            Some(i) => (!self.removed[i]).then_some(&mut self.base[i]),
-            None => self.more.get_mut(key),
+            Some(i) => {
+                let mut state = self.at(i)?;
+                let out = change(&mut state);
+                self.set(i, Some(state));
+                Some(out)
+            }
+            None => self.more.get_mut(key).map(change),
         }
     }
 
@@ -174,33 +202,23 @@ impl States {
     /// Sets the state of `key`; returns the one it had.
     pub fn insert(&mut self, key: String, state: CardState) -> Option<CardState> {
         match self.find(&key) {
-            Some(i) => {
-                let old = (!self.removed[i]).then_some(self.base[i]);
-                if self.removed[i] {
-                    self.removed[i] = false;
-                    self.removed_count -= 1;
-                }
-                self.base[i] = state;
-                old
-            }
+            Some(i) => self.set(i, Some(state)),
             None => self.more.insert(key, state),
         }
     }
 
     pub fn remove(&mut self, key: &str) -> Option<CardState> {
         match self.find(key) {
-            Some(i) if self.removed[i] => None,
             Some(i) => {
-                self.removed[i] = true;
-                self.removed_count += 1;
-                Some(self.base[i])
+                self.at(i)?;
+                self.set(i, None)
             }
             None => self.more.remove(key),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.base.len() - self.removed_count + self.more.len()
+        self.live + self.more.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -208,26 +226,45 @@ impl States {
     }
 
     /// Every key with its state: the sorted run first (in key order), then the others.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &CardState)> {
-        (0..self.base.len())
-            .filter(|&i| !self.removed[i])
-            // The run's keys were checked as UTF-8 when it was made.
-            .map(|i| {
-                (
-                    std::str::from_utf8(self.base_key(i)).unwrap_or_default(),
-                    &self.base[i],
-                )
+    pub fn iter(&self) -> impl Iterator<Item = (&str, CardState)> {
+        (0..self.run.len())
+            .filter_map(|i| {
+                // The run's keys were checked as UTF-8 when it was read.
+                let key = std::str::from_utf8(self.run.key(i)).unwrap_or_default();
+                self.at(i).map(|s| (key, s))
             })
-            .chain(self.more.iter().map(|(k, s)| (k.as_str(), s)))
+            .chain(self.more.iter().map(|(k, s)| (k.as_str(), *s)))
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &CardState> {
-        self.base
-            .iter()
-            .zip(&self.removed)
-            .filter(|(_, r)| !**r)
-            .map(|(s, _)| s)
-            .chain(self.more.values())
+    /// The cards answered since `since` (today's share of the budget already used), and of
+    /// them those first answered then (today's new cards, for the new-card limit): one pass
+    /// that reads only the two instants of each record.
+    pub fn answered_since(&self, since: Millis) -> Answered {
+        let mut count = Answered::default();
+        let mut add = |intro: Millis, last: Millis| {
+            count.cards += usize::from(last >= since);
+            count.new += usize::from(intro >= since);
+        };
+        for i in 0..self.run.len() {
+            let times = if self.is_marked(i) {
+                self.at(i).map(|s| (s.intro, s.last))
+            } else {
+                self.run.times(i)
+            };
+            if let Some((intro, last)) = times {
+                add(intro, last);
+            }
+        }
+        for s in self.more.values() {
+            add(s.intro, s.last);
+        }
+        count
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = CardState> {
+        (0..self.run.len())
+            .filter_map(|i| self.at(i))
+            .chain(self.more.values().copied())
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -249,7 +286,7 @@ impl States {
         self.placed_from(run, order, key)
     }
 
-    /// The merge of `by_place`, before it looks at removals and the keys outside the sorted
+    /// The merge of `by_place`, before it looks at changes and the keys outside the sorted
     /// run: each place's index in the run, or `u32::MAX`. It depends only on the run's keys
     /// and the cards' keys, so it can be kept (`deck::join_cache`) and given to `placed_from`
     /// again while both are unchanged.
@@ -259,7 +296,7 @@ impl States {
         order: &[u32],
         key: impl Fn(usize) -> &'k [u8],
     ) -> Option<Vec<u32>> {
-        if order.len() != n || self.base.len() >= (MORE - 1) as usize {
+        if order.len() != n || self.run.len() >= (MORE - 1) as usize {
             return None;
         }
         let mut at = vec![NONE; n];
@@ -277,8 +314,8 @@ impl States {
             previous = Some(k);
             // Marked as seen even without a state, so a place named twice is caught.
             at[p] = NONE - 1;
-            while j < self.base.len() {
-                match self.base_key(j).cmp(k) {
+            while j < self.run.len() {
+                match self.run.key(j).cmp(k) {
                     std::cmp::Ordering::Less => j += 1,
                     std::cmp::Ordering::Equal => {
                         at[p] = j as u32;
@@ -296,8 +333,8 @@ impl States {
         Some(at)
     }
 
-    /// `by_place` from the run's places (`join_run`), made now or kept: the removed keys
-    /// taken out, the keys outside the run found by binary search in `order` (the cards'
+    /// `by_place` from the run's places (`join_run`), made now or kept: the changed places'
+    /// states and the keys outside the run found by binary search in `order` (the cards'
     /// places in ascending key order). `None` if `run` does not fit: a place for each card,
     /// each in the run or none.
     pub fn placed_from<'k>(
@@ -306,28 +343,37 @@ impl States {
         order: &[u32],
         key: impl Fn(usize) -> &'k [u8],
     ) -> Option<Placed<'_>> {
-        let fits = |x: &u32| *x == NONE || (*x as usize) < self.base.len();
+        let fits = |x: &u32| *x == NONE || (*x as usize) < self.run.len();
         if run.len() != order.len() || !run.iter().all(fits) {
             return None;
         }
         let mut at = run;
-        if self.removed_count > 0 {
-            for x in &mut at {
-                if *x != NONE && self.removed[*x as usize] {
-                    *x = NONE;
-                }
+        let mut more = Vec::with_capacity(self.more.len() + self.changed.len());
+        let place_of = |k: &[u8]| {
+            let o = order.binary_search_by(|&p| key(p as usize).cmp(k)).ok()?;
+            Some(order[o] as usize)
+        };
+        for (&i, s) in &self.changed {
+            if let Some(p) = place_of(self.run.key(i as usize))
+                && at[p] == i
+            {
+                at[p] = match s {
+                    Some(s) => {
+                        more.push(*s);
+                        MORE | (more.len() - 1) as u32
+                    }
+                    None => NONE,
+                };
             }
         }
-        let mut more = Vec::with_capacity(self.more.len());
         for (k, s) in &self.more {
-            let found = order.binary_search_by(|&p| key(p as usize).cmp(k.as_bytes()));
-            if let Ok(o) = found {
-                at[order[o] as usize] = MORE | more.len() as u32;
+            if let Some(p) = place_of(k.as_bytes()) {
+                at[p] = MORE | more.len() as u32;
                 more.push(*s);
             }
         }
         Some(Placed {
-            base: &self.base,
+            run: &self.run,
             more,
             at,
             holds: FxHashMap::default(),
@@ -335,9 +381,18 @@ impl States {
     }
 }
 
+/// What `States::answered_since` counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Answered {
+    /// Cards answered since then.
+    pub cards: usize,
+    /// Cards first answered since then (introduced).
+    pub new: usize,
+}
+
 /// The states and holds of the cards of a deck index, by place (`States::by_place`).
 pub struct Placed<'s> {
-    base: &'s [CardState],
+    run: &'s Records,
     more: Vec<CardState>,
     at: Vec<u32>,
     /// The held cards' holds by place (few).
@@ -363,7 +418,7 @@ impl<'s> Placed<'s> {
         key: impl Fn(usize) -> &'k str,
     ) -> Placed<'s> {
         let mut placed = Placed {
-            base: &[],
+            run: &states.run,
             more: Vec::new(),
             at: vec![NONE; n],
             holds: FxHashMap::default(),
@@ -371,7 +426,7 @@ impl<'s> Placed<'s> {
         for p in 0..n {
             if let Some(s) = states.get(key(p)) {
                 placed.at[p] = MORE | placed.more.len() as u32;
-                placed.more.push(*s);
+                placed.more.push(s);
             }
             if let Some(h) = holds.get(key(p)) {
                 placed.holds.insert(p as u32, *h);
@@ -380,11 +435,24 @@ impl<'s> Placed<'s> {
         placed
     }
 
-    pub fn get(&self, place: usize) -> Option<&CardState> {
+    pub fn get(&self, place: usize) -> Option<CardState> {
         match self.at[place] {
             NONE => None,
-            x if x & MORE != 0 => self.more.get((x & !MORE) as usize),
-            x => self.base.get(x as usize),
+            x if x & MORE != 0 => self.more.get((x & !MORE) as usize).copied(),
+            x => self.run.state(x as usize),
+        }
+    }
+
+    /// The card's first and last answer instants (`intro`, `last`), as `get` gives them:
+    /// where a pass needs only these, no whole state is decoded.
+    pub fn times(&self, place: usize) -> Option<(Millis, Millis)> {
+        match self.at[place] {
+            NONE => None,
+            x if x & MORE != 0 => self
+                .more
+                .get((x & !MORE) as usize)
+                .map(|s| (s.intro, s.last)),
+            x => self.run.times(x as usize),
         }
     }
 
@@ -414,11 +482,10 @@ impl fmt::Debug for States {
     }
 }
 
-/// As a map's, for tests: panics on a key without a state.
 #[cfg(test)]
-impl std::ops::Index<&str> for States {
-    type Output = CardState;
-    fn index(&self, key: &str) -> &CardState {
+impl States {
+    /// The state of `key`, for tests: panics on a key without one.
+    pub fn of(&self, key: &str) -> CardState {
         match self.get(key) {
             Some(s) => s,
             None => panic!("no state for {key}"),
@@ -454,26 +521,46 @@ mod tests {
         }
     }
 
+    /// `keys` with states 0, 1, … as the sorted run of a state index written and read back,
+    /// with `held` (keys never answered) holding a hold only.
+    fn sorted_with(keys: &[&str], held: &[&str]) -> States {
+        let states: States = (0..keys.len())
+            .map(|i| (keys[i].to_string(), state(i as i64)))
+            .collect();
+        let holds: Holds = held
+            .iter()
+            .map(|k| (k.to_string(), Hold::Suspended))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        super::super::snapshot::write(dir.path(), &states, &holds, &[]).unwrap();
+        let read = super::super::snapshot::read(dir.path(), |_| true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            read.cards.run.len(),
+            keys.len() + held.len(),
+            "all in the run"
+        );
+        read.cards
+    }
+
     fn sorted(keys: &[&str]) -> States {
-        let mut bytes = Vec::new();
-        let mut ends = Vec::new();
-        for k in keys {
-            bytes.extend_from_slice(k.as_bytes());
-            ends.push(bytes.len() as u32);
-        }
-        let base = (0..keys.len() as i64).map(state).collect();
-        States::from_sorted(bytes, ends, base)
+        sorted_with(keys, &[])
     }
 
     #[test]
     fn the_sorted_run_and_the_map_answer_as_one_map() {
-        let mut s = sorted(&["a/1", "a/2", "b/1"]);
-        let mut want: FxHashMap<String, CardState> =
-            s.iter().map(|(k, v)| (k.into(), *v)).collect();
-        assert_eq!(s.get("a/2"), Some(&state(1)));
-        assert_eq!(s.get("a/3"), None);
+        // "a/15" is held but was never answered: in the run, without a state.
+        let mut s = sorted_with(&["a/1", "a/2", "b/1"], &["a/15"]);
+        let mut want: FxHashMap<String, CardState> = s.iter().map(|(k, v)| (k.into(), v)).collect();
+        assert_eq!(want.len(), 3);
+        assert_eq!(s.get("a/2"), Some(state(1)));
+        assert_eq!((s.get("a/3"), s.get("a/15")), (None, None));
+        assert_eq!(s.remove("a/15"), None);
         let mut edits: Vec<(&str, Option<i64>)> = vec![
+            ("a/15", Some(4)),
             ("a/2", Some(9)),
+            ("a/15", None),
             ("a/1", None),
             ("z/1", Some(7)),
             ("a/1", Some(8)),
@@ -492,16 +579,55 @@ mod tests {
             }
             assert_eq!(s.len(), want.len(), "after {k}");
             for (k, v) in &want {
-                assert_eq!(s.get(k), Some(v));
+                assert_eq!(s.get(k), Some(*v));
             }
-            let mut got: Vec<(&str, &CardState)> = s.iter().collect();
+            let mut got: Vec<(&str, CardState)> = s.iter().collect();
             got.sort_by_key(|(k, _)| *k);
-            let mut all: Vec<(&str, &CardState)> =
-                want.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let mut all: Vec<(&str, CardState)> =
+                want.iter().map(|(k, v)| (k.as_str(), *v)).collect();
             all.sort_by_key(|(k, _)| *k);
             assert_eq!(got, all);
             assert_eq!(s.values().count(), want.len());
         }
+        // A state changed in place, in the run and beside it.
+        for k in ["a/2", "0/0"] {
+            let reps = s.update(k, |st| {
+                st.reps += 1;
+                st.reps
+            });
+            assert_eq!(reps, Some(2), "{k}");
+            assert_eq!(s.get(k).map(|st| st.reps), Some(2));
+        }
+        assert_eq!(s.update("b/1", |_| ()), None, "removed: nothing to change");
+    }
+
+    #[test]
+    fn answered_since_counts_the_run_as_changed_and_the_keys_beside_it() {
+        // Run states: a/1 0, a/2 1, a/3 2, a/4 3 (intro = last); a/0 held, never answered.
+        let mut s = sorted_with(&["a/1", "a/2", "a/3", "a/4"], &["a/0"]);
+        s.insert(
+            "a/2".into(),
+            CardState {
+                last: 10,
+                ..state(1)
+            },
+        );
+        s.remove("a/4");
+        s.insert("a/0".into(), state(8));
+        s.insert(
+            "b/1".into(),
+            CardState {
+                intro: 5,
+                last: 7,
+                ..state(0)
+            },
+        );
+        let got = s.answered_since(2);
+        // Answered since 2: a/2 (10), a/3, a/0, b/1; first answered since 2: a/3, a/0, b/1.
+        assert_eq!(got, Answered { cards: 4, new: 3 });
+        let by_value = |f: fn(&CardState) -> bool| s.values().filter(|v| f(v)).count();
+        assert_eq!(got.cards, by_value(|v| v.last >= 2));
+        assert_eq!(got.new, by_value(|v| v.intro >= 2));
     }
 
     #[test]
@@ -510,10 +636,10 @@ mod tests {
         let mut sorted_keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         sorted_keys.sort();
         let mut s = sorted(&sorted_keys);
-        let want: FxHashMap<String, CardState> = s.iter().map(|(k, v)| (k.into(), *v)).collect();
+        let want: FxHashMap<String, CardState> = s.iter().map(|(k, v)| (k.into(), v)).collect();
         for round in 0..(HASH_AFTER / 300 + 2) {
             for k in &keys {
-                assert_eq!(s.get(k), want.get(k), "round {round}");
+                assert_eq!(s.get(k).as_ref(), want.get(k), "round {round}");
                 assert_eq!(s.get(&format!("{k}x")), None);
             }
         }
@@ -524,22 +650,28 @@ mod tests {
         s.insert("e/new".into(), state(71));
         assert_eq!(
             (s.get("d/c7"), s.get("e/new")),
-            (Some(&state(70)), Some(&state(71)))
+            (Some(state(70)), Some(state(71)))
         );
         assert_eq!(s.len(), 301);
     }
 
     #[test]
     fn by_place_joins_every_key_and_refuses_an_order_out_of_order() {
-        let mut s = sorted(&["a/1", "a/3", "b/1", "old/1"]);
+        // "c/1" is held, never answered: in the run without a state.
+        let mut s = sorted_with(&["a/1", "a/3", "b/1", "old/1"], &["c/1"]);
         s.insert("a/2".into(), state(10));
         s.remove("b/1");
+        s.insert("a/1".into(), state(20));
         // Places: 0 b/1, 1 a/3, 2 a/2, 3 c/1, 4 a/1.
         let keys = ["b/1", "a/3", "a/2", "c/1", "a/1"];
         let key = |p: usize| keys[p].as_bytes();
         let placed = s.by_place(5, &[4, 2, 1, 0, 3], key).unwrap();
         let got: Vec<Option<i64>> = (0..5).map(|p| placed.get(p).map(|s| s.due)).collect();
-        assert_eq!(got, [None, Some(1), Some(10), None, Some(0)]);
+        assert_eq!(got, [None, Some(1), Some(10), None, Some(20)]);
+        for p in 0..5 {
+            let times = placed.get(p).map(|s| (s.intro, s.last));
+            assert_eq!(placed.times(p), times, "place {p}");
+        }
         assert!(
             s.by_place(5, &[2, 4, 1, 0, 3], key).is_none(),
             "not ascending"

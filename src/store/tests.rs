@@ -56,7 +56,7 @@ fn home(dir: &Path) -> Both {
                 };
                 Entry::Control {
                     at: i,
-                    state: want.get(&key).copied().unwrap_or_else(new_card_state),
+                    state: want.get(&key).unwrap_or_else(new_card_state),
                     key,
                     event,
                     hold,
@@ -261,7 +261,7 @@ fn a_batch_is_appended_whole_and_reads_back_as_single_answers_do() {
     let reread = Store::open_read(dir.path()).unwrap();
     assert_eq!(reread.cards, in_memory);
     assert_eq!(reread.cards.len(), 31);
-    assert_eq!(reread.state("d/c19"), Some(&state(1_999)));
+    assert_eq!(reread.state("d/c19"), Some(state(1_999)));
     let history = super::history::read(dir.path()).unwrap();
     assert_eq!(history.len(), 1_999);
 
@@ -414,12 +414,12 @@ fn another_devices_new_lines_over_the_index_give_the_full_replay_state() {
     let replayed = full_replay(dir.path());
     assert_eq!(incremental, replayed, "a new journal over the index");
     assert_ne!(
-        incremental.0["d/a"],
+        incremental.0.of("d/a"),
         state(T + DAY / 2),
         "d/a was answered on both devices: replayed, not a stored state"
     );
     assert_eq!(
-        incremental.0["d/b"],
+        incremental.0.of("d/b"),
         state(T + DAY),
         "one device: as stored"
     );

@@ -101,8 +101,8 @@ fn commit(store: &mut Store, p: &Prepared, decks_dir: &Path, now: Millis) -> Res
                 event: Event::Suspend,
                 state: after
                     .get(key.as_str())
-                    .or(store.state(key))
                     .copied()
+                    .or(store.state(key))
                     .unwrap_or_else(new_card_state),
                 hold: Hold::Suspended,
             })

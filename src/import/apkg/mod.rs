@@ -258,7 +258,7 @@ fn replay_all(
             scheduler,
             clock,
             &card.key,
-            known.get(&card.key),
+            known.get(&card.key).as_ref(),
             &kept,
             &mut out.dropped,
         );

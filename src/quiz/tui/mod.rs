@@ -215,7 +215,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             let info = crate::info::build(
                 card,
                 &origin,
-                self.session.state(key),
+                self.session.state(key).as_ref(),
                 &reviews,
                 self.deps.sched,
                 &self.deps.time.clock(),
@@ -400,7 +400,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             return false;
         };
         let card = self.session.card(&shown);
-        let state = self.session.state(&card.key).copied();
+        let state = self.session.state(&card.key);
         self.shown_key = Some(card.key.clone());
         let view = self.card_view(&shown);
         let (done, left) = self.session.progress();
@@ -705,7 +705,7 @@ enum Wait {
     Signal(Ended),
 }
 
-fn status_of(state: Option<&CardState>) -> &'static str {
+fn status_of(state: Option<CardState>) -> &'static str {
     match state {
         None => "new",
         Some(s) if s.is_leech() => "leech",
