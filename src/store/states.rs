@@ -625,7 +625,7 @@ mod tests {
         let got = s.answered_since(2);
         // Answered since 2: a/2 (10), a/3, a/0, b/1; first answered since 2: a/3, a/0, b/1.
         assert_eq!(got, Answered { cards: 4, new: 3 });
-        let by_value = |f: fn(&CardState) -> bool| s.values().filter(|v| f(v)).count();
+        let by_value = |f: fn(&CardState) -> bool| s.values().filter(&f).count();
         assert_eq!(got.cards, by_value(|v| v.last >= 2));
         assert_eq!(got.new, by_value(|v| v.intro >= 2));
     }
