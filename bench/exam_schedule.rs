@@ -174,7 +174,7 @@ fn run(
                     {
                         due = at;
                     }
-                    Slot { state: s, due }
+                    Slot { state: *s, due }
                 })
             },
             // One deck: new cards in index order.
