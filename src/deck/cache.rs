@@ -370,29 +370,48 @@ pub struct Head {
     pub tags: u32,
 }
 
+/// A card record as it lies in an entry.
+pub type Record = [u8; CARD];
+
+/// The record of no card: no key, text or tags, in no mcq group (see `Index::record`).
+pub const BLANK: Record = {
+    let mut r = [0; CARD];
+    let group = NO_GROUP.to_le_bytes();
+    r[20] = group[0];
+    r[21] = group[1];
+    r[22] = group[2];
+    r[23] = group[3];
+    r
+};
+
 impl Head {
-    /// The card record `r` (`CARD` bytes), as `decode` checked it; `None` if it is not one.
+    /// The card record `r`, each field read as it lies, so that any record reads; `decode`
+    /// refuses an entry with a record that does not hold together (a kind or a
+    /// first-of-its-answer byte out of range among them, which read here as some kind and
+    /// as set). A text start past `u64::MAX` reads as `u64::MAX`, where no text is.
     /// (`Index::key_bytes` reads the key's start at 16 and length at 28 on its own.)
-    pub fn read(r: &[u8], texts_at: u64) -> Option<Head> {
-        let u32_at = |at: usize| Some(u32::from_le_bytes(*r.get(at..at + 4)?.first_chunk()?));
-        let u16_at = |at: usize| Some(u16::from_le_bytes(*r.get(at..at + 2)?.first_chunk()?));
-        let text = u64::from_le_bytes(*r.get(..8)?.first_chunk()?);
-        Some(Head {
-            text: texts_at.checked_add(text)?,
-            text_len: u32_at(8)?,
-            text_crc: u32_at(12)?,
-            key: u32_at(16)?,
-            group: u32_at(20)?,
-            tags: u32_at(24)?,
-            key_len: u16_at(28)?,
-            tag_count: u16_at(30)?,
-            kind: *Kind::ALL.get(usize::from(*r.get(32)?))?,
-            first_of_answer: match r.get(33)? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            },
-        })
+    pub fn read(r: &Record, texts_at: u64) -> Head {
+        let u32_at = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+        let u16_at = |at: usize| u16::from_le_bytes([r[at], r[at + 1]]);
+        let text = u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]);
+        Head {
+            text: texts_at.saturating_add(text),
+            text_len: u32_at(8),
+            text_crc: u32_at(12),
+            key: u32_at(16),
+            group: u32_at(20),
+            tags: u32_at(24),
+            key_len: u16_at(28),
+            tag_count: u16_at(30),
+            kind: Kind::ALL[usize::from(r[32]) % Kind::ALL.len()],
+            first_of_answer: r[33] != 0,
+        }
+    }
+
+    /// Whether `r`'s kind and first-of-its-answer byte are ones `read` gives as written,
+    /// and its padding is zero.
+    fn well_formed(r: &Record) -> bool {
+        usize::from(r[32]) < Kind::ALL.len() && r[33] <= 1 && r[34..] == [0, 0]
     }
 }
 
@@ -439,9 +458,10 @@ pub fn decode(buf: &[u8], range: Range<usize>, texts_at: u64) -> Option<Entry> {
     // Each record where the ones before it end: its key, text and tag ids.
     let (mut key, mut text, mut tag) = (0u64, 0u64, 0u64);
     for rec in records.chunks_exact(CARD) {
-        let h = Head::read(rec, 0)?;
+        let rec: &Record = rec.try_into().ok()?;
+        let h = Head::read(rec, 0);
         (u64::from(h.key) == key && h.text == text && u64::from(h.tags) == tag).then_some(())?;
-        (rec[34..CARD] == [0, 0]).then_some(())?;
+        Head::well_formed(rec).then_some(())?;
         key += u64::from(h.key_len);
         text += u64::from(h.text_len);
         tag += u64::from(h.tag_count);
@@ -557,6 +577,17 @@ mod tests {
         r.u32().unwrap();
         let renames = r.at;
         (buf, range, renames)
+    }
+
+    /// The record `Index` falls back on should a card's be missing (it cannot be, see
+    /// `Index::record`): no card's, so nothing is read for it, and in no mcq group, so no
+    /// other card is decoded with it.
+    #[test]
+    fn the_blank_record_reads_as_no_card_in_no_group() {
+        let h = Head::read(&BLANK, 7);
+        assert_eq!((h.key_len, h.text_len, h.tag_count), (0, 0, 0));
+        assert_eq!((h.group, h.first_of_answer), (NO_GROUP, false));
+        assert!(Head::well_formed(&BLANK));
     }
 
     /// What `read` checks by CRC is damage; a file that passes it yet does not hold together

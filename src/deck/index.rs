@@ -117,22 +117,18 @@ impl Index {
     }
 
     fn head_in(&self, deck: &IndexDeck, i: usize) -> Head {
+        Head::read(self.record(deck, i), deck.layout.texts_at)
+    }
+
+    /// Card `i`'s record, where it lies in the buffer. Every deck of the index is an entry
+    /// `cache::decode` checked against this buffer (`add` takes nothing else), and the buffer
+    /// only grows after: so each of its cards' records is there, whole. The blank record
+    /// stands in only so that a broken invariant is no panic in a release build.
+    fn record(&self, deck: &IndexDeck, i: usize) -> &cache::Record {
         let at = deck.layout.records + (i - deck.cards.start) * CARD;
-        self.buf
-            .get(at..at + CARD)
-            .and_then(|r| Head::read(r, deck.layout.texts_at))
-            .unwrap_or(Head {
-                key: 0,
-                key_len: 0,
-                kind: Kind::Basic,
-                first_of_answer: false,
-                tag_count: 0,
-                group: NO_GROUP,
-                text: 0,
-                text_len: 0,
-                text_crc: 0,
-                tags: 0,
-            })
+        let record = self.buf.get(at..).and_then(<[u8]>::first_chunk::<CARD>);
+        debug_assert!(record.is_some(), "card {i}'s record is not in the buffer");
+        record.unwrap_or(&cache::BLANK)
     }
 
     pub fn key(&self, i: usize) -> &str {
@@ -144,10 +140,7 @@ impl Index {
     fn key_bytes(&self, i: usize) -> &[u8] {
         // Only the key's two fields of the record: the join reads every card's key.
         let deck = self.deck(i);
-        let at = deck.layout.records + (i - deck.cards.start) * CARD;
-        let Some(r) = self.buf.get(at..at + CARD) else {
-            return &[];
-        };
+        let r = self.record(deck, i);
         let start = u32::from_le_bytes([r[16], r[17], r[18], r[19]]) as usize;
         let len = usize::from(u16::from_le_bytes([r[28], r[29]]));
         let at = deck.layout.keys.start + start;

@@ -436,6 +436,92 @@ fn a_wrong_key_order_still_joins_and_finds_each_card() {
     check(&index, "a card twice");
 }
 
+/// The join kept in `cache/join.bin` is what `join` gives while it names both indexes, and
+/// not made again: one that differs from the merge's (two cards' places in the state index
+/// swapped, kept by `join_cache::write` under the right names) shows through. One damaged,
+/// or naming another deck index or state index, is not used: the merge's join is given, and
+/// kept in its place.
+#[test]
+fn a_kept_join_is_read_back_while_it_names_both_indexes_and_only_then() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join("decks")).unwrap();
+    fs::write(home.path().join("decks/p.toml"), deck_src(8, &[], None, 0)).unwrap();
+    index_of(home.path(), true);
+    // Every deck as the cache file has it: the index names its cards for the kept join.
+    let index = index_of(home.path(), true);
+    let (file, names_cards) = index.join_file.clone().expect("every deck from the cache");
+    // Two cards answered differently, so their states differ; a snapshot holds them.
+    let p = index.deck_by_id("p").unwrap().cards.clone();
+    let (a, b) = (p.start, p.start + 1);
+    let state = home.path().join("state");
+    let clock = Clock::new(
+        "2026-11-24T10:00:00Z".parse().unwrap(),
+        jiff::tz::TimeZone::UTC,
+        4,
+    );
+    let sched = crate::schedule::Scheduler::new(&[], 0.9, 1).unwrap();
+    let mut store = Store::open_write(&state).unwrap();
+    for (i, grade) in [(a, Grade::Again), (b, Grade::Easy)] {
+        let key = index.key(i).to_owned();
+        let entry = Entry::Review {
+            at: clock.now_ms(),
+            state: sched.answer(None, grade, &clock, &key),
+            key,
+            grade,
+            took_ms: 1000,
+        };
+        store.record(&entry).unwrap();
+    }
+    store.finish(&clock).unwrap();
+    drop(store);
+    let store = Store::open_read(&state).unwrap();
+    let names_states = store
+        .cards
+        .origin()
+        .expect("the states from the state index");
+    let joined = |index: &Index| -> Vec<Option<i64>> {
+        let placed = index.join(&store.cards, &store.holds);
+        (0..index.len())
+            .map(|i| placed.get(i).map(|s| s.due))
+            .collect()
+    };
+    let want: Vec<Option<i64>> = (0..index.len())
+        .map(|i| store.cards.get(index.key(i)).map(|s| s.due))
+        .collect();
+    assert!(want[a].is_some() && want[b].is_some() && want[a] != want[b]);
+    let kept = || join_cache::read(&file, names_cards, names_states, index.len());
+
+    assert_eq!(joined(&index), want, "made by the merge");
+    let made = kept().expect("the merge's join is kept");
+    let mut other = made.clone();
+    other.swap(a, b);
+    let mut swapped = want.clone();
+    swapped.swap(a, b);
+    join_cache::write(&file, names_cards, names_states, &other);
+    assert_eq!(joined(&index), swapped, "the kept join is read");
+    assert_eq!(
+        joined(&index_of(home.path(), true)),
+        swapped,
+        "by the next start-up too"
+    );
+    assert_eq!(kept(), Some(other.clone()), "and left as it is");
+
+    let mut damaged = fs::read(&file).unwrap();
+    let in_run = damaged.len() - 4 - 4 * (index.len() - a);
+    damaged[in_run] ^= 0x01;
+    fs::write(&file, &damaged).unwrap();
+    assert_eq!(joined(&index), want, "a damaged one is not");
+    assert_eq!(kept(), Some(made.clone()), "the merge's is kept instead");
+    for (cards, states, what) in [
+        (names_cards ^ 1, names_states, "another deck index"),
+        (names_cards, names_states ^ 1, "another state index"),
+    ] {
+        join_cache::write(&file, cards, states, &other);
+        assert_eq!(joined(&index), want, "{what}: not used");
+        assert_eq!(kept(), Some(made.clone()), "{what}: the merge's is kept");
+    }
+}
+
 /// A command that decodes many cards reads the cache's texts whole, once; each card's text is
 /// still checked, and one that fails removes the cache as a card read alone does.
 #[test]

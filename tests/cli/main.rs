@@ -34,4 +34,5 @@ mod stats;
 mod store;
 mod timezone;
 mod tui;
+mod tui_previews;
 mod usage;
