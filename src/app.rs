@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use jiff::tz::TimeZone;
 
 use crate::cli::{Cli, DeckFilter};
 use crate::clock::TimeSource;
@@ -58,7 +57,7 @@ impl App {
             None => rand::random(),
         };
         let color = crate::term::use_color(cli.color);
-        let tz = config.timezone.clone().unwrap_or_else(TimeZone::system);
+        let tz = config.timezone.clone().unwrap_or_else(crate::zone::system);
         crate::store::devices::configure(crate::store::devices::Settings {
             device: device(&config)?,
             parameters: config.fsrs_parameters.clone(),

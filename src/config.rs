@@ -232,7 +232,7 @@ pub fn parse(src: &str, path: &str) -> Result<Config, ConfigError> {
     }
     if let Some(name) = raw.timezone {
         // Looked up in the system's zone database (/usr/share/zoneinfo; bundled on Windows).
-        let zone = TimeZone::get(name.get_ref().trim()).map_err(|_| {
+        let zone = crate::zone::named(name.get_ref().trim()).map_err(|_| {
             fail(
                 Some(name.span()),
                 format!(

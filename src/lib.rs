@@ -27,3 +27,4 @@ pub mod stats;
 pub mod store;
 pub mod term;
 pub mod vars;
+pub mod zone;

@@ -105,7 +105,7 @@ pub fn paths(cli: &Cli, args: &PathsArgs, out: &mut dyn Write) -> Result<Exit> {
 fn settings(config: &Config) -> Settings {
     let (zone, timezone_from) = match &config.timezone {
         Some(zone) => (zone.clone(), "config"),
-        None => (TimeZone::system(), "system"),
+        None => (crate::zone::system(), "system"),
     };
     let fitted = !config.fsrs_parameters.is_empty();
     Settings {

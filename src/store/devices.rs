@@ -55,7 +55,7 @@ impl Default for Settings {
             device: None,
             parameters: config.fsrs_parameters,
             retention: config.desired_retention,
-            tz: TimeZone::system(),
+            tz: crate::zone::system(),
             day_start_hour: config.day_start_hour,
         }
     }
