@@ -271,6 +271,7 @@ struct Acc {
 }
 
 /// A card's state and predictions, worked out once (not once per topic it counts in).
+#[derive(Clone, Copy)]
 struct CardFacts {
     /// Whether the card has a state (was ever answered); the state itself is read again
     /// where it is needed (`Cards::state`), not copied for every card.
@@ -322,19 +323,17 @@ pub fn compute(input: &StatsInput) -> Stats {
             .map(|d| (d, clock.day_start_ms(d)))
     });
 
-    let facts: Vec<CardFacts> = (0..cards.len())
-        .map(|c| {
-            let state = cards.state(c, input.states);
-            let slot = exam_slot(cards.exam(c));
-            CardFacts {
-                seen: state.is_some(),
-                recall_now: state.map_or(0.0, |s| input.sched.retrievability(&s, now)),
-                recall_on_exam: state
-                    .zip(exam_at[slot])
-                    .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(&s, at))),
-            }
-        })
-        .collect();
+    // Each card's facts, gathered in the main pass below where its state is read (once).
+    let mut facts: Vec<CardFacts> = Vec::with_capacity(cards.len());
+    let facts_of = |state: Option<CardState>, slot: usize| CardFacts {
+        seen: state.is_some(),
+        recall_now: state.map_or(0.0, |s| input.sched.retrievability(&s, now)),
+        recall_on_exam: state
+            .zip(exam_at[slot])
+            .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(&s, at))),
+    };
+    // The reviews the seen cards' states count (where no history is read for them).
+    let mut reps_seen = 0;
 
     // Groups: topic and deck indices per card, flattened.
     // Few distinct tags and decks: owned names cost an allocation per name, not per card.
@@ -421,8 +420,11 @@ pub fn compute(input: &StatsInput) -> Stats {
     let mut due_cursor = DayCursor::new(clock);
     let bounds = forecast_bounds(clock);
 
-    for (i, f) in facts.iter().enumerate() {
+    for i in 0..cards.len() {
         let state = cards.state(i, input.states);
+        let f = facts_of(state, exam_slot(cards.exam(i)));
+        facts.push(f);
+        reps_seen += state.map_or(0, |s| u64::from(s.reps));
         let add = |acc: &mut Acc| {
             acc.cards += 1;
             if let Some(s) = state {
@@ -514,10 +516,7 @@ pub fn compute(input: &StatsInput) -> Stats {
     } else if input.all_reviews {
         input.states.values().map(|s| u64::from(s.reps)).sum()
     } else {
-        (0..cards.len())
-            .filter_map(|i| cards.state(i, input.states))
-            .map(|s| u64::from(s.reps))
-            .sum()
+        reps_seen
     };
     let mut cursor = DayCursor::new(clock);
     for (key, review) in input.history.iter() {
