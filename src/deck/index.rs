@@ -642,6 +642,9 @@ pub fn load_index(
         index.file = Some((Mutex::new(c.file), path.to_path_buf()));
         index.file_texts = c.texts;
         cached = c.entries;
+        // Each card has a record in the cache's hot part, so its length bounds the cards:
+        // sized once instead of grown deck by deck (at 100k cards, copies and page faults).
+        index.deck_of.reserve(index.buf.len() / cache::CARD);
     }
     let mut b = Builder {
         index,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::queue::{due_cutoff, is_due_before};
+use super::queue::due_cutoff;
 use super::session::Outcome;
 use crate::clock::Clock;
 use crate::deck::Kind;
@@ -57,10 +57,7 @@ impl Summary {
             took_ms: outcomes.iter().map(|o| u64::from(o.took_ms)).sum(),
             by_kind,
             // Learning steps left over are due again as soon as tomorrow starts, too.
-            due_tomorrow: states
-                .values()
-                .filter(|s| s.in_step() || is_due_before(s, cutoff))
-                .count(),
+            due_tomorrow: states.due_before(cutoff),
             streak,
         }
     }

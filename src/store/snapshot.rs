@@ -284,6 +284,17 @@ impl Records {
         Some((i64_at(0), i64_at(8)))
     }
 
+    /// Record `i`'s due instant and whether it is in a learning step, as `state` gives them.
+    pub fn due(&self, i: usize) -> Option<(Millis, bool)> {
+        let r = self.record(i)?;
+        let step = match r[52] {
+            b'n' => return None,
+            b'l' | b'R' => true,
+            _ => false,
+        };
+        Some((i64::from_le_bytes(*r[16..].first_chunk()?), step))
+    }
+
     /// Checks every record once: keys ascending (so each once), in bounds and valid card keys;
     /// phases and holds known; stability and difficulty finite and not negative; each record
     /// saying something (a state, a hold, or both). Gives the number of records with a state,

@@ -261,6 +261,27 @@ impl States {
         count
     }
 
+    /// The cards in a learning step or due before `cutoff`: one pass that reads only the due
+    /// instant and phase of each record.
+    pub fn due_before(&self, cutoff: Millis) -> usize {
+        let due = |(at, step): (Millis, bool)| usize::from(step || at < cutoff);
+        let run: usize = (0..self.run.len())
+            .filter_map(|i| {
+                if self.is_marked(i) {
+                    self.at(i).map(|s| (s.due, s.in_step()))
+                } else {
+                    self.run.due(i)
+                }
+            })
+            .map(due)
+            .sum();
+        run + self
+            .more
+            .values()
+            .map(|s| due((s.due, s.in_step())))
+            .sum::<usize>()
+    }
+
     pub fn values(&self) -> impl Iterator<Item = CardState> {
         (0..self.run.len())
             .filter_map(|i| self.at(i))
@@ -625,9 +646,14 @@ mod tests {
         let got = s.answered_since(2);
         // Answered since 2: a/2 (10), a/3, a/0, b/1; first answered since 2: a/3, a/0, b/1.
         assert_eq!(got, Answered { cards: 4, new: 3 });
-        let by_value = |f: fn(&CardState) -> bool| s.values().filter(&f).count();
-        assert_eq!(got.cards, by_value(|v| v.last >= 2));
-        assert_eq!(got.new, by_value(|v| v.intro >= 2));
+        let by_value = |s: &States, f: fn(&CardState) -> bool| s.values().filter(&f).count();
+        assert_eq!(got.cards, by_value(&s, |v| v.last >= 2));
+        assert_eq!(got.new, by_value(&s, |v| v.intro >= 2));
+        // Due before 3 (a/1 0, a/2 1, a/3 2, b/1 0); a/0 (due 8) only once in a learning step.
+        assert_eq!(s.due_before(3), 4);
+        s.update("a/0", |st| st.phase = crate::schedule::Phase::Learning);
+        assert_eq!(s.due_before(3), 5);
+        assert_eq!(s.due_before(3), by_value(&s, |v| v.in_step() || v.due < 3));
     }
 
     #[test]
