@@ -315,7 +315,7 @@ impl Records {
             let key_end = u32_at(r, 48)? as usize;
             let key = keys.get(key_start..key_end)?;
             key_start = key_end;
-            if key <= previous || key.is_empty() || !plain && check_key(key).is_err() {
+            if !before(previous, key) || key.is_empty() || !plain && check_key(key).is_err() {
                 return None;
             }
             previous = key;
@@ -342,6 +342,21 @@ impl Records {
         }
         (key_start == keys.len()).then_some((live, holds))
     }
+}
+
+/// `a < b` as slices compare, 8 bytes at a time inline: keys are short, and a call into the
+/// C library's `memcmp` for each of 100k keys cost more than the comparing.
+fn before(a: &[u8], b: &[u8]) -> bool {
+    let (mut x, mut y) = (a, b);
+    while let (Some((p, rest_x)), Some((q, rest_y))) =
+        (x.split_first_chunk::<8>(), y.split_first_chunk::<8>())
+    {
+        if p != q {
+            return u64::from_be_bytes(*p) < u64::from_be_bytes(*q);
+        }
+        (x, y) = (rest_x, rest_y);
+    }
+    x < y
 }
 
 fn phase_of(code: u8) -> Option<Phase> {
@@ -533,6 +548,29 @@ mod tests {
         fs::write(&path, &bytes).unwrap();
         let other_prefix = super::read(dir.path(), |_| false).unwrap();
         assert!(other_prefix.is_none(), "a journal prefix changed");
+    }
+
+    #[test]
+    fn keys_compare_eight_bytes_at_a_time_as_slices_do() {
+        let keys: [&[u8]; 12] = [
+            b"",
+            b"a",
+            b"a/1",
+            b"a/10",
+            b"a/2",
+            b"bench-01/card-000001",
+            b"bench-01/card-000002",
+            b"bench-01/card-0000020",
+            b"bench-01/card-00001",
+            b"bench-01/card-1",
+            b"bench-01/card-\xff",
+            b"deck-\xc3\xbc/c",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(before(a, b), a < b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
