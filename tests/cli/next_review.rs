@@ -1,6 +1,7 @@
-//! What the quiz tells the user of an answered card's next review, in both front ends: with an
-//! exam ahead, the day the quiz will actually ask the card again (its exam-serving due date,
-//! by the sized exam goals the session was picked by), not the stored plain-FSRS due date.
+//! What the user is told of an answered card's next review, in both front ends of the quiz and
+//! in `card` and `search`: with an exam ahead, the day the quiz will actually ask the card
+//! again (its exam-serving due date, by the sized exam goals the session was picked by), not
+//! the stored plain-FSRS due date (which `--json` still gives as `due`).
 
 use jiff::civil::Date;
 
@@ -28,13 +29,18 @@ fn today() -> Date {
     NOW[..10].parse().unwrap()
 }
 
-/// Days from today to the stored (plain FSRS) due date of `key`, as `smriti card --json` has it.
-fn stored_days(env: &Env, key: &str) -> i64 {
+/// Days from today to a date field of `key`'s memory in `smriti card --json`: `due` (the
+/// stored, plain FSRS one) or `next_review`.
+fn card_days(env: &Env, key: &str, field: &str) -> i64 {
     let out = env.cmd(&["card", key, "--json"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let due: Date = info["memory"]["due"].as_str().unwrap().parse().unwrap();
-    i64::from((due - today()).get_days())
+    let date: Date = info["memory"][field].as_str().unwrap().parse().unwrap();
+    i64::from((date - today()).get_days())
+}
+
+fn stored_days(env: &Env, key: &str) -> i64 {
+    card_days(env, key, "due")
 }
 
 /// The N of "next review in N days" in `text`.
@@ -51,7 +57,7 @@ fn days_later(days: i64) -> String {
 }
 
 #[test]
-fn with_an_exam_ahead_plain_mode_names_the_day_the_quiz_asks_the_card_again() {
+fn with_an_exam_ahead_plain_mode_card_and_search_name_the_day_the_quiz_asks_the_card() {
     let mut env = exam_env();
     let out = env.quiz(&["--deck", "t"], "\n3\n");
     assert!(out.contains("good · next review in "), "{out}");
@@ -59,6 +65,26 @@ fn with_an_exam_ahead_plain_mode_names_the_day_the_quiz_asks_the_card_again() {
     // The setup is one where the exam-serving day and the stored due date differ.
     let stored = stored_days(&env, "t/c0");
     assert!(said > stored, "said {said} days, stored due in {stored}");
+    // `smriti card` names the same day, beside the stored one.
+    assert_eq!(card_days(&env, "t/c0", "next_review"), said);
+    let text = env.cmd(&["card", "t/c0"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains(" for the exam (plain FSRS: "), "{text}");
+    // `search` lists it on that day too, the stored due kept in its JSON `due`.
+    let day = today()
+        .checked_add(jiff::Span::new().days(said))
+        .unwrap()
+        .to_string();
+    let out = env
+        .cmd(&["search", "Question 0?", "--json"])
+        .output()
+        .unwrap();
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hit = hits.as_array().unwrap().iter().find(|h| h["key"] == "t/c0");
+    assert_eq!(hit.unwrap()["next_review"], day.as_str(), "{hits}");
+    let out = env.cmd(&["search", "Question 0?"]).output().unwrap();
+    let lines = String::from_utf8(out.stdout).unwrap();
+    assert!(lines.contains(&format!("t/c0  basic  {day}")), "{lines}");
 
     // The quiz asks it on the day the line named, and not the day before (`--new 0`: only the
     // cards due then are picked).

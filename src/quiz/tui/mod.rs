@@ -220,6 +220,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 &reviews,
                 self.deps.sched,
                 &self.deps.time.clock(),
+                self.deps.goals.of(card.exam),
             );
             crate::info::render(&info, false)
         });
