@@ -7,17 +7,12 @@ use anyhow::{Context, Result, bail};
 
 use crate::app::App;
 use crate::cli::{CardArgs, DeckFilter};
-use crate::clock::Clock;
 use crate::deck::rename;
 use crate::deck::{Card, Library};
 use crate::exit::Exit;
 use crate::info;
 use crate::quiz::matching::edit_distance;
-use crate::quiz::queue::{self, Goals};
 use crate::sanitize::clean_line;
-use crate::schedule::Scheduler;
-use crate::store::Store;
-use crate::store::journal::Hold;
 
 pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let (library, _) = app.library(&DeckFilter::default())?;
@@ -30,7 +25,7 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let reviews = rename::reviews(&state_dir, card)?;
     let clock = app.time.clock();
     let sched = app.scheduler()?;
-    let goals = library_goals(app, &library, &store, &sched, &clock)?;
+    let goals = crate::cmd::plan::library_goals(app, &library, &store, &sched, &clock)?;
     let mut info = info::build(
         card,
         &origin,
@@ -52,30 +47,6 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
         }
     }
     Ok(Exit::Success)
-}
-
-/// The exam goals of the exams ahead, sized as the quiz sizes them (`cmd::quiz`): each to
-/// every unsuspended card of the library that prepares for it, at the run-up's level for
-/// today's budget, so a card's next review is the day the quiz will ask it.
-pub(crate) fn library_goals(
-    app: &App,
-    library: &Library,
-    store: &Store,
-    sched: &Scheduler,
-    clock: &Clock,
-) -> Result<Goals> {
-    let goals = Goals::new(&app.config, clock);
-    if goals == Goals::default() {
-        return Ok(goals);
-    }
-    let mut cards = [0; 2];
-    for c in library.cards() {
-        if store.holds.get(&c.key) != Some(&Hold::Suspended) {
-            cards[queue::exam_slot(c.exam)] += 1;
-        }
-    }
-    let level = queue::level_for(app.budget()?.cards, app.config.new_per_day as usize);
-    Ok(goals.sized(sched, cards, level))
 }
 
 /// The card of `key` (or of a key it had before a rename); an unknown key is an error that

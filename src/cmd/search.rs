@@ -43,7 +43,7 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
     let sched = app.scheduler()?;
     let clock = app.time.clock();
     let now = clock.now_ms();
-    let goals = crate::cmd::card::library_goals(app, &library, &store, &sched, &clock)?;
+    let goals = crate::cmd::plan::library_goals(app, &library, &store, &sched, &clock)?;
     let hits: Vec<Hit> = library
         .cards()
         .filter(|c| decks.is_empty() || decks.contains(&c.deck))
