@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::clock::{Clock, Millis, from_ms};
 use crate::deck::{Card, Origin};
 use crate::sanitize::clean_line;
+use crate::schedule::exam::ExamGoal;
 use crate::schedule::{CardState, Phase, Scheduler};
 use crate::store::history::CardReview;
 use crate::store::journal::Hold;
@@ -46,8 +47,12 @@ pub struct Memory {
     pub difficulty: f32,
     /// Probability of recall now, 0 to 1.
     pub recall_now: f32,
-    /// The local date the card is next due, YYYY-MM-DD.
+    /// The local date the card is due by its stored schedule, YYYY-MM-DD: plain FSRS's, which
+    /// an exam ahead does not change (`schedule::exam`).
     pub due: String,
+    /// The local date the quiz next asks it, YYYY-MM-DD: with its exam ahead, the day that
+    /// serves the exam (`quiz::queue::Goals::due`), which may differ from `due`; else `due`.
+    pub next_review: String,
     pub reviews: u32,
     pub lapses: u32,
 }
@@ -63,7 +68,9 @@ pub struct Answer {
     pub recall: Option<f32>,
 }
 
-/// The card's info. `origin` is its deck's; `reviews` its history oldest first.
+/// The card's info. `origin` is its deck's; `reviews` its history oldest first; `goal` its
+/// exam's goal while that exam is ahead, sized as the quiz sizes it, so the info's next review
+/// is the day the quiz asks the card.
 pub fn build(
     card: &Card,
     origin: &Origin,
@@ -71,6 +78,7 @@ pub fn build(
     reviews: &[CardReview],
     sched: &Scheduler,
     clock: &Clock,
+    goal: Option<&ExamGoal>,
 ) -> CardInfo {
     let (file, line) = match origin {
         Origin::File(path) => (Some(path.display().to_string()), Some(card.line)),
@@ -82,6 +90,9 @@ pub fn build(
         difficulty: round2(s.difficulty),
         recall_now: round2(sched.retrievability(s, now)),
         due: clock.study_day_ms(s.due).to_string(),
+        next_review: clock
+            .study_day_ms(goal.map_or(s.due, |g| sched.due_for_exam(s, g, clock)))
+            .to_string(),
         reviews: s.reps,
         lapses: s.lapses,
     });
@@ -184,7 +195,15 @@ pub fn render(info: &CardInfo, with_answer: bool) -> Vec<String> {
                 m.stability,
                 m.difficulty
             ));
-            out.push(format!("due      {}", m.due));
+            if m.next_review == m.due {
+                out.push(format!("due      {}", m.due));
+            } else {
+                // The day the quiz asks it, and the stored one it returns to after the exam.
+                out.push(format!(
+                    "due      {} for the exam (plain FSRS: {})",
+                    m.next_review, m.due
+                ));
+            }
             out.push(format!("reviews  {}, lapses {}", m.reviews, m.lapses));
         }
     }
@@ -265,6 +284,7 @@ mod tests {
             &reviews,
             &sched,
             &clock,
+            None,
         );
         assert_eq!(info.key, "d/c");
         assert_eq!((info.file.as_deref(), info.line), (Some("d.toml"), Some(6)));
@@ -286,5 +306,57 @@ mod tests {
             text.contains("file     d.toml:6") && !text.contains("answer   A"),
             "{text}"
         );
+        // No exam ahead: the quiz asks it on its stored due date.
+        assert_eq!(memory.next_review, memory.due);
+        assert!(
+            text.contains(&format!("due      {}\n", memory.due)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn with_an_exam_ahead_the_next_review_is_the_exam_serving_day_and_the_stored_due_stays() {
+        let src = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n\n[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\n";
+        let deck = parse_deck(src, Origin::File("d.toml".into())).expect("parses");
+        let sched = Scheduler::new(&[], 0.9, 1).expect("default parameters");
+        let t0: Millis = 1_800_000_000_000;
+        let clock = Clock::new(from_ms(t0 + DAY), TimeZone::UTC, 4);
+        let state = CardState {
+            intro: t0,
+            last: t0,
+            due: t0 + 10 * DAY,
+            stability: 9.0,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps: 2,
+            lapses: 0,
+        };
+        // An exam far ahead whose ordinary reviews aim lower (a deck too large for the run-up):
+        // the next review comes later than the stored one.
+        let goal = ExamGoal {
+            ordinary: Some(0.8),
+            ..ExamGoal::ahead(Some(Clock::add_days(clock.today(), 200)), &clock).expect("ahead")
+        };
+        let card = &deck.cards[0];
+        let info = build(
+            card,
+            &deck.origin,
+            Some(&state),
+            &[],
+            &sched,
+            &clock,
+            Some(&goal),
+        );
+        let m = info.memory.clone().expect("answered");
+        assert_eq!(m.due, clock.study_day_ms(state.due).to_string());
+        let asked = sched.due_for_exam(&state, &goal, &clock);
+        assert_eq!(m.next_review, clock.study_day_ms(asked).to_string());
+        assert!(m.next_review > m.due, "{} vs {}", m.next_review, m.due);
+        let text = render(&info, true).join("\n");
+        let line = format!(
+            "due      {} for the exam (plain FSRS: {})",
+            m.next_review, m.due
+        );
+        assert!(text.contains(&line), "{text}");
     }
 }

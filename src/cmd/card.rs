@@ -24,13 +24,16 @@ pub fn card(app: &App, args: &CardArgs, out: &mut dyn Write) -> Result<Exit> {
     let store = rename::read_store(&state_dir, &library)?;
     let reviews = rename::reviews(&state_dir, card)?;
     let clock = app.time.clock();
+    let sched = app.scheduler()?;
+    let goals = crate::cmd::plan::library_goals(app, &library, &store, &sched, &clock)?;
     let mut info = info::build(
         card,
         &origin,
         store.state(&card.key).as_ref(),
         &reviews,
-        &app.scheduler()?,
+        &sched,
         &clock,
+        goals.of(card.exam),
     );
     let hold = store.holds.get(&card.key).copied().unwrap_or_default();
     info.held = info::held(hold, &clock);

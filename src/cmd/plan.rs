@@ -9,9 +9,9 @@ use crate::app::{App, select};
 use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
-use crate::deck::Card;
 use crate::deck::index::Index;
 use crate::deck::rename::read_store;
+use crate::deck::{Card, Library};
 use crate::exit::Exit;
 use crate::plan::{self, Plan, PlanInput, render};
 use crate::quiz::queue::{self, Filter, Goals};
@@ -104,6 +104,30 @@ pub fn exam_cards(index: &Index, placed: &Placed) -> [usize; 2] {
         }
     }
     n
+}
+
+/// The exam goals of the exams ahead, sized as the quiz sizes them (`cmd::quiz`): each to
+/// every unsuspended card of the library that prepares for it (as `exam_cards` counts them), at the run-up's level for
+/// today's budget, so a card's next review is the day the quiz will ask it.
+pub fn library_goals(
+    app: &App,
+    library: &Library,
+    store: &Store,
+    sched: &Scheduler,
+    clock: &Clock,
+) -> Result<Goals> {
+    let goals = Goals::new(&app.config, clock);
+    if goals == Goals::default() {
+        return Ok(goals);
+    }
+    let mut cards = [0; 2];
+    for c in library.cards() {
+        if store.holds.get(&c.key) != Some(&Hold::Suspended) {
+            cards[queue::exam_slot(c.exam)] += 1;
+        }
+    }
+    let level = queue::level_for(app.budget()?.cards, app.config.new_per_day as usize);
+    Ok(goals.sized(sched, cards, level))
 }
 
 /// The cards without the suspended ones, which no day will study. (A buried card is only

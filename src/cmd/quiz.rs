@@ -90,8 +90,8 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let budget = app.budget()?.cards;
     let new_per_day = app.config.new_per_day as usize;
     let level = queue::level_for(budget, new_per_day);
-    // The exam goals the cards are picked by (and the full screen's interval previews show),
-    // each exam's target sized to its cards as `plan` sizes it.
+    // The exam goals the cards are picked by (and the full screen's interval previews and both
+    // front ends' "next review" show), each exam's target sized to its cards as `plan` sizes it.
     let exam_cards = crate::cmd::plan::exam_cards(&index, &placed);
     let sized_goals = || queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards, level);
 
@@ -123,6 +123,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             } else {
                 let deps = Deps {
                     sched: &sched,
+                    goals: queue::Goals::default(),
                     time: &app.time,
                     record: &mut record,
                 };
@@ -267,6 +268,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         } else {
             let deps = Deps {
                 sched: &sched,
+                goals,
                 time: &app.time,
                 record: &mut record,
             };

@@ -21,8 +21,12 @@ use crate::store::journal::Hold;
 pub struct Hit {
     pub key: String,
     pub kind: &'static str,
-    /// The local date it is due, YYYY-MM-DD; `None` for a new card.
+    /// The local date it is due by its stored schedule (plain FSRS's, which an exam ahead
+    /// does not change), YYYY-MM-DD; `None` for a new card.
     pub due: Option<String>,
+    /// The local date the quiz next asks it, YYYY-MM-DD: with its exam ahead, the day that
+    /// serves the exam, else `due`; `None` for a new card. The line shows this one.
+    pub next_review: Option<String>,
     /// Probability of recall now; `None` for a new card.
     pub recall: Option<f32>,
     /// `suspended` or `buried` when the card is kept out of study now; `None` otherwise.
@@ -39,6 +43,7 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
     let sched = app.scheduler()?;
     let clock = app.time.clock();
     let now = clock.now_ms();
+    let goals = crate::cmd::plan::library_goals(app, &library, &store, &sched, &clock)?;
     let hits: Vec<Hit> = library
         .cards()
         .filter(|c| decks.is_empty() || decks.contains(&c.deck))
@@ -50,6 +55,10 @@ pub fn search(app: &App, args: &SearchArgs, out: &mut dyn Write) -> Result<Exit>
                 key: c.key.clone(),
                 kind: c.kind().as_str(),
                 due: state.map(|s| clock.study_day_ms(s.due).to_string()),
+                next_review: state.map(|s| {
+                    let asked = goals.due(&sched, &s, c.exam, &clock);
+                    clock.study_day_ms(asked).to_string()
+                }),
                 recall: state.map(|s| (sched.retrievability(&s, now) * 100.0).round() / 100.0),
                 held: match store.holds.get(&c.key) {
                     Some(h) if !h.holds_at(now) => None,
@@ -94,8 +103,8 @@ fn line(hit: &Hit, key_width: usize) -> String {
         "{key}{}  {:<5}  {:<10}  {:>4}  ",
         " ".repeat(pad),
         hit.kind,
-        // A held card shows why it is not asked in place of its due date.
-        hit.held.or(hit.due.as_deref()).unwrap_or("new"),
+        // A held card shows why it is not asked in place of the day it is asked.
+        hit.held.or(hit.next_review.as_deref()).unwrap_or("new"),
         hit.recall
             .map_or_else(|| "-".to_owned(), |r| format!("{:.0}%", r * 100.0)),
     );
@@ -178,6 +187,7 @@ mod tests {
             key: "d/c".into(),
             kind: "basic",
             due: None,
+            next_review: None,
             recall: None,
             held: None,
             prompt: "word ".repeat(40),

@@ -18,8 +18,9 @@ use anyhow::Result;
 use super::input::{Input, LineSource};
 use super::matching;
 use super::options::{letter, pick};
+use super::queue::Goals;
 use super::session::{Session, Shown, Undone, bury_until, grade_from_points};
-use crate::clock::{Clock, TimeSource};
+use crate::clock::{Clock, Millis, TimeSource};
 use crate::deck::{Body, Card, dated};
 use crate::sanitize::{clean, clean_line};
 use crate::schedule::{CardState, Grade, Scheduler};
@@ -54,6 +55,9 @@ enum Command {
 /// What the front end needs besides the session.
 pub struct Deps<'a> {
     pub sched: &'a Scheduler,
+    /// The exam goals the session's cards were picked by, so an answer's "next review" is
+    /// the day the quiz will ask the card again.
+    pub goals: Goals,
     pub time: &'a TimeSource,
     /// Makes an entry durable (or, in a cram session, ignores it).
     pub record: &'a mut dyn FnMut(&Entry) -> Result<()>,
@@ -340,7 +344,16 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
             clean_line(&card.source)
         )?;
         if records {
-            writeln!(self.out, "{} · {}", grade.name(), next_review(state, clock))?;
+            let due = self
+                .deps
+                .goals
+                .due(self.deps.sched, state, card.exam, clock);
+            writeln!(
+                self.out,
+                "{} · {}",
+                grade.name(),
+                next_review(state, due, clock)
+            )?;
         }
         Ok(())
     }
@@ -438,13 +451,16 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
     }
 }
 
-/// "again in 10 minutes", "next review tomorrow", "next review in 12 days".
-pub fn next_review(state: &CardState, clock: &Clock) -> String {
+/// "again in 10 minutes", "next review tomorrow", "next review in 12 days": for a card just
+/// answered into `state`, asked next at `due` (`Goals::due`: with its exam ahead, the
+/// exam-serving day the quiz picks it on, not the stored FSRS due, which only comes into play
+/// once the exam is past).
+pub fn next_review(state: &CardState, due: Millis, clock: &Clock) -> String {
     if state.in_step() {
-        let mins = ((state.due - clock.now_ms()) / 60_000).max(1);
+        let mins = ((due - clock.now_ms()) / 60_000).max(1);
         return format!("again in {mins} minutes");
     }
-    match clock.days_between(clock.now_ms(), state.due) {
+    match clock.days_between(clock.now_ms(), due) {
         d if d <= 1 => "next review tomorrow".to_owned(),
         d => format!("next review in {d} days"),
     }

@@ -207,6 +207,14 @@ impl Goals {
         }
     }
 
+    /// When a card of `exam` in `state` is next asked: its exam-serving date while its exam is
+    /// ahead (`Scheduler::due_for_exam`), else the stored FSRS due. The selection picks by it,
+    /// so what a front end says of a card's next review is this too.
+    pub fn due(&self, sched: &Scheduler, state: &CardState, exam: Exam, clock: &Clock) -> Millis {
+        self.of(exam)
+            .map_or(state.due, |g| sched.due_for_exam(state, g, clock))
+    }
+
     /// Each exam's target brought down to what its cards can reach within the run-up
     /// (`Scheduler::exam_target`): `cards` is how many prepare for prelims and for mains,
     /// `level` the reviews a day the run-up is levelled to (`level_for`).
@@ -440,12 +448,9 @@ pub fn pick_placed(
     let now = clock.now_ms();
     let exam = &exam;
     let slot = |i: usize| {
-        let exam = exam(i);
         state(i).map(|state| Slot {
+            due: goals.due(sched, &state, exam(i), clock),
             state,
-            due: goals
-                .of(exam)
-                .map_or(state.due, |g| sched.due_for_exam(&state, g, clock)),
         })
     };
     pick_by(

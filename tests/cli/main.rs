@@ -22,6 +22,7 @@ mod import_anki;
 mod kill;
 mod mock;
 mod new_order;
+mod next_review;
 mod optimize;
 mod patches;
 mod paths;

@@ -27,6 +27,7 @@ use super::options::letter;
 use super::paper::{Paper, Stage};
 use super::plain::{Ended, next_review};
 use super::session::{Session, Shown, bury_until, proposed_grade};
+use crate::clock::Clock;
 use crate::deck::{Card, Library};
 use crate::editor::{EditCard, Edited, Outcome};
 use crate::sanitize::clean_line;
@@ -219,6 +220,7 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
                 &reviews,
                 self.deps.sched,
                 &self.deps.time.clock(),
+                self.deps.goals.of(card.exam),
             );
             crate::info::render(&info, false)
         });
@@ -456,8 +458,12 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         };
         (self.deps.record)(&entry)?;
         let text = match (&entry, self.session.records()) {
-            (Entry::Review { state, .. }, true) => {
-                format!("{} · {}", grade.name(), next_review(state, &clock))
+            (Entry::Review { key, state, .. }, true) => {
+                format!(
+                    "{} · {}",
+                    grade.name(),
+                    self.next_review_of(key, state, &clock)
+                )
             }
             _ => format!("{} · cram: the schedule is unchanged", grade.name()),
         };
@@ -598,9 +604,10 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
             *overruled = true;
         }
         self.set_shown_grade(grade);
-        if let Entry::Review { state, .. } = &entries[1] {
+        if let Entry::Review { key, state, .. } = &entries[1] {
             let why = if overrule { "overruled" } else { "changed" };
-            let text = format!("{} ({why}) · {}", grade.name(), next_review(state, &clock));
+            let next = self.next_review_of(key, state, &clock);
+            let text = format!("{} ({why}) · {next}", grade.name());
             self.set_status(text, Some(grade.passed()));
         }
         Ok(())
@@ -613,6 +620,18 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         {
             *grade = recorded;
         }
+    }
+
+    /// What the status line says of an answered card's next review: the day the quiz will ask
+    /// it, by the goals the session was picked by (`Goals::due`), as the grade keys' previews
+    /// show it, not the stored FSRS due.
+    fn next_review_of(&self, key: &str, state: &CardState, clock: &Clock) -> String {
+        let due = self.session.find(key).map_or(state.due, |card| {
+            self.deps
+                .goals
+                .due(self.deps.sched, state, card.exam, clock)
+        });
+        next_review(state, due, clock)
     }
 
     /// Time since the card on screen was first shown.
