@@ -2,7 +2,8 @@
 //! files of 10–25 MB at 100k cards (`store::snapshot`, `deck::cache`); copying them out of the
 //! page cache into fresh memory was over a third of its CPU time (the copy, and a page fault
 //! for every 4 KiB of the buffer). Mapped with `populate`, the kernel hands over the cached
-//! pages in one call.
+//! pages in one call. Both maps live as long as the command: the card states and the cards'
+//! fields are read where they lie in them (`store::States`, `deck::Index`).
 //!
 //! Why a map is safe here: smriti writes these files only to a temporary file renamed over
 //! the old one, so a file it has mapped is never changed under it (the rename leaves the old

@@ -796,11 +796,12 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
     if days_left < 0 {
         return Some(view);
     }
-    let exam_ms = clock.day_start_ms(date);
+    // Each seen card's recall on this exam's morning was worked out with its facts (the exam
+    // is ahead or today, as there).
     let no_review: f64 = of_exam
         .iter()
-        .filter_map(|i| input.cards.state(*i, input.states))
-        .map(|s| f64::from(input.sched.retrievability(&s, exam_ms)))
+        .filter_map(|i| facts[*i].recall_on_exam)
+        .map(|(_, r)| f64::from(r))
         .sum();
     view.recall_no_review = Some(share(no_review / of_exam.len() as f64));
     if let Some(p) = input
