@@ -120,11 +120,19 @@ def read_decks(home):
 def read_journal(home, shift_ms):
     """(list of review events in file order, latest state per card key)."""
     events, state = [], {}
+    v2 = False
     with open(os.path.join(home, "state", "journal.tsv"), encoding="utf-8") as f:
         for line in f:
+            if line.startswith("# smriti journal v2"):
+                v2 = True
             if line.startswith("#") or not line.strip():
                 continue
             p = line.rstrip("\n").split("\t")
+            if v2:
+                # A v2 line is a v1 line with an id after the kind and the id it undoes after
+                # the key (and a hold and a CRC past the state): dropped, it reads as v1. Any
+                # kind but `r` only sets the state it carries, as an undo does.
+                p = [p[0], p[2], p[3]] + p[5:]
             tag, at, key = p[0], int(p[1]) + shift_ms, p[2]
             st = dict(intro=int(p[5]) + shift_ms, last=int(p[6]) + shift_ms, due=int(p[7]) + shift_ms,
                       stab=float(p[8]), diff=float(p[9]), phase=p[10], reps=int(p[11]), lapses=int(p[12]))
