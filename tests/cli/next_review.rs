@@ -100,12 +100,8 @@ fn with_an_exam_ahead_plain_mode_card_and_search_name_the_day_the_quiz_asks_the_
 fn with_an_exam_ahead_the_full_screens_status_line_agrees_with_its_good_preview() {
     let env = exam_env();
     let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 100, 24);
-    t.wait_for("Question 0?");
-    t.send(" ");
-    t.wait_for("Answer 0");
-    t.wait_for("e why");
-    let text = t.text();
-    let keys = &text[text.rfind("3 good ").expect(&text) + "3 good ".len()..];
+    let keys = t.reveal_keys("Question 0?", "Answer 0");
+    let keys = &keys[keys.find("3 good ").expect(&keys) + "3 good ".len()..];
     let preview: i64 = keys[..keys.find('d').expect(keys)].parse().expect(keys);
     t.send("3");
     t.wait_for("Question 1?");

@@ -104,6 +104,20 @@ impl Term {
         }
     }
 
+    /// Reveals the answer of the card on screen, `question` and then `answer` waited for, and
+    /// gives the last drawing of the grade keys' row on (rows are drawn by cursor moves, so
+    /// the text runs on from it).
+    pub fn reveal_keys(&mut self, question: &str, answer: &str) -> String {
+        self.wait_for(question);
+        self.send(" ");
+        self.wait_for(answer);
+        // The row after the grade keys: the keys' row is all there by then.
+        self.wait_for("e why");
+        let text = self.text();
+        let at = text.rfind("1 again ").expect(&text);
+        text[at..].to_string()
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write keys");
         self.writer.flush().expect("flush keys");

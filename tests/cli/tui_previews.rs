@@ -21,14 +21,7 @@ fn previews(config: &str) -> [String; 4] {
     env.write_deck("t.toml", &basic_deck(CARDS));
     env.write_config(config);
     let mut t = Term::start(&env, &["quiz", "--deck", "t"], &[], 100, 24);
-    t.wait_for("Question 0?");
-    t.send(" ");
-    t.wait_for("Answer 0");
-    // The row after the grade keys: the keys' row is all there by then.
-    t.wait_for("e why");
-    // The last drawing of the keys (rows are drawn by cursor moves, so the text runs on).
-    let text = t.text();
-    let keys = &text[text.rfind("1 again ").expect(&text)..];
+    let keys = &t.reveal_keys("Question 0?", "Answer 0");
     let preview = |grade: &str| {
         let at = keys.find(&format!(" {grade} ")).expect(keys) + grade.len() + 2;
         label(&keys[at..])
