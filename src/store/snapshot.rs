@@ -21,7 +21,8 @@
 //! All integers are little-endian. A record holds a card's whole stored state (the journal's
 //! eight state fields) and its hold, so a field added to the per-card state rides along by a
 //! format bump; a held card that was never answered has phase new. Keys are concatenated; each
-//! record says where its key ends.
+//! record says where its key ends. The file is mapped and its records stay where they lie
+//! (`Records`): after the checks, `States` reads each card's state from its record.
 
 use std::fs;
 use std::io::Write;
