@@ -447,15 +447,20 @@ impl Store {
 /// restores or writes meanwhile, an index from a journal no longer there is ignored.
 fn refresh_index(dir: &Path, mut loaded: Loaded) -> Loaded {
     if !loaded.from_snapshot && loaded.lines > 0 && loaded.version == journal::VERSION {
-        let mut coverage = loaded.others.clone();
-        coverage.extend(loaded.own.clone().filter(|_| loaded.good_len > 0));
-        let written = snapshot::write_synced(dir, &loaded.cards, &loaded.holds, &coverage, false);
-        if written.is_ok() {
-            loaded.from_snapshot = true;
-            loaded.lines = 0;
-        }
+        write_index(dir, &mut loaded);
     }
     loaded
+}
+
+/// Writes the state index of what `loaded` read (best effort, unsynced: see `refresh_index`).
+fn write_index(dir: &Path, loaded: &mut Loaded) {
+    let mut coverage = loaded.others.clone();
+    coverage.extend(loaded.own.clone().filter(|_| loaded.good_len > 0));
+    let written = snapshot::write_synced(dir, &loaded.cards, &loaded.holds, &coverage, false);
+    if written.is_ok() {
+        loaded.from_snapshot = true;
+        loaded.lines = 0;
+    }
 }
 
 /// What reading the journals found.
@@ -583,6 +588,18 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
         None
     };
     let from_snapshot = snap.is_some();
+    // An index taken after checksumming a journal's whole prefix, because the journal is now
+    // another file than the one it names (a home copied or restored, a sync tool's copy):
+    // written again below naming the files as they are, or every start would read the whole
+    // journal again until a session writes one.
+    let renamed = snap.as_ref().is_some_and(|s| {
+        s.coverage.iter().any(|c| {
+            sources.iter().any(|src| {
+                let id = snapshot::file_id(&src.file);
+                src.journal.name == c.name && id != 0 && id != c.file
+            })
+        })
+    });
     let (mut cards, mut holds, coverage) = match snap {
         Some(s) => (s.cards, s.holds, s.coverage),
         None => (States::default(), Holds::default(), Vec::new()),
@@ -710,6 +727,9 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
             let read = covered(&source.file, source.journal.name.clone(), end, crc);
             loaded.others.push(read);
         }
+    }
+    if renamed && loaded.version == journal::VERSION {
+        write_index(dir, &mut loaded);
     }
     Ok(loaded)
 }

@@ -540,6 +540,42 @@ fn a_read_that_had_to_replay_the_whole_journal_writes_the_index_again() {
     }
 }
 
+/// A journal copied to another file (a home copied or restored) is checked whole once: the
+/// index is then written again naming the new file, so later starts check its tail alone.
+#[test]
+fn an_index_naming_a_copied_journal_is_written_again_for_the_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = home(dir.path());
+    let journal = dir.path().join(journal_name(dir.path()));
+    let copy = dir.path().join("copy");
+    fs::copy(&journal, &copy).unwrap();
+    fs::rename(&copy, &journal).unwrap();
+    let id = super::snapshot::file_id(&fs::File::open(&journal).unwrap());
+    let named = |dir: &Path| {
+        let mut files = Vec::new();
+        let read = super::snapshot::read(dir, |c| {
+            files = c.iter().map(|c| c.file).collect();
+            true
+        });
+        assert!(read.unwrap().is_some(), "the index reads");
+        files
+    };
+    if id == 0 {
+        // No file identities here: every start checks the prefix whole anyway.
+        return;
+    }
+    assert!(
+        !named(dir.path()).contains(&id),
+        "the index names the old file"
+    );
+    let store = Store::open_read(dir.path()).unwrap();
+    assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
+    assert!(!store.snapshot_stale, "the index was used");
+    assert_eq!(named(dir.path()), vec![id], "written again for the copy");
+    let store = Store::open_read(dir.path()).unwrap();
+    assert_eq!((&store.cards, &store.holds), (&want.0, &want.1));
+}
+
 /// The journal prefix an index covers is checked by its last 64 KiB while the journal is the
 /// same file, and whole when it is another (renamed over it): either way a prefix with other
 /// bytes where they are checked is not taken for the one indexed.
