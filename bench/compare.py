@@ -5,7 +5,7 @@ Usage (with the venv's Python, so that Anki's backend can be driven; see README.
 
     /tmp/anki-venv/bin/python bench/compare.py [--sizes 10000,100000] [--runs 7]
         [--with-300k] [--bin target/release/smriti [--bin OTHER ...]] [--no-anki]
-        [--markdown FILE]
+        [--exam-dates] [--markdown FILE]
 
 For each size (cards; reviews are ten times that), the smriti home comes from generate.py and
 the Anki collection from anki.py's `prepare` (both cached under /tmp). Every round runs each
@@ -23,6 +23,10 @@ load), wall time (min and median), and peak RSS; and the load average before and
   decks        a whole `smriti decks` | Anki: open, deck_due_tree() (the deck list), close
   stats        a whole `smriti stats` | Anki: open, graphs() over all history, close
   plan         a whole `smriti plan` (180-day horizon; no Anki counterpart)
+
+With `--exam-dates`, every smriti home gets a config with both exam dates ahead (prelims
+2027-05-23, mains 2027-08-20, from the synthetic today 2026-11-24), as an aspirant's has:
+the quiz then picks by the exam scheduler's dates. (Anki has no such setting.)
 
 With `--bin` given more than once, every build is measured in every round (each on its own
 copy of the home), and a table puts the builds side by side.
@@ -49,6 +53,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOW = "2026-11-24T10:00:00Z"
+EXAM_DATES = "[exams]\nprelims = 2027-05-23\nmains = 2027-08-20\n"
 
 
 def load_anki_bench():
@@ -253,6 +258,9 @@ def measure(size, args, mod):
         home = f"{base}-run-{os.getpid()}-{k}"
         shutil.rmtree(home, ignore_errors=True)
         shutil.copytree(base, home)
+        if args.exam_dates:
+            with open(os.path.join(home, "config.toml"), "w") as f:
+                f.write(EXAM_DATES)
         homes.append(home)
     anki = None
     if not args.no_anki:
@@ -372,6 +380,8 @@ def main():
                     help="the smriti binary (default target/release/smriti); given more than "
                     "once, the builds are measured interleaved and compared")
     ap.add_argument("--no-anki", action="store_true", help="smriti alone")
+    ap.add_argument("--exam-dates", action="store_true",
+                    help="both exam dates set in every smriti home's config")
     ap.add_argument("--markdown", help="also write the tables to this file")
     args = ap.parse_args()
     args.bin = args.bin or [os.path.join(HERE, "..", "target", "release", "smriti")]
