@@ -237,19 +237,28 @@ mod tests {
     use jiff::tz::TimeZone;
 
     const DAY: Millis = 86_400_000;
+    /// When the card was first answered.
+    const T0: Millis = 1_800_000_000_000;
+
+    /// A prelims deck of one card, `d/c`, at line 6 of d.toml.
+    fn deck() -> crate::deck::Deck {
+        let src = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n\n[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\nas_of = 2024-01-02\n";
+        parse_deck(src, Origin::File("d.toml".into())).expect("parses")
+    }
+
+    fn sched() -> Scheduler {
+        Scheduler::new(&[], 0.9, 1).expect("default parameters")
+    }
 
     #[test]
     fn the_history_gives_each_answers_interval_and_the_recall_it_was_given_at() {
-        let src = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n\n[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\nas_of = 2024-01-02\n";
-        let deck = parse_deck(src, Origin::File("d.toml".into())).expect("parses");
-        let sched = Scheduler::new(&[], 0.9, 1).expect("default parameters");
-        let t0: Millis = 1_800_000_000_000;
-        let clock = Clock::new(from_ms(t0 + 10 * DAY), TimeZone::UTC, 4);
+        let (deck, sched) = (deck(), sched());
+        let clock = Clock::new(from_ms(T0 + 10 * DAY), TimeZone::UTC, 4);
         let new = crate::store::journal::new_card_state();
         let first = CardState {
-            intro: t0,
-            last: t0,
-            due: t0 + 3 * DAY,
+            intro: T0,
+            last: T0,
+            due: T0 + 3 * DAY,
             stability: 3.0,
             difficulty: 5.0,
             phase: Phase::Review,
@@ -257,21 +266,21 @@ mod tests {
             lapses: 0,
         };
         let second = CardState {
-            last: t0 + 4 * DAY,
-            due: t0 + 14 * DAY,
+            last: T0 + 4 * DAY,
+            due: T0 + 14 * DAY,
             stability: 9.0,
             reps: 2,
             ..first
         };
         let reviews = [
             CardReview {
-                at: t0,
+                at: T0,
                 grade: Grade::Good,
                 before: new,
                 after: first,
             },
             CardReview {
-                at: t0 + 4 * DAY,
+                at: T0 + 4 * DAY,
                 grade: Grade::Good,
                 before: first,
                 after: second,
@@ -295,11 +304,11 @@ mod tests {
         let then = info.history[1]
             .recall
             .expect("a second answer has a recall");
-        assert!((then - round2(sched.retrievability(&first, t0 + 4 * DAY))).abs() < 1e-6);
+        assert!((then - round2(sched.retrievability(&first, T0 + 4 * DAY))).abs() < 1e-6);
         assert!(then < 0.95 && then > 0.5, "{then}");
         let memory = info.memory.clone().expect("answered");
-        assert_eq!(memory.due, clock.study_day_ms(t0 + 14 * DAY).to_string());
-        let now = round2(sched.retrievability(&second, t0 + 10 * DAY));
+        assert_eq!(memory.due, clock.study_day_ms(T0 + 14 * DAY).to_string());
+        let now = round2(sched.retrievability(&second, T0 + 10 * DAY));
         assert!((memory.recall_now - now).abs() < 1e-6 && now < 1.0);
         let text = render(&info, false).join("\n");
         assert!(
@@ -316,15 +325,12 @@ mod tests {
 
     #[test]
     fn with_an_exam_ahead_the_next_review_is_the_exam_serving_day_and_the_stored_due_stays() {
-        let src = "[deck]\nid = \"d\"\nname = \"D\"\nexam = \"prelims\"\n\n[[card]]\nid = \"c\"\nq = \"Q?\"\na = \"A\"\nsource = \"s\"\n";
-        let deck = parse_deck(src, Origin::File("d.toml".into())).expect("parses");
-        let sched = Scheduler::new(&[], 0.9, 1).expect("default parameters");
-        let t0: Millis = 1_800_000_000_000;
-        let clock = Clock::new(from_ms(t0 + DAY), TimeZone::UTC, 4);
+        let (deck, sched) = (deck(), sched());
+        let clock = Clock::new(from_ms(T0 + DAY), TimeZone::UTC, 4);
         let state = CardState {
-            intro: t0,
-            last: t0,
-            due: t0 + 10 * DAY,
+            intro: T0,
+            last: T0,
+            due: T0 + 10 * DAY,
             stability: 9.0,
             difficulty: 5.0,
             phase: Phase::Review,

@@ -887,35 +887,38 @@ mod tests {
                 due: states[i].due,
             })
         };
-        let picked = pick_by(
-            20,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            |_| 0.9,
-            &clock,
-            limits,
-            6,
-        );
+        let picked = one_group(20, slot, |_| 0.9, &clock, limits, 6);
         // The day after tomorrow holds 2 over, which tomorrow takes; tomorrow then holds 4
         // over: those come today, the strongest first, whichever day they were due.
         assert_eq!(picked.pulled_forward, 4);
         assert_eq!(picked.due, vec![19, 18, 17, 16]);
         // Without an exam ahead nothing is pulled.
         assert!(
-            pick_by(
-                20,
-                slot,
-                |_| 0,
-                |_| Exam::Prelims,
-                |_| 0.9,
-                &clock,
-                limits,
-                0
-            )
-            .due
-            .is_empty()
+            one_group(20, slot, |_| 0.9, &clock, limits, 0)
+                .due
+                .is_empty()
         );
+    }
+
+    /// `pick_by` over cards of one turn group, all for prelims.
+    fn one_group(
+        n: usize,
+        slot: impl Fn(usize) -> Option<Slot>,
+        recall: impl Fn(&CardState) -> f32,
+        clock: &Clock,
+        limits: Limits,
+        horizon: i32,
+    ) -> Picked {
+        pick_by(
+            n,
+            slot,
+            |_| 0,
+            |_| Exam::Prelims,
+            recall,
+            clock,
+            limits,
+            horizon,
+        )
     }
 
     /// Card `i` as the selection sees it: `states[i]` at its own due date; new past them.
@@ -951,46 +954,19 @@ mod tests {
             paced: [0; 2],
         };
         let recall = |s: &CardState| s.stability / 100.0;
-        let exam = pick_by(
-            15,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            limits,
-            30,
-        );
+        let exam = one_group(15, slot, recall, &clock, limits, 30);
         assert_eq!(exam.new, vec![10, 11, 12]);
         assert_eq!(exam.due, (0..9).collect::<Vec<_>>());
         assert_eq!((exam.held_back, exam.new_held_back), (1, 0));
         // Without an exam, reviews first and new cards slow down.
-        let plain = pick_by(
-            15,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            limits,
-            0,
-        );
+        let plain = one_group(15, slot, recall, &clock, limits, 0);
         assert_eq!(plain.due, (0..10).collect::<Vec<_>>());
         assert_eq!(plain.new, vec![10, 11]);
         assert_eq!((plain.held_back, plain.new_held_back), (0, 1));
         // New cards keep only a learning day's share of a budget too small for the deck: of 4
         // cards, 1 new and 3 reviews.
         let small = Limits { today: 4, ..limits };
-        let tight = pick_by(
-            15,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            small,
-            30,
-        );
+        let tight = one_group(15, slot, recall, &clock, small, 30);
         assert_eq!((tight.due, tight.new), (vec![0, 1, 2], vec![10]));
     }
 
@@ -1113,41 +1089,14 @@ mod tests {
         };
         let recall = |s: &CardState| s.stability / 100.0;
         // Room for all: 10 reviews, 3 new and the 5 paced.
-        let roomy = pick_by(
-            30,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            limits(40),
-            30,
-        );
+        let roomy = one_group(30, slot, recall, &clock, limits(40), 30);
         assert_eq!(roomy.due.len(), 10);
         assert_eq!(roomy.new, (10..18).collect::<Vec<_>>());
         // 14 cards: the reviews and the day's 3 new cards come first, 1 paced card fits.
-        let tight = pick_by(
-            30,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            limits(14),
-            30,
-        );
+        let tight = one_group(30, slot, recall, &clock, limits(14), 30);
         assert_eq!((tight.due.len(), tight.new.len()), (10, 4));
         // 12: a review already waits, so no paced card.
-        let full = pick_by(
-            30,
-            slot,
-            |_| 0,
-            |_| Exam::Prelims,
-            recall,
-            &clock,
-            limits(12),
-            30,
-        );
+        let full = one_group(30, slot, recall, &clock, limits(12), 30);
         assert_eq!(full.held_back, 1);
         assert_eq!(full.new, vec![10, 11, 12]);
     }

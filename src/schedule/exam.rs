@@ -243,6 +243,20 @@ mod tests {
         Clock::new(at.parse().unwrap(), TimeZone::UTC, 4)
     }
 
+    /// A review card answered now, due at the start of `due`.
+    fn answered_now(c: &Clock, due: jiff::civil::Date, stability: f32, reps: u32) -> CardState {
+        CardState {
+            intro: 0,
+            last: c.now_ms(),
+            due: c.day_start_ms(due),
+            stability,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps,
+            lapses: 0,
+        }
+    }
+
     #[test]
     fn a_card_already_at_target_on_exam_morning_needs_no_final_review() {
         let s = sched();
@@ -342,16 +356,7 @@ mod tests {
         let c = clock("2027-04-01T10:00:00Z");
         let goal = ExamGoal::ahead(Some(jiff::civil::date(2027, 5, 1)), &c).unwrap();
         // A young card, its ordinary review 2 days out, with more to come before the exam.
-        let young = CardState {
-            intro: 0,
-            last: c.now_ms(),
-            due: c.day_start_ms(jiff::civil::date(2027, 4, 3)),
-            stability: 2.0,
-            difficulty: 5.0,
-            phase: Phase::Review,
-            reps: 2,
-            lapses: 0,
-        };
+        let young = answered_now(&c, jiff::civil::date(2027, 4, 3), 2.0, 2);
         assert_eq!(s.due_for_exam(&young, &goal, &c), young.due);
         let lower = ExamGoal {
             ordinary: Some(0.85),
@@ -378,16 +383,7 @@ mod tests {
             ordinary: Some(0.87),
             ..ExamGoal::ahead(Some(jiff::civil::date(2027, 4, 25)), &c).unwrap()
         };
-        let state = CardState {
-            intro: 0,
-            last: c.now_ms(),
-            due: c.day_start_ms(jiff::civil::date(2027, 4, 21)),
-            stability: 20.0,
-            difficulty: 5.0,
-            phase: Phase::Review,
-            reps: 4,
-            lapses: 0,
-        };
+        let state = answered_now(&c, jiff::civil::date(2027, 4, 21), 20.0, 4);
         assert!(s.ordinary_days(20.0, 20, 0.87) >= 24);
         let x = s.final_review_day(mem(20.0), 24, goal.target).unwrap();
         assert!(x < 20, "the exam alone would ask on day {x}");
@@ -400,16 +396,7 @@ mod tests {
         let s = sched();
         let c = clock("2027-04-01T10:00:00Z");
         let goal = ExamGoal::ahead(Some(jiff::civil::date(2027, 5, 1)), &c).unwrap();
-        let state = CardState {
-            intro: 0,
-            last: c.now_ms(),
-            due: c.day_start_ms(jiff::civil::date(2027, 7, 1)),
-            stability: 60.0,
-            difficulty: 5.0,
-            phase: Phase::Review,
-            reps: 4,
-            lapses: 0,
-        };
+        let state = answered_now(&c, jiff::civil::date(2027, 7, 1), 60.0, 4);
         let due = s.due_for_exam(&state, &goal, &c);
         assert!(due < goal.at && due > c.now_ms(), "{due}");
         // A weak card's ordinary review, with more to come before the exam: left alone.
