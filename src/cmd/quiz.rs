@@ -163,9 +163,9 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             let (mut unseen, mut introduced_of) = ([0; 2], [0; 2]);
             for &i in &sel {
                 let e = queue::exam_slot(index.exam(i));
-                match placed.times(i) {
+                match placed.get(i) {
                     None => unseen[e] += 1,
-                    Some((intro, _)) if intro >= day_start => introduced_of[e] += 1,
+                    Some(s) if s.intro >= day_start => introduced_of[e] += 1,
                     Some(_) => {}
                 }
             }

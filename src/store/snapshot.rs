@@ -31,7 +31,6 @@ use std::path::Path;
 use super::journal::{Hold, apply_hold, check_key};
 use super::{Holds, States};
 use super::{StoreError, check_regular, io_err, sync_dir};
-use crate::clock::Millis;
 use crate::mapped::Bytes;
 use crate::schedule::{CardState, Phase};
 
@@ -240,9 +239,9 @@ impl Records {
     }
 
     fn key_end(&self, i: usize) -> usize {
-        self.record(i).map_or(0, |r| {
-            u32::from_le_bytes(*r[48..].first_chunk().unwrap_or(&[0; 4])) as usize
-        })
+        self.record(i)
+            .and_then(|r| u32_at(r, 48))
+            .map_or(0, |end| end as usize)
     }
 
     /// Record `i`'s key (empty past the end).
@@ -261,39 +260,16 @@ impl Records {
         if phase == Phase::New {
             return None;
         }
-        let u32_at = |at: usize| u32::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 4]));
-        let i64_at = |at: usize| i64::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 8]));
         Some(CardState {
-            intro: i64_at(0),
-            last: i64_at(8),
-            due: i64_at(16),
-            stability: f32::from_bits(u32_at(24)),
-            difficulty: f32::from_bits(u32_at(28)),
+            intro: u64_at(r, 0)? as i64,
+            last: u64_at(r, 8)? as i64,
+            due: u64_at(r, 16)? as i64,
+            stability: f32::from_bits(u32_at(r, 24)?),
+            difficulty: f32::from_bits(u32_at(r, 28)?),
             phase,
-            reps: u32_at(32),
-            lapses: u32_at(36),
+            reps: u32_at(r, 32)?,
+            lapses: u32_at(r, 36)?,
         })
-    }
-
-    /// Record `i`'s first and last answer instants (`intro`, `last`), as `state` gives them.
-    pub fn times(&self, i: usize) -> Option<(Millis, Millis)> {
-        let r = self.record(i)?;
-        if r[52] == b'n' {
-            return None;
-        }
-        let i64_at = |at: usize| i64::from_le_bytes(*r[at..].first_chunk().unwrap_or(&[0; 8]));
-        Some((i64_at(0), i64_at(8)))
-    }
-
-    /// Record `i`'s due instant and whether it is in a learning step, as `state` gives them.
-    pub fn due(&self, i: usize) -> Option<(Millis, bool)> {
-        let r = self.record(i)?;
-        let step = match r[52] {
-            b'n' => return None,
-            b'l' | b'R' => true,
-            _ => false,
-        };
-        Some((i64::from_le_bytes(*r[16..].first_chunk()?), step))
     }
 
     /// Checks every record once: keys ascending (so each once), in bounds and valid card keys;

@@ -237,49 +237,21 @@ impl States {
     }
 
     /// The cards answered since `since` (today's share of the budget already used), and of
-    /// them those first answered then (today's new cards, for the new-card limit): one pass
-    /// that reads only the two instants of each record.
+    /// them those first answered then (today's new cards, for the new-card limit): one pass.
     pub fn answered_since(&self, since: Millis) -> Answered {
         let mut count = Answered::default();
-        let mut add = |intro: Millis, last: Millis| {
-            count.cards += usize::from(last >= since);
-            count.new += usize::from(intro >= since);
-        };
-        for i in 0..self.run.len() {
-            let times = if self.is_marked(i) {
-                self.at(i).map(|s| (s.intro, s.last))
-            } else {
-                self.run.times(i)
-            };
-            if let Some((intro, last)) = times {
-                add(intro, last);
-            }
-        }
-        for s in self.more.values() {
-            add(s.intro, s.last);
+        for s in self.values() {
+            count.cards += usize::from(s.last >= since);
+            count.new += usize::from(s.intro >= since);
         }
         count
     }
 
-    /// The cards in a learning step or due before `cutoff`: one pass that reads only the due
-    /// instant and phase of each record.
+    /// The cards in a learning step or due before `cutoff`.
     pub fn due_before(&self, cutoff: Millis) -> usize {
-        let due = |(at, step): (Millis, bool)| usize::from(step || at < cutoff);
-        let run: usize = (0..self.run.len())
-            .filter_map(|i| {
-                if self.is_marked(i) {
-                    self.at(i).map(|s| (s.due, s.in_step()))
-                } else {
-                    self.run.due(i)
-                }
-            })
-            .map(due)
-            .sum();
-        run + self
-            .more
-            .values()
-            .map(|s| due((s.due, s.in_step())))
-            .sum::<usize>()
+        self.values()
+            .filter(|s| s.in_step() || s.due < cutoff)
+            .count()
     }
 
     pub fn values(&self) -> impl Iterator<Item = CardState> {
@@ -461,19 +433,6 @@ impl<'s> Placed<'s> {
             NONE => None,
             x if x & MORE != 0 => self.more.get((x & !MORE) as usize).copied(),
             x => self.run.state(x as usize),
-        }
-    }
-
-    /// The card's first and last answer instants (`intro`, `last`), as `get` gives them:
-    /// where a pass needs only these, no whole state is decoded.
-    pub fn times(&self, place: usize) -> Option<(Millis, Millis)> {
-        match self.at[place] {
-            NONE => None,
-            x if x & MORE != 0 => self
-                .more
-                .get((x & !MORE) as usize)
-                .map(|s| (s.intro, s.last)),
-            x => self.run.times(x as usize),
         }
     }
 
@@ -694,10 +653,6 @@ mod tests {
         let placed = s.by_place(5, &[4, 2, 1, 0, 3], key).unwrap();
         let got: Vec<Option<i64>> = (0..5).map(|p| placed.get(p).map(|s| s.due)).collect();
         assert_eq!(got, [None, Some(1), Some(10), None, Some(20)]);
-        for p in 0..5 {
-            let times = placed.get(p).map(|s| (s.intro, s.last));
-            assert_eq!(placed.times(p), times, "place {p}");
-        }
         assert!(
             s.by_place(5, &[2, 4, 1, 0, 3], key).is_none(),
             "not ascending"
