@@ -593,11 +593,12 @@ fn load(dir: &Path) -> Result<Loaded, StoreError> {
     // written again below naming the files as they are, or every start would read the whole
     // journal again until a session writes one.
     let renamed = snap.as_ref().is_some_and(|s| {
-        s.coverage.iter().any(|c| {
-            sources.iter().any(|src| {
-                let id = snapshot::file_id(&src.file);
-                src.journal.name == c.name && id != 0 && id != c.file
-            })
+        sources.iter().any(|src| {
+            let id = snapshot::file_id(&src.file);
+            id != 0
+                && s.coverage
+                    .iter()
+                    .any(|c| c.name == src.journal.name && c.file != id)
         })
     });
     let (mut cards, mut holds, coverage) = match snap {
