@@ -140,6 +140,9 @@ pub struct Scheduler {
     decay: f32,
     pub retention: f32,
     seed: u64,
+    /// The FSRS parameters in full (defaults filled in), which name the scheduler in caches
+    /// of what it works out (`quiz::exam_dues`).
+    parameters: Vec<f32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,7 +162,15 @@ impl Scheduler {
             decay: filled.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
             retention,
             seed,
+            parameters: filled,
         })
+    }
+
+    /// Everything that decides what this scheduler works out, as words: its parameters,
+    /// retention and fuzz seed. A cache of its results is valid only for the same words.
+    pub fn identity(&self) -> impl Iterator<Item = u64> + '_ {
+        let params = self.parameters.iter().map(|p| u64::from(p.to_bits()));
+        params.chain([u64::from(self.retention.to_bits()), self.seed])
     }
 
     /// A key that orders cards as `retrievability` at `at` does (lowest recall first) without

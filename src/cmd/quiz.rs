@@ -12,6 +12,7 @@ use crate::deck::rename::{self, OldKeys};
 use crate::deck::{Card, DeckError, Kind, Library};
 use crate::editor::{EditCard, Edited, ask_again};
 use crate::exit::Exit;
+use crate::quiz::exam_dues;
 use crate::quiz::input::SignalledStdin;
 use crate::quiz::plain::{self, Deps, Ended};
 use crate::quiz::queue::{self, Filter, Picked};
@@ -185,10 +186,23 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
             |p| index.deck(sel[p]).id.as_str(),
             app.config.new_order,
         );
+        // Each card's exam-serving due date, kept between runs: working it out for every
+        // card is most of a start-up's time with an exam ahead.
+        let dues = exam_dues::for_selection(
+            &app.home.cache().join(exam_dues::FILE),
+            index.len(),
+            &sel,
+            |i| index.exam(i),
+            |i| placed.get(i),
+            &goals,
+            &sched,
+            &clock,
+        );
         let mut picked = queue::pick_placed(
             sel.len(),
             |p| index.exam(sel[p]),
             state,
+            |p, _| dues[p],
             &groups,
             &sched,
             &clock,

@@ -429,16 +429,19 @@ pub fn pick_keyed<'c>(
 ) -> Picked {
     let exam = |i: usize| card(i).1;
     let state = |i: usize| states.get(card(i).0);
-    pick_placed(n, exam, state, groups, sched, clock, limits, goals)
+    let due = |i: usize, s: &CardState| goals.due(sched, s, exam(i), clock);
+    pick_placed(n, exam, state, due, groups, sched, clock, limits, goals)
 }
 
-/// `pick` over `n` cards given by their exam and state (the deck index gives both by place,
-/// without a lookup by key), with their new-card `groups`.
+/// `pick` over `n` cards given by their exam, state and the day each is asked (`Goals::due`,
+/// which the quiz keeps between runs: `exam_dues`), with their new-card `groups`: the deck
+/// index gives all of them by place, without a lookup by key.
 #[allow(clippy::too_many_arguments)]
 pub fn pick_placed(
     n: usize,
     exam: impl Fn(usize) -> Exam,
     state: impl Fn(usize) -> Option<CardState>,
+    due: impl Fn(usize, &CardState) -> Millis,
     groups: &[usize],
     sched: &Scheduler,
     clock: &Clock,
@@ -449,7 +452,7 @@ pub fn pick_placed(
     let exam = &exam;
     let slot = |i: usize| {
         state(i).map(|state| Slot {
-            due: goals.due(sched, &state, exam(i), clock),
+            due: due(i, &state),
             state,
         })
     };

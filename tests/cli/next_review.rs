@@ -114,3 +114,35 @@ fn with_an_exam_ahead_the_full_screens_status_line_agrees_with_its_good_preview(
         "preview {preview}d, stored due in {stored}"
     );
 }
+
+/// The quiz keeps each card's exam-serving day between runs (`cache/exam_due.bin`), as a
+/// cache: damaged, emptied or removed, the card is still asked on its day and not before.
+#[test]
+fn the_day_a_card_is_asked_holds_with_its_kept_exam_day_damaged_or_gone() {
+    let mut env = exam_env();
+    let out = env.quiz(&["--deck", "t"], "\n3\n");
+    let said = next_review_days(&out);
+    let kept = env.path().join("cache/exam_due.bin");
+    let asked_on = |env: &mut Env, days: i64| {
+        env.now = days_later(days);
+        env.quiz(&["--deck", "t", "--new", "0"], "q\n")
+            .contains("Question 0?")
+    };
+    assert!(!asked_on(&mut env, said - 1));
+    assert!(kept.exists(), "a review card's day is kept");
+    let whole = std::fs::read(&kept).unwrap();
+    let mut flipped = whole.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 1;
+    for damage in [Some(flipped), Some(Vec::new()), Some(whole), None] {
+        for days in [said - 1, said] {
+            match &damage {
+                Some(bytes) => std::fs::write(&kept, bytes).unwrap(),
+                None => {
+                    let _ = std::fs::remove_file(&kept);
+                }
+            }
+            assert_eq!(asked_on(&mut env, days), days == said, "day {days}");
+        }
+    }
+}
