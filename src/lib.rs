@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod budget;
+pub mod cache_file;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

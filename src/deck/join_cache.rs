@@ -13,9 +13,9 @@
 //! magic (16) · format u32 · deck index u64 · state index u64 · cards u32 · cards × u32 · crc u32
 //! ```
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
+
+use crate::cache_file;
 
 const MAGIC: &[u8; 16] = b"smriti join idx\n";
 /// 2: a place in the run counts the state index's records of held cards never answered too
@@ -25,12 +25,8 @@ const HEAD: usize = 16 + 4 + 8 + 8 + 4;
 
 /// The kept join for these two indexes, if there is one that verifies.
 pub fn read(file: &Path, index: u64, states: u64, cards: usize) -> Option<Vec<u32>> {
-    let mut f = fs::File::open(file).ok()?;
-    let len = HEAD.checked_add(cards.checked_mul(4)?)?.checked_add(4)?;
-    let bytes = crate::mapped::Bytes::read(&mut f, len).ok()?;
-    (f.metadata().ok()?.len() == len as u64).then_some(())?;
-    let (body, crc) = bytes.split_last_chunk::<4>()?;
-    (crc32c::crc32c(body) == u32::from_le_bytes(*crc)).then_some(())?;
+    let body = cache_file::read(file)?;
+    (body.len() == HEAD.checked_add(cards.checked_mul(4)?)?).then_some(())?;
     let mut head = Vec::with_capacity(HEAD);
     put_head(&mut head, index, states, cards)?;
     (body[..HEAD] == head[..]).then_some(())?;
@@ -51,8 +47,7 @@ fn put_head(out: &mut Vec<u8>, index: u64, states: u64, cards: usize) -> Option<
     Some(())
 }
 
-/// Keeps `run` as the join of these two indexes; best effort (a join that cannot be kept is
-/// made again next time), by a temporary file renamed over the old one.
+/// Keeps `run` as the join of these two indexes (`cache_file::write`).
 pub fn write(file: &Path, index: u64, states: u64, run: &[u32]) {
     let mut bytes = Vec::with_capacity(HEAD + 4 * run.len() + 4);
     if put_head(&mut bytes, index, states, run.len()).is_none() {
@@ -61,21 +56,13 @@ pub fn write(file: &Path, index: u64, states: u64, run: &[u32]) {
     for x in run {
         bytes.extend_from_slice(&x.to_le_bytes());
     }
-    let crc = crc32c::crc32c(&bytes);
-    bytes.extend_from_slice(&crc.to_le_bytes());
-    let Some(dir) = file.parent() else {
-        return;
-    };
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
-        && tmp.write_all(&bytes).is_ok()
-    {
-        let _ = tmp.persist(file);
-    }
+    cache_file::write(file, bytes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_kept_join_reads_back_only_for_the_same_indexes_and_undamaged() {

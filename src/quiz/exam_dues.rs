@@ -10,17 +10,16 @@
 //! and ends with its CRC-32C, and each entry carries a fingerprint of the state and exam it
 //! was worked out from, so an entry for another state (the card was answered, or its place
 //! now holds another card) is worked out again. It is written again, best effort and unsynced,
-//! when any entry was.
+//! when any entry was (`cache_file`).
 //!
 //! ```text
 //! magic (16) · format u32 · key u64 · cards u32 · cards × (fingerprint u64 · due i64) · crc u32
 //! ```
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use super::queue::Goals;
+use crate::cache_file;
 use crate::clock::{Clock, Millis};
 use crate::deck::Exam;
 use crate::schedule::exam::ExamGoal;
@@ -56,7 +55,8 @@ pub fn for_selection(
         return sel.iter().map(|&i| plain(state(i))).collect();
     }
     let key = key(goals, sched, clock);
-    let kept = read(file, key).unwrap_or_default();
+    let kept = read(file, key);
+    let kept: &[u8] = kept.as_deref().unwrap_or_default();
     let kept_entry = |i: usize| kept.get(HEAD + i * ENTRY..HEAD + (i + 1) * ENTRY);
     let mut worked: Vec<(usize, u64, Millis)> = Vec::new();
     let dues = sel
@@ -82,7 +82,7 @@ pub fn for_selection(
         })
         .collect();
     if !worked.is_empty() {
-        write(file, key, n, &kept, &worked);
+        write(file, key, n, kept, &worked);
     }
     dues
 }
@@ -147,19 +147,14 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The kept file's bytes (its head and entries, without the CRC) if it verifies and was
-/// worked out for `key`.
-fn read(file: &Path, key: u64) -> Option<crate::mapped::Bytes> {
-    let mut f = fs::File::open(file).ok()?;
-    let len = usize::try_from(f.metadata().ok()?.len()).ok()?;
-    let bytes = crate::mapped::Bytes::read(&mut f, len).ok()?;
-    let (body, crc) = bytes.split_last_chunk::<4>()?;
-    (crc32c::crc32c(body) == u32::from_le_bytes(*crc)).then_some(())?;
+/// The kept file's head and entries if it verifies and was worked out for `key`.
+fn read(file: &Path, key: u64) -> Option<cache_file::Verified> {
+    let body = cache_file::read(file)?;
     let head = body.get(..HEAD)?;
     let cards = u32::from_le_bytes(head[28..32].try_into().ok()?) as usize;
     let fits = body.len() == HEAD + cards * ENTRY;
     (fits && head[..16] == MAGIC[..] && head[16..20] == FORMAT.to_le_bytes()).then_some(())?;
-    (u64_at(head, 20) == key).then_some(bytes)
+    (u64_at(head, 20) == key).then_some(body)
 }
 
 /// Keeps the entries of `kept` (a file read for `key`, or nothing) with those `worked` out
@@ -175,9 +170,7 @@ fn write(file: &Path, key: u64, n: usize, kept: &[u8], worked: &[(usize, u64, Mi
     bytes.extend_from_slice(&cards.to_le_bytes());
     // The kept entries stay at their places (their fingerprints say whether they still
     // hold); places past the kept file's end start empty.
-    let old = kept
-        .get(HEAD..kept.len().saturating_sub(4))
-        .unwrap_or_default();
+    let old = kept.get(HEAD..).unwrap_or_default();
     let keep = old.len().min(n * ENTRY);
     bytes.extend_from_slice(&old[..keep]);
     bytes.resize(HEAD + n * ENTRY, 0);
@@ -186,16 +179,7 @@ fn write(file: &Path, key: u64, n: usize, kept: &[u8], worked: &[(usize, u64, Mi
         bytes[at..at + 8].copy_from_slice(&fp.to_le_bytes());
         bytes[at + 8..at + 16].copy_from_slice(&due.to_le_bytes());
     }
-    let crc = crc32c::crc32c(&bytes);
-    bytes.extend_from_slice(&crc.to_le_bytes());
-    let Some(dir) = file.parent() else {
-        return;
-    };
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
-        && tmp.write_all(&bytes).is_ok()
-    {
-        let _ = tmp.persist(file);
-    }
+    cache_file::write(file, bytes);
 }
 
 #[cfg(test)]
@@ -203,6 +187,7 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use jiff::tz::TimeZone;
+    use std::fs;
 
     const DAY: Millis = 86_400_000;
 
