@@ -14,6 +14,7 @@ mod check_dates;
 mod dates_on_screen;
 mod devices;
 mod edit;
+mod exam_counts;
 mod env;
 mod export;
 mod hold;
