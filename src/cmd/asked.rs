@@ -117,6 +117,10 @@ pub fn due_tomorrow(
     let dues = dues(app, index, &placed, &seen, &goals, sched, &tomorrow);
     seen.iter()
         .zip(dues)
-        .filter(|&(&i, due)| placed.get(i).is_some_and(|s| is_due_before(&s, due, cutoff)))
+        .filter(|&(&i, due)| {
+            placed
+                .get(i)
+                .is_some_and(|s| is_due_before(&s, due, cutoff))
+        })
         .count()
 }

@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 
 use crate::app::App;
 use crate::cli::StatsArgs;
-use crate::cmd::asked;
 use crate::clock::Clock;
+use crate::cmd::asked;
 use crate::deck::index::{Decoded, Index};
 use crate::deck::rename;
 use crate::exit::Exit;
