@@ -12,7 +12,7 @@ use crate::cli::DeckFilter;
 use crate::cmd::asked;
 use crate::deck::rename;
 use crate::exit::Exit;
-use crate::quiz::queue::due_cutoff;
+use crate::quiz::queue::{Goals, due_cutoff};
 use crate::sanitize::clean_line;
 use crate::store::Store;
 
@@ -37,16 +37,22 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
         .iter()
         .filter(|d| only.is_empty() || only.contains(&d.id))
         .collect();
-    // The shown decks' unheld seen cards, and the day the quiz asks each.
-    let sel: Vec<usize> = shown
-        .iter()
-        .flat_map(|d| d.cards.clone())
-        .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, now))
-        .collect();
+    // With an exam ahead, the day the quiz asks each unheld seen card of the shown decks, in
+    // the order of the walk below; without, each card's stored due, as is.
     let sched = app.scheduler()?;
     let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
-    let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
-    let mut asked_on = sel.iter().zip(dues).peekable();
+    let asked_on = if goals == Goals::default() {
+        Vec::new()
+    } else {
+        let sel: Vec<usize> = shown
+            .iter()
+            .flat_map(|d| d.cards.clone())
+            .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, now))
+            .collect();
+        let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
+        sel.into_iter().zip(dues).collect()
+    };
+    let mut asked_on = asked_on.into_iter().peekable();
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",
@@ -63,10 +69,10 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
                 new += 1;
                 continue;
             };
-            // `sel` holds this card, in the same order as this walk.
-            if let Some((_, at)) = asked_on.next_if(|&(&p, _)| p == i)
-                && asked::is_due_before(&s, at, cutoff)
-            {
+            let at = asked_on
+                .next_if(|&(p, _)| p == i)
+                .map_or(s.due, |(_, at)| at);
+            if asked::is_due_before(&s, at, cutoff) {
                 due += 1;
             }
         }

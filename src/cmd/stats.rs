@@ -80,7 +80,8 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let pace = pace(app, &index, &places, &placed, &clock);
     // The day the quiz asks each selected card: what "due" counts by (see `cmd::asked`).
     let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
-    let asked_on = asked::dues(app, &index, &placed, &places, &goals, &sched, &clock);
+    let asked_on = (goals != Goals::default())
+        .then(|| asked::dues(app, &index, &placed, &places, &goals, &sched, &clock));
     let indexed = Indexed {
         index: &index,
         places: &places,
@@ -98,7 +99,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         config: &app.config,
         plan: plan.as_ref(),
         pace: &pace,
-        asked: Some(&asked_on),
+        asked: asked_on.as_deref(),
     });
     if args.json {
         // Serialised first, so a closed pipe surfaces as the io error main treats as success.
