@@ -47,9 +47,15 @@ fn asked(env: &Env) -> usize {
     rest[..rest.find(' ').expect(rest)].parse().expect(rest)
 }
 
-/// The `due` column of deck `t` in `smriti decks`.
+/// The `due` column of deck `t` in `smriti decks`, which lists every deck: the cards of
+/// the built-in ones come before and after t's in the deck index.
 fn decks_due(env: &Env) -> usize {
-    let out = env.cmd(&["decks"]).output().unwrap();
+    decks_due_with(env, &[])
+}
+
+/// `decks_due` for `smriti decks ARGS`.
+fn decks_due_with(env: &Env, args: &[&str]) -> usize {
+    let out = env.cmd(&[&["decks"], args].concat()).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text.lines().find(|l| l.starts_with("t ")).expect(&text);
@@ -130,6 +136,7 @@ fn with_an_exam_ahead_each_due_count_says_what_the_quiz_asks_that_day() {
     assert!(n >= 1);
     assert_eq!(forecast as usize, n);
     assert_eq!(decks_due(&env), n);
+    assert_eq!(decks_due_with(&env, &["--deck", "t"]), n);
     assert_eq!(stats_text_due(&env), n);
     assert_eq!(stats_json(&env)["counts"]["due_today"], n as u64);
 }
