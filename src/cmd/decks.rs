@@ -41,8 +41,8 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
     // the order of the walk below; without, each card's stored due, as is.
     let sched = app.scheduler()?;
     let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
-    let asked_on = if goals == Goals::default() {
-        Vec::new()
+    let (sel, dues) = if goals == Goals::default() {
+        (Vec::new(), Vec::new())
     } else {
         let sel: Vec<usize> = shown
             .iter()
@@ -50,9 +50,9 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
             .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, now))
             .collect();
         let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
-        sel.into_iter().zip(dues).collect()
+        (sel, dues)
     };
-    let mut asked_on = asked_on.into_iter().peekable();
+    let mut asked_on = sel.iter().copied().zip(dues).peekable();
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",
