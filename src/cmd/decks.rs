@@ -1,5 +1,7 @@
 //! `smriti decks`: every deck with its card, new and due counts, and how many of its cards are
 //! held (suspended, or buried until the next study day): those count as neither new nor due.
+//! A card is due on the day the quiz asks it (with an exam ahead, its exam-serving due date:
+//! `cmd::asked`), so the column says what `quiz` will ask today.
 
 use std::io::Write;
 
@@ -7,9 +9,10 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::DeckFilter;
+use crate::cmd::asked;
 use crate::deck::rename;
 use crate::exit::Exit;
-use crate::quiz::queue::{due_cutoff, is_due_before};
+use crate::quiz::queue::{Goals, due_cutoff};
 use crate::sanitize::clean_line;
 use crate::store::Store;
 
@@ -29,26 +32,48 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
     let clock = app.time.clock();
     let cutoff = due_cutoff(&clock);
     let now = clock.now_ms();
+    let shown: Vec<_> = index
+        .decks
+        .iter()
+        .filter(|d| only.is_empty() || only.contains(&d.id))
+        .collect();
+    // With an exam ahead, the day the quiz asks each unheld seen card of the shown decks, in
+    // the order of the walk below; without, each card's stored due, as is.
+    let sched = app.scheduler()?;
+    let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
+    let (sel, dues) = if goals == Goals::default() {
+        (Vec::new(), Vec::new())
+    } else {
+        let sel: Vec<usize> = shown
+            .iter()
+            .flat_map(|d| d.cards.clone())
+            .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, now))
+            .collect();
+        let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
+        (sel, dues)
+    };
+    let mut asked_on = sel.iter().copied().zip(dues).peekable();
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",
         "deck", "exam", "cards", "new", "due", "held"
     )?;
-    for deck in index
-        .decks
-        .iter()
-        .filter(|d| only.is_empty() || only.contains(&d.id))
-    {
+    for deck in shown {
         let (mut new, mut due, mut held) = (0, 0, 0);
         for i in deck.cards.clone() {
             if placed.is_held(i, now) {
                 held += 1;
                 continue;
             }
-            match placed.get(i) {
-                None => new += 1,
-                Some(s) if s.in_step() || is_due_before(&s, cutoff) => due += 1,
-                Some(_) => {}
+            let Some(s) = placed.get(i) else {
+                new += 1;
+                continue;
+            };
+            let at = asked_on
+                .next_if(|&(p, _)| p == i)
+                .map_or(s.due, |(_, at)| at);
+            if asked::is_due_before(&s, at, cutoff) {
+                due += 1;
             }
         }
         writeln!(

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with one entry function named for its verb.
 
 pub mod add;
+pub mod asked;
 pub mod card;
 pub mod check;
 pub mod completions;

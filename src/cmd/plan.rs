@@ -116,18 +116,25 @@ pub fn library_goals(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Result<Goals> {
-    let goals = Goals::new(&app.config, clock);
-    if goals == Goals::default() {
-        return Ok(goals);
+    if Goals::new(&app.config, clock) == Goals::default() {
+        return Ok(Goals::default());
     }
-    let mut cards = [0; 2];
-    for c in library.cards() {
-        if store.holds.get(&c.key) != Some(&Hold::Suspended) {
-            cards[queue::exam_slot(c.exam)] += 1;
-        }
-    }
-    let level = queue::level_for(app.budget()?.cards, app.config.new_per_day as usize);
-    Ok(goals.sized(sched, cards, level))
+    let budget = app.budget()?.cards;
+    Ok(crate::cmd::asked::sized_goals(
+        &app.config,
+        sched,
+        clock,
+        budget,
+        || {
+            let mut cards = [0; 2];
+            for c in library.cards() {
+                if store.holds.get(&c.key) != Some(&Hold::Suspended) {
+                    cards[queue::exam_slot(c.exam)] += 1;
+                }
+            }
+            cards
+        },
+    ))
 }
 
 /// The cards without the suspended ones, which no day will study. (A buried card is only

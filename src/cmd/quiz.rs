@@ -7,12 +7,12 @@ use anyhow::{Result, bail};
 
 use crate::app::App;
 use crate::cli::QuizArgs;
+use crate::cmd::asked;
 use crate::deck::index::{Decoded, Index};
 use crate::deck::rename::{self, OldKeys};
 use crate::deck::{Card, DeckError, Kind, Library};
 use crate::editor::{EditCard, Edited, ask_again};
 use crate::exit::Exit;
-use crate::quiz::exam_dues;
 use crate::quiz::input::SignalledStdin;
 use crate::quiz::plain::{self, Deps, Ended};
 use crate::quiz::queue::{self, Filter, Picked};
@@ -93,8 +93,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let level = queue::level_for(budget, new_per_day);
     // The exam goals the cards are picked by (and the full screen's interval previews and both
     // front ends' "next review" show), each exam's target sized to its cards as `plan` sizes it.
-    let exam_cards = crate::cmd::plan::exam_cards(&index, &placed);
-    let sized_goals = || queue::Goals::new(&app.config, &clock).sized(&sched, exam_cards, level);
+    let sized_goals = || {
+        asked::sized_goals(&app.config, &sched, &clock, budget, || {
+            crate::cmd::plan::exam_cards(&index, &placed)
+        })
+    };
 
     if let Some(n) = args.mock {
         let chosen = mock::choose((0..sel.len()).collect(), usize::from(n), app.seed);
@@ -188,16 +191,7 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         );
         // Each card's exam-serving due date, kept between runs: working it out for every
         // card is most of a start-up's time with an exam ahead.
-        let dues = exam_dues::for_selection(
-            &app.home.cache().join(exam_dues::FILE),
-            index.len(),
-            &sel,
-            |i| index.exam(i),
-            |i| placed.get(i),
-            &goals,
-            &sched,
-            &clock,
-        );
+        let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
         let mut picked = queue::pick_placed(
             sel.len(),
             |p| index.exam(sel[p]),
@@ -293,14 +287,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     finish(&mut store, app);
     let clock = app.time.clock();
     let streak = history::recent_streak(&app.home.state(), &clock).unwrap_or(0);
-    // The store has applied every recorded answer, so its states are the ones to count.
-    let summary = Summary::new(
-        &session.outcomes,
-        session.skipped,
-        &store.cards,
-        &clock,
-        streak,
-    );
+    // The store has applied every recorded answer, so its states are the ones to count, by
+    // the day the quiz asks each card (see `cmd::asked`).
+    let states = (&store.cards, &store.holds);
+    let due_tomorrow = asked::due_tomorrow(app, &index, states, &sched, &clock, budget);
+    let summary = Summary::new(&session.outcomes, session.skipped, due_tomorrow, streak);
     writeln!(out)?;
     write!(out, "{}", summary.render())?;
     if args.cram {

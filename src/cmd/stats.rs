@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use crate::app::App;
 use crate::cli::StatsArgs;
 use crate::clock::Clock;
+use crate::cmd::asked;
 use crate::deck::index::{Decoded, Index};
 use crate::deck::rename;
 use crate::exit::Exit;
@@ -77,6 +78,10 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         None
     };
     let pace = pace(app, &index, &places, &placed, &clock);
+    // The day the quiz asks each selected card: what "due" counts by (see `cmd::asked`).
+    let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
+    let asked_on = (goals != Goals::default())
+        .then(|| asked::dues(app, &index, &placed, &places, &goals, &sched, &clock));
     let indexed = Indexed {
         index: &index,
         places: &places,
@@ -94,6 +99,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         config: &app.config,
         plan: plan.as_ref(),
         pace: &pace,
+        asked: asked_on.as_deref(),
     });
     if args.json {
         // Serialised first, so a closed pipe surfaces as the io error main treats as success.

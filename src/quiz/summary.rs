@@ -2,12 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::queue::due_cutoff;
 use super::session::Outcome;
-use crate::clock::Clock;
 use crate::deck::Kind;
 use crate::percent::whole_percent;
-use crate::store::States;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -18,24 +15,15 @@ pub struct Summary {
     pub took_ms: u64,
     /// Per kind: (answered, passed).
     pub by_kind: Vec<(Kind, usize, usize)>,
+    /// Cards the quiz asks tomorrow as things stand (with an exam ahead, by their
+    /// exam-serving due dates), learning steps left over included.
     pub due_tomorrow: usize,
     pub streak: u32,
 }
 
 impl Summary {
-    pub fn new(
-        outcomes: &[Outcome],
-        skipped: usize,
-        states: &States,
-        clock: &Clock,
-        streak: u32,
-    ) -> Summary {
-        let tomorrow = Clock::new(
-            clock.day_start(Clock::add_days(clock.today(), 1)),
-            clock.tz.clone(),
-            clock.day_start_hour,
-        );
-        let cutoff = due_cutoff(&tomorrow);
+    /// `due_tomorrow`: how many cards the quiz asks tomorrow (`cmd::asked::due_tomorrow`).
+    pub fn new(outcomes: &[Outcome], skipped: usize, due_tomorrow: usize, streak: u32) -> Summary {
         let by_kind = Kind::ALL
             .into_iter()
             .filter_map(|k| {
@@ -56,8 +44,7 @@ impl Summary {
             skipped,
             took_ms: outcomes.iter().map(|o| u64::from(o.took_ms)).sum(),
             by_kind,
-            // Learning steps left over are due again as soon as tomorrow starts, too.
-            due_tomorrow: states.due_before(cutoff),
+            due_tomorrow,
             streak,
         }
     }

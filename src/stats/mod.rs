@@ -77,6 +77,17 @@ pub struct StatsInput<'a> {
     /// New cards paced to the exams (`queue::Goals::pace`), worked out by the caller from the
     /// selected cards whether or not `plan` ran.
     pub pace: &'a [PlanPace],
+    /// When the quiz asks each selected card (by position; with an exam ahead its
+    /// exam-serving due date, see `cmd::asked`), which the due counts and forecast go by;
+    /// `None`: the stored due.
+    pub asked: Option<&'a [Millis]>,
+}
+
+impl StatsInput<'_> {
+    /// The instant selected card `i`, in `state`, is next asked.
+    fn asked_on(&self, i: usize, state: &CardState) -> Millis {
+        self.asked.map_or(state.due, |a| a[i])
+    }
 }
 
 /// Everything `stats` shows. The top-level object of `smriti stats --json`.
@@ -186,7 +197,8 @@ pub struct RiskCard {
     pub recall_now: f64,
     pub lapses: u32,
     pub leech: bool,
-    /// The study day the card is next due.
+    /// The study day the card is next due: the day the quiz asks it (with an exam ahead, its
+    /// exam-serving due date, as `card`'s `next_review`).
     pub due: String,
 }
 
@@ -206,7 +218,9 @@ pub struct Counts {
     /// Suspended (`smriti suspend`, `@` in the quiz): counted in none of new, learning,
     /// review, due today nor the forecast, since they are not studied.
     pub suspended: usize,
-    /// Due today (overdue and learning steps included); the same as `forecast[0].due`.
+    /// Due today (overdue and learning steps included); the same as `forecast[0].due`. With
+    /// an exam ahead, a card of that exam is due on its exam-serving due date, the day the
+    /// quiz asks it, not on its stored FSRS due (the forecast counts so too).
     pub due_today: usize,
     /// Reviews given today.
     pub reviews_today: u64,
@@ -465,13 +479,14 @@ pub fn compute(input: &StatsInput) -> Stats {
         if s.is_leech() {
             counts.leech += 1;
         }
+        let due = input.asked_on(i, &s);
         let day = if s.in_step() {
             0
         } else if let Some(bounds) = &bounds {
             // Days before the first bound are overdue (today); past the last, not shown.
-            bounds.partition_point(|b| *b <= s.due).saturating_sub(1) as i32
+            bounds.partition_point(|b| *b <= due).saturating_sub(1) as i32
         } else {
-            due_cursor.offset(s.due).max(0)
+            due_cursor.offset(due).max(0)
         };
         // A card buried today comes back on the next study day at the earliest.
         let day = match hold {
@@ -762,7 +777,7 @@ fn at_risk_in(
                 recall_now: share(f64::from(facts[i].recall_now)),
                 lapses: s.lapses,
                 leech: s.is_leech(),
-                due: clock.study_day_ms(s.due).to_string(),
+                due: clock.study_day_ms(input.asked_on(i, &s)).to_string(),
             })
             .collect(),
     }

@@ -148,6 +148,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
         config,
         plan: Some(&plan),
         pace: &[],
+        asked: None,
     })
 }
 
@@ -245,6 +246,55 @@ fn forecast_puts_overdue_and_learning_cards_today() {
     assert_eq!(s.counts.due_today, 2);
     assert_eq!(s.forecast[0].date, "2026-01-10");
     assert_eq!(s.forecast[13].date, "2026-01-23");
+}
+
+/// With dates the quiz asks by other than the stored ones (an exam ahead), due today and the
+/// forecast count each card on its asked day, and the at-risk list names it; learning steps
+/// stay today, and a card in no day of the forecast stays out of it.
+#[test]
+fn due_counts_follow_the_day_the_quiz_asks_each_card() {
+    let d = deck();
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let states = states();
+    let sched = Scheduler::new(&[], 0.9, 1).unwrap();
+    let c = clock();
+    let day_start = |offset: i32| c.day_start_ms(Clock::add_days(c.today(), offset));
+    // c0 (overdue by its stored due) asked in 3 days, c1 (relearning) by a date past the
+    // forecast, c2 (stored: in 2 days) today, c6 (stored: in 13) in 5.
+    let mut asked: Vec<Millis> = (0..cards.len())
+        .map(|i| cards.state(i, &states).map_or(Millis::MAX, |s| s.due))
+        .collect();
+    asked[0] = day_start(3);
+    asked[1] = day_start(40);
+    asked[2] = day_start(-1);
+    asked[6] = day_start(5);
+    let s = compute(&StatsInput {
+        holds: &crate::store::Holds::default(),
+        cards: &cards,
+        states: &states,
+        history: &History::default(),
+        whole_history: true,
+        all_reviews: true,
+        sched: &sched,
+        clock: &c,
+        config: &config(),
+        plan: None,
+        pace: &[],
+        asked: Some(&asked),
+    });
+    let due: Vec<usize> = s.forecast.iter().map(|d| d.due).collect();
+    let mut expect = vec![0; 14];
+    expect[0] = 2;
+    expect[3] = 1;
+    expect[5] = 1;
+    assert_eq!(due, expect);
+    assert_eq!(s.counts.due_today, 2);
+    let listed: Vec<(&str, &str)> = s
+        .at_risk
+        .iter()
+        .flat_map(|t| t.cards.iter().map(|c| (c.key.as_str(), c.due.as_str())))
+        .collect();
+    assert!(listed.contains(&("d/c0", "2026-01-13")), "{listed:?}");
 }
 
 #[test]
@@ -346,6 +396,7 @@ fn compute_bare(cards: &Vec<&Card>, states: &States, whole_history: bool) -> Sta
         config: &Config::default(),
         plan: None,
         pace: &[],
+        asked: None,
     })
 }
 

@@ -15,6 +15,7 @@ mod dates_on_screen;
 mod devices;
 mod edit;
 mod env;
+mod exam_counts;
 mod export;
 mod hold;
 mod import;
