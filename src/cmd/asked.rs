@@ -70,7 +70,7 @@ pub fn dues(
     clock: &Clock,
 ) -> Vec<Millis> {
     exam_dues::for_selection(
-        &app.home.cache().join(exam_dues::FILE),
+        &kept_file(app),
         index.len(),
         sel,
         |i| index.exam(i),
@@ -79,6 +79,11 @@ pub fn dues(
         sched,
         clock,
     )
+}
+
+/// Where the home keeps the dates (`exam_dues`).
+pub fn kept_file(app: &App) -> std::path::PathBuf {
+    app.home.cache().join(exam_dues::FILE)
 }
 
 /// Whether a card in `state`, asked on `due` (from `dues`), is due before `cutoff`: a card in
@@ -108,19 +113,19 @@ pub fn due_tomorrow(
     let cutoff = due_cutoff(&tomorrow);
     let placed = index.join(states, holds);
     let starts = tomorrow.now_ms();
-    let seen: Vec<usize> = (0..index.len())
-        .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, starts))
-        .collect();
     let goals = sized_goals(&app.config, sched, &tomorrow, budget, || {
         crate::cmd::plan::exam_cards(index, &placed)
     });
-    let dues = dues(app, index, &placed, &seen, &goals, sched, &tomorrow);
-    seen.iter()
-        .zip(dues)
-        .filter(|&(&i, due)| {
-            placed
-                .get(i)
-                .is_some_and(|s| is_due_before(&s, due, cutoff))
-        })
-        .count()
+    let file = kept_file(app);
+    let mut kept = exam_dues::Kept::open(&file, index.len(), &goals, sched, &tomorrow);
+    let mut due = 0;
+    for i in 0..index.len() {
+        if let Some(s) = placed.get(i).filter(|_| !placed.is_held(i, starts))
+            && is_due_before(&s, kept.due(i, &s, index.exam(i)), cutoff)
+        {
+            due += 1;
+        }
+    }
+    kept.keep();
+    due
 }

@@ -12,7 +12,8 @@ use crate::cli::DeckFilter;
 use crate::cmd::asked;
 use crate::deck::rename;
 use crate::exit::Exit;
-use crate::quiz::queue::{Goals, due_cutoff};
+use crate::quiz::exam_dues;
+use crate::quiz::queue::due_cutoff;
 use crate::sanitize::clean_line;
 use crate::store::Store;
 
@@ -37,22 +38,11 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
         .iter()
         .filter(|d| only.is_empty() || only.contains(&d.id))
         .collect();
-    // With an exam ahead, the day the quiz asks each unheld seen card of the shown decks, in
-    // the order of the walk below; without, each card's stored due, as is.
+    // The day the quiz asks each card (with an exam ahead, its kept exam-serving date).
     let sched = app.scheduler()?;
     let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
-    let (sel, dues) = if goals == Goals::default() {
-        (Vec::new(), Vec::new())
-    } else {
-        let sel: Vec<usize> = shown
-            .iter()
-            .flat_map(|d| d.cards.clone())
-            .filter(|&i| placed.get(i).is_some() && !placed.is_held(i, now))
-            .collect();
-        let dues = asked::dues(app, &index, &placed, &sel, &goals, &sched, &clock);
-        (sel, dues)
-    };
-    let mut asked_on = sel.iter().copied().zip(dues).peekable();
+    let file = asked::kept_file(app);
+    let mut asked_on = exam_dues::Kept::open(&file, index.len(), &goals, &sched, &clock);
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",
@@ -69,9 +59,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
                 new += 1;
                 continue;
             };
-            let at = asked_on
-                .next_if(|&(p, _)| p == i)
-                .map_or(s.due, |(_, at)| at);
+            let at = asked_on.due(i, &s, index.exam(i));
             if asked::is_due_before(&s, at, cutoff) {
                 due += 1;
             }
@@ -92,6 +80,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
             }
         )?;
     }
+    asked_on.keep();
     // The process ends right after: the index and states go back to the OS at once.
     std::mem::forget(placed);
     std::mem::forget((index, store));

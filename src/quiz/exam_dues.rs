@@ -36,8 +36,7 @@ const ENTRY: usize = 16;
 const EMPTY: u64 = 0;
 
 /// The due date each card of `sel` (places in a deck index of `n` cards) is next asked on,
-/// by its position in `sel`, as `goals.due` gives it: from `file` where it holds the card's
-/// present state, else worked out (and `file` written again with it). A new card's is
+/// by its position in `sel`, as `goals.due` gives it (`Kept::due`); a new card's is
 /// `Millis::MAX`.
 #[allow(clippy::too_many_arguments)]
 pub fn for_selection(
@@ -50,41 +49,82 @@ pub fn for_selection(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Vec<Millis> {
-    let plain = |s: Option<CardState>| s.map_or(Millis::MAX, |s| s.due);
-    if goals.prelims.is_none() && goals.mains.is_none() {
-        return sel.iter().map(|&i| plain(state(i))).collect();
-    }
-    let key = key(goals, sched, clock);
-    let kept = read(file, key);
-    let kept: &[u8] = kept.as_deref().unwrap_or_default();
-    let kept_entry = |i: usize| kept.get(HEAD + i * ENTRY..HEAD + (i + 1) * ENTRY);
-    let mut worked: Vec<(usize, u64, Millis)> = Vec::new();
+    let mut kept = Kept::open(file, n, goals, sched, clock);
     let dues = sel
         .iter()
-        .map(|&i| {
-            let Some(s) = state(i) else {
-                return Millis::MAX;
-            };
-            let e = exam(i);
-            let Some(goal) = goals.of(e).filter(|_| s.phase == Phase::Review) else {
-                // New cards, learning steps and cards of no exam ahead are asked when stored.
-                return goals.due(sched, &s, e, clock);
-            };
-            let fp = fingerprint(&s, e);
-            if let Some(entry) = kept_entry(i)
-                && u64_at(entry, 0) == fp
-            {
-                return u64_at(entry, 8) as Millis;
-            }
-            let due = sched.due_for_exam(&s, goal, clock);
-            worked.push((i, fp, due));
-            due
-        })
+        .map(|&i| state(i).map_or(Millis::MAX, |s| kept.due(i, &s, exam(i))))
         .collect();
-    if !worked.is_empty() {
-        write(file, key, n, kept, &worked);
-    }
+    kept.keep();
     dues
+}
+
+/// The kept dates of a deck index's cards under one set of goals, read once, for a caller to
+/// ask card by card (a count needs no list of them all), then `keep` what was worked out.
+pub struct Kept<'a> {
+    file: &'a Path,
+    n: usize,
+    goals: &'a Goals,
+    sched: &'a Scheduler,
+    clock: &'a Clock,
+    key: u64,
+    bytes: Option<cache_file::Verified>,
+    worked: Vec<(usize, u64, Millis)>,
+}
+
+impl<'a> Kept<'a> {
+    /// The dates kept in `file` for a deck index of `n` cards under `goals` (none are read
+    /// with no exam ahead: every card is then asked on its stored due).
+    pub fn open(
+        file: &'a Path,
+        n: usize,
+        goals: &'a Goals,
+        sched: &'a Scheduler,
+        clock: &'a Clock,
+    ) -> Kept<'a> {
+        let ahead = goals.prelims.is_some() || goals.mains.is_some();
+        let key = if ahead { key(goals, sched, clock) } else { 0 };
+        Kept {
+            file,
+            n,
+            goals,
+            sched,
+            clock,
+            key,
+            bytes: ahead.then(|| read(file, key)).flatten(),
+            worked: Vec::new(),
+        }
+    }
+
+    /// When the card at place `i`, of `exam` and in `state`, is next asked (`Goals::due`):
+    /// from the file where it holds this state, else worked out.
+    pub fn due(&mut self, i: usize, state: &CardState, exam: Exam) -> Millis {
+        let goals = self.goals;
+        let Some(goal) = goals.of(exam).filter(|_| state.phase == Phase::Review) else {
+            // New cards, learning steps and cards of no exam ahead are asked when stored.
+            return goals.due(self.sched, state, exam, self.clock);
+        };
+        let fp = fingerprint(state, exam);
+        let entry = self
+            .bytes
+            .as_deref()
+            .and_then(|b| b.get(HEAD + i * ENTRY..HEAD + (i + 1) * ENTRY));
+        if let Some(entry) = entry
+            && u64_at(entry, 0) == fp
+        {
+            return u64_at(entry, 8) as Millis;
+        }
+        let due = self.sched.due_for_exam(state, goal, self.clock);
+        self.worked.push((i, fp, due));
+        due
+    }
+
+    /// Writes the file again with what was worked out, if anything was.
+    pub fn keep(self) {
+        if !self.worked.is_empty() {
+            let kept = self.bytes.as_deref().unwrap_or_default();
+            write(self.file, self.key, self.n, kept, &self.worked);
+        }
+    }
 }
 
 /// What the entries were worked out for: both goals, the scheduler, the time zone (its name,
