@@ -381,11 +381,17 @@ fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunRes
         let before = goals;
         goals = goals_on(&day_clock);
         if goals != before {
-            for (i, card) in cards.iter().enumerate() {
-                let state = pool.state(i);
-                let due = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
-                pool.set(i, state, due);
-            }
+            // A card whose exam's goal is the same keeps its date: it was reckoned from the
+            // same state and goal, and `due_for_exam` reads the clock's zone and day start,
+            // not its time.
+            pool.redate(|i, state, due| {
+                let goal = goals.of(cards[i].exam);
+                if goal == before.of(cards[i].exam) {
+                    due
+                } else {
+                    exam_due(sched, state.as_ref(), goal, &day_clock)
+                }
+            });
         }
         let (answered, introduced, introduced_of) = if d == 0 {
             (

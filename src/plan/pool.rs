@@ -24,6 +24,11 @@ use crate::schedule::{CardState, Phase};
 /// of one band differ in stability by at most 1.1%.
 const BAND_SHIFT: u32 = 17;
 
+/// Cards becoming due at once past which the pool is rebuilt from sorted lists rather than
+/// card by card (the first day, or the day after an exam, when its cards take their own due
+/// dates again).
+const REBUILD_AT: usize = 4096;
+
 #[derive(Clone)]
 pub struct Pool {
     /// Each card's state (`None`: not yet introduced) and when it is due.
@@ -52,7 +57,7 @@ pub struct Pool {
 }
 
 /// Where in the pool a card is kept.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Place {
     New,
     Learning,
@@ -93,13 +98,14 @@ impl Pool {
         group: Vec<usize>,
         exam: Vec<Exam>,
     ) -> Pool {
-        let n = states.len();
+        let groups = group.iter().max().map_or(0, |g| g + 1);
         let mut pool = Pool {
-            states: vec![None; n],
-            due: vec![Millis::MAX; n],
+            states,
+            due,
             exam,
-            new: vec![BTreeSet::new(); group.iter().max().map_or(0, |g| g + 1)],
+            new: vec![BTreeSet::new(); groups],
             group,
+            // Before any instant: no review is due until the first gathering says so.
             cutoff: Millis::MIN,
             coming: BTreeSet::new(),
             per_due: BTreeMap::new(),
@@ -108,15 +114,7 @@ impl Pool {
             learning: BTreeSet::new(),
             unseen: [0; 2],
         };
-        for e in &pool.exam {
-            pool.unseen[queue::exam_slot(*e)] += 1;
-        }
-        for (i, g) in pool.group.iter().enumerate() {
-            pool.new[*g].insert(i as u32);
-        }
-        for (i, (state, due)) in states.into_iter().zip(due).enumerate() {
-            pool.set(i, state, due);
-        }
+        pool.rebuild();
         pool
     }
 
@@ -133,11 +131,71 @@ impl Pool {
         self.unseen
     }
 
+    /// Every card's due date given anew by `due` (from its index, state and current due
+    /// date), as when an exam's goal changes: the pool is rebuilt once rather than card by
+    /// card, since most cards may move.
+    pub fn redate(&mut self, mut due: impl FnMut(usize, Option<CardState>, Millis) -> Millis) {
+        let mut changed = false;
+        for i in 0..self.states.len() {
+            let d = due(i, self.states[i], self.due[i]);
+            changed |= d != self.due[i];
+            self.due[i] = d;
+        }
+        if changed {
+            self.rebuild();
+        }
+    }
+
+    /// Every card put where it belongs, from sorted lists that fill each set at once rather
+    /// than by a search per card.
+    fn rebuild(&mut self) {
+        let mut new = vec![Vec::new(); self.new.len()];
+        let (mut learning, mut coming, mut due_now) = (Vec::new(), Vec::new(), Vec::new());
+        self.unseen = [0; 2];
+        for i in 0..self.states.len() {
+            let key = i as u32;
+            match self.place(i) {
+                Place::New => {
+                    new[self.group[i]].push(key);
+                    self.unseen[queue::exam_slot(self.exam[i])] += 1;
+                }
+                Place::Learning => learning.push(key),
+                Place::Coming(due) => coming.push((due, key)),
+                Place::Due { band, last } => due_now.push((band, last, key)),
+            }
+        }
+        coming.sort_unstable();
+        let mut per_due: Vec<(Millis, usize)> = Vec::new();
+        for &(due, _) in &coming {
+            match per_due.last_mut() {
+                Some((d, n)) if *d == due => *n += 1,
+                _ => per_due.push((due, 1)),
+            }
+        }
+        due_now.sort_unstable();
+        self.due_count = due_now.len();
+        self.due_now = BTreeMap::new();
+        for band in due_now.chunk_by(|a, b| a.0 == b.0) {
+            let cards = band.iter().map(|&(_, last, i)| (last, i)).collect();
+            self.due_now.insert(band[0].0, cards);
+        }
+        self.per_due = per_due.into_iter().collect();
+        self.coming = coming.into_iter().collect();
+        self.learning = learning.into_iter().collect();
+        self.new = new.into_iter().map(BTreeSet::from_iter).collect();
+    }
+
     /// Card `i` now has `state`, due at `due`: it moves to where the selection looks for it.
     pub fn set(&mut self, i: usize, state: Option<CardState>, due: Millis) {
+        let before = self.place(i);
+        let old = (self.states[i], self.due[i]);
+        (self.states[i], self.due[i]) = (state, due);
+        if self.place(i) == before {
+            return;
+        }
+        (self.states[i], self.due[i]) = old;
         self.remove(i);
-        self.states[i] = state;
-        self.due[i] = due;
+        (self.states[i], self.due[i]) = (state, due);
         self.add(i);
     }
 
@@ -208,18 +266,22 @@ impl Pool {
     /// Splits due reviews from coming ones at `cutoff`: as the days go by, the cards whose day
     /// has come become due.
     fn split_at(&mut self, cutoff: Millis) {
-        let moving: Vec<u32> = if cutoff >= self.cutoff {
-            self.coming.range(..(cutoff, 0)).map(|&(_, i)| i).collect()
-        } else {
-            // Back in time (never in a simulation, which only goes forward): every due review
-            // is looked at again.
-            self.due_now.values().flatten().map(|&(_, i)| i).collect()
-        };
-        for &i in &moving {
-            self.remove(i as usize);
+        if cutoff < self.cutoff {
+            // Back in time (a simulation only goes forward): every card is placed again.
+            self.cutoff = cutoff;
+            self.rebuild();
+            return;
         }
+        // The coming cards before the cutoff, split off at once, become due.
+        let later = self.coming.split_off(&(cutoff, 0));
+        let now_due = std::mem::replace(&mut self.coming, later);
+        self.per_due = self.per_due.split_off(&cutoff);
         self.cutoff = cutoff;
-        for &i in &moving {
+        if now_due.len() > REBUILD_AT {
+            self.rebuild();
+            return;
+        }
+        for (_, i) in now_due {
             self.add(i as usize);
         }
     }

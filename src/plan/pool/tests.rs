@@ -155,6 +155,21 @@ fn the_pool_gathers_what_a_pass_over_every_card_does() {
                 }
                 u
             });
+            // Now and then every due date moves (as when an exam passes).
+            if d % 9 == 8 {
+                pool.redate(|i, _, du| {
+                    if i % 3 == 0 {
+                        du.saturating_add(DAY)
+                    } else {
+                        du
+                    }
+                });
+                for (i, du) in due.iter_mut().enumerate() {
+                    if i % 3 == 0 {
+                        *du = du.saturating_add(DAY);
+                    }
+                }
+            }
             // The day's cards answered, and a few others' due dates moved.
             let mut changed: Vec<usize> = picked.in_order().collect();
             changed.extend((0..5).map(|_| rng.random_range(0..n)));
