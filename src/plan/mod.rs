@@ -186,9 +186,11 @@ pub fn plan(input: &PlanInput) -> Plan {
         .map(|(c, s)| exam_due(input.sched, s.as_ref(), goals.of(c.exam), clock))
         .collect();
     let groups = queue::new_groups(input.cards, input.config.new_order);
-    let exams = input.cards.iter().map(|c| c.exam).collect();
-    let start = Pool::new(known.clone(), due, groups, exams);
-    let results = run_all(input, &start, horizon, runs);
+    // Each card's exam, in one list: read for every card on an exam's morning, it is a
+    // cache miss each through the cards.
+    let exams: Vec<Exam> = input.cards.iter().map(|c| c.exam).collect();
+    let start = Pool::new(known.clone(), due, groups, exams.clone());
+    let results = run_all(input, &start, &exams, horizon, runs);
     let pace = PlanPace::all(&goals.pace(start.unseen(), input.config.new_per_day as usize, clock));
 
     let days: Vec<PlanDay> = (0..horizon as usize)
@@ -290,13 +292,19 @@ fn share(x: f64) -> f64 {
 }
 
 /// The runs, spread over the machine's cores (each run is independent).
-fn run_all(input: &PlanInput, start: &Pool, horizon: i32, runs: usize) -> Vec<RunResult> {
+fn run_all(
+    input: &PlanInput,
+    start: &Pool,
+    exams: &[Exam],
+    horizon: i32,
+    runs: usize,
+) -> Vec<RunResult> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, runs);
     if threads == 1 {
         return (0..runs)
-            .map(|r| simulate(input, start, horizon, r))
+            .map(|r| simulate(input, start, exams, horizon, r))
             .collect();
     }
     std::thread::scope(|scope| {
@@ -305,7 +313,7 @@ fn run_all(input: &PlanInput, start: &Pool, horizon: i32, runs: usize) -> Vec<Ru
                 scope.spawn(move || {
                     (t..runs)
                         .step_by(threads)
-                        .map(|r| (r, simulate(input, start, horizon, r)))
+                        .map(|r| (r, simulate(input, start, exams, horizon, r)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -321,7 +329,13 @@ fn run_all(input: &PlanInput, start: &Pool, horizon: i32, runs: usize) -> Vec<Ru
 
 /// One simulated season: every study day from today until the last exam, from the cards'
 /// cards as they are today, `start`.
-fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunResult {
+fn simulate(
+    input: &PlanInput,
+    start: &Pool,
+    exams: &[Exam],
+    horizon: i32,
+    run: usize,
+) -> RunResult {
     let sched = input.sched;
     let clock = input.clock;
     let cards = input.cards;
@@ -342,9 +356,9 @@ fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunRes
     // Each exam's cards introduced earlier today (the pace counts them).
     let day_start = clock.day_start_ms(today);
     let mut introduced_today = [0; 2];
-    for (card, state) in cards.iter().zip(pool.states()) {
+    for (exam, state) in exams.iter().zip(pool.states()) {
         if state.is_some_and(|s| s.intro >= day_start) {
-            introduced_today[queue::exam_slot(card.exam)] += 1;
+            introduced_today[queue::exam_slot(*exam)] += 1;
         }
     }
     for d in 0..=horizon {
@@ -361,8 +375,8 @@ fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunRes
                 let goal_at = g.at;
                 let slot = queue::exam_slot(exam);
                 let (mut n, mut sum, mut intro) = (0, 0.0, 0);
-                for (card, state) in cards.iter().zip(pool.states()) {
-                    if card.exam != exam {
+                for (e, state) in exams.iter().zip(pool.states()) {
+                    if *e != exam {
                         continue;
                     }
                     n += 1;
@@ -385,8 +399,8 @@ fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunRes
             // same state and goal, and `due_for_exam` reads the clock's zone and day start,
             // not its time.
             pool.redate(|i, state, due| {
-                let goal = goals.of(cards[i].exam);
-                if goal == before.of(cards[i].exam) {
+                let goal = goals.of(exams[i]);
+                if goal == before.of(exams[i]) {
                     due
                 } else {
                     exam_due(sched, state.as_ref(), goal, &day_clock)
@@ -416,7 +430,7 @@ fn simulate(input: &PlanInput, start: &Pool, horizon: i32, run: usize) -> RunRes
         let gathered = pool.gather(|s| sched.recall_order(s, at), &window, limits);
         let picked = queue::decide(
             gathered,
-            |i| cards[i].exam,
+            |i| exams[i],
             limits,
             &window,
             || pool.ahead(&window),

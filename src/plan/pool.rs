@@ -39,8 +39,10 @@ pub struct Pool {
     /// The instant that splits due reviews from coming ones (`Window::cutoff`), as last
     /// gathered.
     cutoff: Millis,
-    /// Seen cards not in a step and due at or after `cutoff`, by due instant, then index.
-    coming: BTreeSet<(Millis, u32)>,
+    /// Seen cards not in a step and due at or after `cutoff`, by due instant, then index, each
+    /// with its band and last review: where it goes when its day comes, found without reading
+    /// its state (a cache miss each of the hundreds a day).
+    coming: BTreeMap<(Millis, u32), (u32, Millis)>,
     /// How many of those fall due at each instant: a coming day's load is summed over the
     /// instants (review due dates are day starts, so one or a few a day) rather than the cards.
     per_due: BTreeMap<Millis, usize>,
@@ -61,8 +63,15 @@ pub struct Pool {
 enum Place {
     New,
     Learning,
-    Due { band: u32, last: Millis },
-    Coming(Millis),
+    Due {
+        band: u32,
+        last: Millis,
+    },
+    Coming {
+        due: Millis,
+        band: u32,
+        last: Millis,
+    },
 }
 
 /// A due review's stability band: cards whose stability has the same high bits (positive
@@ -107,7 +116,7 @@ impl Pool {
             group,
             // Before any instant: no review is due until the first gathering says so.
             cutoff: Millis::MIN,
-            coming: BTreeSet::new(),
+            coming: BTreeMap::new(),
             per_due: BTreeMap::new(),
             due_now: BTreeMap::new(),
             due_count: 0,
@@ -160,13 +169,13 @@ impl Pool {
                     self.unseen[queue::exam_slot(self.exam[i])] += 1;
                 }
                 Place::Learning => learning.push(key),
-                Place::Coming(due) => coming.push((due, key)),
+                Place::Coming { due, band, last } => coming.push(((due, key), (band, last))),
                 Place::Due { band, last } => due_now.push((band, last, key)),
             }
         }
-        coming.sort_unstable();
+        coming.sort_unstable_by_key(|(at, _)| *at);
         let mut per_due: Vec<(Millis, usize)> = Vec::new();
-        for &(due, _) in &coming {
+        for &((due, _), _) in &coming {
             match per_due.last_mut() {
                 Some((d, n)) if *d == due => *n += 1,
                 _ => per_due.push((due, 1)),
@@ -207,7 +216,11 @@ impl Pool {
                 band: band(&s),
                 last: s.last,
             },
-            Some(_) => Place::Coming(self.due[i]),
+            Some(s) => Place::Coming {
+                due: self.due[i],
+                band: band(&s),
+                last: s.last,
+            },
         }
     }
 
@@ -225,8 +238,8 @@ impl Pool {
                 self.due_now.entry(band).or_default().insert((last, key));
                 self.due_count += 1;
             }
-            Place::Coming(due) => {
-                self.coming.insert((due, key));
+            Place::Coming { due, band, last } => {
+                self.coming.insert((due, key), (band, last));
                 *self.per_due.entry(due).or_default() += 1;
             }
         }
@@ -251,7 +264,7 @@ impl Pool {
                     }
                 }
             }
-            Place::Coming(due) => {
+            Place::Coming { due, .. } => {
                 self.coming.remove(&(due, key));
                 if let Some(c) = self.per_due.get_mut(&due) {
                     *c -= 1;
@@ -281,8 +294,9 @@ impl Pool {
             self.rebuild();
             return;
         }
-        for (_, i) in now_due {
-            self.add(i as usize);
+        self.due_count += now_due.len();
+        for ((_, i), (band, last)) in now_due {
+            self.due_now.entry(band).or_default().insert((last, i));
         }
     }
 
@@ -390,7 +404,7 @@ impl Pool {
     /// The cards a review may be brought forward from (`Window::ahead`), by strength.
     pub fn ahead(&self, window: &Window) -> Vec<(Reverse<u32>, usize)> {
         let mut ahead = Vec::new();
-        for &(due, i) in self.coming.range((window.cutoff, 0)..) {
+        for &(due, i) in self.coming.range((window.cutoff, 0)..).map(|(at, _)| at) {
             let day = window.day_number(due);
             if day >= window.horizon as i64 {
                 break;
