@@ -78,7 +78,7 @@ enum Place {
 /// floats order as their bit patterns do). Band 0 also takes the cards whose recall order is
 /// lowest whatever the time (not yet reviewed, or no stability).
 fn band(s: &CardState) -> u32 {
-    if s.phase == Phase::New || !(s.stability > 0.0) {
+    if s.phase == Phase::New || s.stability <= 0.0 || s.stability.is_nan() {
         0
     } else {
         s.stability.to_bits() >> BAND_SHIFT
