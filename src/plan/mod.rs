@@ -189,7 +189,9 @@ pub fn plan(input: &PlanInput) -> Plan {
     // Each card's exam, in one list: read for every card on an exam's morning, it is a
     // cache miss each through the cards.
     let exams: Vec<Exam> = input.cards.iter().map(|c| c.exam).collect();
-    let start = Pool::new(known.clone(), due, groups, exams.clone());
+    let mut start = Pool::new(known.clone(), due, groups, exams.clone());
+    // Today's due reviews found once, not again by each run on its first day.
+    start.split_at(queue::due_cutoff(clock));
     let results = run_all(input, &start, &exams, horizon, runs);
     let pace = PlanPace::all(&goals.pace(start.unseen(), input.config.new_per_day as usize, clock));
 

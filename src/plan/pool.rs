@@ -159,7 +159,9 @@ impl Pool {
     /// than by a search per card.
     fn rebuild(&mut self) {
         let mut new = vec![Vec::new(); self.new.len()];
-        let (mut learning, mut coming, mut due_now) = (Vec::new(), Vec::new(), Vec::new());
+        let n = self.states.len();
+        let (mut learning, mut coming, mut due_now) =
+            (Vec::new(), Vec::with_capacity(n), Vec::with_capacity(n));
         self.unseen = [0; 2];
         for i in 0..self.states.len() {
             let key = i as u32;
@@ -278,7 +280,7 @@ impl Pool {
 
     /// Splits due reviews from coming ones at `cutoff`: as the days go by, the cards whose day
     /// has come become due.
-    fn split_at(&mut self, cutoff: Millis) {
+    pub fn split_at(&mut self, cutoff: Millis) {
         if cutoff < self.cutoff {
             // Back in time (a simulation only goes forward): every card is placed again.
             self.cutoff = cutoff;
