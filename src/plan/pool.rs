@@ -39,10 +39,8 @@ pub struct Pool {
     /// The instant that splits due reviews from coming ones (`Window::cutoff`), as last
     /// gathered.
     cutoff: Millis,
-    /// Seen cards not in a step and due at or after `cutoff`, by due instant, then index, each
-    /// with its band and last review: where it goes when its day comes, found without reading
-    /// its state (a cache miss each of the hundreds a day).
-    coming: BTreeMap<(Millis, u32), (u32, Millis)>,
+    /// Seen cards not in a step and due at or after `cutoff`, by due instant, then index.
+    coming: BTreeMap<(Millis, u32), Waiting>,
     /// How many of those fall due at each instant: a coming day's load is summed over the
     /// instants (review due dates are day starts, so one or a few a day) rather than the cards.
     per_due: BTreeMap<Millis, usize>,
@@ -58,20 +56,22 @@ pub struct Pool {
     unseen: [usize; 2],
 }
 
+/// What a coming card carries, so that neither its day coming nor leveling reads its state
+/// (a cache miss each, for hundreds of cards a day): where it goes when due, and its strength.
+#[derive(Clone, Copy, PartialEq)]
+struct Waiting {
+    band: u32,
+    last: Millis,
+    stability: f32,
+}
+
 /// Where in the pool a card is kept.
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
     New,
     Learning,
-    Due {
-        band: u32,
-        last: Millis,
-    },
-    Coming {
-        due: Millis,
-        band: u32,
-        last: Millis,
-    },
+    Due { band: u32, last: Millis },
+    Coming { due: Millis, waiting: Waiting },
 }
 
 /// A due review's stability band: cards whose stability has the same high bits (positive
@@ -171,7 +171,7 @@ impl Pool {
                     self.unseen[queue::exam_slot(self.exam[i])] += 1;
                 }
                 Place::Learning => learning.push(key),
-                Place::Coming { due, band, last } => coming.push(((due, key), (band, last))),
+                Place::Coming { due, waiting } => coming.push(((due, key), waiting)),
                 Place::Due { band, last } => due_now.push((band, last, key)),
             }
         }
@@ -220,8 +220,11 @@ impl Pool {
             },
             Some(s) => Place::Coming {
                 due: self.due[i],
-                band: band(&s),
-                last: s.last,
+                waiting: Waiting {
+                    band: band(&s),
+                    last: s.last,
+                    stability: s.stability,
+                },
             },
         }
     }
@@ -240,8 +243,8 @@ impl Pool {
                 self.due_now.entry(band).or_default().insert((last, key));
                 self.due_count += 1;
             }
-            Place::Coming { due, band, last } => {
-                self.coming.insert((due, key), (band, last));
+            Place::Coming { due, waiting } => {
+                self.coming.insert((due, key), waiting);
                 *self.per_due.entry(due).or_default() += 1;
             }
         }
@@ -297,7 +300,7 @@ impl Pool {
             return;
         }
         self.due_count += now_due.len();
-        for ((_, i), (band, last)) in now_due {
+        for ((_, i), Waiting { band, last, .. }) in now_due {
             self.due_now.entry(band).or_default().insert((last, i));
         }
     }
@@ -406,13 +409,13 @@ impl Pool {
     /// The cards a review may be brought forward from (`Window::ahead`), by strength.
     pub fn ahead(&self, window: &Window) -> Vec<(Reverse<u32>, usize)> {
         let mut ahead = Vec::new();
-        for &(due, i) in self.coming.range((window.cutoff, 0)..).map(|(at, _)| at) {
+        for (&(due, i), waiting) in self.coming.range((window.cutoff, 0)..) {
             let day = window.day_number(due);
             if day >= window.horizon as i64 {
                 break;
             }
-            if let Some(s) = self.states[i as usize].filter(|_| day >= 1) {
-                ahead.push(queue::strength(&s, i as usize));
+            if day >= 1 {
+                ahead.push(queue::strength(waiting.stability, i as usize));
             }
         }
         ahead

@@ -491,7 +491,7 @@ pub fn pick_by(
             .filter_map(|i| {
                 let s = slot(i)?;
                 window.ahead(&s)?;
-                Some(strength(&s.state, i))
+                Some(strength(s.state.stability, i))
             })
             .collect()
     })
@@ -542,8 +542,8 @@ impl Window {
 
 /// A card's key among those a review may be brought forward from: strongest first, then by
 /// index. Stabilities are positive, so their bit patterns order as the numbers do.
-pub fn strength(state: &CardState, i: usize) -> (Reverse<u32>, usize) {
-    (Reverse(state.stability.to_bits()), i)
+pub fn strength(stability: f32, i: usize) -> (Reverse<u32>, usize) {
+    (Reverse(stability.to_bits()), i)
 }
 
 /// What a selection needs of the cards, gathered in one pass (`gather`) by the quiz, or kept

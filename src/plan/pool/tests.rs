@@ -125,7 +125,7 @@ fn the_pool_gathers_what_a_pass_over_every_card_does() {
                 .filter_map(|i| {
                     let s = slot(i)?;
                     window.ahead(&s)?;
-                    Some(queue::strength(&s.state, i))
+                    Some(queue::strength(s.state.stability, i))
                 })
                 .collect();
             every.sort_unstable();
