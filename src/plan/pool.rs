@@ -25,8 +25,7 @@ use crate::schedule::{CardState, Phase};
 const BAND_SHIFT: u32 = 17;
 
 /// Cards becoming due at once past which the pool is rebuilt from sorted lists rather than
-/// card by card (the first day, or the day after an exam, when its cards take their own due
-/// dates again).
+/// card by card (today's backlog, when the pool is first split into due and coming cards).
 const REBUILD_AT: usize = 4096;
 
 #[derive(Clone)]
