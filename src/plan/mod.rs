@@ -1,14 +1,17 @@
 //! `plan`: the road to each exam, by simulation. Pure: no I/O, no clock reads.
 //!
 //! The simulation runs the real scheduler: each study day from today to the last exam picks
-//! its cards with `queue::pick_by` (budget, exam-serving due dates, leveling) and answers them
-//! through `Scheduler::answer`, so what `plan` shows is what `quiz` will ask. Whether a card is
+//! its cards with the quiz's own selection, `queue::decide` (budget, exam-serving due dates,
+//! leveling), and answers them through `Scheduler::answer`, so what `plan` shows is what `quiz`
+//! will ask. The cards are kept in a `pool::Pool` that follows each answer, so a simulated day
+//! costs what it answers rather than a pass over the whole collection. Whether a card is
 //! recalled is drawn from the model's own probability of recall at that moment (and a new
 //! card's first grade from FSRS's simulator defaults), never assumed Good, and the whole run
 //! is repeated with different draws: the exam-day figure is the median of the runs with their
 //! range. Recall on exam morning is the model's predicted recall of each of that exam's cards
 //! at the start of the exam day; a card never introduced by then counts as not recalled.
 
+mod pool;
 pub mod render;
 
 use rand::rngs::StdRng;
@@ -19,10 +22,11 @@ use crate::budget::Budget;
 use crate::clock::{Clock, Millis, from_ms};
 use crate::config::Config;
 use crate::deck::{Card, Exam};
-use crate::quiz::queue::{self, Goals, Limits, Slot};
+use crate::quiz::queue::{self, Goals, Limits, Window};
 use crate::schedule::exam::ExamGoal;
 use crate::schedule::{CardState, Grade, STEP_MS, Scheduler};
 use crate::store::States;
+use pool::Pool;
 
 /// Simulated runs behind each figure.
 pub const RUNS: usize = 8;
@@ -173,12 +177,23 @@ pub fn plan(input: &PlanInput) -> Plan {
         .iter()
         .map(|c| input.states.get(&c.key))
         .collect();
-    let results = run_all(input, &known, horizon, runs);
-    let pace = PlanPace::all(&goals.pace(
-        unseen(input.cards, &known),
-        input.config.new_per_day as usize,
-        clock,
-    ));
+    // The cards as each run starts them: due when the exam serves them, new cards by turn
+    // (the quiz's own turns between decks, so they are introduced in the order it would).
+    let due = input
+        .cards
+        .iter()
+        .zip(&known)
+        .map(|(c, s)| exam_due(input.sched, s.as_ref(), goals.of(c.exam), clock))
+        .collect();
+    let groups = queue::new_groups(input.cards, input.config.new_order);
+    // Each card's exam, in one list: read for every card on an exam's morning, it is a
+    // cache miss each through the cards.
+    let exams: Vec<Exam> = input.cards.iter().map(|c| c.exam).collect();
+    let mut start = Pool::new(known.clone(), due, groups, exams.clone());
+    // Today's due reviews found once, not again by each run on its first day.
+    start.split_at(queue::due_cutoff(clock));
+    let results = run_all(input, &start, &exams, horizon, runs);
+    let pace = PlanPace::all(&goals.pace(start.unseen(), input.config.new_per_day as usize, clock));
 
     let days: Vec<PlanDay> = (0..horizon as usize)
         .map(|d| {
@@ -281,7 +296,8 @@ fn share(x: f64) -> f64 {
 /// The runs, spread over the machine's cores (each run is independent).
 fn run_all(
     input: &PlanInput,
-    known: &[Option<CardState>],
+    start: &Pool,
+    exams: &[Exam],
     horizon: i32,
     runs: usize,
 ) -> Vec<RunResult> {
@@ -290,7 +306,7 @@ fn run_all(
         .clamp(1, runs);
     if threads == 1 {
         return (0..runs)
-            .map(|r| simulate(input, known, horizon, r))
+            .map(|r| simulate(input, start, exams, horizon, r))
             .collect();
     }
     std::thread::scope(|scope| {
@@ -299,7 +315,7 @@ fn run_all(
                 scope.spawn(move || {
                     (t..runs)
                         .step_by(threads)
-                        .map(|r| (r, simulate(input, known, horizon, r)))
+                        .map(|r| (r, simulate(input, start, exams, horizon, r)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -314,8 +330,14 @@ fn run_all(
 }
 
 /// One simulated season: every study day from today until the last exam, from the cards'
-/// states `known`.
-fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: usize) -> RunResult {
+/// cards as they are today, `start`.
+fn simulate(
+    input: &PlanInput,
+    start: &Pool,
+    exams: &[Exam],
+    horizon: i32,
+    run: usize,
+) -> RunResult {
     let sched = input.sched;
     let clock = input.clock;
     let cards = input.cards;
@@ -323,16 +345,11 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
     let mut rng =
         StdRng::seed_from_u64(input.seed ^ (run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let sim = fsrs::SimulatorConfig::default();
-    let mut states: Vec<Option<CardState>> = known.to_vec();
-    // The quiz's own turns between decks, so cards are introduced in the order it would.
-    let groups = queue::new_groups(cards, input.config.new_order);
     let exam_cards = input.exam_cards;
     let level = queue::level_for(input.budget.cards, input.config.new_per_day as usize);
     let goals_on = |clock: &Clock| Goals::new(input.config, clock).sized(sched, exam_cards, level);
     let mut goals = goals_on(clock);
-    let mut due: Vec<Millis> = (0..cards.len())
-        .map(|i| exam_due(sched, states[i].as_ref(), goals.of(cards[i].exam), clock))
-        .collect();
+    let mut pool = start.clone();
     let mut result = RunResult {
         days: Vec::with_capacity(horizon as usize),
         exams: [None, None],
@@ -341,9 +358,9 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
     // Each exam's cards introduced earlier today (the pace counts them).
     let day_start = clock.day_start_ms(today);
     let mut introduced_today = [0; 2];
-    for (card, state) in cards.iter().zip(known) {
+    for (exam, state) in exams.iter().zip(pool.states()) {
         if state.is_some_and(|s| s.intro >= day_start) {
-            introduced_today[queue::exam_slot(card.exam)] += 1;
+            introduced_today[queue::exam_slot(*exam)] += 1;
         }
     }
     for d in 0..=horizon {
@@ -360,8 +377,8 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
                 let goal_at = g.at;
                 let slot = queue::exam_slot(exam);
                 let (mut n, mut sum, mut intro) = (0, 0.0, 0);
-                for (card, state) in cards.iter().zip(&states) {
-                    if card.exam != exam {
+                for (e, state) in exams.iter().zip(pool.states()) {
+                    if *e != exam {
                         continue;
                     }
                     n += 1;
@@ -380,14 +397,17 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
         let before = goals;
         goals = goals_on(&day_clock);
         if goals != before {
-            for i in 0..cards.len() {
-                due[i] = exam_due(
-                    sched,
-                    states[i].as_ref(),
-                    goals.of(cards[i].exam),
-                    &day_clock,
-                );
-            }
+            // A card whose exam's goal is the same keeps its date: it was reckoned from the
+            // same state and goal, and `due_for_exam` reads the clock's zone and day start,
+            // not its time.
+            pool.redate(|i, state, due| {
+                let goal = goals.of(exams[i]);
+                if goal == before.of(exams[i]) {
+                    due
+                } else {
+                    exam_due(sched, state.as_ref(), goal, &day_clock)
+                }
+            });
         }
         let (answered, introduced, introduced_of) = if d == 0 {
             (
@@ -399,7 +419,7 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
             (0, 0, [0; 2])
         };
         let new_per_day = input.config.new_per_day as usize;
-        let pace = goals.pace(unseen(cards, &states), new_per_day, &day_clock);
+        let pace = goals.pace(pool.unseen(), new_per_day, &day_clock);
         let limits = Limits {
             new: new_per_day.saturating_sub(introduced),
             new_over_budget: false,
@@ -407,20 +427,20 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
             level,
             paced: pace.today(introduced_of),
         };
-        let picked = queue::pick_by(
-            cards.len(),
-            |i| states[i].map(|state| Slot { state, due: due[i] }),
-            |i| groups[i],
-            |i| cards[i].exam,
-            |s| sched.recall_order(s, at),
-            &day_clock,
+        // `queue::pick_by`'s selection, from the pool instead of a pass over every card.
+        let window = Window::new(&day_clock, goals.horizon(&day_clock));
+        let gathered = pool.gather(|s| sched.recall_order(s, at), &window, limits);
+        let picked = queue::decide(
+            gathered,
+            |i| exams[i],
             limits,
-            goals.horizon(&day_clock),
+            &window,
+            || pool.ahead(&window),
         );
         let mut answers = 0;
         for i in picked.in_order() {
             let card = cards[i];
-            let mut state = states[i];
+            let mut state = pool.state(i);
             let mut now = at;
             loop {
                 let now_clock = Clock::new(from_ms(now), clock.tz.clone(), clock.day_start_hour);
@@ -435,21 +455,12 @@ fn simulate(input: &PlanInput, known: &[Option<CardState>], horizon: i32, run: u
                 // A learning step comes back later in the same session.
                 now = next.due.max(now + STEP_MS);
             }
-            states[i] = state;
-            due[i] = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
+            let due = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
+            pool.set(i, state, due);
         }
         result.days.push([picked.len(), picked.new.len(), answers]);
     }
     result
-}
-
-/// The cards not yet introduced, for prelims and for mains.
-fn unseen(cards: &[&Card], states: &[Option<CardState>]) -> [usize; 2] {
-    let mut n = [0; 2];
-    for (card, _) in cards.iter().zip(states).filter(|(_, s)| s.is_none()) {
-        n[queue::exam_slot(card.exam)] += 1;
-    }
-    n
 }
 
 /// An index drawn with the given weights.

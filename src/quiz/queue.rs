@@ -15,7 +15,9 @@
 //! own and with its own cards, in room due reviews leave.
 //! New cards are introduced in deck order within each deck and, with `new_order =
 //! "interleave"`, in turn across decks (`new_groups`), so a first week holds both prelims and
-//! mains. `pick_by` is the one selection the quiz and `plan`'s simulation both use.
+//! mains. `decide` is the one selection the quiz and `plan`'s simulation both use: the quiz
+//! gathers what it needs in one pass over the cards (`pick_by`), the simulation keeps it up to
+//! date as its cards are answered (`plan::pool`).
 
 use std::cmp::Reverse;
 
@@ -471,7 +473,8 @@ pub fn pick_placed(
 /// The day's selection over `n` cards, each given by `slot` (`None` for a new card). New
 /// cards are introduced in index order within their `group` (see `new_groups`), the groups
 /// taking turns; paced new cards (`Limits::paced`) are each of its `exam`. `horizon` is how
-/// many days ahead to level (0: none).
+/// many days ahead to level (0: none). One pass gathers the cards (`gather`), `decide` picks
+/// from what it gathered.
 #[allow(clippy::too_many_arguments)]
 pub fn pick_by(
     n: usize,
@@ -483,45 +486,158 @@ pub fn pick_by(
     limits: Limits,
     horizon: i32,
 ) -> Picked {
-    let cutoff = due_cutoff(clock);
-    let today_start = clock.day_start_ms(clock.today());
-    let horizon = usize::try_from(horizon).unwrap_or(0);
-    // The study day (from today) a due instant falls on, if within the leveled days; review
-    // due dates are day starts, so rounding to the nearest day finds it across DST shifts.
-    let day_ahead = |due: Millis| {
-        let day = (due - today_start + DAY_MS / 2).div_euclid(DAY_MS);
-        (day >= 1 && (day as usize) < horizon).then_some(day as usize)
+    let window = Window::new(clock, horizon);
+    let gathered = gather(n, &slot, group, recall_order, &window, limits);
+    decide(gathered, exam, limits, &window, || {
+        // Rarely needed, so the cards ahead are gathered only when it is.
+        (0..n)
+            .filter_map(|i| {
+                let s = slot(i)?;
+                window.ahead(&s)?;
+                Some(strength(s.state.stability, i))
+            })
+            .collect()
+    })
+}
+
+/// The days a selection sees from its clock's today: which due instants are due today, and
+/// which coming day within the levelled `horizon` a later one falls on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    /// Reviews due before this instant are due today (`due_cutoff`).
+    pub cutoff: Millis,
+    today_start: Millis,
+    /// Days ahead to level (0: none).
+    pub horizon: usize,
+}
+
+impl Window {
+    pub fn new(clock: &Clock, horizon: i32) -> Window {
+        Window {
+            cutoff: due_cutoff(clock),
+            today_start: clock.day_start_ms(clock.today()),
+            horizon: usize::try_from(horizon).unwrap_or(0),
+        }
+    }
+
+    /// The study day (from today) a due instant falls on, if within the leveled days; review
+    /// due dates are day starts, so rounding to the nearest day finds it across DST shifts.
+    pub fn day_ahead(&self, due: Millis) -> Option<usize> {
+        let day = self.day_number(due);
+        (day >= 1 && (day as usize) < self.horizon).then_some(day as usize)
+    }
+
+    /// The study day (from today, rounded) of a due instant, unbounded: never decreases as
+    /// `due` grows, so a walk over cards in due order can stop at the first past the horizon.
+    pub fn day_number(&self, due: Millis) -> i64 {
+        (due - self.today_start + DAY_MS / 2).div_euclid(DAY_MS)
+    }
+
+    /// The coming day a card not in a step and not due today counts towards, for leveling.
+    pub fn ahead(&self, s: &Slot) -> Option<usize> {
+        if s.state.in_step() || s.due < self.cutoff {
+            None
+        } else {
+            self.day_ahead(s.due)
+        }
+    }
+}
+
+/// A card's key among those a review may be brought forward from: strongest first, then by
+/// index. Stabilities are positive, so their bit patterns order as the numbers do.
+pub fn strength(stability: f32, i: usize) -> (Reverse<u32>, usize) {
+    (Reverse(stability.to_bits()), i)
+}
+
+/// What a selection needs of the cards, gathered in one pass (`gather`) by the quiz, or kept
+/// up to date card by card by `plan`'s simulation; `decide` picks from it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Gathered {
+    /// Cards in a learning step, with when the step ends, in any order.
+    pub learning: Vec<(usize, Millis)>,
+    /// Due reviews with their recall order (`recall_order`), in any order: all of them, or at
+    /// least the `Limits::today` first by (order, index), the only ones a day can take.
+    pub due: Vec<(f32, u32)>,
+    /// How many reviews are due (`due` may leave some out).
+    pub due_count: usize,
+    /// Per coming day within the window, reviews due that day (`Window::day_ahead`).
+    pub load: Vec<usize>,
+    /// New cards by turn group, in index order, each at most `Limits::per_group`.
+    pub new: Vec<Vec<usize>>,
+}
+
+impl Limits {
+    /// New cards any one turn group can give: the day's limit and the paced.
+    pub fn per_group(&self) -> usize {
+        let paced_total = self.paced[0].saturating_add(self.paced[1]);
+        self.new.saturating_add(paced_total)
+    }
+}
+
+/// One pass over `n` cards gathering what `decide` needs (see `pick_by`).
+pub fn gather(
+    n: usize,
+    slot: impl Fn(usize) -> Option<Slot>,
+    group: impl Fn(usize) -> usize,
+    recall_order: impl Fn(&CardState) -> f32,
+    window: &Window,
+    limits: Limits,
+) -> Gathered {
+    let mut g = Gathered {
+        // Sized once, and the card's place as u32: at 100k cards a list grown by doubling
+        // allocates (and the allocator clears) twice what it keeps.
+        due: Vec::with_capacity(n),
+        load: vec![0usize; window.horizon],
+        ..Gathered::default()
     };
-    let mut picked = Picked::default();
-    // Sized once, and the card's place as u32: at 100k cards a list grown by doubling
-    // allocates (and the allocator clears) twice what it keeps.
-    let mut due: Vec<(f32, u32)> = Vec::with_capacity(n);
-    let mut load = vec![0usize; horizon];
-    // New cards by turn group; no group can give more than the day's limit and the paced.
-    let paced_total = limits.paced[0].saturating_add(limits.paced[1]);
-    let per_group = limits.new.saturating_add(paced_total);
-    let mut new: Vec<Vec<usize>> = Vec::new();
+    let per_group = limits.per_group();
     for i in 0..n {
         match slot(i) {
             None => {
-                let g = group(i);
-                if new.len() <= g {
-                    new.resize_with(g + 1, Vec::new);
+                let gr = group(i);
+                if g.new.len() <= gr {
+                    g.new.resize_with(gr + 1, Vec::new);
                 }
-                if new[g].len() < per_group {
-                    new[g].push(i);
+                if g.new[gr].len() < per_group {
+                    g.new[gr].push(i);
                 }
             }
-            Some(s) if s.state.in_step() => picked.learning.push((i, s.state.due)),
-            Some(s) if s.due < cutoff => due.push((recall_order(&s.state), i as u32)),
-            Some(s) if horizon > 0 => {
-                if let Some(day) = day_ahead(s.due) {
-                    load[day] += 1;
+            Some(s) if s.state.in_step() => g.learning.push((i, s.state.due)),
+            Some(s) if s.due < window.cutoff => g.due.push((recall_order(&s.state), i as u32)),
+            Some(s) if window.horizon > 0 => {
+                if let Some(day) = window.day_ahead(s.due) {
+                    g.load[day] += 1;
                 }
             }
             Some(_) => {}
         }
     }
+    g.due_count = g.due.len();
+    g
+}
+
+/// The day's selection from what was gathered. `ahead` gives the cards a review may be
+/// brought forward from (`Window::ahead`, keyed by `strength`), asked for only when leveling
+/// needs them.
+pub fn decide(
+    gathered: Gathered,
+    exam: impl Fn(usize) -> Exam,
+    limits: Limits,
+    window: &Window,
+    ahead: impl FnOnce() -> Vec<(Reverse<u32>, usize)>,
+) -> Picked {
+    let Gathered {
+        learning,
+        mut due,
+        due_count,
+        load,
+        new,
+    } = gathered;
+    let mut picked = Picked {
+        learning,
+        ..Picked::default()
+    };
+    let paced_total = limits.paced[0].saturating_add(limits.paced[1]);
     let mut extra = Vec::new();
     if paced_total == 0 {
         picked.new = take_turns(&new, limits.new);
@@ -552,7 +668,7 @@ pub fn pick_by(
     due[..taken].sort_unstable_by(order);
     // Only the budget's reviews are kept; the others are counted as held back below.
     picked.due = due[..taken].iter().map(|&(_, i)| i as usize).collect();
-    let all_due = due.len();
+    let all_due = due_count;
     picked.learning.sort_by_key(|(i, due)| (*due, *i));
 
     let room = limits.today;
@@ -563,7 +679,7 @@ pub fn pick_by(
     // card already learnt. Reviews over the budget then wait, the most at-risk kept; beyond
     // that share new cards take what room reviews leave, so a budget too small for the deck
     // still reviews what it has introduced.
-    let review_room = if horizon > 0 {
+    let review_room = if window.horizon > 0 {
         room - picked.new.len().min(room / (1 + LEVEL_PER_NEW_CARD))
     } else {
         room
@@ -589,21 +705,10 @@ pub fn pick_by(
     let spare = room.saturating_sub(picked.due.len() + picked.new.len());
     let pull = excess_ahead(&load, limits.level).min(spare);
     if pull > 0 {
-        // Rarely needed, so the cards ahead are gathered only now. The strongest cards first: a review brought forward costs a strong card the least
+        // The strongest cards first: a review brought forward costs a strong card the least
         // exam-morning recall, and it leaves the days nearest the exam to the weak cards
         // that most need them (issue 9's "strongest first, weakest last").
-        let mut ahead: Vec<(Reverse<u32>, usize)> = (0..n)
-            .filter_map(|i| {
-                let s = slot(i)?;
-                let day = if s.state.in_step() || s.due < cutoff {
-                    None
-                } else {
-                    day_ahead(s.due)
-                };
-                // Stabilities are positive, so their bit patterns order as the numbers do.
-                day.map(|_| (Reverse(s.state.stability.to_bits()), i))
-            })
-            .collect();
+        let mut ahead = ahead();
         if pull < ahead.len() {
             ahead.select_nth_unstable(pull);
             ahead.truncate(pull);
