@@ -5,16 +5,16 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use crate::app::{App, select};
+use crate::app::App;
 use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
 use crate::deck::index::Index;
-use crate::deck::rename::read_store;
+use crate::deck::rename;
 use crate::deck::{Card, Library};
 use crate::exit::Exit;
-use crate::plan::{self, Plan, PlanInput, render};
-use crate::quiz::queue::{self, Filter, Goals};
+use crate::plan::{self, Plan, PlanCard, PlanInput, render};
+use crate::quiz::queue::{self, Goals};
 use crate::schedule::Scheduler;
 use crate::stats::render::Look;
 use crate::store::journal::Hold;
@@ -22,16 +22,18 @@ use crate::store::{Placed, States, Store};
 
 pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let (index, deck_ids) = app.index(&args.filter)?;
-    let library = index.library()?;
-    let filter = Filter {
-        decks: deck_ids,
-        tags: Vec::new(),
-        exam: args.exam.map(Into::into),
-    };
-    let cards = select(&library, |c| filter.matches(c));
-    let store = read_store(&app.home.state(), &library)?;
-    let cards = unsuspended(&cards, &store);
-    let exam_cards = exam_cards(&index, &index.join(&store.cards, &store.holds));
+    // The simulation needs each card's key, exam and deck, which the index gives without
+    // decoding a card.
+    let places = index.matching(&deck_ids, &[], args.exam.map(Into::into));
+    let mut store = Store::open_read(&app.home.state())?;
+    rename::carry_indexed(&index, &mut store);
+    let placed = index.join(&store.cards, &store.holds);
+    let cards: Vec<PlanCard> = places
+        .into_iter()
+        .filter(|&i| placed.hold(i) != Some(Hold::Suspended))
+        .map(|i| PlanCard::placed(&index, i))
+        .collect();
+    let exam_cards = exam_cards(&index, &placed);
     let clock = app.time.clock();
     let sched = app.scheduler()?;
     let configured = app.budget()?;
@@ -70,7 +72,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
 /// `exam_cards` as `exam_cards` counts them.
 pub fn simulate(
     app: &App,
-    cards: &[&Card],
+    cards: &[PlanCard],
     states: &States,
     sched: &Scheduler,
     clock: &Clock,
@@ -137,11 +139,15 @@ pub fn library_goals(
     ))
 }
 
-/// The cards without the suspended ones, which no day will study. (A buried card is only
-/// out for the rest of today: the simulation keeps it.)
-pub fn unsuspended<'c>(cards: &[&'c Card], store: &Store) -> Vec<&'c Card> {
+/// The cards without the suspended ones, which no day will study (a buried card is only out
+/// for the rest of today: the simulation keeps it), as the simulation takes them.
+pub fn unsuspended<'c>(cards: &[&'c Card], store: &Store) -> Vec<PlanCard<'c>> {
     let suspended = |c: &Card| store.holds.get(&c.key) == Some(&Hold::Suspended);
-    cards.iter().copied().filter(|c| !suspended(c)).collect()
+    cards
+        .iter()
+        .filter(|c| !suspended(c))
+        .map(|c| PlanCard::of(c))
+        .collect()
 }
 
 /// Whether any selected card has an exam ahead, so that a simulation has something to show.

@@ -1,6 +1,7 @@
 use super::*;
 use crate::deck::parse::parse_deck;
 use crate::deck::{Deck, Origin};
+use crate::plan::tests_support::plan_cards;
 use crate::schedule::Phase;
 use jiff::civil::date;
 
@@ -34,7 +35,7 @@ fn exam_counts(cards: &[&Card]) -> [usize; 2] {
 fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
     let sched = Scheduler::new(&[], 0.9, 5).unwrap();
     plan(&PlanInput {
-        cards,
+        cards: &plan_cards(cards),
         states,
         sched: &sched,
         clock: &clock(),
@@ -218,7 +219,7 @@ fn a_paced_deck_at_a_lower_ordinary_retention_stays_in_budget_and_leaves_a_safe_
         .collect();
     let plan_of = |exam_cards| {
         plan(&PlanInput {
-            cards: &one,
+            cards: &plan_cards(&one),
             states: &states,
             sched: &sched,
             clock: &clock,

@@ -124,7 +124,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
     let c = clock();
     let states = states();
     let plan = crate::plan::plan(&crate::plan::PlanInput {
-        cards: &cards,
+        cards: &crate::plan::tests_support::plan_cards(&cards),
         states: &states,
         sched: &sched,
         clock: &c,
