@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::budget::Budget;
 use crate::cli::PlanArgs;
 use crate::clock::Clock;
+use crate::cmd;
 use crate::deck::index::Index;
 use crate::deck::rename;
 use crate::deck::{Card, Library};
@@ -24,14 +25,14 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let (index, deck_ids) = app.index(&args.filter)?;
     // The simulation needs each card's key, exam and deck, which the index gives without
     // decoding a card.
-    let places = index.matching(&deck_ids, &[], args.exam.map(Into::into));
+    let mut places = index.matching(&deck_ids, &[], args.exam.map(Into::into));
     let mut store = Store::open_read(&app.home.state())?;
     rename::carry_indexed(&index, &mut store);
     let placed = index.join(&store.cards, &store.holds);
+    places.retain(|&i| placed.hold(i) != Some(Hold::Suspended));
     let cards: Vec<PlanCard> = places
-        .into_iter()
-        .filter(|&i| placed.hold(i) != Some(Hold::Suspended))
-        .map(|i| PlanCard::placed(&index, i))
+        .iter()
+        .map(|&i| PlanCard::placed(&index, i))
         .collect();
     let exam_cards = exam_cards(&index, &placed);
     let clock = app.time.clock();
@@ -40,7 +41,18 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
     let asked = args
         .budget
         .map(|n| Budget::with_cards(&app.config, n as usize, configured.secs_per_answer));
-    let run = |budget| {
+    // Today's due dates as the quiz asks them, kept between runs, for the simulation to start
+    // from at the configured budget (another budget sizes other goals: worked out afresh,
+    // without writing over the quiz's kept dates).
+    let goals =
+        cmd::asked::sized_goals(&app.config, &sched, &clock, configured.cards, || exam_cards);
+    let kept = (goals != Goals::default())
+        .then(|| cmd::asked::dues(app, &index, &placed, &places, &goals, &sched, &clock));
+    let run = |budget: Budget| {
+        let kept = kept
+            .as_deref()
+            .filter(|_| budget == configured)
+            .map(|dues| (goals, dues));
         simulate(
             app,
             &cards,
@@ -49,6 +61,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
             &clock,
             budget,
             exam_cards,
+            kept,
         )
     };
     let shown = run(asked.unwrap_or(configured));
@@ -70,6 +83,7 @@ pub fn plan(app: &App, args: &PlanArgs, out: &mut dyn Write) -> Result<Exit> {
 
 /// `plan`'s simulation of `cards` from today, for `plan` and the exam view of `stats`;
 /// `exam_cards` as `exam_cards` counts them.
+#[allow(clippy::too_many_arguments)]
 pub fn simulate(
     app: &App,
     cards: &[PlanCard],
@@ -78,6 +92,7 @@ pub fn simulate(
     clock: &Clock,
     budget: Budget,
     exam_cards: [usize; 2],
+    asked: Option<(Goals, &[crate::clock::Millis])>,
 ) -> Plan {
     let today = states.answered_since(clock.day_start_ms(clock.today()));
     plan::plan(&PlanInput {
@@ -92,6 +107,7 @@ pub fn simulate(
         exam_cards,
         seed: app.seed,
         runs: plan::RUNS,
+        asked,
     })
 }
 

@@ -73,6 +73,7 @@ pub fn stats(app: &App, args: &StatsArgs, out: &mut dyn Write) -> Result<Exit> {
             &clock,
             budget,
             crate::cmd::plan::exam_cards(&index, &placed),
+            None,
         ))
     } else {
         None

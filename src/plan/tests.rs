@@ -46,6 +46,7 @@ fn run(cards: &[&Card], states: &States, config: &Config) -> Plan {
         exam_cards: exam_counts(cards),
         seed: 5,
         runs: 4,
+        asked: None,
     })
 }
 
@@ -230,6 +231,7 @@ fn a_paced_deck_at_a_lower_ordinary_retention_stays_in_budget_and_leaves_a_safe_
             exam_cards,
             seed: 5,
             runs: 4,
+            asked: None,
         })
     };
     // Sized as in the 600-card library it belongs to.
@@ -241,4 +243,67 @@ fn a_paced_deck_at_a_lower_ordinary_retention_stays_in_budget_and_leaves_a_safe_
     );
     // Sized to itself alone, the full target asks it once.
     assert_eq!(plan_of([1, 0]).exams[0].answers, 1);
+}
+
+/// The kept due dates the quiz asks by are where the simulation starts, but only when worked
+/// out under the goals it sizes: then the plan is the one it works out itself.
+#[test]
+fn the_quizs_kept_dates_are_started_from_only_under_the_same_goals() {
+    let d = deck("d", "prelims", 120);
+    let cards: Vec<&Card> = d.cards.iter().collect();
+    let states: States = cards
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(i, c)| {
+            (
+                c.key.clone(),
+                reviewed(3, 5.0 + i as f32, 0, 2 + i as i64 % 30),
+            )
+        })
+        .collect();
+    let config = config(60, 30);
+    let sched = Scheduler::new(&[], 0.9, 5).unwrap();
+    let c = clock();
+    let budget = Budget::new(&config, 10.0);
+    let level = queue::level_for(budget.cards, config.new_per_day as usize);
+    let exam_cards = exam_counts(&cards);
+    let goals = Goals::new(&config, &c).sized(&sched, exam_cards, level);
+    let plan_cards = plan_cards(&cards);
+    let with = |asked: Option<(Goals, &[Millis])>| {
+        plan(&PlanInput {
+            cards: &plan_cards,
+            states: &states,
+            sched: &sched,
+            clock: &c,
+            config: &config,
+            budget,
+            answered_today: 0,
+            introduced_today: 0,
+            exam_cards,
+            seed: 5,
+            runs: 4,
+            asked,
+        })
+    };
+    let own = with(None);
+    let asked: Vec<Millis> = cards
+        .iter()
+        .map(|card| {
+            states
+                .get(&card.key)
+                .map_or(Millis::MAX, |s| goals.due(&sched, &s, card.exam, &c))
+        })
+        .collect();
+    assert_eq!(with(Some((goals, &asked))), own);
+    // Dates that say every seen card is due today: started from under the same goals, not
+    // under others.
+    let today: Vec<Millis> = asked
+        .iter()
+        .map(|&d| if d == Millis::MAX { d } else { c.now_ms() })
+        .collect();
+    assert_ne!(with(Some((goals, &today))), own);
+    let other = Goals::new(&config, &c).sized(&sched, [5000, 0], level);
+    assert_ne!(other, goals);
+    assert_eq!(with(Some((other, &today))), own);
 }

@@ -135,6 +135,7 @@ fn run_with(all_reviews: bool, whole_history: bool, config: &Config) -> Stats {
         exam_cards: crate::plan::tests_support::exam_counts(&cards),
         seed: 1,
         runs: 8,
+        asked: None,
     });
     compute(&StatsInput {
         holds: &crate::store::Holds::default(),
