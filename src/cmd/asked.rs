@@ -39,8 +39,22 @@ pub fn sized_goals(
     goals.sized(sched, exam_cards(), level)
 }
 
-/// `sized_goals` over the deck index (`placed`: its states and holds), for a command that
-/// has not read the budget: with no exam ahead, the budget is not read.
+/// `sized_goals` for a command that has not read the budget, with `exam_cards` counting the
+/// library's cards of each exam: with no exam ahead, neither is read.
+pub fn app_goals(
+    app: &App,
+    sched: &Scheduler,
+    clock: &Clock,
+    exam_cards: impl FnOnce() -> [usize; 2],
+) -> Result<Goals> {
+    if Goals::new(&app.config, clock) == Goals::default() {
+        return Ok(Goals::default());
+    }
+    let budget = app.budget()?.cards;
+    Ok(sized_goals(&app.config, sched, clock, budget, exam_cards))
+}
+
+/// `app_goals` over the deck index (`placed`: its states and holds).
 pub fn index_goals(
     app: &App,
     index: &Index,
@@ -48,13 +62,9 @@ pub fn index_goals(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Result<Goals> {
-    if Goals::new(&app.config, clock) == Goals::default() {
-        return Ok(Goals::default());
-    }
-    let budget = app.budget()?.cards;
-    Ok(sized_goals(&app.config, sched, clock, budget, || {
+    app_goals(app, sched, clock, || {
         crate::cmd::plan::exam_cards(index, placed)
-    }))
+    })
 }
 
 /// When each card of `sel` (places of `index`) is next asked under `goals`, by its position in

@@ -124,9 +124,10 @@ pub fn exam_cards(index: &Index, placed: &Placed) -> [usize; 2] {
     n
 }
 
-/// The exam goals of the exams ahead, sized as the quiz sizes them (`cmd::quiz`): each to
-/// every unsuspended card of the library that prepares for it (as `exam_cards` counts them), at the run-up's level for
-/// today's budget, so a card's next review is the day the quiz will ask it.
+/// The exam goals of the exams ahead, sized as the quiz sizes them (`cmd::asked`): each to
+/// every unsuspended card of the library that prepares for it (as `exam_cards` counts them),
+/// at the run-up's level for today's budget, so a card's next review is the day the quiz
+/// will ask it.
 pub fn library_goals(
     app: &App,
     library: &Library,
@@ -134,25 +135,15 @@ pub fn library_goals(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Result<Goals> {
-    if Goals::new(&app.config, clock) == Goals::default() {
-        return Ok(Goals::default());
-    }
-    let budget = app.budget()?.cards;
-    Ok(crate::cmd::asked::sized_goals(
-        &app.config,
-        sched,
-        clock,
-        budget,
-        || {
-            let mut cards = [0; 2];
-            for c in library.cards() {
-                if store.holds.get(&c.key) != Some(&Hold::Suspended) {
-                    cards[queue::exam_slot(c.exam)] += 1;
-                }
+    cmd::asked::app_goals(app, sched, clock, || {
+        let mut cards = [0; 2];
+        for c in library.cards() {
+            if store.holds.get(&c.key) != Some(&Hold::Suspended) {
+                cards[queue::exam_slot(c.exam)] += 1;
             }
-            cards
-        },
-    ))
+        }
+        cards
+    })
 }
 
 /// The cards without the suspended ones, which no day will study (a buried card is only out

@@ -5,34 +5,13 @@
 
 use jiff::civil::Date;
 
-use crate::env::{Env, NOW, basic_deck};
-
-/// As in tests/cli/next_review.rs: an exam far enough ahead, and at one new card a day too
-/// many cards for the run-up, so ordinary reviews come later than the stored FSRS due.
-const EXAM: &str = "[exams]\nprelims = 2027-11-20\n";
-const CARDS: usize = 400;
-
-fn today() -> Date {
-    NOW[..10].parse().unwrap()
-}
+use crate::env::{Env, basic_deck};
+// The exam setup of tests/cli/next_review.rs: an exam far enough ahead, and at one new card a
+// day too many cards for the run-up, so ordinary reviews come later than the stored FSRS due.
+use crate::next_review::{CARDS, EXAM, card_days, days_later, today};
 
 fn day(days: i64) -> Date {
     today().checked_add(jiff::Span::new().days(days)).unwrap()
-}
-
-/// `NOW` moved on by `days`.
-fn days_later(days: i64) -> String {
-    let now: jiff::Timestamp = NOW.parse().unwrap();
-    (now + jiff::SignedDuration::from_hours(24 * days)).to_string()
-}
-
-/// Days from today to a date field of `key`'s memory in `smriti card --json`.
-fn card_days(env: &Env, key: &str, field: &str) -> i64 {
-    let out = env.cmd(&["card", key, "--json"]).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let date: Date = info["memory"][field].as_str().unwrap().parse().unwrap();
-    i64::from((date - today()).get_days())
 }
 
 /// How many cards `quiz --new 0` asks today (the N of its first "── 1/N"), 0 when it says

@@ -10,12 +10,12 @@ use crate::pty::Term;
 
 /// An exam ahead of `NOW` (2026-11-24), far enough that a first answer's wait is an ordinary
 /// review well before it.
-const EXAM: &str = "[exams]\nprelims = 2027-11-20\n";
+pub(crate) const EXAM: &str = "[exams]\nprelims = 2027-11-20\n";
 
 /// At one new card a day the run-up cannot give each of these cards a final review near the
 /// exam, so its goal is sized down and ordinary reviews aim at a lower retention: they come
 /// later than the stored FSRS due (see tests/cli/tui_previews.rs).
-const CARDS: usize = 400;
+pub(crate) const CARDS: usize = 400;
 
 fn exam_env() -> Env {
     let env = Env::new();
@@ -24,14 +24,14 @@ fn exam_env() -> Env {
     env
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     // `NOW` is in UTC, as the tests' time zone is.
     NOW[..10].parse().unwrap()
 }
 
 /// Days from today to a date field of `key`'s memory in `smriti card --json`: `due` (the
 /// stored, plain FSRS one) or `next_review`.
-fn card_days(env: &Env, key: &str, field: &str) -> i64 {
+pub(crate) fn card_days(env: &Env, key: &str, field: &str) -> i64 {
     let out = env.cmd(&["card", key, "--json"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -51,7 +51,7 @@ fn next_review_days(text: &str) -> i64 {
 }
 
 /// `NOW` moved on by `days`.
-fn days_later(days: i64) -> String {
+pub(crate) fn days_later(days: i64) -> String {
     let now: jiff::Timestamp = NOW.parse().unwrap();
     (now + jiff::SignedDuration::from_hours(24 * days)).to_string()
 }
