@@ -22,6 +22,9 @@ pub struct App {
     /// `SMRITI_SEED`, or fresh randomness.
     pub seed: u64,
     pub color: bool,
+    /// `budget`, once read: `stats` and `plan` size exam goals and simulate with it, and
+    /// with `minutes_per_day` set each would read the recent history again.
+    budget: std::sync::OnceLock<crate::budget::Budget>,
 }
 
 /// This machine's device id when set: `SMRITI_DEVICE`, else `device` in the config.
@@ -75,6 +78,7 @@ impl App {
             config,
             seed,
             color,
+            budget: std::sync::OnceLock::new(),
         })
     }
 
@@ -87,8 +91,11 @@ impl App {
     }
 
     /// Today's budget: `max_reviews_per_day`, or what fits in `minutes_per_day` at the user's
-    /// median answer time (the history is read only when minutes are set).
+    /// median answer time (the history is read only when minutes are set, and once a command).
     pub fn budget(&self) -> Result<crate::budget::Budget> {
+        if let Some(b) = self.budget.get() {
+            return Ok(*b);
+        }
         let secs = if self.config.minutes_per_day.is_some() {
             let clock = self.time.clock();
             let recent = crate::store::history::read_recent(&self.home.state(), &clock, 30)?;
@@ -96,7 +103,9 @@ impl App {
         } else {
             crate::budget::DEFAULT_ANSWER_SECS
         };
-        Ok(crate::budget::Budget::new(&self.config, secs))
+        Ok(*self
+            .budget
+            .get_or_init(|| crate::budget::Budget::new(&self.config, secs)))
     }
 
     /// Loads every deck (plus the `--deck` files) and says which deck ids the filter names; a
