@@ -250,21 +250,26 @@ mod tests {
         Scheduler::new(&[], 0.9, 1).expect("default parameters")
     }
 
+    /// A review card last answered at `T0`, due `due_in` days later.
+    fn answered_at_t0(due_in: Millis, stability: f32, reps: u32) -> CardState {
+        CardState {
+            intro: T0,
+            last: T0,
+            due: T0 + due_in * DAY,
+            stability,
+            difficulty: 5.0,
+            phase: Phase::Review,
+            reps,
+            lapses: 0,
+        }
+    }
+
     #[test]
     fn the_history_gives_each_answers_interval_and_the_recall_it_was_given_at() {
         let (deck, sched) = (deck(), sched());
         let clock = Clock::new(from_ms(T0 + 10 * DAY), TimeZone::UTC, 4);
         let new = crate::store::journal::new_card_state();
-        let first = CardState {
-            intro: T0,
-            last: T0,
-            due: T0 + 3 * DAY,
-            stability: 3.0,
-            difficulty: 5.0,
-            phase: Phase::Review,
-            reps: 1,
-            lapses: 0,
-        };
+        let first = answered_at_t0(3, 3.0, 1);
         let second = CardState {
             last: T0 + 4 * DAY,
             due: T0 + 14 * DAY,
@@ -327,16 +332,7 @@ mod tests {
     fn with_an_exam_ahead_the_next_review_is_the_exam_serving_day_and_the_stored_due_stays() {
         let (deck, sched) = (deck(), sched());
         let clock = Clock::new(from_ms(T0 + DAY), TimeZone::UTC, 4);
-        let state = CardState {
-            intro: T0,
-            last: T0,
-            due: T0 + 10 * DAY,
-            stability: 9.0,
-            difficulty: 5.0,
-            phase: Phase::Review,
-            reps: 2,
-            lapses: 0,
-        };
+        let state = answered_at_t0(10, 9.0, 2);
         // An exam far ahead whose ordinary reviews aim lower (a deck too large for the run-up):
         // the next review comes later than the stored one.
         let goal = ExamGoal {
