@@ -91,8 +91,19 @@ pub fn dues(
     )
 }
 
-/// Where the home keeps the dates (`exam_dues`).
-pub fn kept_file(app: &App) -> std::path::PathBuf {
+/// The dates the home keeps for the cards of `index` under `goals` (`exam_dues::Kept`), to
+/// ask card by card.
+pub fn kept<'a>(
+    app: &App,
+    index: &Index,
+    goals: &'a Goals,
+    sched: &'a Scheduler,
+    clock: &'a Clock,
+) -> exam_dues::Kept<'a> {
+    exam_dues::Kept::open(kept_file(app), index.len(), goals, sched, clock)
+}
+
+fn kept_file(app: &App) -> std::path::PathBuf {
     app.home.cache().join(exam_dues::FILE)
 }
 
@@ -126,8 +137,7 @@ pub fn due_tomorrow(
     let goals = sized_goals(&app.config, sched, &tomorrow, budget, || {
         crate::cmd::plan::exam_cards(index, &placed)
     });
-    let file = kept_file(app);
-    let mut kept = exam_dues::Kept::open(&file, index.len(), &goals, sched, &tomorrow);
+    let mut kept = kept(app, index, &goals, sched, &tomorrow);
     let mut due = 0;
     for i in 0..index.len() {
         if let Some(s) = placed.get(i).filter(|_| !placed.is_held(i, starts))

@@ -12,7 +12,6 @@ use crate::cli::DeckFilter;
 use crate::cmd::asked;
 use crate::deck::rename;
 use crate::exit::Exit;
-use crate::quiz::exam_dues;
 use crate::quiz::queue::due_cutoff;
 use crate::sanitize::clean_line;
 use crate::store::Store;
@@ -41,8 +40,7 @@ pub fn decks(app: &App, filter: &DeckFilter, out: &mut dyn Write) -> Result<Exit
     // The day the quiz asks each card (with an exam ahead, its kept exam-serving date).
     let sched = app.scheduler()?;
     let goals = asked::index_goals(app, &index, &placed, &sched, &clock)?;
-    let file = asked::kept_file(app);
-    let mut asked_on = exam_dues::Kept::open(&file, index.len(), &goals, &sched, &clock);
+    let mut asked_on = asked::kept(app, &index, &goals, &sched, &clock);
     writeln!(
         out,
         "{:<32} {:>7} {:>6} {:>6} {:>6} {:>6}  source",

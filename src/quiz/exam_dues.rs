@@ -16,7 +16,7 @@
 //! magic (16) · format u32 · key u64 · cards u32 · cards × (fingerprint u64 · due i64) · crc u32
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::queue::Goals;
 use crate::cache_file;
@@ -50,7 +50,7 @@ pub fn for_selection(
     sched: &Scheduler,
     clock: &Clock,
 ) -> Vec<Millis> {
-    let mut kept = Kept::open(file, n, goals, sched, clock);
+    let mut kept = Kept::open(file.to_path_buf(), n, goals, sched, clock);
     let dues = sel
         .iter()
         .map(|&i| state(i).map_or(Millis::MAX, |s| kept.due(i, &s, exam(i))))
@@ -62,7 +62,7 @@ pub fn for_selection(
 /// The kept dates of a deck index's cards under one set of goals, read once, for a caller to
 /// ask card by card (a count needs no list of them all), then `keep` what was worked out.
 pub struct Kept<'a> {
-    file: &'a Path,
+    file: PathBuf,
     n: usize,
     goals: &'a Goals,
     sched: &'a Scheduler,
@@ -76,7 +76,7 @@ impl<'a> Kept<'a> {
     /// The dates kept in `file` for a deck index of `n` cards under `goals` (none are read
     /// with no exam ahead: every card is then asked on its stored due).
     pub fn open(
-        file: &'a Path,
+        file: PathBuf,
         n: usize,
         goals: &'a Goals,
         sched: &'a Scheduler,
@@ -85,13 +85,13 @@ impl<'a> Kept<'a> {
         let ahead = goals.prelims.is_some() || goals.mains.is_some();
         let key = if ahead { key(goals, sched, clock) } else { 0 };
         Kept {
+            bytes: ahead.then(|| read(&file, key)).flatten(),
             file,
             n,
             goals,
             sched,
             clock,
             key,
-            bytes: ahead.then(|| read(file, key)).flatten(),
             worked: Vec::new(),
         }
     }
@@ -123,7 +123,7 @@ impl<'a> Kept<'a> {
     pub fn keep(self) {
         if !self.worked.is_empty() {
             let kept = self.bytes.as_deref().unwrap_or_default();
-            write(self.file, self.key, self.n, kept, &self.worked);
+            write(&self.file, self.key, self.n, kept, &self.worked);
         }
     }
 }
