@@ -3,7 +3,7 @@
 //! a failure.
 
 use std::io::{Read, Write};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -65,9 +65,20 @@ impl Term {
         let (tx, output) = channel();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                    // A signal landing in the test process must not end the reading early.
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let _ = tx.send(format!("\n[pty read failed: {e}]").into_bytes());
+                        break;
+                    }
                 }
             }
         });
@@ -99,7 +110,16 @@ impl Term {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.output.recv_timeout(left) {
                 Ok(bytes) => self.raw.extend(bytes),
-                Err(_) => panic!("{needle:?} never appeared; the screen so far:\n{text}"),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("{needle:?} never appeared; the screen so far:\n{text}")
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().map(|s| s.exit_code());
+                    panic!(
+                        "{needle:?} never appeared before the terminal closed (smriti's exit: \
+                         {status:?}); the screen so far:\n{text}"
+                    )
+                }
             }
         }
     }
