@@ -135,7 +135,7 @@ impl CardState {
 
 pub struct Scheduler {
     fsrs: FSRS,
-    /// The same formulas in plain arithmetic, when they agree with the crate's.
+    /// The crate's formulas one grade at a time, when they give its results to the bit.
     model: Option<Model>,
     decay: f32,
     pub retention: f32,
@@ -143,6 +143,10 @@ pub struct Scheduler {
     /// The FSRS parameters in full (defaults filled in), which name the scheduler in caches
     /// of what it works out (`quiz::exam_dues`).
     parameters: Vec<f32>,
+    /// `0.9^(-1/decay) - 1` and `retention^(-1/decay) - 1`: the forgetting curve's scale and
+    /// the interval's at the user's retention, worked out once rather than per card.
+    curve: f32,
+    scale: f32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,14 +159,17 @@ impl Scheduler {
         let filled =
             fsrs::check_and_fill_parameters(parameters).map_err(|e| ParamsError(e.to_string()))?;
         let fsrs = FSRS::new(&filled).map_err(|e| ParamsError(e.to_string()))?;
-        let model = Model::new(&filled).filter(|m| m.agrees_with(&fsrs));
+        let model = Model::new(&filled, retention).filter(|m| m.agrees_with(&fsrs, retention));
+        let decay = filled.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
         Ok(Scheduler {
             fsrs,
             model,
-            decay: filled.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
+            decay,
             retention,
             seed,
             parameters: filled,
+            curve: 0.9f32.powf(-1.0 / decay) - 1.0,
+            scale: retention.powf(-1.0 / decay) - 1.0,
         })
     }
 
@@ -195,12 +202,14 @@ impl Scheduler {
 
     /// Days until recall falls to the desired retention, for a memory of `stability`.
     pub fn interval_for(&self, stability: f32) -> f32 {
-        let factor = 0.9f32.powf(-1.0 / self.decay) - 1.0;
-        stability / factor * (self.retention.powf(-1.0 / self.decay) - 1.0)
+        stability / self.curve * self.scale
     }
 
     /// Probability of recall `days` after a review that left `stability`.
     pub fn recall_after(&self, stability: f32, days: f32) -> f32 {
+        if let Some(model) = &self.model {
+            return model.recall(days, stability);
+        }
         let m = MemoryState {
             stability,
             difficulty: 5.0,
@@ -233,41 +242,55 @@ impl Scheduler {
         clock: &Clock,
         key: &str,
     ) -> CardState {
+        self.answer_keyed(prev, grade, clock, self.fuzz_key(key))
+    }
+
+    /// What seeds a card's fuzz before its review count is mixed in (`answer_keyed`): worked
+    /// out once per card by a caller answering the same cards again and again (`plan`).
+    pub fn fuzz_key(&self, key: &str) -> FuzzKey {
+        FuzzKey(fnv(0xcbf2_9ce4_8422_2325 ^ self.seed, key.bytes()))
+    }
+
+    /// `answer` for the card whose fuzz key is `fuzz`.
+    pub fn answer_keyed(
+        &self,
+        prev: Option<&CardState>,
+        grade: Grade,
+        clock: &Clock,
+        fuzz: FuzzKey,
+    ) -> CardState {
         let now = clock.now_ms();
         let prev = prev.filter(|p| p.phase != Phase::New);
         let elapsed = prev.map_or(0, |p| clock.days_between(p.last, now).max(0) as u32);
-        let next = self
-            .fsrs
-            .next_states(prev.map(CardState::memory), self.retention, elapsed)
-            .ok();
-        let pick = |n: &fsrs::NextStates, g: Grade| match g {
-            Grade::Again => n.again.clone(),
-            Grade::Hard => n.hard.clone(),
-            Grade::Good => n.good.clone(),
-            Grade::Easy => n.easy.clone(),
-        };
-        // If FSRS rejects the input (a corrupt memory state), fall back to a fresh card's state
-        // rather than fail the answer.
-        let item = next
-            .as_ref()
-            .map(|n| pick(n, grade))
-            .unwrap_or(fsrs::ItemState {
-                memory: MemoryState {
-                    stability: fsrs::DEFAULT_PARAMETERS[grade as usize - 1],
-                    difficulty: 5.0,
-                },
-                interval: 1.0,
-            });
         let reps = prev.map_or(0, |p| p.reps) + 1;
         let lapses = prev.map_or(0, |p| p.lapses);
         let intro = prev.map_or(now, |p| p.intro);
         let phase_before = prev.map_or(Phase::New, |p| p.phase);
+        // A step or a lapse needs only its own grade's memory; a grade that sets whole days
+        // needs the other passing grades' intervals too (`interval_days` orders them).
+        let in_days = match (phase_before, grade) {
+            (_, Grade::Again) => false,
+            (Phase::Review, _) => true,
+            (_, Grade::Hard) => false,
+            _ => true,
+        };
+        // If FSRS rejects the input (a corrupt memory state), fall back to a fresh card's state
+        // rather than fail the answer.
+        let outcome = self
+            .outcome(prev.map(CardState::memory), elapsed, grade, in_days)
+            .unwrap_or(Outcome {
+                memory: MemoryState {
+                    stability: fsrs::DEFAULT_PARAMETERS[grade as usize - 1],
+                    difficulty: 5.0,
+                },
+                intervals: None,
+            });
         let base = CardState {
             intro,
             last: now,
             due: now,
-            stability: item.memory.stability,
-            difficulty: item.memory.difficulty,
+            stability: outcome.memory.stability,
+            difficulty: outcome.memory.difficulty,
             phase: phase_before,
             reps,
             lapses,
@@ -287,7 +310,8 @@ impl Scheduler {
             (Phase::Relearning, Grade::Again) => step(Phase::Relearning, STEP_MS),
             (Phase::Relearning, Grade::Hard) => step(Phase::Relearning, STEP_MS * 3 / 2),
             _ => {
-                let days = self.interval_days(next.as_ref(), grade, phase_before, key, reps);
+                let seed = fuzz_seed(fuzz, reps);
+                let days = interval_days(outcome.intervals, grade, phase_before, seed);
                 CardState {
                     phase: Phase::Review,
                     due: clock.day_start_ms(Clock::add_days(clock.today(), days)),
@@ -297,33 +321,43 @@ impl Scheduler {
         }
     }
 
-    /// Whole days until the next review for a passing grade, ordered as Anki orders the buttons
-    /// (hard ≤ good < easy), then fuzzed.
-    fn interval_days(
+    /// The memory a review `elapsed` days after the last one leaves for `grade`, with the
+    /// passing grades' intervals (hard, good, easy) when `intervals` asks for them: what the
+    /// crate's `next_states` gives, or `None` where it fails (a memory that is not finite).
+    fn outcome(
         &self,
-        next: Option<&fsrs::NextStates>,
+        prev: Option<MemoryState>,
+        elapsed: u32,
         grade: Grade,
-        phase: Phase,
-        key: &str,
-        reps: u32,
-    ) -> i32 {
-        let Some(n) = next else { return 1 };
-        let days = |ivl: f32| (ivl.round() as i32).clamp(1, MAX_INTERVAL_DAYS);
-        let mut hard = days(n.hard.interval);
-        let mut good = days(n.good.interval);
-        let mut easy = days(n.easy.interval);
-        if phase == Phase::Review {
-            hard = hard.min(good);
-            good = good.max(hard + 1);
-        }
-        good = good.max(hard);
-        easy = easy.max(good + 1);
-        let chosen = match grade {
-            Grade::Hard => hard,
-            Grade::Good => good,
-            _ => easy,
+        intervals: bool,
+    ) -> Option<Outcome> {
+        let Some(model) = &self.model else {
+            let n = self.fsrs.next_states(prev, self.retention, elapsed).ok()?;
+            let memory = [n.again.memory, n.hard.memory, n.good.memory, n.easy.memory];
+            return Some(Outcome {
+                memory: memory[grade as usize - 1],
+                intervals: intervals.then_some([n.hard.interval, n.good.interval, n.easy.interval]),
+            });
         };
-        fuzz(chosen, fuzz_seed(self.seed, key, reps))
+        let (memory, passing) = match prev {
+            None => {
+                let passing = intervals.then(|| [2, 3, 4].map(|r| model.first(r).stability));
+                (model.first(grade.number()), passing)
+            }
+            Some(m) => {
+                let recalled = model.recalled(m, elapsed as f32);
+                let passing = intervals.then(|| recalled.stabilities([2, 3, 4]));
+                (recalled.memory(grade.number()), passing)
+            }
+        };
+        let finite = memory.stability.is_finite() && memory.difficulty.is_finite();
+        if !finite || passing.is_some_and(|p| p.iter().any(|s| !s.is_finite())) {
+            return None;
+        }
+        Some(Outcome {
+            memory,
+            intervals: passing.map(|p| p.map(|s| model.interval(s))),
+        })
     }
 
     /// What each grade would give now, for showing on the buttons as Anki does; with an exam
@@ -354,6 +388,35 @@ pub enum Interval {
     Days(i32),
 }
 
+/// What a review leads to: the memory for the grade given, and the passing grades'
+/// intervals (hard, good, easy) in days before rounding, where the grade sets whole days.
+struct Outcome {
+    memory: MemoryState,
+    intervals: Option<[f32; 3]>,
+}
+
+/// Whole days until the next review for a passing grade, ordered as Anki orders the buttons
+/// (hard ≤ good < easy), then fuzzed.
+fn interval_days(intervals: Option<[f32; 3]>, grade: Grade, phase: Phase, seed: u64) -> i32 {
+    let Some([hard, good, easy]) = intervals else {
+        return 1;
+    };
+    let days = |ivl: f32| (ivl.round() as i32).clamp(1, MAX_INTERVAL_DAYS);
+    let (mut hard, mut good, mut easy) = (days(hard), days(good), days(easy));
+    if phase == Phase::Review {
+        hard = hard.min(good);
+        good = good.max(hard + 1);
+    }
+    good = good.max(hard);
+    easy = easy.max(good + 1);
+    let chosen = match grade {
+        Grade::Hard => hard,
+        Grade::Good => good,
+        _ => easy,
+    };
+    fuzz(chosen, seed)
+}
+
 /// Anki's fuzz ranges: none under 2.5 days, then ±15% to a week, ±10% to 20 days, ±5% beyond,
 /// plus one day.
 pub fn fuzz_range(days: i32) -> (i32, i32) {
@@ -378,11 +441,19 @@ pub fn fuzz(days: i32, seed: u64) -> i32 {
     rand::rngs::StdRng::seed_from_u64(seed).random_range(min..=max)
 }
 
+/// A card's fuzz seed before its review count: `SMRITI_SEED` and the card's key, hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FuzzKey(u64);
+
 /// Per card and per review, like Anki's (card id + reps), mixed with `SMRITI_SEED`.
 /// FNV-1a rather than std's hasher, whose output may change between Rust releases.
-fn fuzz_seed(seed: u64, key: &str, reps: u32) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in key.bytes().chain(reps.to_le_bytes()) {
+fn fuzz_seed(key: FuzzKey, reps: u32) -> u64 {
+    fnv(key.0, reps.to_le_bytes())
+}
+
+/// FNV-1a over `bytes`, from the hash `h` so far.
+fn fnv(mut h: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -432,6 +503,53 @@ mod tests {
         let replayed = fsrs.memory_state(item, None).unwrap();
         assert!((replayed.stability - second.stability).abs() < 1e-4);
         assert!((replayed.difficulty - second.difficulty).abs() < 1e-4);
+    }
+
+    /// `answer` gives what the crate's `next_states` gives, to the bit, for every grade and
+    /// phase: a scheduler on the model against one that asks the crate.
+    #[test]
+    fn answers_are_the_crates_to_the_bit() {
+        use rand::rngs::StdRng;
+        let ours = sched();
+        assert!(
+            ours.model.is_some(),
+            "the default parameters must run on the model"
+        );
+        let theirs = Scheduler {
+            model: None,
+            ..sched()
+        };
+        let mut rng = StdRng::seed_from_u64(5);
+        let c0 = clock("2026-01-01T10:00:00Z");
+        for i in 0..4000 {
+            let phase = [
+                Phase::New,
+                Phase::Learning,
+                Phase::Review,
+                Phase::Relearning,
+            ][i % 4];
+            let last = c0.now_ms() - rng.random_range(0..400 * 86_400_000i64);
+            let state = CardState {
+                intro: last,
+                last,
+                due: last + 86_400_000,
+                stability: 10f32.powf(rng.random_range(-2.0..4.0)),
+                difficulty: rng.random_range(1.0..10.0),
+                phase,
+                reps: rng.random_range(1..30),
+                lapses: rng.random_range(0..9),
+            };
+            let prev = (i % 9 != 0).then_some(&state);
+            for grade in Grade::ALL {
+                let key = format!("d/{i}");
+                let (a, b) = (
+                    ours.answer(prev, grade, &c0, &key),
+                    theirs.answer(prev, grade, &c0, &key),
+                );
+                assert_eq!(a, b, "{prev:?} {grade:?}");
+                assert_eq!(a.stability.to_bits(), b.stability.to_bits());
+            }
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::deck::index::Index;
 use crate::deck::{Card, Exam};
 use crate::quiz::queue::{self, Goals, Limits, Window};
 use crate::schedule::exam::ExamGoal;
-use crate::schedule::{CardState, Grade, STEP_MS, Scheduler};
+use crate::schedule::{CardState, FuzzKey, Grade, STEP_MS, Scheduler};
 use crate::store::States;
 use pool::Pool;
 
@@ -233,7 +233,17 @@ pub fn plan(input: &PlanInput) -> Plan {
     let mut start = Pool::new(known.clone(), due, groups, exams.clone());
     // Today's due reviews found once, not again by each run on its first day.
     start.split_at(queue::due_cutoff(clock));
-    let results = run_all(input, &start, &exams, horizon, runs);
+    // What seeds each card's fuzz, hashed from its key once rather than at every answer.
+    let fuzz: Vec<FuzzKey> = input
+        .cards
+        .iter()
+        .map(|c| input.sched.fuzz_key(c.key))
+        .collect();
+    let fixed = Fixed {
+        exams: &exams,
+        fuzz: &fuzz,
+    };
+    let results = run_all(input, &start, fixed, horizon, runs);
     let pace = PlanPace::all(&goals.pace(start.unseen(), input.config.new_per_day as usize, clock));
 
     let days: Vec<PlanDay> = (0..horizon as usize)
@@ -334,11 +344,18 @@ fn share(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
+/// What each card keeps through every run: its exam, and what seeds its fuzz.
+#[derive(Clone, Copy)]
+struct Fixed<'a> {
+    exams: &'a [Exam],
+    fuzz: &'a [FuzzKey],
+}
+
 /// The runs, spread over the machine's cores (each run is independent).
 fn run_all(
     input: &PlanInput,
     start: &Pool,
-    exams: &[Exam],
+    fixed: Fixed,
     horizon: i32,
     runs: usize,
 ) -> Vec<RunResult> {
@@ -347,7 +364,7 @@ fn run_all(
         .clamp(1, runs);
     if threads == 1 {
         return (0..runs)
-            .map(|r| simulate(input, start, exams, horizon, r))
+            .map(|r| simulate(input, start, fixed, horizon, r))
             .collect();
     }
     std::thread::scope(|scope| {
@@ -356,7 +373,7 @@ fn run_all(
                 scope.spawn(move || {
                     (t..runs)
                         .step_by(threads)
-                        .map(|r| (r, simulate(input, start, exams, horizon, r)))
+                        .map(|r| (r, simulate(input, start, fixed, horizon, r)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -372,13 +389,8 @@ fn run_all(
 
 /// One simulated season: every study day from today until the last exam, from the cards'
 /// cards as they are today, `start`.
-fn simulate(
-    input: &PlanInput,
-    start: &Pool,
-    exams: &[Exam],
-    horizon: i32,
-    run: usize,
-) -> RunResult {
+fn simulate(input: &PlanInput, start: &Pool, fixed: Fixed, horizon: i32, run: usize) -> RunResult {
+    let exams = fixed.exams;
     let sched = input.sched;
     let clock = input.clock;
     let cards = input.cards;
@@ -486,7 +498,7 @@ fn simulate(
             loop {
                 let now_clock = Clock::new(from_ms(now), clock.tz.clone(), clock.day_start_hour);
                 let grade = draw_grade(sched, state.as_ref(), now, &sim, &mut rng);
-                let next = sched.answer(state.as_ref(), grade, &now_clock, card.key);
+                let next = sched.answer_keyed(state.as_ref(), grade, &now_clock, fixed.fuzz[i]);
                 answers += 1;
                 exam_answers[queue::exam_slot(card.exam)] += 1;
                 state = Some(next);

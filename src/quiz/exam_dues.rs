@@ -29,8 +29,9 @@ use crate::schedule::{CardState, Phase, Scheduler};
 pub const FILE: &str = "exam_due.bin";
 
 const MAGIC: &[u8; 16] = b"smriti exam due\n";
-/// 2: fingerprints by folded multiplies.
-const FORMAT: u32 = 2;
+/// 2: fingerprints by folded multiplies. 3: dates worked out with the crate's own review
+/// step (`schedule::memory`), which can differ from 2's in the last bit and so by a day.
+const FORMAT: u32 = 3;
 const HEAD: usize = 16 + 4 + 8 + 4;
 const ENTRY: usize = 16;
 /// The fingerprint of no entry; `fingerprint` never gives it.

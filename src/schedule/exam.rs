@@ -109,8 +109,7 @@ impl Scheduler {
 
     /// How much longer an interval is at `retention` than at the user's retention.
     fn stretch_to(&self, retention: f32) -> f32 {
-        let at = |r: f32| r.powf(-1.0 / self.decay) - 1.0;
-        at(retention) / at(self.retention)
+        (retention.powf(-1.0 / self.decay) - 1.0) / self.scale
     }
 
     /// Days from a card's last review to its ordinary review at `retention`, for a card of
