@@ -38,11 +38,13 @@ pub struct Pool {
     /// The instant that splits due reviews from coming ones (`Window::cutoff`), as last
     /// gathered.
     cutoff: Millis,
-    /// Seen cards not in a step and due at or after `cutoff`, by due instant, then index.
-    coming: BTreeMap<(Millis, u32), Waiting>,
-    /// How many of those fall due at each instant: a coming day's load is summed over the
-    /// instants (review due dates are day starts, so one or a few a day) rather than the cards.
-    per_due: BTreeMap<Millis, usize>,
+    /// Seen cards not in a step and due at or after `cutoff`, by due instant, in no order
+    /// within one. Review due dates are day starts, so there are one or a few instants a day:
+    /// a card comes and goes at the cost of finding its instant among a few hundred, and a
+    /// coming day's load is the length of its lists rather than a count over its cards.
+    coming: BTreeMap<Millis, Vec<(u32, Waiting)>>,
+    /// Where each coming card is in its instant's list.
+    slot: Vec<u32>,
     /// Seen cards not in a step and due before `cutoff`, by stability band (`band`), then
     /// last review, then index.
     due_now: BTreeMap<u32, BTreeSet<(Millis, u32)>>,
@@ -107,6 +109,7 @@ impl Pool {
         exam: Vec<Exam>,
     ) -> Pool {
         let groups = group.iter().max().map_or(0, |g| g + 1);
+        let n = states.len();
         let mut pool = Pool {
             states,
             due,
@@ -116,7 +119,7 @@ impl Pool {
             // Before any instant: no review is due until the first gathering says so.
             cutoff: Millis::MIN,
             coming: BTreeMap::new(),
-            per_due: BTreeMap::new(),
+            slot: vec![0; n],
             due_now: BTreeMap::new(),
             due_count: 0,
             learning: BTreeSet::new(),
@@ -170,18 +173,11 @@ impl Pool {
                     self.unseen[queue::exam_slot(self.exam[i])] += 1;
                 }
                 Place::Learning => learning.push(key),
-                Place::Coming { due, waiting } => coming.push(((due, key), waiting)),
+                Place::Coming { due, waiting } => coming.push((due, (key, waiting))),
                 Place::Due { band, last } => due_now.push((band, last, key)),
             }
         }
-        coming.sort_unstable_by_key(|(at, _)| *at);
-        let mut per_due: Vec<(Millis, usize)> = Vec::new();
-        for &((due, _), _) in &coming {
-            match per_due.last_mut() {
-                Some((d, n)) if *d == due => *n += 1,
-                _ => per_due.push((due, 1)),
-            }
-        }
+        coming.sort_unstable_by_key(|&(due, _)| due);
         due_now.sort_unstable();
         self.due_count = due_now.len();
         self.due_now = BTreeMap::new();
@@ -189,8 +185,14 @@ impl Pool {
             let cards = band.iter().map(|&(_, last, i)| (last, i)).collect();
             self.due_now.insert(band[0].0, cards);
         }
-        self.per_due = per_due.into_iter().collect();
-        self.coming = coming.into_iter().collect();
+        self.coming = BTreeMap::new();
+        for cards in coming.chunk_by(|a, b| a.0 == b.0) {
+            let list: Vec<(u32, Waiting)> = cards.iter().map(|&(_, card)| card).collect();
+            for (at, &(i, _)) in list.iter().enumerate() {
+                self.slot[i as usize] = at as u32;
+            }
+            self.coming.insert(cards[0].0, list);
+        }
         self.learning = learning.into_iter().collect();
         self.new = new.into_iter().map(BTreeSet::from_iter).collect();
     }
@@ -243,8 +245,9 @@ impl Pool {
                 self.due_count += 1;
             }
             Place::Coming { due, waiting } => {
-                self.coming.insert((due, key), waiting);
-                *self.per_due.entry(due).or_default() += 1;
+                let list = self.coming.entry(due).or_default();
+                self.slot[i] = list.len() as u32;
+                list.push((key, waiting));
             }
         }
     }
@@ -269,11 +272,14 @@ impl Pool {
                 }
             }
             Place::Coming { due, .. } => {
-                self.coming.remove(&(due, key));
-                if let Some(c) = self.per_due.get_mut(&due) {
-                    *c -= 1;
-                    if *c == 0 {
-                        self.per_due.remove(&due);
+                if let Some(list) = self.coming.get_mut(&due) {
+                    let at = self.slot[i] as usize;
+                    list.swap_remove(at);
+                    if let Some(&(moved, _)) = list.get(at) {
+                        self.slot[moved as usize] = at as u32;
+                    }
+                    if list.is_empty() {
+                        self.coming.remove(&due);
                     }
                 }
             }
@@ -290,16 +296,16 @@ impl Pool {
             return;
         }
         // The coming cards before the cutoff, split off at once, become due.
-        let later = self.coming.split_off(&(cutoff, 0));
+        let later = self.coming.split_off(&cutoff);
         let now_due = std::mem::replace(&mut self.coming, later);
-        self.per_due = self.per_due.split_off(&cutoff);
         self.cutoff = cutoff;
-        if now_due.len() > REBUILD_AT {
+        let count: usize = now_due.values().map(Vec::len).sum();
+        if count > REBUILD_AT {
             self.rebuild();
             return;
         }
-        self.due_count += now_due.len();
-        for ((_, i), Waiting { band, last, .. }) in now_due {
+        self.due_count += count;
+        for (i, Waiting { band, last, .. }) in now_due.into_values().flatten() {
             self.due_now.entry(band).or_default().insert((last, i));
         }
     }
@@ -323,10 +329,10 @@ impl Pool {
             .collect();
         let due = self.lowest_due(&recall_order, limits.today);
         let mut load = vec![0; window.horizon];
-        for (&due, &count) in self.per_due.range(window.cutoff..) {
+        for (&due, cards) in self.coming.range(window.cutoff..) {
             match usize::try_from(window.day_number(due)) {
                 Ok(day) if day >= window.horizon => break,
-                Ok(day) if day >= 1 => load[day] += count,
+                Ok(day) if day >= 1 => load[day] += cards.len(),
                 _ => {}
             }
         }
@@ -408,13 +414,16 @@ impl Pool {
     /// The cards a review may be brought forward from (`Window::ahead`), by strength.
     pub fn ahead(&self, window: &Window) -> Vec<(Reverse<u32>, usize)> {
         let mut ahead = Vec::new();
-        for (&(due, i), waiting) in self.coming.range((window.cutoff, 0)..) {
+        for (&due, cards) in self.coming.range(window.cutoff..) {
             let day = window.day_number(due);
             if day >= window.horizon as i64 {
                 break;
             }
             if day >= 1 {
-                ahead.push(queue::strength(waiting.stability, i as usize));
+                let strengths = cards
+                    .iter()
+                    .map(|(i, w)| queue::strength(w.stability, *i as usize));
+                ahead.extend(strengths);
             }
         }
         ahead
