@@ -30,7 +30,9 @@ impl Clock {
 
     /// The study day an instant belongs to: before the day-start hour it is still yesterday.
     pub fn study_day(&self, at: Timestamp) -> Date {
-        let local = at.to_zoned_datetime(self.tz.clone());
+        // The local date and time without a zoned value: making one clones the zone, a
+        // shared counter that `plan`'s threads would contend on for every answer.
+        let local = self.tz.to_datetime(at);
         let date = local.date();
         if local.hour() < self.day_start_hour as i8 {
             date.yesterday().unwrap_or(date)

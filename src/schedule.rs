@@ -233,6 +233,27 @@ impl Scheduler {
         }
     }
 
+    /// The stability a review `days` after the last one leaves when the card is recalled
+    /// (Good), and when it is forgotten and relearnt the same day (Again, then Good): the
+    /// exam planner's two outcomes of a final review, with the work they share done once.
+    pub fn kept_or_relearnt(&self, m: MemoryState, days: f32) -> (f32, f32) {
+        let Some(model) = &self.model else {
+            let kept = self.memory_after(m, days, Grade::Good);
+            let lapsed = self.memory_after(m, days, Grade::Again);
+            return (
+                kept.stability,
+                self.memory_after(lapsed, 0.0, Grade::Good).stability,
+            );
+        };
+        let recalled = model.recalled(m, days);
+        let [again, good] = recalled.stabilities([1, 3]);
+        let lapsed = MemoryState {
+            stability: again,
+            difficulty: recalled.difficulty(1),
+        };
+        (good, model.recalled(lapsed, 0.0).stability(3))
+    }
+
     /// The state after answering `grade` now, with the ordinary FSRS due date (see `exam` for
     /// the date that serves an exam). `key` seeds the fuzz.
     pub fn answer(
@@ -549,6 +570,36 @@ mod tests {
                 assert_eq!(a, b, "{prev:?} {grade:?}");
                 assert_eq!(a.stability.to_bits(), b.stability.to_bits());
             }
+        }
+    }
+
+    /// The exam planner's two outcomes of a review, shared work and all, are the crate's.
+    #[test]
+    fn kept_or_relearnt_is_the_crates_to_the_bit() {
+        use rand::rngs::StdRng;
+        let (ours, theirs) = (
+            sched(),
+            Scheduler {
+                model: None,
+                ..sched()
+            },
+        );
+        let mut rng = StdRng::seed_from_u64(8);
+        for _ in 0..3000 {
+            let m = MemoryState {
+                stability: 10f32.powf(rng.random_range(-2.0..4.0)),
+                difficulty: rng.random_range(1.0..10.0),
+            };
+            let days = rng.random_range(0..500) as f32;
+            let (a, b) = (
+                ours.kept_or_relearnt(m, days),
+                theirs.kept_or_relearnt(m, days),
+            );
+            assert_eq!(
+                (a.0.to_bits(), a.1.to_bits()),
+                (b.0.to_bits(), b.1.to_bits()),
+                "{m:?} {days}"
+            );
         }
     }
 

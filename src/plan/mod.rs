@@ -14,6 +14,8 @@
 mod pool;
 pub mod render;
 
+use std::borrow::Cow;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
@@ -495,8 +497,10 @@ fn simulate(input: &PlanInput, start: &Pool, fixed: Fixed, horizon: i32, run: us
             let card = cards[i];
             let mut state = pool.state(i);
             let mut now = at;
+            // The day's clock for the first answer; a learning step's own (a new clock
+            // shares the zone, a counter the threads would contend on at every answer).
+            let mut now_clock = Cow::Borrowed(&day_clock);
             loop {
-                let now_clock = Clock::new(from_ms(now), clock.tz.clone(), clock.day_start_hour);
                 let grade = draw_grade(sched, state.as_ref(), now, &sim, &mut rng);
                 let next = sched.answer_keyed(state.as_ref(), grade, &now_clock, fixed.fuzz[i]);
                 answers += 1;
@@ -507,6 +511,11 @@ fn simulate(input: &PlanInput, start: &Pool, fixed: Fixed, horizon: i32, run: us
                 }
                 // A learning step comes back later in the same session.
                 now = next.due.max(now + STEP_MS);
+                now_clock = Cow::Owned(Clock::new(
+                    from_ms(now),
+                    clock.tz.clone(),
+                    clock.day_start_hour,
+                ));
             }
             let due = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
             pool.set(i, state, due);

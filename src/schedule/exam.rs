@@ -214,11 +214,8 @@ impl Scheduler {
         let x_days = x as f32;
         let left = (to_exam - x) as f32;
         let p = self.recall_after(m.stability, x_days);
-        let kept = self.memory_after(m, x_days, Grade::Good);
-        let lapsed =
-            self.memory_after(self.memory_after(m, x_days, Grade::Again), 0.0, Grade::Good);
-        p * self.recall_after(kept.stability, left)
-            + (1.0 - p) * self.recall_after(lapsed.stability, left)
+        let (kept, relearnt) = self.kept_or_relearnt(m, x_days);
+        p * self.recall_after(kept, left) + (1.0 - p) * self.recall_after(relearnt, left)
     }
 }
 

@@ -84,7 +84,13 @@ impl Model {
             s,
             d: m.difficulty.clamp(D_MIN, D_MAX),
             days,
-            r: (days / s * self.step_factor + 1.0).powf(-self.w[20]),
+            // Recall at the review, which a same-day review does not use: the crate's
+            // expression gives exactly 1 there.
+            r: if days == 0.0 {
+                1.0
+            } else {
+                (days / s * self.step_factor + 1.0).powf(-self.w[20])
+            },
         }
     }
 
