@@ -292,8 +292,11 @@ struct CardFacts {
     seen: bool,
     /// As the scheduler gives it (f32): kept so, 100k cards take half the memory.
     recall_now: f32,
-    /// Its exam's slot and its recall on that exam's morning, when the exam is ahead.
-    recall_on_exam: Option<(u8, f32)>,
+    /// Its exam's slot (`queue::exam_slot`): the exam view counts its cards from these
+    /// lists rather than by reading every card's exam from the deck index again.
+    slot: u8,
+    /// Its recall on its exam's morning, when the exam is ahead.
+    recall_on_exam: Option<f32>,
 }
 
 /// The id of `name` among `names` (its place there), added if new. Few distinct tags and
@@ -342,9 +345,10 @@ pub fn compute(input: &StatsInput) -> Stats {
     let facts_of = |state: Option<CardState>, slot: usize| CardFacts {
         seen: state.is_some(),
         recall_now: state.map_or(0.0, |s| input.sched.retrievability(&s, now)),
+        slot: slot as u8,
         recall_on_exam: state
             .zip(exam_at[slot])
-            .map(|(s, (_, at))| (slot as u8, input.sched.retrievability(&s, at))),
+            .map(|(s, (_, at))| input.sched.retrievability(&s, at)),
     };
     // The reviews the seen cards' states count (where no history is read for them).
     let mut reps_seen = 0;
@@ -356,7 +360,8 @@ pub fn compute(input: &StatsInput) -> Stats {
     let mut deck_ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut deck_names: Vec<String> = Vec::new();
     // Ids as u32: at 100k cards these lists are megabytes.
-    let mut card_topics: Vec<u32> = Vec::new();
+    // Sized for two tags a card: untouched capacity costs nothing, regrowing copies it all.
+    let mut card_topics: Vec<u32> = Vec::with_capacity(cards.len() * 2);
     let mut card_topic_start: Vec<u32> = Vec::with_capacity(cards.len() + 1);
     let mut card_deck: Vec<u32> = Vec::with_capacity(cards.len());
     // What each deck's numbered tags and each numbered deck came to (`Cards::deck_number`):
@@ -451,9 +456,9 @@ pub fn compute(input: &StatsInput) -> Stats {
                     acc.leeches.push(i);
                 }
                 acc.recall_sum += f64::from(f.recall_now);
-                if let Some((slot, r)) = f.recall_on_exam {
-                    acc.exam_sum[usize::from(slot)].0 += f64::from(r);
-                    acc.exam_sum[usize::from(slot)].1 += 1;
+                if let Some(r) = f.recall_on_exam {
+                    acc.exam_sum[usize::from(f.slot)].0 += f64::from(r);
+                    acc.exam_sum[usize::from(f.slot)].1 += 1;
                 }
             }
         };
@@ -789,19 +794,19 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
     let date = input.config.exam_date(exam)?;
     let clock = input.clock;
     let today = clock.today();
-    let of_exam: Vec<usize> = (0..input.cards.len())
-        .filter(|i| input.cards.exam(*i) == exam)
-        .collect();
-    if of_exam.is_empty() {
+    let slot = exam_slot(exam) as u8;
+    let of_exam = || facts.iter().filter(|f| f.slot == slot);
+    let cards = of_exam().count();
+    if cards == 0 {
         return None;
     }
     let days_left = (date - today).get_days();
-    let seen = of_exam.iter().filter(|i| facts[**i].seen).count();
+    let seen = of_exam().filter(|f| f.seen).count();
     let mut view = ExamView {
         exam,
         date: date.to_string(),
         days_left,
-        cards: of_exam.len(),
+        cards,
         seen,
         recall_no_review: None,
         recall_on_schedule: None,
@@ -813,12 +818,11 @@ fn exam_view(input: &StatsInput, exam: Exam, facts: &[CardFacts]) -> Option<Exam
     }
     // Each seen card's recall on this exam's morning was worked out with its facts (the exam
     // is ahead or today, as there).
-    let no_review: f64 = of_exam
-        .iter()
-        .filter_map(|i| facts[*i].recall_on_exam)
-        .map(|(_, r)| f64::from(r))
+    let no_review: f64 = of_exam()
+        .filter_map(|f| f.recall_on_exam)
+        .map(f64::from)
         .sum();
-    view.recall_no_review = Some(share(no_review / of_exam.len() as f64));
+    view.recall_no_review = Some(share(no_review / cards as f64));
     if let Some(p) = input
         .plan
         .and_then(|p| p.exams.iter().find(|e| e.exam == exam))
