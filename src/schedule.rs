@@ -5,8 +5,10 @@
 //! a learning step for new and lapsed cards (so a failed card returns in the same session),
 //! day-based intervals that start at the study day's start hour, Anki's interval fuzz seeded
 //! per card, and leeches at 8 lapses. The stored due date is always the ordinary FSRS one;
-//! `exam` turns it into the due date that serves an exam, and `memory` holds the fast form of
-//! FSRS's formulas that the exam planner weighs candidate days with.
+//! `exam` turns it into the due date that serves an exam. `memory` holds the crate's review
+//! step one grade at a time, to the bit (checked when the scheduler is made): an answer needs
+//! one grade's memory, not the four `next_states` works out, and the exam planner weighs
+//! hundreds of candidate days per card.
 
 pub mod exam;
 pub mod memory;
