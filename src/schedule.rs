@@ -140,7 +140,8 @@ pub struct Scheduler {
     /// The crate's formulas one grade at a time, when they give its results to the bit.
     model: Option<Model>,
     decay: f32,
-    pub retention: f32,
+    /// Fixed when the scheduler is made: the model's interval scale is worked out from it.
+    retention: f32,
     seed: u64,
     /// The FSRS parameters in full (defaults filled in), which name the scheduler in caches
     /// of what it works out (`quiz::exam_dues`).
