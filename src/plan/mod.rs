@@ -224,7 +224,7 @@ pub fn plan(input: &PlanInput) -> Plan {
             .cards
             .iter()
             .zip(&known)
-            .map(|(c, s)| exam_due(input.sched, s.as_ref(), goals.of(c.exam), clock))
+            .map(|(c, s)| asked_on(input.sched, s.as_ref(), &goals, c.exam, clock))
             .collect(),
     };
     let cards = input.cards;
@@ -456,11 +456,10 @@ fn simulate(input: &PlanInput, start: &Pool, fixed: Fixed, horizon: i32, run: us
             // same state and goal, and `due_for_exam` reads the clock's zone and day start,
             // not its time.
             pool.redate(|i, state, due| {
-                let goal = goals.of(exams[i]);
-                if goal == before.of(exams[i]) {
+                if goals.of(exams[i]) == before.of(exams[i]) {
                     due
                 } else {
-                    exam_due(sched, state.as_ref(), goal, &day_clock)
+                    asked_on(sched, state.as_ref(), &goals, exams[i], &day_clock)
                 }
             });
         }
@@ -517,7 +516,7 @@ fn simulate(input: &PlanInput, start: &Pool, fixed: Fixed, horizon: i32, run: us
                     clock.day_start_hour,
                 ));
             }
-            let due = exam_due(sched, state.as_ref(), goals.of(card.exam), &day_clock);
+            let due = asked_on(sched, state.as_ref(), &goals, card.exam, &day_clock);
             pool.set(i, state, due);
         }
         result.days.push([picked.len(), picked.new.len(), answers]);
@@ -537,17 +536,15 @@ pub fn weighted(probs: &[f32], rng: &mut StdRng) -> usize {
     probs.len() - 1
 }
 
-fn exam_due(
+/// When the quiz asks a card (`Goals::due`); one not yet introduced, never by date.
+fn asked_on(
     sched: &Scheduler,
     state: Option<&CardState>,
-    goal: Option<&ExamGoal>,
+    goals: &Goals,
+    exam: Exam,
     clock: &Clock,
 ) -> Millis {
-    match (state, goal) {
-        (Some(s), Some(g)) => sched.due_for_exam(s, g, clock),
-        (Some(s), None) => s.due,
-        (None, _) => Millis::MAX,
-    }
+    state.map_or(Millis::MAX, |s| goals.due(sched, s, exam, clock))
 }
 
 /// A grade drawn as a learner would give it: a new card's first grade from FSRS's simulator
