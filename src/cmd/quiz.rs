@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::app::App;
 use crate::cli::QuizArgs;
+use crate::clock::Millis;
 use crate::cmd::asked;
 use crate::deck::index::{Decoded, Index};
 use crate::deck::rename::{self, OldKeys};
@@ -19,8 +20,9 @@ use crate::quiz::queue::{self, Filter, Picked};
 use crate::quiz::session::{Mode, Session};
 use crate::quiz::summary::Summary;
 use crate::quiz::{mock, plain_mock, tui};
-use crate::schedule::Scheduler;
-use crate::store::journal::Entry;
+use crate::schedule::{CardState, Scheduler};
+
+use crate::store::journal::{Entry, Hold};
 use crate::store::{Store, history, last};
 
 /// Runs the quiz; says how it ended, so Ctrl-C can exit with 130 and SIGTERM with 143.
@@ -85,8 +87,18 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     // Each card's state and hold by its place, joined once: the selection looks none up by
     // key. It borrows the store's states, so it is gone before the first answer is recorded.
     let placed = index.join(&store.cards, &store.holds);
-    // Suspended cards, and buried ones until their study day ends, are for no session.
-    sel.retain(|&i| !placed.is_held(i, clock.now_ms()));
+    // Suspended cards, and buried ones until their study day ends, are for no session. A
+    // buried card is back tomorrow, so new cards are paced over it as `plan` and `stats`
+    // pace them: its exam's unseen cards (or those introduced today) count it.
+    let day_start = clock.day_start_ms(clock.today());
+    let mut buried = Pacing::default();
+    sel.retain(|&i| {
+        let held = placed.is_held(i, clock.now_ms());
+        if held && placed.hold(i) != Some(Hold::Suspended) {
+            buried.count(queue::exam_slot(index.exam(i)), placed.get(i), day_start);
+        }
+        !held
+    });
     let state = |p: usize| placed.get(sel[p]);
     let budget = app.budget()?.cards;
     let new_per_day = app.config.new_per_day as usize;
@@ -155,25 +167,22 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
         };
         (picked, Mode::Cram)
     } else {
-        let day_start = clock.day_start_ms(clock.today());
         let answered = store.cards.answered_since(day_start);
         goals = sized_goals();
         // With `--new N` the user chose today's new cards: no pacing on top of them.
         let (pace, introduced_of) = if args.new_cards.is_some() {
             (queue::Paces::default(), [0; 2])
         } else {
-            // The selected cards' (as `plan` paces them): what this session introduces from,
-            // and each exam's cards already introduced today.
-            let (mut unseen, mut introduced_of) = ([0; 2], [0; 2]);
+            // The selected cards' (as `plan` paces them, buried ones too): what this session
+            // introduces from, and each exam's cards already introduced today.
+            let mut pacing = buried;
             for &i in &sel {
-                let e = queue::exam_slot(index.exam(i));
-                match placed.get(i) {
-                    None => unseen[e] += 1,
-                    Some(s) if s.intro >= day_start => introduced_of[e] += 1,
-                    Some(_) => {}
-                }
+                pacing.count(queue::exam_slot(index.exam(i)), placed.get(i), day_start);
             }
-            (goals.pace(unseen, new_per_day, &clock), introduced_of)
+            (
+                goals.pace(pacing.unseen, new_per_day, &clock),
+                pacing.introduced_today,
+            )
         };
         let limits = queue::Limits {
             new: args
@@ -335,6 +344,24 @@ fn deck_files_named(filter: &crate::cli::DeckFilter) -> Vec<std::path::PathBuf> 
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_file())
         .collect()
+}
+
+/// What new cards are paced over, per exam slot: cards not yet introduced, and cards
+/// introduced today.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pacing {
+    unseen: [usize; 2],
+    introduced_today: [usize; 2],
+}
+
+impl Pacing {
+    fn count(&mut self, slot: usize, state: Option<CardState>, day_start: Millis) {
+        match state {
+            None => self.unseen[slot] += 1,
+            Some(s) if s.intro >= day_start => self.introduced_today[slot] += 1,
+            Some(_) => {}
+        }
+    }
 }
 
 /// Whether the card is kept out of study at `now` (suspended, or buried until later).

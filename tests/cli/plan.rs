@@ -229,6 +229,25 @@ fn a_deck_new_per_day_cannot_introduce_before_the_run_up_is_paced_and_the_user_i
 }
 
 #[test]
+fn a_buried_new_card_counts_in_the_quizs_pace_as_in_plans_and_stats() {
+    // 65 cards, all to be introduced in the 16 days before 2026-12-10: 5 a day (64 would be
+    // 4). The first card is buried unseen; it is back tomorrow, so it still counts.
+    let env = Env::new();
+    env.write_config("new_per_day = 2\n[exams]\nprelims = 2027-01-03\n");
+    env.write_deck("t.toml", &basic_deck(65));
+    let first = env.quiz(&["--deck", "t"], "=\nq\n");
+    assert!(first.contains("Buried until the next study day"), "{first}");
+    assert!(env.reviews().is_empty(), "{first}");
+    assert_eq!(plan_json(&env, &[])["pace"][0]["per_day"], 5);
+    let stats = env.cmd(&["stats", "--deck", "t", "--json"]).output().unwrap();
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats["new_pace"][0]["per_day"], 5, "{}", stats["new_pace"]);
+    let out = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
+    assert!(out.contains("its new cards come up to 5 a day"), "{out}");
+    assert_eq!(env.reviews().len(), 5, "{out}");
+}
+
+#[test]
 fn without_an_exam_date_plan_says_how_to_set_one() {
     let env = Env::new();
     let out = env.cmd(&["plan"]).output().unwrap();
