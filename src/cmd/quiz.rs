@@ -155,8 +155,11 @@ fn study(app: &App, args: &QuizArgs, out: &mut dyn Write) -> Result<Ended> {
     let mut budget_note = None;
     let mut pace_notes = Vec::new();
     let mut previous = None;
-    let mut goals = queue::Goals::default();
+    let goals;
     let (picked, mode) = if args.cram {
+        // Cram records nothing, so it shows no previews; its `i` screen still names the day
+        // the quiz will ask each card, as everywhere else.
+        goals = sized_goals();
         let mut order = queue::pick_cram_by(sel.len(), state, &sched, &clock);
         if let Some(limit) = args.limit {
             order.truncate(limit as usize);

@@ -115,6 +115,24 @@ fn with_an_exam_ahead_the_full_screens_status_line_agrees_with_its_good_preview(
     );
 }
 
+#[test]
+fn with_an_exam_ahead_crams_info_screen_names_the_day_the_quiz_asks_the_card() {
+    let env = exam_env();
+    env.quiz(&["--deck", "t"], "\n3\n");
+    let want = today()
+        .checked_add(jiff::Span::new().days(card_days(&env, "t/c0", "next_review")))
+        .unwrap();
+    // Cram takes the weakest first: the one card answered, then the new ones.
+    let mut t = Term::start(&env, &["quiz", "--cram", "--deck", "t"], &[], 100, 40);
+    t.wait_for("Question 0?");
+    t.send("i");
+    // Cells the screen skips over read as nothing: the text runs on without the padding.
+    t.wait_for(&format!("{want} for the exam (plain FSRS: "));
+    t.send(" ");
+    t.send("q");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+}
+
 /// The quiz keeps each card's exam-serving day between runs (`cache/exam_due.bin`), as a
 /// cache: damaged, emptied or removed, the card is still asked on its day and not before.
 #[test]

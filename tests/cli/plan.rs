@@ -239,7 +239,10 @@ fn a_buried_new_card_counts_in_the_quizs_pace_as_in_plans_and_stats() {
     assert!(first.contains("Buried until the next study day"), "{first}");
     assert!(env.reviews().is_empty(), "{first}");
     assert_eq!(plan_json(&env, &[])["pace"][0]["per_day"], 5);
-    let stats = env.cmd(&["stats", "--deck", "t", "--json"]).output().unwrap();
+    let stats = env
+        .cmd(&["stats", "--deck", "t", "--json"])
+        .output()
+        .unwrap();
     let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(stats["new_pace"][0]["per_day"], 5, "{}", stats["new_pace"]);
     let out = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
