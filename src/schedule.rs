@@ -530,48 +530,71 @@ mod tests {
     }
 
     /// `answer` gives what the crate's `next_states` gives, to the bit, for every grade and
-    /// phase: a scheduler on the model against one that asks the crate.
+    /// phase: a scheduler on the model against one that asks the crate, with default and
+    /// fitted parameters, at several retentions, and for memories the crate rejects.
     #[test]
     fn answers_are_the_crates_to_the_bit() {
         use rand::rngs::StdRng;
-        let ours = sched();
-        assert!(
-            ours.model.is_some(),
-            "the default parameters must run on the model"
-        );
-        let theirs = Scheduler {
-            model: None,
-            ..sched()
-        };
+        let fitted: Vec<f32> = fsrs::DEFAULT_PARAMETERS
+            .iter()
+            .enumerate()
+            .map(|(i, w)| w * if i % 2 == 0 { 0.85 } else { 1.12 })
+            .collect();
         let mut rng = StdRng::seed_from_u64(5);
         let c0 = clock("2026-01-01T10:00:00Z");
-        for i in 0..4000 {
-            let phase = [
-                Phase::New,
-                Phase::Learning,
-                Phase::Review,
-                Phase::Relearning,
-            ][i % 4];
-            let last = c0.now_ms() - rng.random_range(0..400 * 86_400_000i64);
-            let state = CardState {
-                intro: last,
-                last,
-                due: last + 86_400_000,
-                stability: 10f32.powf(rng.random_range(-2.0..4.0)),
-                difficulty: rng.random_range(1.0..10.0),
-                phase,
-                reps: rng.random_range(1..30),
-                lapses: rng.random_range(0..9),
-            };
-            let prev = (i % 9 != 0).then_some(&state);
-            for grade in Grade::ALL {
-                let key = format!("d/{i}");
-                let (a, b) = (
-                    ours.answer(prev, grade, &c0, &key),
-                    theirs.answer(prev, grade, &c0, &key),
+        for params in [Vec::new(), fitted] {
+            for retention in [0.8, 0.9, 0.97] {
+                let ours = Scheduler::new(&params, retention, 7).unwrap();
+                assert!(
+                    ours.model.is_some(),
+                    "these parameters must run on the model"
                 );
-                assert_eq!(a, b, "{prev:?} {grade:?}");
-                assert_eq!(a.stability.to_bits(), b.stability.to_bits());
+                let theirs = Scheduler {
+                    model: None,
+                    ..Scheduler::new(&params, retention, 7).unwrap()
+                };
+                for i in 0..1500 {
+                    let phase = [
+                        Phase::New,
+                        Phase::Learning,
+                        Phase::Review,
+                        Phase::Relearning,
+                    ][i % 4];
+                    let last = c0.now_ms() - rng.random_range(0..400 * 86_400_000i64);
+                    let odd = [f32::NAN, f32::INFINITY, 0.0, -3.0, 1e30];
+                    let state = CardState {
+                        intro: last,
+                        last,
+                        due: last + 86_400_000,
+                        stability: if i % 50 == 7 {
+                            odd[i / 50 % odd.len()]
+                        } else {
+                            10f32.powf(rng.random_range(-2.0..4.0))
+                        },
+                        difficulty: if i % 50 == 9 {
+                            odd[i / 50 % odd.len()]
+                        } else {
+                            rng.random_range(1.0..10.0)
+                        },
+                        phase,
+                        reps: rng.random_range(1..30),
+                        lapses: rng.random_range(0..9),
+                    };
+                    let prev = (i % 9 != 0).then_some(&state);
+                    for grade in Grade::ALL {
+                        let key = format!("d/{i}");
+                        let (a, b) = (
+                            ours.answer(prev, grade, &c0, &key),
+                            theirs.answer(prev, grade, &c0, &key),
+                        );
+                        let bits = |s: &CardState| (s.stability.to_bits(), s.difficulty.to_bits());
+                        assert_eq!(
+                            (a.due, a.phase, bits(&a)),
+                            (b.due, b.phase, bits(&b)),
+                            "{prev:?} {grade:?}"
+                        );
+                    }
+                }
             }
         }
     }

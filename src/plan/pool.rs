@@ -431,4 +431,28 @@ impl Pool {
 }
 
 #[cfg(test)]
+impl Pool {
+    /// Panics unless every coming card is where its slot says, and every card the pool
+    /// places as coming is in its instant's list once.
+    fn check_slots(&self) {
+        let mut listed = 0;
+        for (&due, list) in &self.coming {
+            assert!(!list.is_empty(), "an empty list kept at {due}");
+            for (at, &(i, _)) in list.iter().enumerate() {
+                assert_eq!(self.slot[i as usize] as usize, at, "card {i}'s slot");
+                assert!(
+                    matches!(self.place(i as usize), Place::Coming { due: d, .. } if d == due),
+                    "card {i} listed at {due}"
+                );
+                listed += 1;
+            }
+        }
+        let coming = (0..self.states.len())
+            .filter(|&i| matches!(self.place(i), Place::Coming { .. }))
+            .count();
+        assert_eq!(listed, coming);
+    }
+}
+
+#[cfg(test)]
 mod tests;

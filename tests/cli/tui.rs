@@ -66,6 +66,31 @@ fn undo_takes_back_the_last_answer_in_the_state_file() {
 }
 
 #[test]
+fn a_changed_grade_in_cram_says_the_schedule_is_unchanged() {
+    let env = Env::new();
+    env.write_deck(
+        "k.toml",
+        "[deck]\nid = \"k\"\nexam = \"prelims\"\n\n[[card]]\nid = \"mcq\"\nkind = \"mcq\"\n\
+         q = \"COMCASA was signed in\"\na = \"2018\"\noptions = [\"2016\", \"2018\"]\nsource = \"s\"\n",
+    );
+    let mut t = Term::start(&env, &["quiz", "--cram", "--deck", "k"], &[], 80, 24);
+    t.wait_for("COMCASA was signed in");
+    t.wait_for("q quit");
+    let screen = t.text();
+    let letter = ["a", "b"]
+        .into_iter()
+        .rfind(|l| screen.contains(&format!("{l}) 2018")))
+        .expect("2018 among the options");
+    t.send(letter);
+    t.wait_for("cram: the schedule is unchanged");
+    t.send("2");
+    t.wait_for("hard (changed) · cram: the schedule is unchanged");
+    t.send("q");
+    assert_eq!(t.finish(), 0, "{}", t.text());
+    assert!(env.reviews().is_empty());
+}
+
+#[test]
 fn every_kind_is_studied_with_the_keyboard() {
     let env = Env::new();
     env.write_deck(

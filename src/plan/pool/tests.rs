@@ -187,6 +187,7 @@ fn the_pool_gathers_what_a_pass_over_every_card_does() {
                 due[i] = du;
                 pool.set(i, s, du);
             }
+            pool.check_slots();
         }
     }
     // The cases include days where reviews are brought forward.

@@ -606,7 +606,13 @@ impl<'s, 'a, 'd> Tui<'s, 'a, 'd> {
         self.set_shown_grade(grade);
         if let Entry::Review { key, state, .. } = &entries[1] {
             let why = if overrule { "overruled" } else { "changed" };
-            let next = self.next_review_of(key, state, &clock);
+            // As a first answer's status says: cram changes no schedule, so it has no next
+            // review to tell.
+            let next = if self.session.records() {
+                self.next_review_of(key, state, &clock)
+            } else {
+                "cram: the schedule is unchanged".to_owned()
+            };
             let text = format!("{} ({why}) · {next}", grade.name());
             self.set_status(text, Some(grade.passed()));
         }
