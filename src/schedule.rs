@@ -209,15 +209,9 @@ impl Scheduler {
     }
 
     /// Probability of recall `days` after a review that left `stability`.
+    /// The crate's `current_retrievability`, with its scale (`curve`) worked out once.
     pub fn recall_after(&self, stability: f32, days: f32) -> f32 {
-        if let Some(model) = &self.model {
-            return model.recall(days, stability);
-        }
-        let m = MemoryState {
-            stability,
-            difficulty: 5.0,
-        };
-        fsrs::current_retrievability(m, days, self.decay)
+        (days / stability * self.curve + 1.0).powf(-self.decay)
     }
 
     /// The memory after a review `days` after the last one, for a card already seen.
@@ -595,6 +589,24 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// Recall is the crate's, to the bit, whatever the decay.
+    #[test]
+    fn recall_is_the_crates() {
+        let fitted: Vec<f32> = fsrs::DEFAULT_PARAMETERS.iter().map(|w| w * 1.12).collect();
+        for params in [Vec::new(), fitted] {
+            let s = Scheduler::new(&params, 0.9, 7).unwrap();
+            assert!((s.recall_after(10.0, 10.0) - 0.9).abs() < 1e-5);
+            for (stability, days) in [(7.0, 20.0), (0.4, 3.0), (300.0, 1.0), (2.0, 900.0)] {
+                let m = MemoryState {
+                    stability,
+                    difficulty: 5.0,
+                };
+                let theirs = fsrs::current_retrievability(m, days, s.decay);
+                assert_eq!(s.recall_after(stability, days).to_bits(), theirs.to_bits());
             }
         }
     }

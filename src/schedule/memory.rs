@@ -23,9 +23,6 @@ pub struct Model {
     /// The forgetting curve's scale as the crate's review step works it out,
     /// `exp(ln 0.9 / -decay) - 1`: recall is 0.9 at t = S.
     step_factor: f32,
-    /// The same scale as the crate's `current_retrievability` works it out,
-    /// `0.9^(-1/decay) - 1`: equal to the step's but for rounding.
-    recall_factor: f32,
     /// `exp(w8)`, the size of a successful review's stability gain.
     gain: f32,
     /// `exp(w17 · w18)`: a lapse leaves at most the old stability over this.
@@ -46,18 +43,11 @@ impl Model {
         Some(Model {
             w,
             step_factor: (0.9f32.ln() / decay).exp() - 1.0,
-            recall_factor: 0.9f32.powf(1.0 / decay) - 1.0,
             gain: w[8].exp(),
             lapse_cap: (w[17] * w[18]).exp(),
             easy_difficulty: w[4] - (w[5] * 3.0).exp() + 1.0,
             interval_scale: retention.powf(1.0 / decay) - 1.0,
         })
-    }
-
-    /// Probability of recall `days` after a review that left stability `s`: the crate's
-    /// `current_retrievability`.
-    pub fn recall(&self, days: f32, s: f32) -> f32 {
-        (days / s * self.recall_factor + 1.0).powf(-self.w[20])
     }
 
     /// Days until recall falls to the scheduler's retention: the crate's interval for a
@@ -287,23 +277,5 @@ mod tests {
         odd[9] = 3.0;
         let fsrs = FSRS::new(&odd).unwrap();
         assert!(!model(&odd).agrees_with(&fsrs, 0.9));
-    }
-
-    #[test]
-    fn recall_is_the_crates() {
-        let m = model(&[]);
-        assert!((m.recall(10.0, 10.0) - 0.9).abs() < 1e-5);
-        assert!((m.recall(0.0, 10.0) - 1.0).abs() < 1e-6);
-        for (s, days) in [(7.0, 20.0), (0.4, 3.0), (300.0, 1.0), (2.0, 900.0)] {
-            let crate_r = fsrs::current_retrievability(
-                MemoryState {
-                    stability: s,
-                    difficulty: 5.0,
-                },
-                days,
-                fsrs::FSRS6_DEFAULT_DECAY,
-            );
-            assert_eq!(m.recall(days, s), crate_r);
-        }
     }
 }
