@@ -104,6 +104,13 @@ impl Env {
         String::from_utf8(out.stdout).expect("utf-8 output")
     }
 
+    /// `smriti ARGS`, a `--json` command that must succeed, its output parsed.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.cmd(args).output().unwrap();
+        succeeded(&out);
+        serde_json::from_slice(&out.stdout).expect("the output is JSON")
+    }
+
     pub fn write_deck(&self, name: &str, toml: &str) -> PathBuf {
         let dir = self.path().join("decks");
         fs::create_dir_all(&dir).unwrap();

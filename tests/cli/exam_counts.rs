@@ -42,12 +42,6 @@ fn decks_due_with(env: &Env, args: &[&str]) -> usize {
     line.split_whitespace().nth(4).unwrap().parse().expect(line)
 }
 
-fn stats_json(env: &Env) -> serde_json::Value {
-    let out = env.cmd(&["stats", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// The "N due" of `stats`' "Today:" line.
 fn stats_text_due(env: &Env) -> usize {
     let out = env.cmd(&["stats"]).output().unwrap();
@@ -102,7 +96,7 @@ fn with_an_exam_ahead_each_due_count_says_what_the_quiz_asks_that_day() {
     assert_eq!(said_tomorrow, 0, "{out}");
     assert_eq!(decks_due(&env), 0);
     assert_eq!(stats_text_due(&env), 0);
-    let stats = stats_json(&env);
+    let stats = env.json(&["stats", "--json"]);
     assert_eq!(stats["counts"]["due_today"], 0, "{stats}");
     assert_eq!(forecast_on(&stats, day(stored)), 0, "{stats}");
     // The forecast puts t/c0 on its exam day (within its 14 days here), where the quiz asks it.
@@ -117,7 +111,10 @@ fn with_an_exam_ahead_each_due_count_says_what_the_quiz_asks_that_day() {
     assert_eq!(decks_due(&env), n);
     assert_eq!(decks_due_with(&env, &["--deck", "t"]), n);
     assert_eq!(stats_text_due(&env), n);
-    assert_eq!(stats_json(&env)["counts"]["due_today"], n as u64);
+    assert_eq!(
+        env.json(&["stats", "--json"])["counts"]["due_today"],
+        n as u64
+    );
 }
 
 /// Without exam dates, the counts are the stored due's, as the quiz's are.
@@ -135,5 +132,5 @@ fn without_an_exam_each_due_count_follows_the_stored_due() {
     assert_eq!(asked(&env), 1);
     assert_eq!(decks_due(&env), 1);
     assert_eq!(stats_text_due(&env), 1);
-    assert_eq!(stats_json(&env)["counts"]["due_today"], 1);
+    assert_eq!(env.json(&["stats", "--json"])["counts"]["due_today"], 1);
 }

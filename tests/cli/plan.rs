@@ -23,13 +23,7 @@ fn studied(grade: &str) -> Env {
 fn plan_json(env: &Env, args: &[&str]) -> Value {
     let mut all = vec!["plan", "--json", "--deck", "t"];
     all.extend_from_slice(args);
-    let out = env.cmd(&all).output().unwrap();
-    assert!(
-        out.status.success(),
-        "plan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("plan --json is JSON")
+    env.json(&all)
 }
 
 /// Asserts `v` has exactly these keys, each of the given JSON type.
@@ -212,11 +206,7 @@ fn a_deck_new_per_day_cannot_introduce_before_the_run_up_is_paced_and_the_user_i
     let stats = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
     let stats = String::from_utf8(stats.stdout).unwrap();
     assert!(stats.contains("New prelims cards: 4 a day"), "{stats}");
-    let json = env
-        .cmd(&["stats", "--deck", "t", "--json"])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let json = env.json(&["stats", "--deck", "t", "--json"]);
     assert_eq!(json["new_pace"][0]["per_day"], 4, "{}", json["new_pace"]);
 
     // Without the exam, new_per_day is the pace.
@@ -239,11 +229,7 @@ fn a_buried_new_card_counts_in_the_quizs_pace_as_in_plans_and_stats() {
     assert!(first.contains("Buried until the next study day"), "{first}");
     assert!(env.reviews().is_empty(), "{first}");
     assert_eq!(plan_json(&env, &[])["pace"][0]["per_day"], 5);
-    let stats = env
-        .cmd(&["stats", "--deck", "t", "--json"])
-        .output()
-        .unwrap();
-    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let stats = env.json(&["stats", "--deck", "t", "--json"]);
     assert_eq!(stats["new_pace"][0]["per_day"], 5, "{}", stats["new_pace"]);
     let out = env.quiz(&["--deck", "t"], &"\n3\n".repeat(10));
     assert!(out.contains("its new cards come up to 5 a day"), "{out}");
@@ -269,11 +255,7 @@ fn stats_tells_the_pace_also_above_the_cards_it_simulates() {
     let out = env.cmd(&["stats", "--deck", "t"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("New prelims cards:"), "{text}");
-    let out = env
-        .cmd(&["stats", "--deck", "t", "--json"])
-        .output()
-        .unwrap();
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = env.json(&["stats", "--deck", "t", "--json"]);
     assert_eq!(j["exams"][0]["recall_on_schedule"], Value::Null);
     assert_eq!(j["new_pace"][0]["exam"], "prelims", "{}", j["new_pace"]);
     assert!(j["new_pace"][0]["per_day"].as_u64().unwrap() > 2);

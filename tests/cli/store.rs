@@ -26,12 +26,6 @@ fn v1_journal(n: usize) -> String {
     text
 }
 
-fn stats_json(env: &Env) -> serde_json::Value {
-    let out = env.cmd(&["stats", "--json"]).output().unwrap();
-    succeeded(&out);
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 fn state_file(env: &Env, name: &str) -> std::path::PathBuf {
     env.path().join("state").join(name)
 }
@@ -44,7 +38,7 @@ fn a_v1_journal_is_read_as_it_is_and_upgraded_on_the_first_write_with_every_answ
     let v1 = v1_journal(5);
     fs::write(env.journal_path(), &v1).unwrap();
     // Looking changes nothing.
-    let before = stats_json(&env);
+    let before = env.json(&["stats", "--json"]);
     assert_eq!(fs::read_to_string(env.journal_path()).unwrap(), v1);
     // The first write upgrades: the v1 file is kept in backups/, every line carried over.
     env.quiz(&["--deck", "t"], &all_good(1));
@@ -69,7 +63,7 @@ fn a_v1_journal_is_read_as_it_is_and_upgraded_on_the_first_write_with_every_answ
         assert!(r.contains(&format!("\tt/c{i}\t3\t1200\t")), "{r}");
     }
     // The upgraded journal says the same as the v1 one did, plus the new answer.
-    let after = stats_json(&env);
+    let after = env.json(&["stats", "--json"]);
     assert_eq!(
         after["reviews_total"].as_u64(),
         before["reviews_total"].as_u64().map(|n| n + 1),
@@ -432,7 +426,10 @@ fn restore_lists_backups_and_puts_one_back_after_asking_keeping_the_current_asid
         current
     );
     // The stale snapshot of the longer journal is not trusted: 2 answers, not 5.
-    assert_eq!(stats_json(&env)["reviews_total"].as_u64(), Some(2));
+    assert_eq!(
+        env.json(&["stats", "--json"])["reviews_total"].as_u64(),
+        Some(2)
+    );
 }
 
 #[test]
